@@ -1,0 +1,97 @@
+/* mg_error: set once, prefix with context, render for the user. */
+#include "memgate/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void mg_error_init(mg_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof(*err));
+}
+
+static void set_msg(mg_error *err, const char *fmt, va_list ap)
+{
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+}
+
+int mg_error_set(mg_error *err, enum mg_code code, const char *fmt, ...)
+{
+    if (err && err->code == MG_OK) {
+        va_list ap;
+        err->code = code;
+        va_start(ap, fmt);
+        set_msg(err, fmt, ap);
+        va_end(ap);
+    }
+    return -(int)code;
+}
+
+int mg_error_set_at(mg_error *err, enum mg_code code, const char *source, unsigned long line,
+                    unsigned long column, const char *fmt, ...)
+{
+    if (err && err->code == MG_OK) {
+        va_list ap;
+        err->code = code;
+        snprintf(err->source, sizeof(err->source), "%s", source ? source : "");
+        err->line = line;
+        err->column = column;
+        va_start(ap, fmt);
+        set_msg(err, fmt, ap);
+        va_end(ap);
+    }
+    return -(int)code;
+}
+
+void mg_error_prefix(mg_error *err, const char *fmt, ...)
+{
+    char prefix[128];
+    char old[sizeof(err->msg)];
+    va_list ap;
+
+    if (!err || err->code == MG_OK)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof(prefix), fmt, ap);
+    va_end(ap);
+    memcpy(old, err->msg, sizeof(old));
+    snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+}
+
+int mg_error_exit_code(const mg_error *err)
+{
+    if (!err)
+        return 0;
+    switch (err->code) {
+    case MG_OK:
+        return 0;
+    case MG_E_USAGE:
+    case MG_E_REFUSED:
+        return 2;
+    case MG_E_INPUT:
+    case MG_E_OVERFLOW:
+        return 3;
+    case MG_E_IO:
+    case MG_E_NOMEM:
+        return 4;
+    case MG_E_POST:
+        return 5;
+    }
+    return 4;
+}
+
+void mg_error_format(const mg_error *err, char *out, size_t size)
+{
+    if (!err || size == 0)
+        return;
+    if (err->source[0] && err->line && err->column)
+        snprintf(out, size, "'%s' line %lu column %lu: %s", err->source, err->line, err->column,
+                 err->msg);
+    else if (err->source[0] && err->line)
+        snprintf(out, size, "'%s' line %lu: %s", err->source, err->line, err->msg);
+    else if (err->source[0])
+        snprintf(out, size, "'%s': %s", err->source, err->msg);
+    else
+        snprintf(out, size, "%s", err->msg);
+}

@@ -1,0 +1,495 @@
+/* Streaming JSON tokenizer: bounded memory, exact line/column for every error. */
+#include "ingest/jsonpull.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memgate/num.h"
+
+enum { CHUNK = 1 << 18 };
+
+static void init_common(mg_jp *jp, const char *source)
+{
+    memset(jp, 0, sizeof(*jp));
+    jp->line = 1;
+    jp->source = source;
+    mg_buf_init(&jp->str, MG_JP_MAX_STRING + 16);
+}
+
+void mg_jp_init_stream(mg_jp *jp, FILE *f, const char *head, size_t head_len, const char *source)
+{
+    init_common(jp, source);
+    jp->f = f;
+    jp->src = head;
+    jp->len = head_len;
+    jp->in_head = true;
+    if (head_len >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3))
+        jp->pos = jp->line_start = 3;
+}
+
+void mg_jp_init_mem(mg_jp *jp, const char *data, size_t len, const char *source)
+{
+    init_common(jp, source);
+    jp->src = data;
+    jp->len = len;
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+        jp->pos = jp->line_start = 3;
+}
+
+void mg_jp_release(mg_jp *jp)
+{
+    if (!jp)
+        return;
+    free(jp->chunk);
+    jp->chunk = NULL;
+    mg_buf_release(&jp->str);
+}
+
+const char *mg_jp_tok_name(enum mg_jp_tok tok)
+{
+    switch (tok) {
+    case MG_JP_EOF:
+        return "end of file";
+    case MG_JP_OBJ_BEGIN:
+        return "'{'";
+    case MG_JP_OBJ_END:
+        return "'}'";
+    case MG_JP_ARR_BEGIN:
+        return "'['";
+    case MG_JP_ARR_END:
+        return "']'";
+    case MG_JP_COLON:
+        return "':'";
+    case MG_JP_COMMA:
+        return "','";
+    case MG_JP_STRING:
+        return "a string";
+    case MG_JP_NUMBER:
+        return "a number";
+    case MG_JP_TRUE:
+    case MG_JP_FALSE:
+        return "a boolean";
+    case MG_JP_NULL:
+        return "null";
+    }
+    return "a token";
+}
+
+int mg_jp_error(mg_jp *jp, mg_error *err, enum mg_code code, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return mg_error_set_at(err, code, jp->source, (unsigned long)jp->tok_line,
+                           (unsigned long)jp->tok_col, "%s", msg);
+}
+
+/* Position the error at the current byte rather than at the token start. */
+static int error_here(mg_jp *jp, mg_error *err, const char *msg)
+{
+    jp->tok_line = jp->line;
+    jp->tok_col = jp->consumed + jp->pos - jp->line_start + 1;
+    return mg_jp_error(jp, err, MG_E_INPUT, "%s", msg);
+}
+
+/* Load the next window; false at end of input. Read errors are reported via *rc. */
+static bool refill(mg_jp *jp, int *rc, mg_error *err)
+{
+    size_t n;
+    if (jp->eof)
+        return false;
+    jp->consumed += jp->len;
+    jp->pos = jp->len = 0;
+    jp->in_head = false;
+    if (!jp->f) {
+        jp->eof = true;
+        return false;
+    }
+    if (!jp->chunk) {
+        jp->chunk = malloc(CHUNK);
+        if (!jp->chunk) {
+            *rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
+            jp->eof = true;
+            return false;
+        }
+    }
+    n = fread(jp->chunk, 1, CHUNK, jp->f);
+    if (n == 0) {
+        if (ferror(jp->f))
+            *rc = error_here(jp, err, "read error");
+        jp->eof = true;
+        return false;
+    }
+    jp->src = jp->chunk;
+    jp->len = n;
+    return true;
+}
+
+/* Current byte or -1 at end of input. */
+static inline int peek(mg_jp *jp, int *rc, mg_error *err)
+{
+    if (jp->pos < jp->len || refill(jp, rc, err))
+        return (unsigned char)jp->src[jp->pos];
+    return -1;
+}
+
+static int skip_ws(mg_jp *jp, mg_error *err)
+{
+    int rc = 0;
+    for (;;) {
+        while (jp->pos < jp->len) {
+            char c = jp->src[jp->pos];
+            if (c == ' ' || c == '\t' || c == '\r') {
+                jp->pos++;
+            } else if (c == '\n') {
+                jp->pos++;
+                jp->line++;
+                jp->line_start = jp->consumed + jp->pos;
+            } else {
+                return 0;
+            }
+        }
+        if (!refill(jp, &rc, err))
+            return rc;
+    }
+}
+
+static int put_utf8(mg_buf *b, uint32_t cp, mg_error *err)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18));
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    return mg_buf_append(b, u, n, err);
+}
+
+static int read_hex4(mg_jp *jp, uint32_t *out, mg_error *err)
+{
+    uint32_t v = 0;
+    int i, rc = 0;
+    for (i = 0; i < 4; i++) {
+        int c = peek(jp, &rc, err);
+        int d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return rc < 0 ? rc : error_here(jp, err, "expected four hex digits after \\u");
+        v = v * 16 + (uint32_t)d;
+        jp->pos++;
+    }
+    *out = v;
+    return 0;
+}
+
+static int read_escape(mg_jp *jp, mg_error *err)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    int rc = 0, c = peek(jp, &rc, err);
+    const char *hit;
+    uint32_t cp, lo;
+
+    if (c < 0)
+        return rc < 0 ? rc : error_here(jp, err, "unterminated string");
+    jp->pos++;
+    if (c != 'u') {
+        if (c == 0 || !(hit = strchr(from, c)))
+            return error_here(jp, err, "invalid escape in string");
+        return mg_buf_append(&jp->str, &to[hit - from], 1, err);
+    }
+    if ((rc = read_hex4(jp, &cp, err)) < 0)
+        return rc;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        /* a surrogate pair must follow as another \u escape */
+        if (peek(jp, &rc, err) != '\\')
+            return error_here(jp, err, "unpaired surrogate in \\u escape");
+        jp->pos++;
+        if (peek(jp, &rc, err) != 'u')
+            return error_here(jp, err, "unpaired surrogate in \\u escape");
+        jp->pos++;
+        if ((rc = read_hex4(jp, &lo, err)) < 0)
+            return rc;
+        if (lo < 0xDC00 || lo > 0xDFFF)
+            return error_here(jp, err, "unpaired surrogate in \\u escape");
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+        return error_here(jp, err, "unpaired surrogate in \\u escape");
+    }
+    return put_utf8(&jp->str, cp, err);
+}
+
+/* After the opening quote. Raw bytes >= 0x80 are kept: Valgrind writes non-UTF-8 paths. */
+static int read_string(mg_jp *jp, mg_error *err)
+{
+    int rc = 0;
+    jp->str.len = 0;
+    for (;;) {
+        size_t start = jp->pos;
+        while (jp->pos < jp->len) {
+            unsigned char c = (unsigned char)jp->src[jp->pos];
+            if (c == '"' || c == '\\' || c < 0x20)
+                break;
+            jp->pos++;
+        }
+        if (jp->pos > start) {
+            if (jp->pos - start > MG_JP_MAX_STRING - jp->str.len)
+                return error_here(jp, err, "string is longer than 1 MiB");
+            if ((rc = mg_buf_append(&jp->str, jp->src + start, jp->pos - start, err)) < 0)
+                return rc;
+        }
+        if (jp->pos == jp->len) {
+            if (!refill(jp, &rc, err))
+                return rc < 0 ? rc : error_here(jp, err, "unterminated string");
+            continue;
+        }
+        if (jp->src[jp->pos] == '"') {
+            jp->pos++;
+            if (mg_buf_append(&jp->str, "", 0, err) < 0)
+                return -err->code;
+            return 0;
+        }
+        if (jp->src[jp->pos] == '\\') {
+            jp->pos++;
+            if ((rc = read_escape(jp, err)) < 0)
+                return rc;
+            continue;
+        }
+        return error_here(jp, err, "control character inside a string");
+    }
+}
+
+/* JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool valid_number(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i < n && s[i] == '0')
+        i++;
+    else if (i < n && s[i] >= '1' && s[i] <= '9')
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    else
+        return false;
+    if (i < n && s[i] == '.') {
+        size_t d = ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == d)
+            return false;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t d;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        d = i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == d)
+            return false;
+    }
+    return i == n;
+}
+
+static int read_number(mg_jp *jp, mg_error *err)
+{
+    int rc = 0, c;
+    jp->num_len = 0;
+    while ((c = peek(jp, &rc, err)) >= 0 &&
+           ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E')) {
+        if (jp->num_len == sizeof(jp->num) - 1)
+            return mg_jp_error(jp, err, MG_E_INPUT, "number literal is too long");
+        jp->num[jp->num_len++] = (char)c;
+        jp->pos++;
+    }
+    if (rc < 0)
+        return rc;
+    jp->num[jp->num_len] = '\0';
+    if (!valid_number(jp->num, jp->num_len))
+        return mg_jp_error(jp, err, MG_E_INPUT, "malformed number '%s'", jp->num);
+    return 0;
+}
+
+static int read_word(mg_jp *jp, const char *word, mg_error *err)
+{
+    int rc = 0;
+    for (const char *w = word; *w; w++) {
+        if (peek(jp, &rc, err) != *w)
+            return rc < 0 ? rc : mg_jp_error(jp, err, MG_E_INPUT, "expected a JSON value");
+        jp->pos++;
+    }
+    return 0;
+}
+
+static int open_nested(mg_jp *jp, mg_error *err)
+{
+    if (++jp->depth > MG_JP_MAX_DEPTH)
+        return mg_jp_error(jp, err, MG_E_INPUT, "nesting deeper than %d levels", MG_JP_MAX_DEPTH);
+    return 0;
+}
+
+int mg_jp_next(mg_jp *jp, enum mg_jp_tok *tok, mg_error *err)
+{
+    int rc, c;
+
+    if ((rc = skip_ws(jp, err)) < 0)
+        return rc;
+    jp->tok_line = jp->line;
+    jp->tok_col = jp->consumed + jp->pos - jp->line_start + 1;
+    c = peek(jp, &rc, err);
+    if (rc < 0)
+        return rc;
+    switch (c) {
+    case -1:
+        *tok = MG_JP_EOF;
+        return 0;
+    case '{':
+        jp->pos++;
+        *tok = MG_JP_OBJ_BEGIN;
+        return open_nested(jp, err);
+    case '[':
+        jp->pos++;
+        *tok = MG_JP_ARR_BEGIN;
+        return open_nested(jp, err);
+    case '}':
+    case ']':
+        jp->pos++;
+        jp->depth--;
+        *tok = c == '}' ? MG_JP_OBJ_END : MG_JP_ARR_END;
+        return 0;
+    case ':':
+        jp->pos++;
+        *tok = MG_JP_COLON;
+        return 0;
+    case ',':
+        jp->pos++;
+        *tok = MG_JP_COMMA;
+        return 0;
+    case '"':
+        jp->pos++;
+        *tok = MG_JP_STRING;
+        return read_string(jp, err);
+    case 't':
+        *tok = MG_JP_TRUE;
+        return read_word(jp, "true", err);
+    case 'f':
+        *tok = MG_JP_FALSE;
+        return read_word(jp, "false", err);
+    case 'n':
+        *tok = MG_JP_NULL;
+        return read_word(jp, "null", err);
+    default:
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            *tok = MG_JP_NUMBER;
+            return read_number(jp, err);
+        }
+        return mg_jp_error(jp, err, MG_E_INPUT, "unexpected character '%c'",
+                           c >= 0x20 && c < 0x7f ? c : '?');
+    }
+}
+
+int mg_jp_expect(mg_jp *jp, enum mg_jp_tok want, const char *what, mg_error *err)
+{
+    enum mg_jp_tok tok;
+    int rc = mg_jp_next(jp, &tok, err);
+    if (rc < 0)
+        return rc;
+    if (tok != want)
+        return mg_jp_error(jp, err, MG_E_INPUT, "expected %s, found %s", what,
+                           mg_jp_tok_name(tok));
+    return 0;
+}
+
+static int skip_container(mg_jp *jp, bool object, mg_error *err)
+{
+    enum mg_jp_tok tok, end = object ? MG_JP_OBJ_END : MG_JP_ARR_END;
+    int rc;
+    bool first = true;
+
+    for (;;) {
+        if ((rc = mg_jp_next(jp, &tok, err)) < 0)
+            return rc;
+        if (tok == end && first)
+            return 0;
+        if (!first) {
+            if (tok == end)
+                return 0;
+            if (tok != MG_JP_COMMA)
+                return mg_jp_error(jp, err, MG_E_INPUT, "expected ',' or %s, found %s",
+                                   mg_jp_tok_name(end), mg_jp_tok_name(tok));
+            if ((rc = mg_jp_next(jp, &tok, err)) < 0)
+                return rc;
+        }
+        first = false;
+        if (object) {
+            if (tok != MG_JP_STRING)
+                return mg_jp_error(jp, err, MG_E_INPUT, "expected an object key, found %s",
+                                   mg_jp_tok_name(tok));
+            if ((rc = mg_jp_expect(jp, MG_JP_COLON, "':'", err)) < 0 ||
+                (rc = mg_jp_next(jp, &tok, err)) < 0)
+                return rc;
+        }
+        if ((rc = mg_jp_skip_value(jp, tok, err)) < 0)
+            return rc;
+    }
+}
+
+int mg_jp_skip_value(mg_jp *jp, enum mg_jp_tok first, mg_error *err)
+{
+    switch (first) {
+    case MG_JP_OBJ_BEGIN:
+        return skip_container(jp, true, err);
+    case MG_JP_ARR_BEGIN:
+        return skip_container(jp, false, err);
+    case MG_JP_STRING:
+    case MG_JP_NUMBER:
+    case MG_JP_TRUE:
+    case MG_JP_FALSE:
+    case MG_JP_NULL:
+        return 0;
+    default:
+        return mg_jp_error(jp, err, MG_E_INPUT, "expected a JSON value, found %s",
+                           mg_jp_tok_name(first));
+    }
+}
+
+int mg_jp_number_u64(mg_jp *jp, const char *key, uint64_t *out, mg_error *err)
+{
+    mg_error local;
+    if (jp->num[0] == '-')
+        return mg_jp_error(jp, err, MG_E_INPUT, "'%s' is negative (%s), expected a count >= 0",
+                           key, jp->num);
+    if (strpbrk(jp->num, ".eE"))
+        return mg_jp_error(jp, err, MG_E_INPUT, "'%s' is %s, expected a whole number", key,
+                           jp->num);
+    mg_error_init(&local);
+    if (mg_parse_u64(jp->num, UINT64_MAX, out, &local) < 0)
+        return mg_jp_error(jp, err, MG_E_OVERFLOW, "'%s' value %s does not fit in 64 bits", key,
+                           jp->num);
+    return 0;
+}

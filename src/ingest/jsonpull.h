@@ -1,0 +1,80 @@
+/* Private: a streaming JSON tokenizer that reads in chunks and knows line and column. */
+#ifndef MEMGATE_JSONPULL_H
+#define MEMGATE_JSONPULL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "memgate/buf.h"
+#include "memgate/error.h"
+
+enum mg_jp_tok {
+    MG_JP_EOF,
+    MG_JP_OBJ_BEGIN,
+    MG_JP_OBJ_END,
+    MG_JP_ARR_BEGIN,
+    MG_JP_ARR_END,
+    MG_JP_COLON,
+    MG_JP_COMMA,
+    MG_JP_STRING, /* decoded text in jp->str (raw bytes >= 0x80 kept as they are) */
+    MG_JP_NUMBER, /* literal text in jp->num */
+    MG_JP_TRUE,
+    MG_JP_FALSE,
+    MG_JP_NULL,
+};
+
+/* Hostile-input limits; each gives a clear error when exceeded. */
+#define MG_JP_MAX_DEPTH 64
+#define MG_JP_MAX_STRING ((size_t)1 << 20) /* one frame string: 1 MiB */
+
+/*
+ * The reader either streams from f (after first consuming `head`, bytes the
+ * caller already read for format detection) or walks a memory buffer (f NULL).
+ */
+typedef struct mg_jp {
+    FILE *f;
+    const char *src; /* current window: head, then chunk buffer */
+    size_t len, pos;
+    bool in_head, eof;
+    char *chunk;
+    size_t chunk_cap;
+    uint64_t consumed;   /* bytes of input before the current window */
+    uint64_t line;       /* 1-based line of the current position */
+    uint64_t line_start; /* absolute offset of the first byte of that line */
+    uint64_t tok_line, tok_col;
+    const char *source;
+    mg_buf str;
+    char num[72];
+    size_t num_len;
+    unsigned depth;
+} mg_jp;
+
+void mg_jp_init_stream(mg_jp *jp, FILE *f, const char *head, size_t head_len, const char *source);
+void mg_jp_init_mem(mg_jp *jp, const char *data, size_t len, const char *source);
+void mg_jp_release(mg_jp *jp);
+
+/* Next token. Syntax errors are MG_E_INPUT with source, line and column set. */
+int mg_jp_next(mg_jp *jp, enum mg_jp_tok *tok, mg_error *err);
+
+/* Expect a specific token; `what` completes "expected ...". */
+int mg_jp_expect(mg_jp *jp, enum mg_jp_tok want, const char *what, mg_error *err);
+
+/* Skip one whole value whose first token `first` was already read. */
+int mg_jp_skip_value(mg_jp *jp, enum mg_jp_tok first, mg_error *err);
+
+/*
+ * Interpret the number token just read as a uint64_t: negative numbers,
+ * fractions, exponents and values above 2^64-1 are errors naming `key`.
+ */
+int mg_jp_number_u64(mg_jp *jp, const char *key, uint64_t *out, mg_error *err);
+
+/* Raise an error at the position of the last token. Returns the negative code. */
+int mg_jp_error(mg_jp *jp, mg_error *err, enum mg_code code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Name of a token kind for messages ("'{'", "a string", "end of file"). */
+const char *mg_jp_tok_name(enum mg_jp_tok tok);
+
+#endif

@@ -1,0 +1,173 @@
+/* Spawns the memgate binary with pipes for stdout/stderr and a scrubbed environment. */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *const scrubbed_prefixes[] = {
+    "GITHUB_", "GITLAB_", "CI_", "CI=", "MEMGATE_", "MEMORY_THRESHOLD", "RUNNER_", "NO_COLOR",
+    "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy", NULL};
+
+static int scrubbed(const char *kv)
+{
+    for (const char *const *p = scrubbed_prefixes; *p; p++)
+        if (strncmp(kv, *p, strlen(*p)) == 0)
+            return 1;
+    return 0;
+}
+
+static char **build_env(const char *const *extra)
+{
+    size_t n = 0, m = 0, i;
+    char **env;
+    for (i = 0; environ[i]; i++)
+        n++;
+    for (i = 0; extra && extra[i]; i++)
+        m++;
+    env = calloc(n + m + 2, sizeof(*env));
+    n = 0;
+    for (i = 0; environ[i]; i++)
+        if (!scrubbed(environ[i]))
+            env[n++] = environ[i];
+    env[n++] = "NO_COLOR=1";
+    for (i = 0; extra && extra[i]; i++)
+        env[n++] = (char *)extra[i];
+    env[n] = NULL;
+    return env;
+}
+
+static void drain(int fd, char **buf, size_t *len, size_t *cap, int *open_)
+{
+    char chunk[8192];
+    ssize_t r = read(fd, chunk, sizeof(chunk));
+    if (r <= 0) {
+        *open_ = 0;
+        return;
+    }
+    if (*len + (size_t)r + 1 > *cap) {
+        while (*len + (size_t)r + 1 > *cap)
+            *cap = *cap ? *cap * 2 : 16384;
+        *buf = realloc(*buf, *cap);
+    }
+    memcpy(*buf + *len, chunk, (size_t)r);
+    *len += (size_t)r;
+    (*buf)[*len] = '\0';
+}
+
+mg_run mg_run_memgate(const char *const *argv, const char *const *envp_extra,
+                      const char *stdin_path)
+{
+    mg_run r = {-1, NULL, NULL};
+    int outp[2], errp[2];
+    posix_spawn_file_actions_t fa;
+    size_t argc = 0, i;
+    char **args, **env;
+    pid_t pid;
+    size_t olen = 0, ocap = 0, elen = 0, ecap = 0;
+    int oopen = 1, eopen = 1, st = 0;
+
+    while (argv[argc])
+        argc++;
+    args = calloc(argc + 2, sizeof(*args));
+    args[0] = (char *)MEMGATE_BIN;
+    for (i = 0; i < argc; i++)
+        args[i + 1] = (char *)argv[i];
+    env = build_env(envp_extra);
+    if (pipe(outp) != 0 || pipe(errp) != 0)
+        abort();
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, stdin_path ? stdin_path : "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
+    posix_spawn_file_actions_addclose(&fa, outp[0]);
+    posix_spawn_file_actions_addclose(&fa, errp[0]);
+    if (posix_spawn(&pid, MEMGATE_BIN, &fa, NULL, args, env) != 0)
+        abort();
+    close(outp[1]);
+    close(errp[1]);
+    r.out = calloc(1, 1);
+    r.err = calloc(1, 1);
+    while (oopen || eopen) {
+        struct pollfd pf[2] = {{outp[0], POLLIN, 0}, {errp[0], POLLIN, 0}};
+        if (poll(pf, 2, -1) < 0 && errno != EINTR)
+            break;
+        if (oopen && (pf[0].revents & (POLLIN | POLLHUP)))
+            drain(outp[0], &r.out, &olen, &ocap, &oopen);
+        if (eopen && (pf[1].revents & (POLLIN | POLLHUP)))
+            drain(errp[0], &r.err, &elen, &ecap, &eopen);
+        if (!oopen)
+            pf[0].fd = -1;
+    }
+    close(outp[0]);
+    close(errp[0]);
+    waitpid(pid, &st, 0);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    posix_spawn_file_actions_destroy(&fa);
+    free(args);
+    free(env);
+    return r;
+}
+
+void mg_run_release(mg_run *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+const char *mg_testdata(const char *rel)
+{
+    static char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", TESTDATA_DIR, rel);
+    return path;
+}
+
+char *mg_tempdir(void)
+{
+    char tmpl[] = "/tmp/memgate-test-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    return d ? strdup(d) : NULL;
+}
+
+char *mg_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0, cap = 0, r;
+    char chunk[65536];
+    if (!f)
+        return NULL;
+    buf = malloc(1);
+    while ((r = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (n + r + 1 > cap) {
+            cap = (n + r + 1) * 2;
+            buf = realloc(buf, cap);
+        }
+        memcpy(buf + n, chunk, r);
+        n += r;
+    }
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = n;
+    return buf;
+}
+
+int mg_spit(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f) == 0 ? 0 : -1;
+}

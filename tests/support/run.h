@@ -1,0 +1,32 @@
+/* Test support: run the built memgate binary and capture what it printed. */
+#ifndef MEMGATE_TEST_RUN_H
+#define MEMGATE_TEST_RUN_H
+
+#include <stddef.h>
+
+typedef struct mg_run {
+    int status;  /* exit status, or 128+signal */
+    char *out;   /* captured stdout, NUL-terminated, owned */
+    char *err;   /* captured stderr */
+} mg_run;
+
+/*
+ * Run MEMGATE_BIN with argv (NULL-terminated, argv[0] not included) in the
+ * current directory, with stdin from stdin_path (NULL = /dev/null). envp_extra
+ * entries ("NAME=value", NULL-terminated, may be NULL) are added to a
+ * cleaned environment (CI variables of the outer run are removed).
+ */
+mg_run mg_run_memgate(const char *const *argv, const char *const *envp_extra,
+                      const char *stdin_path);
+void mg_run_release(mg_run *r);
+
+/* Path of a file under testdata/ (static buffer, valid until the next call). */
+const char *mg_testdata(const char *rel);
+/* Make a fresh temporary directory; returns a malloc'd path. */
+char *mg_tempdir(void);
+/* Read a whole file into a malloc'd NUL-terminated string (NULL if unreadable). */
+char *mg_slurp(const char *path, size_t *len);
+/* Write a string to a file; returns 0 on success. */
+int mg_spit(const char *path, const char *text);
+
+#endif
