@@ -6,6 +6,7 @@
 #include "ingest/ingest.h"
 #include "ingest/jsonpull.h"
 #include "memgate/num.h"
+#include "utf8.h"
 
 #define MACHINERY SIZE_MAX
 
@@ -59,7 +60,7 @@ static int read_string_value(dhat_state *st, const char *key, char **out, mg_err
         return rc;
     }
     free(*out);
-    *out = strdup(st->jp.str.data ? st->jp.str.data : "");
+    *out = mg_utf8_sanitize(st->jp.str.data ? st->jp.str.data : "", st->jp.str.len);
     return *out ? 0 : mg_error_set(err, MG_E_NOMEM, "out of memory");
 }
 
