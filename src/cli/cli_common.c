@@ -31,6 +31,7 @@ int cli_outputs_set_path(struct cli_outputs *o, const char *path, mg_error *err)
 {
     if (o->n == 0) {
         o->items[0].format = "text";
+        o->items[0].path = "-";
         o->n = 1;
     }
     if (strcmp(o->items[o->n - 1].path, "-") != 0)

@@ -41,7 +41,7 @@ static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
 {
     int c;
     cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "+h", show_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", show_options, NULL)) != -1) {
         int rc = 0;
         switch (c) {
         case 'f':

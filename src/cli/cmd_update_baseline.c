@@ -103,7 +103,7 @@ static int parse_args(int argc, char **argv, struct ub_opts *o, mg_error *err)
     int c, rc;
     o->baseline_path = MG_BASELINE_DEFAULT_PATH;
     cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "+h", ub_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", ub_options, NULL)) != -1) {
         if (c == 'h') {
             fputs(ub_help, stdout);
             return 1;

@@ -203,11 +203,12 @@ static int attribute(dhat_state *st, const uint32_t *fs, uint32_t n, uint64_t li
         *row = st->root_row;
         return 0;
     }
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++)
         if (fs[i] >= st->n_frames)
             return mg_error_set_at(err, MG_E_INPUT, st->jp.source, (unsigned long)line, 0,
-                                   "frame index %u is out of range: 'ftbl' has %zu entries",
+                                   "program point refers to frame %u, but 'ftbl' has %zu entries",
                                    (unsigned)fs[i], st->n_frames);
+    for (i = 0; i < n; i++) {
         if (st->frame_row[fs[i]] != MACHINERY) {
             *row = st->frame_row[fs[i]];
             return 0;

@@ -195,7 +195,7 @@ static int check_report(mg_buf *b, const mg_report_input *in, mg_error *err)
             rc = mg_buf_printf(b, err, "note: %s is in the baseline but this %s profile does "
                                        "not measure it; it was skipped, not taken as zero\n",
                                mg_metric_name(v->rows[i].metric), mg_profile_format(in->profile));
-    if (rc == 0 && v->n_improved)
+    if (rc == 0 && v->n_improved && !v->n_fail)
         rc = mg_buf_printf(b, err,
                            "improvement: lock it in after review with `memgate update-baseline "
                            "%s --approve`\n",
