@@ -10,6 +10,7 @@ const struct cmd_spec cli_commands[] = {
     {"show", cmd_show, "print a profile's metrics and top allocation hotspots"},
     {"check", cmd_check, "compare a profile with the baseline and gate on the limits"},
     {"update-baseline", cmd_update_baseline, "record a profile as the new reviewed baseline"},
+    {"comply", cmd_comply, "check CB-141: dhat dependency, profile binary, baseline file"},
     {NULL, NULL, NULL},
 };
 
