@@ -11,6 +11,7 @@ const struct cmd_spec cli_commands[] = {
     {"check", cmd_check, "compare a profile with the baseline and gate on the limits"},
     {"update-baseline", cmd_update_baseline, "record a profile as the new reviewed baseline"},
     {"comply", cmd_comply, "check CB-141: dhat dependency, profile binary, baseline file"},
+    {"init", cmd_init, "add CB-141's dhat dependency, profile example and first baseline"},
     {NULL, NULL, NULL},
 };
 

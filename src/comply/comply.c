@@ -412,34 +412,42 @@ static int run_checks(check_ctx *c)
     return rc < 0 ? rc : check_baseline(c);
 }
 
-static int load_config(mg_comply_report *r, const mg_comply_options *opts, mg_error *err)
+static int load_config(mg_cb141_config *config, const char *dir, const char *config_path,
+                       mg_error *err)
 {
-    char *path = opts->config_path ? strdup(opts->config_path)
-                                   : fs_join(r->dir, MG_CB141_CONFIG_FILE);
+    char *path = config_path ? strdup(config_path) : fs_join(dir, MG_CB141_CONFIG_FILE);
     int rc = 0;
 
     if (!path)
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     /* The default file is optional; one named on the command line must exist. */
-    if (opts->config_path || fs_exists(path))
-        rc = mg_cb141_config_load(&r->config, path, err);
+    if (config_path || fs_exists(path))
+        rc = mg_cb141_config_load(config, path, err);
     free(path);
     return rc;
 }
 
-int mg_comply_run(mg_comply_report **out, const mg_comply_options *opts, mg_error *err)
+int comply_load_config(mg_cb141_config *config, const char *dir, const char *config_path,
+                       mg_error *err)
+{
+    mg_cb141_config_defaults(config);
+    return load_config(config, dir, config_path, err);
+}
+
+int comply_run_with(mg_comply_report **out, const char *dir, const mg_cb141_config *config,
+                    mg_error *err)
 {
     check_ctx c;
     mg_comply_report *r = calloc(1, sizeof(*r));
-    int rc;
+    int rc = 0;
 
     *out = NULL;
     memset(&c, 0, sizeof(c));
-    if (!r || !(r->dir = strdup(opts->dir ? opts->dir : "."))) {
+    if (!r || !(r->dir = strdup(dir))) {
         free(r);
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     }
-    mg_cb141_config_defaults(&r->config);
+    r->config = *config;
     strlist_init(&r->manifests);
     strlist_init(&r->notes);
     strlist_init(&r->text);
@@ -447,8 +455,7 @@ int mg_comply_run(mg_comply_report **out, const mg_comply_options *opts, mg_erro
     c.r = r;
     c.err = err;
     c.spec = &specs[r->config.profiler];
-    if ((rc = load_config(r, opts, err)) == 0 && r->config.enabled) {
-        c.spec = &specs[r->config.profiler];
+    if (r->config.enabled) {
         r->checked = true;
         describe_items(r, c.spec);
         rc = run_checks(&c);
@@ -461,4 +468,16 @@ int mg_comply_run(mg_comply_report **out, const mg_comply_options *opts, mg_erro
     }
     *out = r;
     return 0;
+}
+
+int mg_comply_run(mg_comply_report **out, const mg_comply_options *opts, mg_error *err)
+{
+    mg_cb141_config config;
+    const char *dir = opts->dir ? opts->dir : ".";
+    int rc;
+
+    *out = NULL;
+    if ((rc = comply_load_config(&config, dir, opts->config_path, err)) < 0)
+        return rc;
+    return comply_run_with(out, dir, &config, err);
 }

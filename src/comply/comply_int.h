@@ -33,4 +33,11 @@ int report_found(mg_comply_report *r, enum mg_comply_piece piece, const char *fi
 int report_missing(mg_comply_report *r, enum mg_comply_piece piece, const char *problem,
                    const char *fix, mg_error *err);
 
+/* The defaults, then DIR/.pmat.yaml (when it exists) or config_path (which must). */
+int comply_load_config(mg_cb141_config *config, const char *dir, const char *config_path,
+                       mg_error *err);
+/* mg_comply_run with settings already read (memgate init runs it with enabled forced on). */
+int comply_run_with(mg_comply_report **out, const char *dir, const mg_cb141_config *config,
+                    mg_error *err);
+
 #endif
