@@ -66,7 +66,8 @@ int fs_list(const char *dir, strlist *out, mg_error *err)
     }
     closedir(d);
     /* readdir order depends on the file system; sorted output keeps reports stable */
-    qsort(out->v + first, out->n - first, sizeof(*out->v), by_name);
+    if (out->n - first > 1)
+        qsort(out->v + first, out->n - first, sizeof(*out->v), by_name);
     return 0;
 }
 

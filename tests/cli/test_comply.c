@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -424,5 +425,32 @@ Test(comply_error, unwritable_output)
     const char *argv[] = {"comply", "--output", "/nonexistent/dir/out.txt", "single", NULL};
     mg_run r = comply(argv);
     cr_assert_eq(r.status, 4, "%d %s", r.status, r.err);
+    mg_run_release(&r);
+}
+
+/* Regression: empty target directories (an empty listing was once handed to qsort as NULL). */
+Test(comply, empty_target_directories)
+{
+    char *dir = mg_tempdir(), path[600];
+    const char *argv[] = {"comply", "--format", "json", dir, NULL};
+    mg_run r;
+
+    snprintf(path, sizeof(path), "%s/Cargo.toml", dir);
+    mg_spit(path, "[package]\nname = \"x\"\nversion = \"0.1.0\"\n");
+    snprintf(path, sizeof(path), "%s/examples", dir);
+    mkdir(path, 0755);
+    snprintf(path, sizeof(path), "%s/benches", dir);
+    mkdir(path, 0755);
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "the project has no example, bin or bench sources") != NULL, "%s",
+              r.out);
+    rmdir(path);
+    snprintf(path, sizeof(path), "%s/examples", dir);
+    rmdir(path);
+    snprintf(path, sizeof(path), "%s/Cargo.toml", dir);
+    remove(path);
+    rmdir(dir);
+    free(dir);
     mg_run_release(&r);
 }
