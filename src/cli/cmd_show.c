@@ -61,6 +61,8 @@ static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
             break;
         case 'h':
             fputs(show_help, stdout);
+            fputs("\n", stdout);
+            fputs(mg_hotspot_rule_text, stdout);
             return 1;
         default:
             return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
