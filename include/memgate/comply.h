@@ -27,11 +27,11 @@ enum mg_cb141_profiler { MG_CB141_DHAT, MG_CB141_JEMALLOC, MG_CB141_HEAPTRACK };
 
 /* comply.checks.cb-141 of .pmat.yaml. A plain value: copy it freely. */
 typedef struct mg_cb141_config {
-    bool enabled;                      /* default true */
-    enum mg_cb141_severity severity;   /* default warning: missing pieces never fail the run */
-    enum mg_cb141_profiler profiler;   /* default dhat */
+    bool enabled;                          /* default true */
+    enum mg_cb141_severity severity;       /* default warning: missing pieces never fail the run */
+    enum mg_cb141_profiler profiler;       /* default dhat */
     char baseline_path[MG_CB141_PATH_MAX]; /* relative to the project directory unless absolute */
-    char source[MG_CB141_PATH_MAX];    /* the file the settings came from; "" for defaults */
+    char source[MG_CB141_PATH_MAX];        /* the file the settings came from; "" for defaults */
 } mg_cb141_config;
 
 /* The spec's defaults: enabled, warning, dhat, MG_CB141_DEFAULT_BASELINE. */

@@ -1,4 +1,5 @@
-/* memgate init: put CB-141's pieces (dhat dev-dependency, profile example, baseline) into a project. */
+/* memgate init: put CB-141's pieces (dhat dev-dependency, profile example, baseline) into a
+ * project. */
 #ifndef MEMGATE_ONBOARD_H
 #define MEMGATE_ONBOARD_H
 
@@ -31,8 +32,8 @@ enum mg_onboard_action {
 
 /* One piece of the set-up. Strings are borrowed from the plan. */
 typedef struct mg_onboard_step {
-    const char *title;   /* "dhat dev-dependency", "profile example", "[[example]] entry", ... */
-    const char *file;    /* the file it concerns, relative to the project */
+    const char *title; /* "dhat dev-dependency", "profile example", "[[example]] entry", ... */
+    const char *file;  /* the file it concerns, relative to the project */
     enum mg_onboard_action action;
     const char *detail;  /* one line: where it was found, what was done, what to do */
     const char *snippet; /* the text added or to add (may be several lines), or NULL */

@@ -1,4 +1,5 @@
-/* memgate comply: run check CB-141 on a Rust project and print what is missing and how to fix it. */
+/* memgate comply: run check CB-141 on a Rust project and print what is missing and how to fix it.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,6 +127,7 @@ int cmd_comply(int argc, char **argv, mg_error *err)
             rc = cli_write(o.outputs.items[i].path, &out, err);
         mg_buf_release(&out);
     }
+    /* 1 is the only "negative result" status, as for a memory regression in memgate check */
     rc = rc < 0 ? mg_error_exit_code(err) : mg_comply_failed(r) ? 1 : 0;
     mg_comply_report_free(r);
     return rc;

@@ -57,10 +57,14 @@ static const char init_help[] =
     "  4  a file could not be written\n";
 
 static const struct option init_options[] = {
-    {"write", no_argument, NULL, 'w'},          {"force", no_argument, NULL, 'F'},
-    {"profile", required_argument, NULL, 'p'},  {"baseline", required_argument, NULL, 'b'},
-    {"commit", required_argument, NULL, 'c'},   {"member", required_argument, NULL, 'm'},
-    {"config", required_argument, NULL, 'C'},   {"help", no_argument, NULL, 'h'},
+    {"write", no_argument, NULL, 'w'},
+    {"force", no_argument, NULL, 'F'},
+    {"profile", required_argument, NULL, 'p'},
+    {"baseline", required_argument, NULL, 'b'},
+    {"commit", required_argument, NULL, 'c'},
+    {"member", required_argument, NULL, 'm'},
+    {"config", required_argument, NULL, 'C'},
+    {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
@@ -133,6 +137,7 @@ int cmd_init(int argc, char **argv, mg_error *err)
         return rc > 0 ? 0 : mg_error_exit_code(err);
     if (mg_onboard_run(&plan, &o, err) < 0)
         return mg_error_exit_code(err);
+    /* the plan is rendered after the run, so it reports what was really written */
     mg_buf_init(&out, 0);
     rc = mg_onboard_render_text(plan, &out, err);
     if (rc == 0)

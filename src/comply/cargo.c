@@ -96,9 +96,9 @@ static int expand(const cargo_project *p, const char *rel, char **comps, size_t 
     return rc;
 }
 
-/* Split a member pattern into components, dropping empty and "." ones ("./crates/x/" = crates, x). */
-static int expand_pattern(const cargo_project *p, const char *pattern, strlist *out,
-                          mg_error *err)
+/* Split a member pattern into components, dropping empty and "." ones ("./crates/x/" = crates, x).
+ */
+static int expand_pattern(const cargo_project *p, const char *pattern, strlist *out, mg_error *err)
 {
     char *copy = strdup(pattern);
     char *comps[64];
@@ -151,8 +151,9 @@ static int load_member(cargo_project *p, const char *rel, const char *pattern, s
     if (!manifest) {
         rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
     } else if (!fs_is_file(manifest)) {
-        if (!strlist_printf(notes, err, "workspace member '%s' (from members entry '%s') has no "
-                                        "Cargo.toml; skipped",
+        if (!strlist_printf(notes, err,
+                            "workspace member '%s' (from members entry '%s') has no "
+                            "Cargo.toml; skipped",
                             rel, pattern))
             rc = -(int)MG_E_NOMEM;
     } else if ((rc = mg_toml_load(&t, manifest, err)) == 0 && (rc = own_tree(p, t, err)) == 0) {
@@ -169,8 +170,7 @@ static int bad_member(const mg_toml_value *item, const char *manifest, mg_error 
                            "expected a string (a directory or glob) in workspace.members");
 }
 
-static int load_members(cargo_project *p, const char *root_manifest, strlist *notes,
-                        mg_error *err)
+static int load_members(cargo_project *p, const char *root_manifest, strlist *notes, mg_error *err)
 {
     const mg_toml_value *members = mg_toml_path(p->root, "workspace", "members", NULL);
     const mg_toml_value *exclude = mg_toml_path(p->root, "workspace", "exclude", NULL);
@@ -183,6 +183,8 @@ static int load_members(cargo_project *p, const char *root_manifest, strlist *no
                                mg_toml_column(members),
                                "expected an array of directories for workspace.members");
     strlist_init(&seen);
+    /* Member order follows the manifest, then the sorted directory listing, so reports are stable.
+     */
     for (i = 0; rc == 0 && i < mg_toml_len(members); i++) {
         const char *pattern = mg_toml_string(mg_toml_at(members, i), NULL);
         strlist dirs;
@@ -198,6 +200,7 @@ static int load_members(cargo_project *p, const char *root_manifest, strlist *no
             rc = -(int)MG_E_NOMEM;
         for (k = 0; rc == 0 && k < dirs.n; k++) {
             const char *rel = dirs.v[k];
+            /* "" is the root itself, already a package when it has [package] */
             if (!*rel || excluded(exclude, rel) || strlist_has(&seen, rel))
                 continue;
             if (!strlist_take(&seen, strdup(rel), err))
@@ -211,6 +214,11 @@ static int load_members(cargo_project *p, const char *root_manifest, strlist *no
     return rc;
 }
 
+/*
+ * A root with both [package] and [workspace] is a package and a workspace
+ * root at once; a root with only [workspace] (a virtual manifest) has no
+ * package of its own, so only its members can hold the pieces.
+ */
 int cargo_project_load(cargo_project *p, const char *dir, strlist *notes, mg_error *err)
 {
     char *manifest = NULL;
@@ -298,6 +306,7 @@ static int explicit_root(cargo_project *p, const char *rel, mg_error *err)
 /* The nearest ancestor of the project directory whose Cargo.toml has [workspace]. */
 static int search_up(cargo_project *p, mg_error *err)
 {
+    /* Cargo skips manifests without [workspace] on the way up; so does this. */
     char real[PATH_MAX], path[PATH_MAX + 16], shown[PATH_MAX];
     size_t used = 0;
     char *slash;
@@ -327,8 +336,8 @@ int cargo_workspace_root(cargo_project *p, const mg_toml_value **ws, const char 
     int rc = 0;
 
     if (!p->ws_searched) {
-        const char *named = mg_toml_string(mg_toml_path(p->root, "package", "workspace", NULL),
-                                           NULL);
+        const char *named =
+            mg_toml_string(mg_toml_path(p->root, "package", "workspace", NULL), NULL);
         p->ws_searched = true;
         if (mg_toml_is(mg_toml_get(p->root, "workspace"), MG_TOML_TABLE)) {
             p->ws = p->root;

@@ -1,4 +1,5 @@
-/* Private: a Cargo project as CB-141 sees it: its packages and the workspace root they inherit from. */
+/* Private: a Cargo project as CB-141 sees it: its packages and the workspace root they inherit
+ * from. */
 #ifndef MEMGATE_COMPLY_CARGO_H
 #define MEMGATE_COMPLY_CARGO_H
 
@@ -17,17 +18,17 @@ typedef struct cargo_pkg {
 } cargo_pkg;
 
 typedef struct cargo_project {
-    char *dir;                  /* the project directory as given */
-    mg_toml_value *root;        /* DIR/Cargo.toml */
-    cargo_pkg *pkgs;            /* the root package (when it has [package]), then the members */
+    char *dir;           /* the project directory as given */
+    mg_toml_value *root; /* DIR/Cargo.toml */
+    cargo_pkg *pkgs;     /* the root package (when it has [package]), then the members */
     size_t n_pkgs, cap_pkgs;
-    mg_toml_value **trees;      /* owned member manifests */
+    mg_toml_value **trees; /* owned member manifests */
     size_t n_trees, cap_trees;
     /* The manifest with [workspace] that `workspace = true` resolves through, found on demand. */
     bool ws_searched;
     const mg_toml_value *ws;
-    mg_toml_value *ws_owned;    /* when it is an ancestor's manifest, not one of ours */
-    char *ws_manifest;          /* for messages: "Cargo.toml", "../../Cargo.toml" */
+    mg_toml_value *ws_owned; /* when it is an ancestor's manifest, not one of ours */
+    char *ws_manifest;       /* for messages: "Cargo.toml", "../../Cargo.toml" */
 } cargo_project;
 
 /*

@@ -232,8 +232,8 @@ int mg_cb141_config_load(mg_cb141_config *c, const char *path, mg_error *err)
     mg_error_init(&local);
     if (mg_buf_read_file(&buf, path, &local) < 0) {
         /* configuration, not input: exit 2 like a bad flag */
-        rc = mg_error_set_at(err, local.code == MG_E_NOMEM ? MG_E_NOMEM : MG_E_USAGE,
-                             local.source, 0, 0, "%s", local.msg);
+        rc = mg_error_set_at(err, local.code == MG_E_NOMEM ? MG_E_NOMEM : MG_E_USAGE, local.source,
+                             0, 0, "%s", local.msg);
     } else {
         rc = mg_cb141_config_parse(c, buf.data ? buf.data : "", buf.len, path, err);
     }

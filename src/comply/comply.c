@@ -10,6 +10,7 @@
 #include "comply/deps.h"
 #include "comply/fsutil.h"
 #include "comply/rustscan.h"
+#include "comply/scripts.h"
 #include "comply/targets.h"
 #include "memgate/baseline.h"
 #include "memgate/buf.h"
@@ -35,39 +36,64 @@ static const char *const dhat_crates[] = {"dhat", NULL};
 static const char *const jemalloc_crates[] = {"tikv-jemallocator", "jemallocator", NULL};
 
 static const profiler_spec specs[] = {
-    [MG_CB141_DHAT] = {
-        "dhat dev-dependency", dhat_crates, DEP_DEV, "[dev-dependencies]", "Alloc",
-        "dhat::Alloc", "profile binary",
-        "add dhat to [dev-dependencies] in Cargo.toml (memgate init --write does it):\n"
-        "    [dev-dependencies]\n"
-        "    dhat = \"0.3\"",
-        "add examples/dhat_profile.rs and its [[example]] entry (memgate init --write does it):\n"
-        "    #[global_allocator]\n"
-        "    static ALLOC: dhat::Alloc = dhat::Alloc;\n"
-        "    fn main() {\n"
-        "        let _profiler = dhat::Profiler::new_heap();\n"
-        "        // run the workload\n"
-        "    }",
-    },
-    [MG_CB141_JEMALLOC] = {
-        "jemalloc allocator dependency", jemalloc_crates, DEP_NORMAL | DEP_DEV,
-        "[dependencies] or [dev-dependencies]", "Jemalloc", "tikv_jemallocator::Jemalloc",
-        "jemalloc global allocator",
-        "add a jemalloc allocator crate to Cargo.toml:\n"
-        "    [dependencies]\n"
-        "    tikv-jemallocator = \"0.6\"",
-        "install it as the global allocator in a binary, example or bench (src/main.rs,\n"
-        "examples/NAME.rs, ...):\n"
-        "    #[global_allocator]\n"
-        "    static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;",
-    },
-    [MG_CB141_HEAPTRACK] = {
-        "profiler dependency", NULL, 0, "", "", "", "heaptrack profile script", "",
-        "add a script that runs the workload under heaptrack, e.g. scripts/memory-profile.sh:\n"
-        "    cargo build --release --example memory_profile\n"
-        "    heaptrack --output memory.heaptrack target/release/examples/memory_profile\n"
-        "    heaptrack_print memory.heaptrack.zst > heaptrack.txt",
-    },
+    [MG_CB141_DHAT] =
+        {
+            .dep_title = "dhat dev-dependency",
+            .packages = dhat_crates,
+            .kinds = DEP_DEV,
+            .kinds_shown = "[dev-dependencies]",
+            .type_name = "Alloc",
+            .type_shown = "dhat::Alloc",
+            .bin_title = "profile binary",
+            .dep_fix =
+                "add dhat to [dev-dependencies] in Cargo.toml (memgate init --write does it):\n"
+                "    [dev-dependencies]\n"
+                "    dhat = \"0.3\"",
+            .bin_fix =
+                "add examples/dhat_profile.rs and its [[example]] entry (memgate init --write does "
+                "it):\n"
+                "    #[global_allocator]\n"
+                "    static ALLOC: dhat::Alloc = dhat::Alloc;\n"
+                "    fn main() {\n"
+                "        let _profiler = dhat::Profiler::new_heap();\n"
+                "        // run the workload\n"
+                "    }",
+        },
+    [MG_CB141_JEMALLOC] =
+        {
+            .dep_title = "jemalloc allocator dependency",
+            .packages = jemalloc_crates,
+            .kinds = DEP_NORMAL | DEP_DEV,
+            .kinds_shown = "[dependencies] or [dev-dependencies]",
+            .type_name = "Jemalloc",
+            .type_shown = "tikv_jemallocator::Jemalloc",
+            .bin_title = "jemalloc global allocator",
+            .dep_fix = "add a jemalloc allocator crate to Cargo.toml:\n"
+                       "    [dependencies]\n"
+                       "    tikv-jemallocator = \"0.6\"",
+            .bin_fix =
+                "install it as the global allocator in a binary, example or bench (src/main.rs,\n"
+                "examples/NAME.rs, ...):\n"
+                "    #[global_allocator]\n"
+                "    static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;",
+        },
+    [MG_CB141_HEAPTRACK] =
+        {
+            .dep_title = "profiler dependency",
+            .packages = NULL,
+            .kinds = 0,
+            .kinds_shown = "",
+            .type_name = "",
+            .type_shown = "",
+            .bin_title = "heaptrack profile script",
+            .dep_fix = "",
+            .bin_fix =
+                "add a script that runs the workload under heaptrack, e.g. "
+                "scripts/memory-profile.sh:\n"
+                "    cargo build --release --example memory_profile\n"
+                "    heaptrack --output memory.heaptrack target/release/examples/memory_profile\n"
+                "    heaptrack_print memory.heaptrack.zst > heaptrack.txt",
+        },
 };
 
 typedef struct check_ctx {
@@ -103,8 +129,8 @@ static int record_hit(check_ctx *c, const cargo_pkg *pkg, const dep_hit *h, bool
 
     if (h->problem) { /* the entry is there but Cargo could not build it: say why */
         if (!*problem)
-            *problem = report_text(c->r, c->err, "%s line %lu: %s", pkg->manifest, h->line,
-                                   h->problem);
+            *problem =
+                report_text(c->r, c->err, "%s line %lu: %s", pkg->manifest, h->line, h->problem);
         return *problem ? 0 : -(int)MG_E_NOMEM;
     }
     if (add_ident(c, h->key) < 0)
@@ -116,14 +142,14 @@ static int record_hit(check_ctx *c, const cargo_pkg *pkg, const dep_hit *h, bool
     *counted = true;
     used = (size_t)snprintf(what, sizeof(what), "%s %s", h->table, h->key);
     if (strcmp(h->key, h->package) != 0 && used < sizeof(what))
-        used += (size_t)snprintf(what + used, sizeof(what) - used, " (package \"%s\")",
-                                 h->package);
+        used += (size_t)snprintf(what + used, sizeof(what) - used, " (package \"%s\")", h->package);
     if (h->inherited_from && used < sizeof(what))
         snprintf(what + used, sizeof(what) - used, " (workspace = true, from %s)",
                  h->inherited_from);
     return report_found(c->r, MG_COMPLY_DEPENDENCY, pkg->manifest, h->line, what, c->err);
 }
 
+/* Present when any package of the project has it: a workspace keeps its profile in one crate. */
 static int check_dependency(check_ctx *c)
 {
     const char *const *p;
@@ -144,6 +170,13 @@ static int check_dependency(check_ctx *c)
     }
     if (rc < 0 || counted)
         return rc;
+    /* Pinning a version for the workspace does not make any package depend on it. */
+    if (mg_toml_path(c->proj.root, "workspace", "dependencies", c->spec->packages[0], NULL) &&
+        report_note(c->r, c->err,
+                    "Cargo.toml lists %s in [workspace.dependencies], but no package uses it: "
+                    "add %s.workspace = true to a member's %s",
+                    c->spec->packages[0], c->spec->packages[0], c->spec->kinds_shown) < 0)
+        return -(int)c->err->code;
     if (problem)
         return report_missing(c->r, MG_COMPLY_DEPENDENCY, problem,
                               "list it in the workspace root's [workspace.dependencies] "
@@ -154,20 +187,23 @@ static int check_dependency(check_ctx *c)
                               "the workspace has no packages to look in (no [package], and "
                               "workspace.members matches no crate)",
                               c->spec->dep_fix, c->err);
-    return report_missing(c->r, MG_COMPLY_DEPENDENCY,
-                          c->proj.n_pkgs == 1
-                              ? report_text(c->r, c->err, "no %s entry for %s in %s",
-                                            c->spec->kinds_shown, c->spec->packages[0],
-                                            c->proj.pkgs[0].manifest)
-                              : report_text(c->r, c->err,
-                                            "no %s entry for %s in any of the %zu manifests",
-                                            c->spec->kinds_shown, c->spec->packages[0],
-                                            c->proj.n_pkgs),
-                          c->spec->dep_fix, c->err);
+    return report_missing(
+        c->r, MG_COMPLY_DEPENDENCY,
+        c->proj.n_pkgs == 1
+            ? report_text(c->r, c->err, "no %s entry for %s in %s", c->spec->kinds_shown,
+                          c->spec->packages[0], c->proj.pkgs[0].manifest)
+            : report_text(c->r, c->err, "no %s entry for %s in any of the %zu manifests",
+                          c->spec->kinds_shown, c->spec->packages[0], c->proj.n_pkgs),
+        c->spec->dep_fix, c->err);
 }
 
 /* ---- profile binary ---- */
 
+/*
+ * Only the target's root file is read: that is where #[global_allocator]
+ * sits in practice, and following `mod` declarations would mean resolving
+ * Rust's module paths for little gain (docs/comply.md says so).
+ */
 static int scan_target(check_ctx *c, const rust_target *t, bool *hit)
 {
     const char **crates = NULL;
@@ -181,9 +217,9 @@ static int scan_target(check_ctx *c, const rust_target *t, bool *hit)
     mg_buf_init(&src, SOURCE_MAX_BYTES);
     mg_error_init(&local);
     if (mg_buf_read_file(&src, t->fs, &local) < 0) {
-        rc = local.code == MG_E_NOMEM ? mg_error_set(c->err, MG_E_NOMEM, "out of memory")
-                                      : report_note(c->r, c->err, "%s: not read: %s", t->rel,
-                                                    local.msg);
+        rc = local.code == MG_E_NOMEM
+                 ? mg_error_set(c->err, MG_E_NOMEM, "out of memory")
+                 : report_note(c->r, c->err, "%s: not read: %s", t->rel, local.msg);
         goto done;
     }
     crates = calloc(c->idents.n + 1, sizeof(*crates));
@@ -193,8 +229,8 @@ static int scan_target(check_ctx *c, const rust_target *t, bool *hit)
     }
     for (i = 0; i < c->idents.n; i++)
         crates[i] = c->idents.v[i];
-    rc = rust_find_global_allocator(src.data ? src.data : "", src.len, crates,
-                                    c->spec->type_name, &line, c->err);
+    rc = rust_find_global_allocator(src.data ? src.data : "", src.len, crates, c->spec->type_name,
+                                    &line, c->err);
     if (rc == 0 && line) {
         *hit = true;
         snprintf(what, sizeof(what), "%s '%s' installs %s as the #[global_allocator]", t->kind,
@@ -237,100 +273,46 @@ static int check_profile_binary(check_ctx *c)
 
 /* ---- heaptrack: a script that runs it ---- */
 
-/* `heaptrack` as a command word on a line that is not a # comment. */
-static bool runs_heaptrack(const char *text)
-{
-    const char *line = text;
-
-    while (line && *line) {
-        const char *end = strchr(line, '\n'), *p = line, *hit;
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        while (*p == ' ' || *p == '\t')
-            p++;
-        for (hit = line; *p != '#' && (hit = memmem(hit, len - (size_t)(hit - line), "heaptrack",
-                                                     9)) != NULL;
-             hit += 9) {
-            char before = hit > line ? hit[-1] : ' ', after = hit[9];
-            if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
-                        before) &&
-                (after == ' ' || after == '\t'))
-                return true;
-        }
-        line = end ? end + 1 : NULL;
-    }
-    return false;
-}
-
-static int scan_script(check_ctx *c, const char *rel)
-{
-    char *fs = fs_join(c->r->dir, rel);
-    mg_buf text;
-    mg_error local;
-    int rc = 0;
-
-    if (!fs)
-        return mg_error_set(c->err, MG_E_NOMEM, "out of memory");
-    mg_buf_init(&text, (size_t)1 << 20);
-    mg_error_init(&local);
-    if (fs_is_file(fs) && mg_buf_read_file(&text, fs, &local) == 0 && text.data &&
-        runs_heaptrack(text.data))
-        rc = report_found(c->r, MG_COMPLY_PROFILE_BINARY, rel, 0, "runs heaptrack", c->err);
-    mg_buf_release(&text);
-    free(fs);
-    return rc;
-}
-
 static int check_heaptrack_script(check_ctx *c)
 {
-    static const char *const files[] = {"Makefile", "makefile", "GNUmakefile", "justfile",
-                                        "Justfile", ".justfile", ".gitlab-ci.yml", NULL};
-    static const char *const dirs[] = {"scripts", "ci", ".github/workflows", ".cargo", NULL};
-    const char *const *f;
-    strlist names;
+    strlist found;
     size_t i;
-    int rc = 0;
+    int rc;
 
-    strlist_init(&names);
-    for (f = files; *f && rc == 0; f++)
-        rc = scan_script(c, *f);
-    if (rc == 0)
-        rc = fs_list(*c->r->dir ? c->r->dir : ".", &names, c->err);
-    for (i = 0; rc == 0 && i < names.n; i++) {
-        size_t n = strlen(names.v[i]);
-        if (n > 3 && !strcmp(names.v[i] + n - 3, ".sh"))
-            rc = scan_script(c, names.v[i]);
-    }
-    for (f = dirs; *f && rc == 0; f++) {
-        char *fs = fs_join(c->r->dir, *f);
-        strlist_release(&names);
-        rc = fs ? fs_list(fs, &names, c->err) : mg_error_set(c->err, MG_E_NOMEM, "out of memory");
-        for (i = 0; rc == 0 && i < names.n; i++) {
-            char *rel = fs_join(*f, names.v[i]);
-            rc = rel ? scan_script(c, rel) : mg_error_set(c->err, MG_E_NOMEM, "out of memory");
-            free(rel);
-        }
-        free(fs);
-    }
-    strlist_release(&names);
-    if (rc < 0 || c->r->items[MG_COMPLY_PROFILE_BINARY].present)
-        return rc;
-    return report_missing(c->r, MG_COMPLY_PROFILE_BINARY,
-                          "no script runs heaptrack (looked in Makefile, justfile, *.sh, "
-                          "scripts/, ci/, .github/workflows/, .gitlab-ci.yml, .cargo/)",
-                          c->spec->bin_fix, c->err);
+    strlist_init(&found);
+    rc = scripts_find_heaptrack(c->r->dir, &found, c->err);
+    for (i = 0; rc == 0 && i < found.n; i++)
+        rc = report_found(c->r, MG_COMPLY_PROFILE_BINARY, found.v[i], 0, "runs heaptrack", c->err);
+    if (rc == 0 && found.n == 0)
+        rc = report_missing(c->r, MG_COMPLY_PROFILE_BINARY,
+                            "no script runs heaptrack (looked in " SCRIPTS_LOOKED_AT ")",
+                            c->spec->bin_fix, c->err);
+    strlist_release(&found);
+    return rc;
 }
 
 /* ---- baseline ---- */
 
-static int check_baseline(check_ctx *c)
+/* The three keys CB-141 requires, by name, that the baseline lacks ("" when none). */
+static void missing_keys(const mg_metrics *m, char *out, size_t size)
 {
     static const enum mg_metric required[] = {MG_TOTAL_BYTES, MG_PEAK_BYTES, MG_ALLOC_COUNT};
+    size_t i, used = 0;
+
+    out[0] = '\0';
+    for (i = 0; i < 3; i++)
+        if (!m->present[required[i]] && used < size)
+            used += (size_t)snprintf(out + used, size - used, "%s%s", used ? ", " : "",
+                                     mg_metric_name(required[i]));
+}
+
+static int check_baseline(check_ctx *c)
+{
     const char *shown = c->r->config.baseline_path;
-    char *fs = fs_join(c->r->dir, shown), missing[160] = "", line[600];
+    char *fs = fs_join(c->r->dir, shown), missing[160], line[600];
     mg_baseline *b = NULL;
     mg_metrics m;
     mg_error local;
-    size_t i, used = 0;
     int rc = 0;
     const char *fix =
         c->r->config.profiler == MG_CB141_DHAT
@@ -350,24 +332,22 @@ static int check_baseline(check_ctx *c)
                             report_text(c->r, c->err, "'%s' does not exist", shown), fix, c->err);
     } else if (mg_baseline_load(&b, fs, &local) < 0 ||
                mg_baseline_metrics(b, NULL, &m, &local) < 0) {
+        /* a broken baseline is a missing piece here, not an input error: say what is wrong */
         mg_error_format(&local, line, sizeof(line));
         rc = local.code == MG_E_NOMEM
                  ? mg_error_set(c->err, MG_E_NOMEM, "out of memory")
                  : report_missing(c->r, MG_COMPLY_BASELINE,
-                                  report_text(c->r, c->err, "not a valid baseline: %s", line),
-                                  fix, c->err);
+                                  report_text(c->r, c->err, "not a valid baseline: %s", line), fix,
+                                  c->err);
     } else {
-        for (i = 0; i < 3; i++)
-            if (!m.present[required[i]] && used < sizeof(missing))
-                used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s%s",
-                                         used ? ", " : "", mg_metric_name(required[i]));
-        rc = used ? report_missing(c->r, MG_COMPLY_BASELINE,
-                                   report_text(c->r, c->err, "'%s' lacks %s", shown, missing),
-                                   fix, c->err)
-                  : report_found(c->r, MG_COMPLY_BASELINE, shown, 0,
-                                 "total_allocations_bytes, peak_memory_bytes and "
-                                 "allocation_count are non-negative integers",
-                                 c->err);
+        missing_keys(&m, missing, sizeof(missing));
+        rc = missing[0] ? report_missing(c->r, MG_COMPLY_BASELINE,
+                                         report_text(c->r, c->err, "'%s' lacks %s", shown, missing),
+                                         fix, c->err)
+                        : report_found(c->r, MG_COMPLY_BASELINE, shown, 0,
+                                       "total_allocations_bytes, peak_memory_bytes and "
+                                       "allocation_count are non-negative integers",
+                                       c->err);
     }
     mg_baseline_free(b);
     free(fs);
@@ -378,8 +358,7 @@ static int check_baseline(check_ctx *c)
 
 static void describe_items(mg_comply_report *r, const profiler_spec *spec)
 {
-    static const char *const ids[MG_COMPLY_PIECES] = {"dependency", "profile_binary",
-                                                      "baseline"};
+    static const char *const ids[MG_COMPLY_PIECES] = {"dependency", "profile_binary", "baseline"};
     size_t i;
 
     for (i = 0; i < MG_COMPLY_PIECES; i++) {

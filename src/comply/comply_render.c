@@ -32,31 +32,32 @@ static int put_indented(mg_buf *out, mg_error *err, const char *first, const cha
     return rc == 0 ? put(out, err, "\n") : rc;
 }
 
-static int render_item(const mg_comply_item *it, const char *profiler, mg_buf *out,
-                       mg_error *err)
+static int render_item(const mg_comply_item *it, const char *profiler, mg_buf *out, mg_error *err)
 {
     size_t i;
     int rc;
 
     if (!it->applicable)
-        return mg_buf_printf(out, err, "[n/a]      %s\n" INDENT "%s needs no crate: it profiles "
-                                       "any binary from outside\n",
+        return mg_buf_printf(out, err,
+                             "[n/a]      %s\n" INDENT "%s needs no crate: it profiles "
+                             "any binary from outside\n",
                              it->title, profiler);
     if (!it->present) {
-        rc = mg_buf_printf(out, err, "[missing]  %s (%d)\n" INDENT "%s\n", it->title,
-                           it->penalty, it->problem);
+        rc = mg_buf_printf(out, err, "[missing]  %s (%d)\n" INDENT "%s\n", it->title, it->penalty,
+                           it->problem);
         return rc == 0 ? put_indented(out, err, INDENT "fix: ", it->fix, INDENT "     ") : rc;
     }
     rc = mg_buf_printf(out, err, "[ok]       %s\n", it->title);
     for (i = 0; rc == 0 && i < it->n_found; i++) {
         const mg_comply_found *f = &it->found[i];
-        rc = f->line ? mg_buf_printf(out, err, INDENT "%s line %lu: %s\n", f->file, f->line,
-                                     f->what)
-                     : mg_buf_printf(out, err, INDENT "%s: %s\n", f->file, f->what);
+        rc = f->line
+                 ? mg_buf_printf(out, err, INDENT "%s line %lu: %s\n", f->file, f->line, f->what)
+                 : mg_buf_printf(out, err, INDENT "%s: %s\n", f->file, f->what);
     }
     return rc;
 }
 
+/* The last line says what the score means for the run, so CI logs explain their exit status. */
 static int render_summary(const mg_comply_report *r, mg_buf *out, mg_error *err)
 {
     int score = mg_comply_score(r);
@@ -69,8 +70,7 @@ static int render_summary(const mg_comply_report *r, mg_buf *out, mg_error *err)
     if (score == 0)
         return mg_buf_printf(out, err, "\nscore: 0 (all %zu pieces in place)\n", applicable);
     return mg_buf_printf(out, err, "\nscore: %d (%zu of %zu pieces missing; severity %s%s)\n",
-                         score, missing, applicable,
-                         mg_cb141_severity_name(r->config.severity),
+                         score, missing, applicable, mg_cb141_severity_name(r->config.severity),
                          mg_comply_failed(r) ? ": this fails the run, exit status 1"
                                              : ", so this does not fail the run");
 }
@@ -81,8 +81,8 @@ int mg_comply_render_text(const mg_comply_report *r, mg_buf *out, mg_error *err)
     size_t i;
     int rc;
 
-    rc = mg_buf_printf(out, err, "memgate comply: CB-141 memory profiling set-up in '%s'\n",
-                       r->dir);
+    rc =
+        mg_buf_printf(out, err, "memgate comply: CB-141 memory profiling set-up in '%s'\n", r->dir);
     if (rc == 0 && !r->checked)
         return mg_buf_printf(out, err,
                              "CB-141 is disabled (enabled: false in %s): nothing checked\n"
@@ -90,8 +90,7 @@ int mg_comply_render_text(const mg_comply_report *r, mg_buf *out, mg_error *err)
                              c->source);
     if (rc == 0)
         rc = mg_buf_printf(out, err, "profiler %s, severity %s, settings from %s\n",
-                           mg_cb141_profiler_name(c->profiler),
-                           mg_cb141_severity_name(c->severity),
+                           mg_cb141_profiler_name(c->profiler), mg_cb141_severity_name(c->severity),
                            c->source[0] ? c->source : "the defaults (no .pmat.yaml)");
     for (i = 0; rc == 0 && i < r->manifests.n; i++)
         rc = mg_buf_printf(out, err, "%s%s%s", i ? ", " : "manifests: ", r->manifests.v[i],
@@ -121,21 +120,21 @@ static json_t *string_array(const strlist *l)
     return a;
 }
 
+/* null, not 0 or "", for what does not apply: consumers can tell "absent" from a value. */
 static json_t *item_json(const mg_comply_item *it)
 {
     json_t *found = json_array();
     size_t i;
 
     for (i = 0; found && i < it->n_found; i++)
-        json_array_append_new(found, json_pack("{s:s, s:o, s:s}", "file", it->found[i].file,
-                                               "line",
-                                               it->found[i].line
-                                                   ? json_integer((json_int_t)it->found[i].line)
-                                                   : json_null(),
-                                               "what", it->found[i].what));
-    return json_pack("{s:s, s:s, s:b, s:b, s:i, s:o, s:o, s:o}", "id", it->id, "title",
-                     it->title, "applicable", it->applicable, "present", it->present, "penalty",
-                     it->penalty, "found", found, "problem", str_or_null(it->problem), "fix",
+        json_array_append_new(
+            found,
+            json_pack("{s:s, s:o, s:s}", "file", it->found[i].file, "line",
+                      it->found[i].line ? json_integer((json_int_t)it->found[i].line) : json_null(),
+                      "what", it->found[i].what));
+    return json_pack("{s:s, s:s, s:b, s:b, s:i, s:o, s:o, s:o}", "id", it->id, "title", it->title,
+                     "applicable", it->applicable, "present", it->present, "penalty", it->penalty,
+                     "found", found, "problem", str_or_null(it->problem), "fix",
                      str_or_null(it->fix));
 }
 

@@ -36,6 +36,7 @@ int report_note(mg_comply_report *r, mg_error *err, const char *fmt, ...)
     return strlist_take(&r->notes, s, err) ? 0 : -(int)MG_E_NOMEM;
 }
 
+/* Items point into found_list's array, so they are re-pointed after every growth. */
 int report_found(mg_comply_report *r, enum mg_comply_piece piece, const char *file,
                  unsigned long line, const char *what, mg_error *err)
 {

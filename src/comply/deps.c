@@ -1,15 +1,17 @@
-/* Finding a crate among a package's dependency tables, renames and workspace inheritance included. */
+/* Finding a crate among a package's dependency tables, renames and workspace inheritance included.
+ */
 #include "comply/deps.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* Cargo still reads the underscore spellings (with a warning), so they count too. */
 static const struct {
     const char *name;
     enum dep_kind kind;
 } dep_tables[] = {
-    {"dependencies", DEP_NORMAL},       {"dev-dependencies", DEP_DEV},
-    {"dev_dependencies", DEP_DEV},      {"build-dependencies", DEP_BUILD},
+    {"dependencies", DEP_NORMAL},      {"dev-dependencies", DEP_DEV},
+    {"dev_dependencies", DEP_DEV},     {"build-dependencies", DEP_BUILD},
     {"build_dependencies", DEP_BUILD},
 };
 
@@ -95,6 +97,7 @@ static int inherit(scan_ctx *c, const char *key, dep_hit *hit, const char **pack
 static int scan_entry(scan_ctx *c, const char *table, enum dep_kind kind, const char *key,
                       const mg_toml_value *value)
 {
+    /* `key = "1"` names the crate by its key; `key = { package = "x" }` renames crate x */
     const char *package = mg_toml_string(mg_toml_get(value, "package"), NULL);
     bool inherits = false;
     dep_hit probe = {0}, *hit;
@@ -119,8 +122,7 @@ static int scan_entry(scan_ctx *c, const char *table, enum dep_kind kind, const 
     return hit->key && hit->package ? 0 : -(int)MG_E_NOMEM;
 }
 
-static int scan_table(scan_ctx *c, const mg_toml_value *deps, const char *shown,
-                      enum dep_kind kind)
+static int scan_table(scan_ctx *c, const mg_toml_value *deps, const char *shown, enum dep_kind kind)
 {
     const char *table;
     size_t i;
@@ -155,8 +157,8 @@ static int scan_target(scan_ctx *c, const char *cfg, const mg_toml_value *t)
     return 0;
 }
 
-int deps_find(cargo_project *proj, const cargo_pkg *pkg, const char *const *packages,
-              dep_hits *out, mg_error *err)
+int deps_find(cargo_project *proj, const cargo_pkg *pkg, const char *const *packages, dep_hits *out,
+              mg_error *err)
 {
     scan_ctx c = {proj, packages, out, err};
     const mg_toml_value *targets = mg_toml_get(pkg->toml, "target");

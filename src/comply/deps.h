@@ -31,7 +31,7 @@ void dep_hits_release(dep_hits *h);
  * [target.<cfg>]) that resolves to one of packages (NULL-terminated).
  * `workspace = true` is resolved through the project's workspace root.
  */
-int deps_find(cargo_project *proj, const cargo_pkg *pkg, const char *const *packages,
-              dep_hits *out, mg_error *err);
+int deps_find(cargo_project *proj, const cargo_pkg *pkg, const char *const *packages, dep_hits *out,
+              mg_error *err);
 
 #endif

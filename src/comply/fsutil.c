@@ -129,6 +129,7 @@ static void fsync_parent(const char *path)
     free(copy);
 }
 
+/* mkstemp creates 0600; fchmod restores the old file's mode so an edit does not change it. */
 int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode, mg_error *err)
 {
     struct stat st;

@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-
 /* Byte offset where line `line` (1-based) begins, or len when the text is shorter. */
 static size_t line_start(const char *text, size_t len, unsigned long line)
 {

@@ -12,6 +12,7 @@
 #include "comply/deps.h"
 #include "comply/fsutil.h"
 #include "comply/manifest_edit.h"
+#include "comply/onboard_int.h"
 #include "comply/toml.h"
 #include "memgate/baseline.h"
 #include "memgate/comply.h"
@@ -20,7 +21,6 @@
 #define DHAT_VERSION "0.3"
 #define EXAMPLE_NAME "dhat_profile"
 #define EXAMPLE_PATH "examples/dhat_profile.rs"
-#define MAX_STEPS 8
 
 /* %s is the package's crate name, for the hint in the comment. */
 static const char example_template[] =
@@ -38,16 +38,6 @@ static const char example_template[] =
     "    // Run the workload here, for example `%s::run(input)`. Keep it\n"
     "    // deterministic (same input, same work) so runs compare.\n"
     "}\n";
-
-struct mg_onboard_plan {
-    mg_onboard_step steps[MAX_STEPS];
-    size_t n;
-    strlist text; /* owns the steps' strings */
-    char *dir;
-    const char *package; /* "package 'x' in crates/x/Cargo.toml" */
-    bool write;
-    int score;
-};
 
 /* Everything the run needs while it works out and applies the steps. */
 typedef struct onboard_ctx {
@@ -164,8 +154,9 @@ static int plan_dependency(onboard_ctx *c)
     c->edit.dep_key = "dhat";
     c->edit.dep_value = inherit ? "{ workspace = true }" : "\"" DHAT_VERSION "\"";
     c->edit.dep_table_body = inherit ? "workspace = true" : "version = \"" DHAT_VERSION "\"";
-    detail = inherit ? text(c, "add it to [dev-dependencies], inheriting %s's "
-                               "[workspace.dependencies] dhat",
+    detail = inherit ? text(c,
+                            "add it to [dev-dependencies], inheriting %s's "
+                            "[workspace.dependencies] dhat",
                             ws_manifest)
                      : "add it to [dev-dependencies]";
     c->dep_step = add_step(c, "dhat dev-dependency", c->pkg->manifest, MG_ONBOARD_ADD, detail,
@@ -197,8 +188,8 @@ static int plan_example(onboard_ctx *c)
     if (!rel || !crate || !(c->example_fs = fs_join(c->pkg->dir, EXAMPLE_PATH)))
         return mg_error_set(c->err, MG_E_NOMEM, "out of memory");
     if (it->present) {
-        const char *detail = text(c, "%s line %lu: %s", it->found[0].file, it->found[0].line,
-                                  it->found[0].what);
+        const char *detail =
+            text(c, "%s line %lu: %s", it->found[0].file, it->found[0].line, it->found[0].what);
         add_step(c, "profile binary", it->found[0].file, MG_ONBOARD_OK, detail, NULL);
         return detail ? 0 : -(int)MG_E_NOMEM;
     }
@@ -217,10 +208,9 @@ static int plan_example(onboard_ctx *c)
     }
     c->edit.example_name = EXAMPLE_NAME;
     c->edit.example_path = EXAMPLE_PATH;
-    c->entry_step = add_step(c, "[[example]] entry", c->pkg->manifest, MG_ONBOARD_ADD,
-                             "append it",
-                             "[[example]]\nname = \"" EXAMPLE_NAME "\"\npath = \"" EXAMPLE_PATH
-                             "\"");
+    c->entry_step =
+        add_step(c, "[[example]] entry", c->pkg->manifest, MG_ONBOARD_ADD, "append it",
+                 "[[example]]\nname = \"" EXAMPLE_NAME "\"\npath = \"" EXAMPLE_PATH "\"");
     return snippet ? 0 : -(int)MG_E_NOMEM;
 }
 
@@ -274,8 +264,7 @@ static int baseline_from_profile(onboard_ctx *c, const char **detail)
                                  mg_metric_name(required[i]), mg_metric_name(required[(i + 1) % 3]),
                                  mg_metric_name(required[(i + 2) % 3]));
     if (rc == 0) {
-        mg_baseline_meta meta = {c->opts->measured_at, c->opts->commit, mg_profile_format(p),
-                                 tool};
+        mg_baseline_meta meta = {c->opts->measured_at, c->opts->commit, mg_profile_format(p), tool};
         if (!meta.measured_at) {
             utc_now(now, sizeof(now));
             meta.measured_at = now;
@@ -284,8 +273,9 @@ static int baseline_from_profile(onboard_ctx *c, const char **detail)
         rc = mg_baseline_new(&c->baseline, c->err);
         if (rc == 0)
             rc = mg_baseline_update(c->baseline, NULL, m, &meta, c->err);
-        *detail = text(c, "from %s: total_allocations_bytes %llu, peak_memory_bytes %llu, "
-                          "allocation_count %llu",
+        *detail = text(c,
+                       "from %s: total_allocations_bytes %llu, peak_memory_bytes %llu, "
+                       "allocation_count %llu",
                        c->opts->profile, (unsigned long long)m->value[MG_TOTAL_BYTES],
                        (unsigned long long)m->value[MG_PEAK_BYTES],
                        (unsigned long long)m->value[MG_ALLOC_COUNT]);
@@ -374,8 +364,7 @@ static int apply(onboard_ctx *c)
         rc = fs_write_atomic(c->manifest_fs, c->manifest_new.data, c->manifest_new.len, 0644,
                              c->err);
         if (rc == 0) {
-            wrote(c, c->dep_step,
-                  text(c, "added to [dev-dependencies] on line %lu", c->dep_line));
+            wrote(c, c->dep_step, text(c, "added to [dev-dependencies] on line %lu", c->dep_line));
             wrote(c, c->entry_step, "appended");
         }
     }
@@ -484,62 +473,4 @@ void mg_onboard_free(mg_onboard_plan *p)
     strlist_release(&p->text);
     free(p->dir);
     free(p);
-}
-
-size_t mg_onboard_step_count(const mg_onboard_plan *p)
-{
-    return p->n;
-}
-
-const mg_onboard_step *mg_onboard_step_at(const mg_onboard_plan *p, size_t i)
-{
-    return i < p->n ? &p->steps[i] : NULL;
-}
-
-int mg_onboard_score(const mg_onboard_plan *p)
-{
-    return p->score;
-}
-
-/* ---- text ---- */
-
-static int put_snippet(mg_buf *out, const char *snippet, mg_error *err)
-{
-    const char *line = snippet, *nl;
-    int rc = 0;
-
-    while (rc == 0 && line && *line) {
-        nl = strchr(line, '\n');
-        rc = mg_buf_printf(out, err, "%s%.*s\n", "        ",
-                           (int)(nl ? (size_t)(nl - line) : strlen(line)), line);
-        line = nl ? nl + 1 : NULL;
-    }
-    return rc;
-}
-
-int mg_onboard_render_text(const mg_onboard_plan *p, mg_buf *out, mg_error *err)
-{
-    static const char *const label[] = {"[ok]   ", "[add]  ", "[wrote]", "[kept] ", "[todo] "};
-    size_t i, pending = 0;
-    int rc;
-
-    rc = mg_buf_printf(out, err, "memgate init: CB-141 set-up for %s in '%s'\n\n", p->package,
-                       p->dir);
-    for (i = 0; rc == 0 && i < p->n; i++) {
-        const mg_onboard_step *s = &p->steps[i];
-        pending += s->action == MG_ONBOARD_ADD;
-        rc = mg_buf_printf(out, err, "%s %s: %s: %s\n", label[s->action], s->title, s->file,
-                           s->detail);
-        /* a written file is on disk to read; snippets are for what is still to do */
-        if (rc == 0 && s->snippet && (s->action == MG_ONBOARD_ADD || s->action == MG_ONBOARD_TODO))
-            rc = put_snippet(out, s->snippet, err);
-    }
-    if (rc == 0 && pending)
-        rc = mg_buf_printf(out, err, "\nnothing was written: 'memgate init --write' makes these "
-                                     "changes (existing files are never replaced without "
-                                     "--force)\n");
-    if (rc == 0)
-        rc = mg_buf_printf(out, err, "\nCB-141 score %s: %d%s\n", p->write ? "now" : "as it stands",
-                           p->score, p->score ? " (memgate comply shows what is missing)" : "");
-    return rc;
 }

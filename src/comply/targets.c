@@ -141,10 +141,11 @@ static int listed(const cargo_pkg *pkg, target_list *l, size_t k, strlist *notes
         if (!probe)
             rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
         else if (!fs_is_file(probe))
-            rc = strlist_printf(notes, err, "%s line %lu: [[%s]] '%s' names '%s', which does not "
-                                            "exist",
-                                pkg->manifest, mg_toml_line(t), kinds[k].kind,
-                                name ? name : "?", path)
+            rc = strlist_printf(notes, err,
+                                "%s line %lu: [[%s]] '%s' names '%s', which does not "
+                                "exist",
+                                pkg->manifest, mg_toml_line(t), kinds[k].kind, name ? name : "?",
+                                path)
                      ? 0
                      : -(int)MG_E_NOMEM;
         else if (add(pkg, l, kinds[k].kind, name ? name : path, path) < 0)
@@ -155,6 +156,10 @@ static int listed(const cargo_pkg *pkg, target_list *l, size_t k, strlist *notes
     return rc;
 }
 
+/*
+ * Listed targets come first so a [[example]] keeps the name the manifest
+ * gives it when auto-discovery finds the same file again (add() skips it).
+ */
 int targets_collect(const cargo_pkg *pkg, target_list *out, strlist *notes, mg_error *err)
 {
     const mg_toml_value *package = mg_toml_get(pkg->toml, "package");
@@ -167,6 +172,7 @@ int targets_collect(const cargo_pkg *pkg, target_list *out, strlist *notes, mg_e
             return -(int)err->code;
         if (!autodiscover)
             continue;
+        /* src/main.rs is the package's own binary, named after the package */
         if (!strcmp(kinds[k].kind, "bin")) {
             char *main_rs = fs_join(pkg->dir, "src/main.rs");
             bool there = main_rs && fs_is_file(main_rs);

@@ -23,9 +23,9 @@ void target_list_release(target_list *l);
  * Collect pkg's target sources: Cargo's auto-discovery (src/main.rs,
  * src/bin/NAME.rs, src/bin/NAME/main.rs, examples/NAME.rs,
  * examples/NAME/main.rs, benches/NAME.rs, benches/NAME/main.rs) unless
- * package.autobins/autoexamples/autobenches is false, plus every [[bin]], [[example]] and [[bench]] entry
- * (its path, or the default path for its name). A listed source that does
- * not exist adds a note. Each file appears once.
+ * package.autobins/autoexamples/autobenches is false, plus every [[bin]], [[example]] and [[bench]]
+ * entry (its path, or the default path for its name). A listed source that does not exist adds a
+ * note. Each file appears once.
  */
 int targets_collect(const cargo_pkg *pkg, target_list *out, strlist *notes, mg_error *err);
 

@@ -242,8 +242,8 @@ static const char *key_display(const key_path *k, size_t upto, char *buf, size_t
 
 static bool is_bare_key_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
 }
 
 static int read_key_part(toml_parser *p, key_part *part)
@@ -417,8 +417,7 @@ static int read_value(toml_parser *p, mg_toml_value **out)
     if (c != '[' && c != '{')
         return toml_read_scalar(p, out);
     if (p->depth == TOML_MAX_DEPTH)
-        return toml_fail(p, "arrays and inline tables nested more than %d deep",
-                         TOML_MAX_DEPTH);
+        return toml_fail(p, "arrays and inline tables nested more than %d deep", TOML_MAX_DEPTH);
     p->depth++;
     rc = c == '[' ? read_array(p, out) : read_inline_table(p, out);
     p->depth--;
@@ -443,8 +442,7 @@ static int add_table(toml_parser *p, mg_toml_value *parent, const key_part *part
  * missing ones. A dotted key may only extend tables that dotted keys created
  * in this same table: not a [header] table, an inline table or an array.
  */
-static int walk_dotted(toml_parser *p, mg_toml_value *table, const key_path *k,
-                       mg_toml_value **out)
+static int walk_dotted(toml_parser *p, mg_toml_value *table, const key_path *k, mg_toml_value **out)
 {
     char name[160];
     size_t i;
@@ -503,8 +501,7 @@ done:
 /* ---- table headers ---- */
 
 /* [a.b.c]: the parent of the last part, creating implicit tables on the way. */
-static int walk_header(toml_parser *p, mg_toml_value *root, const key_path *k,
-                       mg_toml_value **out)
+static int walk_header(toml_parser *p, mg_toml_value *root, const key_path *k, mg_toml_value **out)
 {
     char name[160];
     mg_toml_value *t = root;
@@ -637,8 +634,7 @@ static int read_document(toml_parser *p, mg_toml_value *root)
             if (end_of_line(p, "a comment") < 0)
                 return -(int)p->err->code;
         } else if (toml_peek(p) == '[') {
-            if (read_header(p, root, &current) < 0 ||
-                end_of_line(p, "the table header") < 0)
+            if (read_header(p, root, &current) < 0 || end_of_line(p, "the table header") < 0)
                 return -(int)p->err->code;
         } else if (read_keyval(p, current) < 0 || end_of_line(p, "the value") < 0) {
             return -(int)p->err->code;
@@ -686,8 +682,8 @@ int mg_toml_load(mg_toml_value **out, const char *path, mg_error *err)
     mg_error_init(&local);
     if (mg_buf_read_file(&buf, path, &local) < 0) {
         /* A manifest is configuration: an unreadable one is a usage problem (exit 2). */
-        rc = mg_error_set_at(err, local.code == MG_E_NOMEM ? MG_E_NOMEM : MG_E_USAGE,
-                             local.source, local.line, local.column, "%s", local.msg);
+        rc = mg_error_set_at(err, local.code == MG_E_NOMEM ? MG_E_NOMEM : MG_E_USAGE, local.source,
+                             local.line, local.column, "%s", local.msg);
         goto done;
     }
     rc = mg_toml_parse(out, buf.data ? buf.data : "", buf.len, path, err);

@@ -54,8 +54,7 @@ static int put_utf8(toml_parser *p, mg_buf *out, uint32_t cp)
 }
 
 /* \uXXXX or \UXXXXXXXX; the cursor is on the 'u' or 'U'. */
-static int read_unicode_escape(toml_parser *p, mg_buf *out, unsigned long line,
-                               unsigned long col)
+static int read_unicode_escape(toml_parser *p, mg_buf *out, unsigned long line, unsigned long col)
 {
     unsigned digits = toml_peek(p) == 'u' ? 4 : 8;
     uint32_t cp = 0;
@@ -318,8 +317,8 @@ static bool clean_digits(const char *s, size_t len, unsigned base, char *out, si
     return true;
 }
 
-static int make_value(toml_parser *p, enum mg_toml_type type, unsigned long line,
-                      unsigned long col, mg_toml_value **out)
+static int make_value(toml_parser *p, enum mg_toml_type type, unsigned long line, unsigned long col,
+                      mg_toml_value **out)
 {
     *out = toml_value_new(type, line, col);
     if (!*out)

@@ -77,8 +77,7 @@ static int index_entry(mg_toml_value *table, size_t at, mg_error *err)
     size_t stored;
     int inserted;
     const mg_toml_entry *e = &table->u.tbl.ents[at];
-    return mg_strmap_upsert(&table->u.tbl.index, e->key, e->key_len, at, &stored, &inserted,
-                            err);
+    return mg_strmap_upsert(&table->u.tbl.index, e->key, e->key_len, at, &stored, &inserted, err);
 }
 
 static int grow_entries(mg_toml_value *table, mg_error *err)
@@ -96,6 +95,7 @@ static int grow_entries(mg_toml_value *table, mg_error *err)
     return 0;
 }
 
+/* The caller has checked the key is new: TOML forbids duplicates, and the parser reports them. */
 int toml_table_add(mg_toml_value *table, const char *key, size_t len, mg_toml_value *value,
                    mg_error *err)
 {

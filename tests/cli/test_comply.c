@@ -1,4 +1,5 @@
-/* memgate comply on the fixture projects in testdata/comply: scores, exit codes, reports, errors. */
+/* memgate comply on the fixture projects in testdata/comply: scores, exit codes, reports, errors.
+ */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -46,9 +47,8 @@ static json_t *item(json_t *root, const char *id)
 {
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(root, "items"), i, it)
-        if (!strcmp(json_string_value(json_object_get(it, "id")), id))
-            return it;
+    json_array_foreach(json_object_get(root, "items"), i,
+                       it) if (!strcmp(json_string_value(json_object_get(it, "id")), id)) return it;
     cr_assert_fail("no item '%s'", id);
     return NULL;
 }
@@ -64,8 +64,8 @@ static void expect_case(const char *dir, int status, int score, bool dep, bool b
     json_t *root = comply_json(dir, status);
     cr_assert_str_eq(json_string_value(json_object_get(root, "schema")), "memgate/comply/v1");
     cr_assert_str_eq(json_string_value(json_object_get(root, "check")), "CB-141");
-    cr_assert_eq(json_integer_value(json_object_get(root, "score")), score, "%s: score %lld",
-                 dir, (long long)json_integer_value(json_object_get(root, "score")));
+    cr_assert_eq(json_integer_value(json_object_get(root, "score")), score, "%s: score %lld", dir,
+                 (long long)json_integer_value(json_object_get(root, "score")));
     cr_assert_eq(present(root, "dependency"), dep, "%s: dependency", dir);
     cr_assert_eq(present(root, "profile_binary"), bin, "%s: profile binary", dir);
     cr_assert_eq(present(root, "baseline"), base, "%s: baseline", dir);
@@ -184,8 +184,7 @@ Test(comply, nothing_in_place)
     json_t *notes = json_object_get(root, "notes");
     cr_assert_eq(json_integer_value(json_object_get(root, "score")), -10);
     cr_assert_eq(json_integer_value(json_object_get(item(root, "dependency"), "penalty")), -5);
-    cr_assert_eq(json_integer_value(json_object_get(item(root, "profile_binary"), "penalty")),
-                 -3);
+    cr_assert_eq(json_integer_value(json_object_get(item(root, "profile_binary"), "penalty")), -3);
     cr_assert_eq(json_integer_value(json_object_get(item(root, "baseline"), "penalty")), -2);
     cr_assert(strstr(json_string_value(json_array_get(notes, 0)),
                      "dhat is in [dependencies], but CB-141 counts it only in "
@@ -241,9 +240,9 @@ Test(comply, jemalloc_profiler)
 {
     json_t *root = comply_json("jemalloc", 0);
     cr_assert_eq(json_integer_value(json_object_get(root, "score")), 0);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "config"),
-                                                       "profiler")),
-                     "jemalloc");
+    cr_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(root, "config"), "profiler")),
+        "jemalloc");
     cr_assert_str_eq(json_string_value(json_object_get(item(root, "dependency"), "title")),
                      "jemalloc allocator dependency");
     json_decref(root);
@@ -269,10 +268,10 @@ Test(comply, heaptrack_profiler)
     cr_assert_eq(json_integer_value(json_object_get(root, "score")), -2);
     cr_assert(json_is_false(json_object_get(dep, "applicable")));
     cr_assert(json_is_true(json_object_get(dep, "present")));
-    cr_assert_str_eq(json_string_value(json_object_get(
-                         json_array_get(json_object_get(item(root, "profile_binary"), "found"), 0),
-                         "file")),
-                     "scripts/memory-profile.sh");
+    cr_assert_str_eq(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(item(root, "profile_binary"), "found"), 0), "file")),
+        "scripts/memory-profile.sh");
     json_decref(root);
 }
 
@@ -336,8 +335,8 @@ Test(comply_report, json_schema_pinned)
 Test(comply_report, text_and_json_to_files)
 {
     char *dir = mg_tempdir(), txt[512], js[512];
-    const char *argv[] = {"comply", "--format", "text", "--output", txt, "--format", "json",
-                          "--output", js, "single", NULL};
+    const char *argv[] = {"comply", "--format", "text", "--output", txt, "--format",
+                          "json",   "--output", js,     "single",   NULL};
     mg_run r;
     char *t, *j;
 
@@ -453,4 +452,14 @@ Test(comply, empty_target_directories)
     rmdir(dir);
     free(dir);
     mg_run_release(&r);
+}
+
+Test(comply, pinned_in_the_workspace_but_used_by_no_package)
+{
+    json_t *root = comply_json("pinned-unused", 0);
+    cr_assert_eq(json_integer_value(json_object_get(root, "score")), -10);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(root, "notes"), 0)),
+                     "Cargo.toml lists dhat in [workspace.dependencies], but no package uses it: "
+                     "add dhat.workspace = true to a member's [dev-dependencies]");
+    json_decref(root);
 }

@@ -10,8 +10,7 @@ static mg_cb141_config parse_ok(const char *yaml)
     mg_error err;
     mg_cb141_config_defaults(&c);
     mg_error_init(&err);
-    cr_assert_eq(mg_cb141_config_parse(&c, yaml, strlen(yaml), "p.yaml", &err), 0, "%s",
-                 err.msg);
+    cr_assert_eq(mg_cb141_config_parse(&c, yaml, strlen(yaml), "p.yaml", &err), 0, "%s", err.msg);
     return c;
 }
 

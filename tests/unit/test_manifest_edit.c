@@ -25,8 +25,8 @@ static char *apply(const char *text, const manifest_edit *e, unsigned long *line
 Test(manifest_edit, after_the_header)
 {
     unsigned long line;
-    char *s = apply("[package]\nname = \"x\"\n\n[dev-dependencies]\nrand = \"0.8\"\n", &dep_only,
-                    &line);
+    char *s =
+        apply("[package]\nname = \"x\"\n\n[dev-dependencies]\nrand = \"0.8\"\n", &dep_only, &line);
     cr_assert_str_eq(s, "[package]\nname = \"x\"\n\n[dev-dependencies]\ndhat = \"0.3\"\n"
                         "rand = \"0.8\"\n");
     cr_assert_eq(line, 5);
@@ -44,8 +44,9 @@ Test(manifest_edit, new_table_and_example_appended)
 {
     unsigned long line;
     char *s = apply("[package]\nname = \"x\"", &both, &line);
-    cr_assert_str_eq(s, "[package]\nname = \"x\"\n\n[dev-dependencies]\ndhat = \"0.3\"\n"
-                        "\n[[example]]\nname = \"dhat_profile\"\npath = \"examples/dhat_profile.rs\"\n");
+    cr_assert_str_eq(
+        s, "[package]\nname = \"x\"\n\n[dev-dependencies]\ndhat = \"0.3\"\n"
+           "\n[[example]]\nname = \"dhat_profile\"\npath = \"examples/dhat_profile.rs\"\n");
     cr_assert_eq(line, 5);
     free(s);
 }
@@ -60,8 +61,8 @@ Test(manifest_edit, implicit_table_is_defined_by_a_new_header)
 
 Test(manifest_edit, crlf_files_stay_crlf)
 {
-    char *s = apply("[package]\r\nname = \"x\"\r\n[dev-dependencies]\r\nrand = \"1\"\r\n", &both,
-                    NULL);
+    char *s =
+        apply("[package]\r\nname = \"x\"\r\n[dev-dependencies]\r\nrand = \"1\"\r\n", &both, NULL);
     cr_assert_str_eq(s, "[package]\r\nname = \"x\"\r\n[dev-dependencies]\r\ndhat = \"0.3\"\r\n"
                         "rand = \"1\"\r\n\r\n[[example]]\r\nname = \"dhat_profile\"\r\n"
                         "path = \"examples/dhat_profile.rs\"\r\n");

@@ -67,8 +67,7 @@ Test(rustscan, comments_and_literals_are_skipped)
     cr_assert_eq(scan("const S: &str = \"#[global_allocator] static A: dhat::Alloc = x;\";"), 0);
     cr_assert_eq(scan("const S: &str = r#\"#[global_allocator] \"static A: dhat::Alloc = x;\"#;"),
                  0);
-    cr_assert_eq(scan("const B: &[u8] = br\"#[global_allocator] static A: dhat::Alloc = x;\";"),
-                 0);
+    cr_assert_eq(scan("const B: &[u8] = br\"#[global_allocator] static A: dhat::Alloc = x;\";"), 0);
     /* a quote character and a lifetime before the real thing do not derail the scan */
     cr_assert_eq(scan("fn f<'a>(s: &'a str) -> char { '\"' }\nconst Q: char = '\\'';\n"
                       "#[global_allocator]\nstatic A: dhat::Alloc = dhat::Alloc;"),
@@ -86,9 +85,8 @@ Test(rustscan, renamed_crates_and_other_types)
                           "jemallocator::Jemalloc;",
                           jem, "Jemalloc"),
                  2);
-    cr_assert_eq(scan_for("#[global_allocator]\nstatic A: dhat::Alloc = dhat::Alloc;", jem,
-                          "Jemalloc"),
-                 0);
+    cr_assert_eq(
+        scan_for("#[global_allocator]\nstatic A: dhat::Alloc = dhat::Alloc;", jem, "Jemalloc"), 0);
 }
 
 Test(rustscan, truncated_and_empty_sources)

@@ -153,12 +153,13 @@ Test(toml, literal_strings_take_backslashes_as_they_are)
 
 Test(toml, multiline_basic_strings)
 {
-    mg_toml_value *v = parse("a = \"\"\"\nRoses are red\nViolets are blue\"\"\"\n"
-                             "b = \"\"\"\\\n   The quick brown \\\n\n   fox.\\\n   \"\"\"\n"
-                             "c = \"\"\"Here are two quotation marks: \"\". Simple.\"\"\"\n"
-                             "d = \"\"\"\"This,\" she said, \"is just a pointless statement.\"\"\"\"\n"
-                             "e = \"\"\"trailing \\  \t\n  x\"\"\"\n"
-                             "f = \"\"\"\"\"\"\n");
+    mg_toml_value *v =
+        parse("a = \"\"\"\nRoses are red\nViolets are blue\"\"\"\n"
+              "b = \"\"\"\\\n   The quick brown \\\n\n   fox.\\\n   \"\"\"\n"
+              "c = \"\"\"Here are two quotation marks: \"\". Simple.\"\"\"\n"
+              "d = \"\"\"\"This,\" she said, \"is just a pointless statement.\"\"\"\"\n"
+              "e = \"\"\"trailing \\  \t\n  x\"\"\"\n"
+              "f = \"\"\"\"\"\"\n");
     cr_assert_str_eq(str_at(v, "a"), "Roses are red\nViolets are blue");
     cr_assert_str_eq(str_at(v, "b"), "The quick brown fox.");
     cr_assert_str_eq(str_at(v, "c"), "Here are two quotation marks: \"\". Simple.");
@@ -170,20 +171,23 @@ Test(toml, multiline_basic_strings)
 
 Test(toml, multiline_literal_strings)
 {
-    mg_toml_value *v = parse("regex2 = '''I [dw]on't need \\d{2} apples'''\n"
-                             "lines = '''\nThe first newline is\ntrimmed in raw strings.\n'''\n"
-                             "q = '''Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\"'''\n"
-                             "apos = ''''That,' she said, 'is still pointless.''''\n");
+    mg_toml_value *v =
+        parse("regex2 = '''I [dw]on't need \\d{2} apples'''\n"
+              "lines = '''\nThe first newline is\ntrimmed in raw strings.\n'''\n"
+              "q = '''Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\"'''\n"
+              "apos = ''''That,' she said, 'is still pointless.''''\n");
     cr_assert_str_eq(str_at(v, "regex2"), "I [dw]on't need \\d{2} apples");
     cr_assert_str_eq(str_at(v, "lines"), "The first newline is\ntrimmed in raw strings.\n");
-    cr_assert_str_eq(str_at(v, "q"), "Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\"");
+    cr_assert_str_eq(str_at(v, "q"),
+                     "Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\"");
     cr_assert_str_eq(str_at(v, "apos"), "'That,' she said, 'is still pointless.'");
     mg_toml_free(v);
 }
 
 Test(toml, crlf_line_endings_and_bom)
 {
-    mg_toml_value *v = parse("\xEF\xBB\xBF[package]\r\nname = \"x\" # c\r\ns = \"\"\"\r\na\r\nb\"\"\"\r\n");
+    mg_toml_value *v =
+        parse("\xEF\xBB\xBF[package]\r\nname = \"x\" # c\r\ns = \"\"\"\r\na\r\nb\"\"\"\r\n");
     cr_assert_str_eq(mg_toml_string(mg_toml_path(v, "package", "name", NULL), NULL), "x");
     cr_assert_str_eq(mg_toml_string(mg_toml_path(v, "package", "s", NULL), NULL), "a\nb");
     cr_assert_eq(mg_toml_line(mg_toml_get(v, "package")), 1);
@@ -251,9 +255,10 @@ Test(toml, booleans)
 
 Test(toml, dates_and_times_are_kept_as_text)
 {
-    mg_toml_value *v = parse("odt1 = 1979-05-27T07:32:00Z\nodt2 = 1979-05-27T00:32:00-07:00\n"
-                             "odt3 = 1979-05-27T00:32:00.999999+05:30\nodt4 = 1979-05-27 07:32:00Z\n"
-                             "ldt = 1979-05-27T07:32:00\nld = 2024-02-29\nlt = 07:32:00.5\n");
+    mg_toml_value *v =
+        parse("odt1 = 1979-05-27T07:32:00Z\nodt2 = 1979-05-27T00:32:00-07:00\n"
+              "odt3 = 1979-05-27T00:32:00.999999+05:30\nodt4 = 1979-05-27 07:32:00Z\n"
+              "ldt = 1979-05-27T07:32:00\nld = 2024-02-29\nlt = 07:32:00.5\n");
     cr_assert_eq(mg_toml_type(mg_toml_get(v, "odt1")), MG_TOML_DATETIME);
     cr_assert_str_eq(str_at(v, "odt1"), "1979-05-27T07:32:00Z");
     cr_assert_str_eq(str_at(v, "odt2"), "1979-05-27T00:32:00-07:00");
@@ -300,14 +305,12 @@ Test(toml, tables_headers_and_implicit_parents)
                              "[x.y.z]\n[x]\nk = 1\n");
     const mg_toml_value *t = mg_toml_get(v, "dev-dependencies");
     cr_assert_eq(mg_toml_origin(t), MG_TOML_IMPLICIT);
-    cr_assert_str_eq(mg_toml_string(mg_toml_path(v, "dev-dependencies", "dhat", "version", NULL),
-                                    NULL),
-                     "0.3");
+    cr_assert_str_eq(
+        mg_toml_string(mg_toml_path(v, "dev-dependencies", "dhat", "version", NULL), NULL), "0.3");
     cr_assert_eq(mg_toml_origin(mg_toml_get(t, "dhat")), MG_TOML_HEADER);
     cr_assert_eq(mg_toml_line(mg_toml_get(t, "dhat")), 3);
-    cr_assert_str_eq(mg_toml_string(mg_toml_path(v, "dependencies", "tokio.rs", "version", NULL),
-                                    NULL),
-                     "1");
+    cr_assert_str_eq(
+        mg_toml_string(mg_toml_path(v, "dependencies", "tokio.rs", "version", NULL), NULL), "1");
     /* [x] defined after [x.y.z] created it implicitly: legal, and now a header table */
     cr_assert_eq(mg_toml_origin(mg_toml_get(v, "x")), MG_TOML_HEADER);
     cr_assert_eq(mg_toml_line(mg_toml_get(v, "x")), 8);
@@ -365,45 +368,42 @@ Test(toml, inline_tables)
 
 Test(toml, a_realistic_cargo_manifest)
 {
-    static const char manifest[] =
-        "[package]\n"
-        "name = \"wordfreq\"\n"
-        "version = \"0.1.0\"\n"
-        "edition = \"2021\"\n"
-        "authors = [\"A <a@example.com>\"]\n"
-        "description = \"\"\"\n"
-        "Counts words.\"\"\"\n"
-        "\n"
-        "[dependencies]\n"
-        "serde = { version = \"1.0\", features = [\"derive\"] }\n"
-        "regex.workspace = true\n"
-        "\n"
-        "[target.'cfg(target_os = \"linux\")'.dev-dependencies]\n"
-        "dhat = \"0.3.3\"\n"
-        "\n"
-        "[target.\"cfg(unix)\".dependencies.libc]\n"
-        "version = \"0.2\"\n"
-        "\n"
-        "[profile.release]\n"
-        "debug = 1\n"
-        "lto = \"thin\"\n"
-        "\n"
-        "[[example]]\n"
-        "name = \"dhat_profile\"\n"
-        "path = \"examples/dhat_profile.rs\"\n"
-        "required-features = []\n";
+    static const char manifest[] = "[package]\n"
+                                   "name = \"wordfreq\"\n"
+                                   "version = \"0.1.0\"\n"
+                                   "edition = \"2021\"\n"
+                                   "authors = [\"A <a@example.com>\"]\n"
+                                   "description = \"\"\"\n"
+                                   "Counts words.\"\"\"\n"
+                                   "\n"
+                                   "[dependencies]\n"
+                                   "serde = { version = \"1.0\", features = [\"derive\"] }\n"
+                                   "regex.workspace = true\n"
+                                   "\n"
+                                   "[target.'cfg(target_os = \"linux\")'.dev-dependencies]\n"
+                                   "dhat = \"0.3.3\"\n"
+                                   "\n"
+                                   "[target.\"cfg(unix)\".dependencies.libc]\n"
+                                   "version = \"0.2\"\n"
+                                   "\n"
+                                   "[profile.release]\n"
+                                   "debug = 1\n"
+                                   "lto = \"thin\"\n"
+                                   "\n"
+                                   "[[example]]\n"
+                                   "name = \"dhat_profile\"\n"
+                                   "path = \"examples/dhat_profile.rs\"\n"
+                                   "required-features = []\n";
     mg_toml_value *v = parse(manifest);
     bool b = false;
-    cr_assert_str_eq(
-        mg_toml_string(mg_toml_path(v, "target", "cfg(target_os = \"linux\")", "dev-dependencies",
-                                    "dhat", NULL),
-                       NULL),
-        "0.3.3");
+    cr_assert_str_eq(mg_toml_string(mg_toml_path(v, "target", "cfg(target_os = \"linux\")",
+                                                 "dev-dependencies", "dhat", NULL),
+                                    NULL),
+                     "0.3.3");
     cr_assert(mg_toml_bool(mg_toml_path(v, "dependencies", "regex", "workspace", NULL), &b) && b);
     cr_assert_str_eq(
-        mg_toml_string(mg_toml_path(v, "target", "cfg(unix)", "dependencies", "libc", "version",
-                                    NULL),
-                       NULL),
+        mg_toml_string(
+            mg_toml_path(v, "target", "cfg(unix)", "dependencies", "libc", "version", NULL), NULL),
         "0.2");
     cr_assert_eq(int_at(mg_toml_path(v, "profile", "release", NULL), "debug"), 1);
     cr_assert_str_eq(str_at(mg_toml_path(v, "package", NULL), "description"), "Counts words.");
@@ -615,19 +615,19 @@ Test(toml_error, headers_through_values)
 Test(toml_error, arrays_of_tables_conflicts)
 {
     fails("a = 1\n[[a]]\n", "cannot append to 'a' with [[...]]: it is already a value", 2, 1);
-    fails("a = [{b = 1}]\n[[a]]\n", "cannot append to 'a' with [[...]]: it is already an array",
-          2, 1);
+    fails("a = [{b = 1}]\n[[a]]\n", "cannot append to 'a' with [[...]]: it is already an array", 2,
+          1);
     fails("[a]\n[[a]]\n", "it is already a table defined by a [header]", 2, 1);
 }
 
 Test(toml_error, dotted_keys_cannot_reopen_tables)
 {
-    fails("a = {b = 1}\na.c = 2\n", "cannot add to 'a' with a dotted key: it is already an inline "
-                                    "table",
+    fails("a = {b = 1}\na.c = 2\n",
+          "cannot add to 'a' with a dotted key: it is already an inline "
+          "table",
           2, 1);
     fails("[a.b.c]\nz = 9\n[a]\nb.c.t = 1\n",
-          "cannot add to 'b' with a dotted key: it is already a table defined by a [header]",
-          4, 1);
+          "cannot add to 'b' with a dotted key: it is already a table defined by a [header]", 4, 1);
     fails("a = 1\na.b = 2\n", "cannot add to 'a' with a dotted key: it is already a value", 2, 1);
 }
 
