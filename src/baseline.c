@@ -1,6 +1,7 @@
 /* Baseline file: strict reading with positions, in-place updates that keep unknown keys, atomic writes. */
 #include "memgate/baseline.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -8,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ingest/jsonpull.h"
@@ -85,10 +88,45 @@ static json_t *workload_object(const mg_baseline *b, const char *workload)
     return json_is_object(wl) ? json_object_get(wl, workload) : NULL;
 }
 
+static bool count_ok(json_t *v)
+{
+    return json_is_integer(v) && json_integer_value(v) >= 0;
+}
+
+/* "hotspots": [{"function": "...", "total_bytes": N, ...}], all counts whole and >= 0. */
+static int check_hotspots(const mg_baseline *b, const char *wl, json_t *obj, mg_error *err)
+{
+    static const char *const counts[] = {"total_bytes", "total_blocks", "peak_bytes"};
+    json_t *hs = json_object_get(obj, "hotspots"), *h;
+    json_t *other = json_object_get(obj, "hotspots_other_bytes");
+    size_t i, k;
+
+    if (other && !count_ok(other))
+        return value_error(b, wl, "hotspots_other_bytes", "must be a whole number >= 0", err);
+    if (!hs)
+        return 0;
+    if (!json_is_array(hs))
+        return value_error(b, wl, "hotspots", "must be a list of {function, total_bytes, ...}",
+                           err);
+    json_array_foreach(hs, i, h) {
+        if (!json_is_object(h) || !json_is_string(json_object_get(h, "function")))
+            return value_error(b, wl, "hotspots", "entries need a string 'function'", err);
+        for (k = 0; k < 3; k++)
+            if (json_object_get(h, counts[k]) && !count_ok(json_object_get(h, counts[k])))
+                return value_error(b, wl, "hotspots", "entries' byte and block counts must be "
+                                                      "whole numbers >= 0",
+                                   err);
+    }
+    return 0;
+}
+
 static int check_object(const mg_baseline *b, const char *workload, json_t *obj, mg_error *err)
 {
     const char *wl = workload && strcmp(workload, "default") ? workload : NULL;
     unsigned m;
+    int rc = check_hotspots(b, wl, obj, err);
+    if (rc < 0)
+        return rc;
     for (m = 0; m < MG_METRIC_COUNT; m++) {
         json_t *v = json_object_get(obj, mg_metric_name((enum mg_metric)m));
         if (!v)
@@ -243,6 +281,80 @@ static json_t *target_object(mg_baseline *b, const char *workload, mg_error *err
     return json_object_get(wls, workload);
 }
 
+/*
+ * A field of this measurement; an unknown one (NULL) removes the old value, so
+ * new numbers never sit next to the commit or format of the previous run.
+ */
+static int set_meta(json_t *obj, const char *key, const char *value, mg_error *err)
+{
+    if (!value) {
+        json_object_del(obj, key);
+        return 0;
+    }
+    return set_new(obj, key, json_string(value), err);
+}
+
+static json_t *count_json(uint64_t v)
+{
+    return json_integer((json_int_t)(v > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : v));
+}
+
+int mg_baseline_set_hotspots(mg_baseline *b, const char *workload, const mg_hotspot *h, size_t n,
+                             uint64_t other_bytes, mg_error *err)
+{
+    json_t *obj = target_object(b, workload, err), *a;
+    size_t i;
+
+    if (!obj)
+        return -err->code;
+    if (!(a = json_array()))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:s, s:o, s:o, s:o}", "function", h[i].function, "total_bytes",
+                              count_json(h[i].total_bytes), "total_blocks",
+                              count_json(h[i].total_blocks), "peak_bytes",
+                              count_json(h[i].peak_bytes));
+        if (!o || json_array_append_new(a, o) != 0) {
+            json_decref(a);
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        }
+    }
+    if (set_new(obj, "hotspots", a, err) < 0)
+        return -err->code;
+    return set_new(obj, "hotspots_other_bytes", count_json(other_bytes), err);
+}
+
+/* Keys that describe one measurement and go when its numbers are replaced. */
+static const char *const per_run_keys[] = {"producer", "profiled_command", "command_line",
+                                           "accepted", "hotspots", "hotspots_other_bytes"};
+
+int mg_baseline_set_provenance(mg_baseline *b, const char *workload,
+                               const mg_baseline_provenance *p, mg_error *err)
+{
+    json_t *obj = target_object(b, workload, err);
+    const char *vals[] = {p->producer, p->profiled_command, p->command_line, p->accepted};
+    size_t i;
+    int rc = 0;
+    if (!obj)
+        return -err->code;
+    for (i = 0; rc == 0 && i < 4; i++)
+        rc = set_meta(obj, per_run_keys[i], vals[i], err);
+    return rc;
+}
+
+static int set_all_meta(json_t *obj, const mg_baseline_meta *meta, mg_error *err)
+{
+    const char *keys[] = {"measured_at", "commit", "tool", "profile_format"};
+    const char *vals[] = {meta->measured_at, meta->commit, meta->tool, meta->profile_format};
+    size_t i;
+    int rc = 0;
+    for (i = 0; i < sizeof(per_run_keys) / sizeof(per_run_keys[0]); i++)
+        json_object_del(obj, per_run_keys[i]);
+    for (i = 0; rc == 0 && i < sizeof(keys) / sizeof(keys[0]); i++)
+        rc = set_meta(obj, keys[i], vals[i], err);
+    return rc;
+}
+
 int mg_baseline_update(mg_baseline *b, const char *workload, const mg_metrics *m,
                        const mg_baseline_meta *meta, mg_error *err)
 {
@@ -263,22 +375,151 @@ int mg_baseline_update(mg_baseline *b, const char *workload, const mg_metrics *m
                                 mg_metric_name(k));
         rc = set_new(obj, mg_metric_name(k), json_integer((json_int_t)m->value[k]), err);
     }
-    if (rc == 0 && meta->measured_at)
-        rc = set_new(obj, "measured_at", json_string(meta->measured_at), err);
-    if (rc == 0 && meta->commit)
-        rc = set_new(obj, "commit", json_string(meta->commit), err);
-    if (rc == 0 && meta->tool)
-        rc = set_new(obj, "tool", json_string(meta->tool), err);
-    if (rc == 0 && meta->profile_format)
-        rc = set_new(obj, "profile_format", json_string(meta->profile_format), err);
-    return rc;
+    return rc == 0 ? set_all_meta(obj, meta, err) : rc;
+}
+
+int mg_baseline_hotspots(const mg_baseline *b, const char *workload, mg_hotspot **out, size_t *n,
+                         bool *complete, mg_error *err)
+{
+    json_t *obj = workload_object(b, workload);
+    json_t *hs = obj ? json_object_get(obj, "hotspots") : NULL, *h;
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    *complete = json_integer_value(json_object_get(obj, "hotspots_other_bytes")) == 0 &&
+                json_object_get(obj, "hotspots_other_bytes") != NULL;
+    if (!json_is_array(hs) || json_array_size(hs) == 0)
+        return 0;
+    if (!(*out = calloc(json_array_size(hs), sizeof(**out))))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    json_array_foreach(hs, i, h) {
+        mg_hotspot *x = &(*out)[i];
+        if (!(x->function = strdup(json_string_value(json_object_get(h, "function"))))) {
+            mg_hotspots_free(*out, i);
+            *out = NULL;
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        }
+        x->total_bytes = (uint64_t)json_integer_value(json_object_get(h, "total_bytes"));
+        x->total_blocks = (uint64_t)json_integer_value(json_object_get(h, "total_blocks"));
+        x->peak_bytes = (uint64_t)json_integer_value(json_object_get(h, "peak_bytes"));
+        *n = i + 1;
+    }
+    return 0;
+}
+
+void mg_hotspots_free(mg_hotspot *h, size_t n)
+{
+    size_t i;
+    for (i = 0; h && i < n; i++)
+        free(h[i].function);
+    free(h);
+}
+
+/* Keys in the order a freshly written workload object lists them (after the metrics). */
+static const char *const meta_order[] = {
+    "measured_at",      "commit",       "tool",     "profile_format",       "producer",
+    "profiled_command", "command_line", "accepted", "hotspots_other_bytes", "hotspots",
+};
+
+static bool known_key(const char *k)
+{
+    size_t i;
+    for (i = 0; i < MG_METRIC_COUNT; i++)
+        if (!strcmp(k, mg_metric_name((enum mg_metric)i)))
+            return true;
+    for (i = 0; i < sizeof(meta_order) / sizeof(meta_order[0]); i++)
+        if (!strcmp(k, meta_order[i]))
+            return true;
+    return !strcmp(k, "workloads");
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The keys of obj that canonical() does not place itself, sorted; caller frees the array. */
+static const char **sorted_keys(json_t *obj, bool unknown_only, size_t *n)
+{
+    const char **keys = malloc((json_object_size(obj) + 1) * sizeof(*keys));
+    const char *k;
+    json_t *v;
+    *n = 0;
+    if (!keys)
+        return NULL;
+    json_object_foreach(obj, k, v) {
+        (void)v;
+        if (!unknown_only || !known_key(k))
+            keys[(*n)++] = k;
+    }
+    qsort(keys, *n, sizeof(*keys), by_name);
+    return keys;
+}
+
+static int copy_key(json_t *dst, json_t *src, const char *key)
+{
+    json_t *v = json_object_get(src, key);
+    return v ? json_object_set(dst, key, v) : 0;
+}
+
+static json_t *canonical(json_t *obj, bool top);
+
+static int copy_workloads(json_t *dst, json_t *wls)
+{
+    json_t *out = json_object();
+    size_t n, i;
+    const char **names = sorted_keys(wls, false, &n);
+    int bad = !out || !names;
+    for (i = 0; !bad && i < n; i++) {
+        json_t *w = json_object_get(wls, names[i]);
+        json_t *c = json_is_object(w) ? canonical(w, false) : json_incref(w);
+        bad = !c || json_object_set_new(out, names[i], c) != 0;
+    }
+    free(names);
+    if (bad || json_object_set_new(dst, "workloads", out) != 0) {
+        json_decref(out);
+        return -1;
+    }
+    return 0;
+}
+
+/* A copy of a workload object (or the root) with its keys in the documented order. */
+static json_t *canonical(json_t *obj, bool top)
+{
+    json_t *out = json_object();
+    const char **rest;
+    size_t i, n;
+    int bad = !out;
+
+    for (i = 0; !bad && i < MG_METRIC_COUNT; i++)
+        bad = copy_key(out, obj, mg_metric_name(write_order[i]));
+    for (i = 0; !bad && i < sizeof(meta_order) / sizeof(meta_order[0]); i++)
+        bad = copy_key(out, obj, meta_order[i]);
+    rest = sorted_keys(obj, true, &n);
+    bad = bad || !rest;
+    for (i = 0; !bad && i < n; i++)
+        bad = copy_key(out, obj, rest[i]);
+    free(rest);
+    if (!bad && json_object_get(obj, "workloads"))
+        bad = top && json_is_object(json_object_get(obj, "workloads"))
+                  ? copy_workloads(out, json_object_get(obj, "workloads"))
+                  : copy_key(out, obj, "workloads");
+    if (bad) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
 }
 
 char *mg_baseline_dump(const mg_baseline *b, mg_error *err)
 {
-    char *s = json_dumps(b->root, JSON_INDENT(2));
-    char *withnl;
+    json_t *ordered = canonical(b->root, true);
+    char *s = ordered ? json_dumps(ordered, JSON_INDENT(2)) : NULL;
+    char *withnl = NULL;
     size_t n;
+
+    json_decref(ordered);
     if (!s) {
         mg_error_set(err, MG_E_NOMEM, "cannot serialise the baseline");
         return NULL;
@@ -296,10 +537,22 @@ char *mg_baseline_dump(const mg_baseline *b, mg_error *err)
     return withnl;
 }
 
+/* Test hook: write in small pieces with pauses so a crash test can land inside the write. */
+static unsigned long slow_write_us(void)
+{
+    const char *v = getenv("MEMGATE_TEST_SLOW_WRITE_US");
+    unsigned long us = 0;
+    for (; v && *v >= '0' && *v <= '9' && us < 1000000; v++)
+        us = us * 10 + (unsigned long)(*v - '0');
+    return us;
+}
+
 static int write_all(int fd, const char *data, size_t len)
 {
+    unsigned long pause = slow_write_us();
     while (len > 0) {
-        ssize_t w = write(fd, data, len);
+        size_t piece = pause && len > 64 ? 64 : len;
+        ssize_t w = write(fd, data, piece);
         if (w < 0) {
             if (errno == EINTR)
                 continue;
@@ -307,6 +560,10 @@ static int write_all(int fd, const char *data, size_t len)
         }
         data += w;
         len -= (size_t)w;
+        if (pause && len) {
+            struct timespec ts = {(time_t)(pause / 1000000), (long)(pause % 1000000) * 1000};
+            nanosleep(&ts, NULL);
+        }
     }
     return 0;
 }
@@ -320,61 +577,171 @@ static void fsync_dir(const char *dir)
     }
 }
 
-int mg_baseline_save(const mg_baseline *b, const char *path, mg_error *err)
+void mg_baseline_abort(mg_baseline_staged *s)
+{
+    if (s->tmp && s->tmp[0])
+        unlink(s->tmp);
+    free(s->tmp);
+    free(s->dir);
+    free(s->path);
+    memset(s, 0, sizeof(*s));
+}
+
+static int make_dir(const char *dir, const char *path, mg_error *err)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot create directory '%s': %s", dir,
+                               strerror(errno));
+    return 0;
+}
+
+/* Write text to a new temporary file beside path and fsync it; s->tmp names it. */
+static int write_temp(mg_baseline_staged *s, const char *text, mg_error *err)
+{
+    size_t n = strlen(s->path) + 16;
+    int fd;
+
+    if (!(s->tmp = malloc(n)))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    snprintf(s->tmp, n, "%s.tmp.XXXXXX", s->path);
+    fd = mkstemp(s->tmp);
+    if (fd < 0) {
+        s->tmp[0] = '\0';
+        return mg_error_set_at(err, MG_E_IO, s->path, 0, 0, "cannot create a temporary file: %s",
+                               strerror(errno));
+    }
+    if (fchmod(fd, 0644) != 0 || write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
+        int e = errno;
+        close(fd);
+        return mg_error_set_at(err, MG_E_IO, s->path, 0, 0, "cannot write the new baseline: %s",
+                               strerror(e));
+    }
+    if (close(fd) != 0)
+        return mg_error_set_at(err, MG_E_IO, s->path, 0, 0, "cannot write the new baseline: %s",
+                               strerror(errno));
+    return 0;
+}
+
+int mg_baseline_stage(const mg_baseline *b, const char *path, mg_baseline_staged *out,
+                      mg_error *err)
 {
     char *text = mg_baseline_dump(b, err);
-    char *dircopy = NULL, *tmp = NULL;
-    const char *dir;
-    int fd = -1, rc = 0;
+    char *copy = NULL;
+    int rc;
 
+    memset(out, 0, sizeof(*out));
     if (!text)
         return -err->code;
-    dircopy = strdup(path);
-    tmp = malloc(strlen(path) + 16);
-    if (!dircopy || !tmp) {
+    out->path = strdup(path);
+    copy = strdup(path);
+    out->dir = copy ? strdup(dirname(copy)) : NULL;
+    free(copy);
+    if (!out->path || !out->dir)
+        rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
+    else if ((rc = make_dir(out->dir, path, err)) == 0)
+        rc = write_temp(out, text, err);
+    free(text);
+    if (rc < 0)
+        mg_baseline_abort(out);
+    return rc;
+}
+
+int mg_baseline_commit(mg_baseline_staged *s, mg_error *err)
+{
+    int rc = 0;
+    if (rename(s->tmp, s->path) != 0)
+        rc = mg_error_set_at(err, MG_E_IO, s->path, 0, 0, "cannot replace the baseline: %s",
+                             strerror(errno));
+    else
+        s->tmp[0] = '\0';
+    if (rc == 0)
+        fsync_dir(s->dir);
+    mg_baseline_abort(s); /* frees; removes the temporary file only when the rename failed */
+    return rc;
+}
+
+int mg_baseline_save(const mg_baseline *b, const char *path, mg_error *err)
+{
+    mg_baseline_staged s;
+    int rc = mg_baseline_stage(b, path, &s, err);
+    return rc < 0 ? rc : mg_baseline_commit(&s, err);
+}
+
+int mg_baseline_lock(const char *path, unsigned timeout_ms, int *out_fd, mg_error *err)
+{
+    size_t n = strlen(path) + 8;
+    char *lock = malloc(n), *copy = strdup(path);
+    unsigned waited = 0;
+    int fd = -1, rc = 0;
+
+    *out_fd = -1;
+    if (!lock || !copy) {
         rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
         goto done;
     }
-    dir = dirname(dircopy);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        rc = mg_error_set_at(err, MG_E_IO, dir, 0, 0, "cannot create directory: %s",
-                             strerror(errno));
+    snprintf(lock, n, "%s.lock", path);
+    if ((rc = make_dir(dirname(copy), path, err)) < 0)
         goto done;
-    }
-    snprintf(tmp, strlen(path) + 16, "%s.tmp.XXXXXX", path);
-    fd = mkstemp(tmp);
+    fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        rc = mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot create a temporary file: %s",
-                             strerror(errno));
-        tmp[0] = '\0';
-        goto done;
-    }
-    if (fchmod(fd, 0644) != 0 || write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
-        rc = mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot write the new baseline: %s",
+        rc = mg_error_set_at(err, MG_E_IO, lock, 0, 0, "cannot open the lock file: %s",
                              strerror(errno));
         goto done;
     }
-    if (close(fd) != 0) {
-        fd = -1;
-        rc = mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot write the new baseline: %s",
-                             strerror(errno));
-        goto done;
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            rc = mg_error_set_at(err, MG_E_IO, lock, 0, 0, "cannot lock: %s", strerror(errno));
+            goto done;
+        }
+        if (waited >= timeout_ms) {
+            rc = mg_error_set_at(err, MG_E_IO, lock, 0, 0,
+                                 "another update holds the lock (waited %u ms)", waited);
+            goto done;
+        }
+        nanosleep(&ts, NULL);
+        waited += 10;
     }
+    *out_fd = fd;
     fd = -1;
-    if (rename(tmp, path) != 0) {
-        rc = mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot replace the baseline: %s",
-                             strerror(errno));
-        goto done;
-    }
-    tmp[0] = '\0';
-    fsync_dir(dir);
 done:
     if (fd >= 0)
         close(fd);
-    if (tmp && tmp[0])
-        unlink(tmp);
-    free(tmp);
-    free(dircopy);
-    free(text);
+    free(lock);
+    free(copy);
     return rc;
+}
+
+void mg_baseline_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* closing the last descriptor releases the flock */
+}
+
+unsigned mg_baseline_clean_stale(const char *path)
+{
+    char *copy = strdup(path), *copy2 = strdup(path), prefix[512], full[4096];
+    const char *dir, *base;
+    struct dirent *de;
+    unsigned removed = 0;
+    DIR *d;
+
+    if (!copy || !copy2)
+        goto done;
+    dir = dirname(copy);
+    base = basename(copy2);
+    snprintf(prefix, sizeof(prefix), "%s.tmp.", base);
+    if (!(d = opendir(dir)))
+        goto done;
+    while ((de = readdir(d)) != NULL) {
+        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+            continue;
+        snprintf(full, sizeof(full), "%s/%s", dir, de->d_name);
+        removed += unlink(full) == 0;
+    }
+    closedir(d);
+done:
+    free(copy);
+    free(copy2);
+    return removed;
 }

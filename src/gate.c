@@ -54,8 +54,12 @@ static void evaluate_row(mg_row *r, const mg_policy *p)
     }
     if (level_trips(&r->limit, r, r->reason, sizeof(r->reason))) {
         r->status = MG_STATUS_FAIL;
+        r->cause = MG_LEVEL_FAIL;
+        r->cause_ceiling = r->in_current && ceiling_trips(&r->limit, r->current);
     } else if (level_trips(&r->warn_limit, r, r->reason, sizeof(r->reason))) {
         r->status = MG_STATUS_WARN;
+        r->cause = MG_LEVEL_WARN;
+        r->cause_ceiling = r->in_current && ceiling_trips(&r->warn_limit, r->current);
     } else if (r->in_baseline && r->negative && r->has_pct &&
                (u128)r->delta * 10000 > (u128)r->baseline * p->improvement_bp) {
         r->status = MG_STATUS_IMPROVED;
@@ -65,6 +69,27 @@ static void evaluate_row(mg_row *r, const mg_policy *p)
         if (!r->in_baseline)
             snprintf(r->reason, sizeof(r->reason), "not in the baseline");
     }
+}
+
+/* Counters and the overall status from the rows, after any change to them. */
+static void tally(mg_verdict *v)
+{
+    unsigned i;
+    v->n_fail = v->n_warn = v->n_improved = v->n_absent = v->n_accepted = v->n_drift = 0;
+    for (i = 0; i < v->n_rows; i++) {
+        const mg_row *r = &v->rows[i];
+        v->n_fail += r->status == MG_STATUS_FAIL;
+        v->n_warn += r->status == MG_STATUS_WARN;
+        v->n_improved += r->status == MG_STATUS_IMPROVED;
+        v->n_absent += r->status == MG_STATUS_ABSENT;
+        v->n_accepted += r->status == MG_STATUS_ACCEPTED;
+        v->n_drift += r->drift_over;
+    }
+    v->overall = v->n_fail ? MG_STATUS_FAIL
+                 : v->n_warn ? MG_STATUS_WARN
+                 : v->n_accepted ? MG_STATUS_ACCEPTED
+                 : v->n_improved ? MG_STATUS_IMPROVED
+                                 : MG_STATUS_OK;
 }
 
 void mg_gate_evaluate(mg_verdict *out, const mg_metrics *baseline, const mg_metrics *current,
@@ -90,22 +115,90 @@ void mg_gate_evaluate(mg_verdict *out, const mg_metrics *baseline, const mg_metr
             out->n_gated++;
             out->n_compared += in_b && in_c;
         }
-        out->n_fail += r->status == MG_STATUS_FAIL;
-        out->n_warn += r->status == MG_STATUS_WARN;
-        out->n_improved += r->status == MG_STATUS_IMPROVED;
-        out->n_absent += r->status == MG_STATUS_ABSENT;
         out->n_rows++;
     }
-    out->overall = out->n_fail ? MG_STATUS_FAIL
-                   : out->n_warn ? MG_STATUS_WARN
-                   : out->n_improved ? MG_STATUS_IMPROVED
-                                     : MG_STATUS_OK;
+    tally(out);
+}
+
+static void drift_row(mg_row *r, const mg_metrics *anchor, const mg_policy *p)
+{
+    uint64_t a = anchor->value[r->metric];
+    r->has_anchor = true;
+    r->anchor = a;
+    r->drift_limit = p->drift[r->metric];
+    if (!r->in_current)
+        return;
+    r->drift_negative = r->current < a;
+    r->drift = r->drift_negative ? a - r->current : r->current - a;
+    r->has_drift_pct = a != 0;
+    if (r->has_drift_pct)
+        r->drift_pct = (r->drift_negative ? -100.0 : 100.0) * (double)r->drift / (double)a;
+    r->drift_over = ceiling_trips(&r->drift_limit, r->current) ||
+                    (!r->drift_negative && increase_trips(&r->drift_limit, a, r->drift));
+    if (!r->drift_over || r->status == MG_STATUS_FAIL)
+        return;
+    if (p->drift_warn && r->status == MG_STATUS_WARN)
+        return;
+    r->status = p->drift_warn ? MG_STATUS_WARN : MG_STATUS_FAIL;
+    r->cause = MG_LEVEL_DRIFT;
+    r->cause_ceiling = ceiling_trips(&r->drift_limit, r->current);
+    if (r->has_drift_pct)
+        snprintf(r->reason, sizeof(r->reason), "%+.1f%% since the anchor: past the drift budget",
+                 r->drift_pct);
+    else
+        snprintf(r->reason, sizeof(r->reason), "grew since the anchor past the drift budget");
+}
+
+void mg_gate_apply_drift(mg_verdict *v, const mg_metrics *anchor, const mg_policy *policy,
+                         const char *label)
+{
+    unsigned i;
+    if (!anchor)
+        return;
+    v->has_anchor = true;
+    snprintf(v->anchor_label, sizeof(v->anchor_label), "%s", label ? label : "anchor");
+    for (i = 0; i < v->n_rows; i++)
+        if (anchor->present[v->rows[i].metric])
+            drift_row(&v->rows[i], anchor, policy);
+    tally(v);
+}
+
+void mg_gate_accept(mg_verdict *v, const char *reason, const char *source)
+{
+    unsigned i;
+    if (!reason || !*reason)
+        return;
+    snprintf(v->accept_reason, sizeof(v->accept_reason), "%s", reason);
+    snprintf(v->accept_source, sizeof(v->accept_source), "%s", source ? source : "");
+    for (i = 0; i < v->n_rows; i++) {
+        mg_row *r = &v->rows[i];
+        r->status_before_accept = r->status;
+        if (r->status == MG_STATUS_FAIL)
+            r->status = MG_STATUS_ACCEPTED;
+    }
+    tally(v);
+}
+
+void mg_gate_no_baseline(mg_verdict *out, const mg_metrics *current, const mg_policy *policy)
+{
+    unsigned i;
+    mg_gate_evaluate(out, NULL, current, policy);
+    out->no_baseline = true;
+    for (i = 0; i < out->n_rows; i++) {
+        mg_row *r = &out->rows[i];
+        if (r->status != MG_STATUS_OK)
+            continue;
+        snprintf(r->reason, sizeof(r->reason), "no baseline to compare with");
+    }
+    tally(out);
+    if (out->overall != MG_STATUS_FAIL && policy->missing != MG_MISSING_PASS)
+        out->overall = MG_STATUS_WARN;
 }
 
 const char *mg_status_name(enum mg_status s)
 {
-    static const char *const names[] = {"ok", "improved", "warn", "fail", "absent"};
-    return (unsigned)s < 5 ? names[s] : "?";
+    static const char *const names[] = {"ok", "improved", "warn", "fail", "absent", "accepted"};
+    return (unsigned)s < 6 ? names[s] : "?";
 }
 
 const char *mg_verdict_name(const mg_verdict *v)

@@ -7,14 +7,38 @@
 
 #include "memgate/num.h"
 
+static void set_default(mg_policy *p, enum mg_level level, enum mg_metric m, mg_limit l)
+{
+    mg_policy_set(p, level, m, &l, true, MG_SRC_DEFAULT, "built-in default");
+}
+
 void mg_policy_defaults(mg_policy *p)
 {
+    unsigned m, lv, part;
+
     memset(p, 0, sizeof(*p));
-    p->fail[MG_PEAK_BYTES] = (mg_limit){true, 1000, true, 64 * 1024, false, 0};
-    p->fail[MG_TOTAL_BYTES] = (mg_limit){true, 200, true, 4096, false, 0};
-    p->fail[MG_ALLOC_COUNT] = (mg_limit){true, 200, true, 16, false, 0};
-    p->fail[MG_PEAK_RSS] = (mg_limit){true, 1000, true, 1024 * 1024, false, 0};
+    for (lv = 0; lv < MG_LEVEL_COUNT; lv++)
+        for (m = 0; m < MG_METRIC_COUNT; m++)
+            for (part = 0; part < 2; part++)
+                snprintf(p->origin[lv][m][part].where, sizeof(p->origin[lv][m][part].where),
+                         "built-in default");
+    /* exact for a deterministic run: tight */
+    set_default(p, MG_LEVEL_FAIL, MG_TOTAL_BYTES, (mg_limit){true, 200, true, 4096, false, 0});
+    set_default(p, MG_LEVEL_FAIL, MG_ALLOC_COUNT, (mg_limit){true, 200, true, 16, false, 0});
+    /* moves with thread timing and allocator decisions: looser */
+    set_default(p, MG_LEVEL_FAIL, MG_PEAK_BYTES, (mg_limit){true, 1000, true, 64 * 1024, false, 0});
+    set_default(p, MG_LEVEL_FAIL, MG_PEAK_RSS, (mg_limit){true, 1000, true, 1024 * 1024, false, 0});
+    /* the sum of many accepted steps, measured against the anchor */
+    set_default(p, MG_LEVEL_DRIFT, MG_TOTAL_BYTES, (mg_limit){true, 1000, true, 16384, false, 0});
+    set_default(p, MG_LEVEL_DRIFT, MG_ALLOC_COUNT, (mg_limit){true, 1000, true, 64, false, 0});
+    set_default(p, MG_LEVEL_DRIFT, MG_PEAK_BYTES, (mg_limit){true, 2500, true, 256 * 1024, false, 0});
+    set_default(p, MG_LEVEL_DRIFT, MG_PEAK_RSS, (mg_limit){true, 2500, true, 4096 * 1024, false, 0});
     p->improvement_bp = 500;
+    p->missing = MG_MISSING_FAIL;
+    snprintf(p->improvement_origin.where, sizeof(p->improvement_origin.where), "built-in default");
+    snprintf(p->missing_origin.where, sizeof(p->missing_origin.where), "built-in default");
+    snprintf(p->drift_severity_origin.where, sizeof(p->drift_severity_origin.where),
+             "built-in default");
 }
 
 bool mg_limit_is_set(const mg_limit *l)
@@ -27,10 +51,12 @@ static int parse_amount(const char *s, uint64_t *out, mg_error *err)
     return mg_parse_size(s, out, err);
 }
 
+static bool is_none(const char *t, size_t n);
+
 static int parse_term(const char *t, mg_limit *l, mg_error *err)
 {
     size_t n = strlen(t);
-    if (!strcmp(t, "none") || !strcmp(t, "off")) {
+    if (is_none(t, n)) {
         memset(l, 0, sizeof(*l));
         return 0;
     }
@@ -98,11 +124,67 @@ void mg_limit_merge(mg_limit *dst, const mg_limit *src, bool clear)
     }
 }
 
+static bool is_none(const char *t, size_t n)
+{
+    return (n == 4 && !memcmp(t, "none", 4)) || (n == 3 && !memcmp(t, "off", 3));
+}
+
+bool mg_limit_spec_clears(const char *spec)
+{
+    const char *t = spec;
+    for (;;) {
+        size_t n;
+        while (*t == ' ')
+            t++;
+        n = strcspn(t, "&");
+        while (n > 0 && t[n - 1] == ' ')
+            n--;
+        if (is_none(t, n))
+            return true;
+        if (!(t = strchr(t, '&')))
+            return false;
+        t++;
+    }
+}
+
+static void set_origin(mg_origin *o, enum mg_limit_source src, const char *where)
+{
+    o->src = src;
+    snprintf(o->where, sizeof(o->where), "%s", where ? where : "");
+}
+
+static mg_limit *level_limit(mg_policy *p, enum mg_level level, enum mg_metric m)
+{
+    return level == MG_LEVEL_WARN ? &p->warn[m] : level == MG_LEVEL_DRIFT ? &p->drift[m] : &p->fail[m];
+}
+
+const mg_limit *mg_policy_limit(const mg_policy *p, enum mg_level level, enum mg_metric m)
+{
+    return level == MG_LEVEL_WARN ? &p->warn[m] : level == MG_LEVEL_DRIFT ? &p->drift[m] : &p->fail[m];
+}
+
+void mg_policy_set(mg_policy *p, enum mg_level level, enum mg_metric m, const mg_limit *l,
+                   bool clear, enum mg_limit_source src, const char *where)
+{
+    mg_origin *o = p->origin[level][m];
+    mg_limit_merge(level_limit(p, level, m), l, clear);
+    if (clear || l->has_rel || l->has_abs)
+        set_origin(&o[MG_PART_INCREASE], src, where);
+    if (clear || l->has_max)
+        set_origin(&o[MG_PART_CEILING], src, where);
+    if (level == MG_LEVEL_WARN)
+        p->warn_src[m] = src;
+    else if (level == MG_LEVEL_DRIFT)
+        p->drift_src[m] = src;
+    else
+        p->fail_src[m] = src;
+}
+
 int mg_policy_apply(mg_policy *p, const char *assignment, bool warn, enum mg_limit_source src,
                     mg_error *err)
 {
     const char *eq = strchr(assignment, '=');
-    char name[64];
+    char name[64], where[128];
     enum mg_metric m;
     mg_limit l;
 
@@ -117,12 +199,35 @@ int mg_policy_apply(mg_policy *p, const char *assignment, bool warn, enum mg_lim
                             name);
     if (mg_limit_parse(eq + 1, &l, err) < 0)
         return -err->code;
-    mg_limit_merge(warn ? &p->warn[m] : &p->fail[m], &l, strstr(eq + 1, "none") != NULL);
-    if (warn)
-        p->warn_src[m] = src;
-    else
-        p->fail_src[m] = src;
+    snprintf(where, sizeof(where), "%s %s", warn ? "--warn" : "--limit", assignment);
+    mg_policy_set(p, warn ? MG_LEVEL_WARN : MG_LEVEL_FAIL, m, &l, mg_limit_spec_clears(eq + 1),
+                  src, where);
     return 0;
+}
+
+const char *mg_level_name(enum mg_level level)
+{
+    return level == MG_LEVEL_WARN ? "warn" : level == MG_LEVEL_DRIFT ? "drift" : "fail";
+}
+
+static const char *const missing_names[] = {"fail", "warn", "pass", "bootstrap"};
+
+int mg_missing_parse(const char *s, enum mg_missing_baseline *out, mg_error *err)
+{
+    unsigned i;
+    for (i = 0; i < 4; i++)
+        if (!strcmp(s, missing_names[i])) {
+            *out = (enum mg_missing_baseline)i;
+            return 0;
+        }
+    return mg_error_set(err, MG_E_USAGE,
+                        "unknown missing-baseline policy '%s' (use pass, warn, fail or bootstrap)",
+                        s);
+}
+
+const char *mg_missing_name(enum mg_missing_baseline m)
+{
+    return (unsigned)m < 4 ? missing_names[m] : "?";
 }
 
 static void amount(uint64_t v, enum mg_metric m, char *out, size_t size)

@@ -3,6 +3,8 @@
 #define MEMGATE_BASELINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "memgate/error.h"
 #include "memgate/profile.h"
@@ -35,7 +37,21 @@ int mg_baseline_metrics(const mg_baseline *b, const char *workload, mg_metrics *
 /* A string field of a workload ("measured_at", "commit", ...) or NULL; borrowed. */
 const char *mg_baseline_string(const mg_baseline *b, const char *workload, const char *key);
 
-/* What update-baseline records besides the metrics. */
+/*
+ * The stored top-N hotspots of a workload (function, total_bytes,
+ * total_blocks, peak_bytes; the other fields 0). *complete is true when the
+ * list holds every function of that run ("hotspots_other_bytes" is 0), so a
+ * function missing from it allocated nothing. *out is NULL and *n 0 when the
+ * baseline has none. Free with mg_hotspots_free.
+ */
+int mg_baseline_hotspots(const mg_baseline *b, const char *workload, mg_hotspot **out, size_t *n,
+                         bool *complete, mg_error *err);
+void mg_hotspots_free(mg_hotspot *h, size_t n);
+
+/*
+ * What update-baseline records besides the metrics. A NULL string is not
+ * written (and an older value of it is removed).
+ */
 typedef struct mg_baseline_meta {
     const char *measured_at;    /* UTC ISO-8601 */
     const char *commit;         /* may be NULL */
@@ -43,21 +59,81 @@ typedef struct mg_baseline_meta {
     const char *tool;           /* "memgate 0.1.0" */
 } mg_baseline_meta;
 
+/* More provenance, recorded by mg_baseline_set_provenance after an update. */
+typedef struct mg_baseline_provenance {
+    const char *producer;         /* "dhat-rs", "valgrind-dhat", ... */
+    const char *profiled_command; /* the command the profiler ran */
+    const char *command_line;     /* how memgate was invoked */
+    const char *accepted;         /* the reviewed exception this baseline was recorded under */
+} mg_baseline_provenance;
+
 /*
  * Replace a workload's metrics with the profile's present metrics and record
  * meta. Keys this version does not know are kept; metrics the new profile
- * lacks are removed so the baseline never claims a number nobody measured.
+ * lacks, and the provenance and hotspots of the previous run, are removed so
+ * the baseline never claims a number nobody measured.
  */
 int mg_baseline_update(mg_baseline *b, const char *workload, const mg_metrics *m,
                        const mg_baseline_meta *meta, mg_error *err);
 
+/* Record provenance for a workload (after mg_baseline_update); NULL fields are left out. */
+int mg_baseline_set_provenance(mg_baseline *b, const char *workload,
+                               const mg_baseline_provenance *p, mg_error *err);
+
+/*
+ * Store the top hotspots of a workload (function, total_bytes, total_blocks,
+ * peak_bytes) and the bytes allocated outside them ("hotspots_other_bytes"; 0
+ * means the list is complete).
+ */
+int mg_baseline_set_hotspots(mg_baseline *b, const char *workload, const mg_hotspot *h, size_t n,
+                             uint64_t other_bytes, mg_error *err);
+
 /*
  * Write atomically: a temporary file in the same directory, fsync, rename,
  * fsync of the directory. On any failure the previous file is untouched.
+ * (mg_baseline_stage + mg_baseline_commit.)
  */
 int mg_baseline_save(const mg_baseline *b, const char *path, mg_error *err);
 
-/* Serialise as the file would be written (owned by the caller, free()). */
+/*
+ * The two halves of a save, so that other writes (the history) can happen in
+ * between and be undone: stage writes and fsyncs "PATH.tmp.XXXXXX"; commit
+ * renames it over PATH; abort removes it. Exactly one of commit/abort must
+ * follow a successful stage. The environment variable
+ * MEMGATE_TEST_SLOW_WRITE_US (tests only) writes the temporary file in 64-byte
+ * pieces with that many microseconds between them, to widen the window for
+ * crash tests.
+ */
+typedef struct mg_baseline_staged {
+    char *path, *tmp, *dir;
+} mg_baseline_staged;
+int mg_baseline_stage(const mg_baseline *b, const char *path, mg_baseline_staged *out,
+                      mg_error *err);
+int mg_baseline_commit(mg_baseline_staged *s, mg_error *err);
+void mg_baseline_abort(mg_baseline_staged *s);
+
+/*
+ * Serialise as the file would be written (owned by the caller, free()). Keys
+ * come in a fixed order whatever order they were read in, so updates make
+ * small diffs: the spec's metrics first, then measured_at, commit, provenance,
+ * hotspots, other keys by name, and `workloads` last with names sorted.
+ */
 char *mg_baseline_dump(const mg_baseline *b, mg_error *err);
+
+/*
+ * Take the update lock: flock on "PATH.lock" (created next to the baseline),
+ * waiting up to timeout_ms. Two updates of one baseline therefore run one
+ * after the other and cannot lose each other's changes. The lock file stays
+ * (removing it would race with a waiter); the kernel drops the lock when the
+ * process dies, kill -9 included. Failures are MG_E_IO.
+ */
+int mg_baseline_lock(const char *path, unsigned timeout_ms, int *out_fd, mg_error *err);
+void mg_baseline_unlock(int fd);
+
+/*
+ * Remove "PATH.tmp.*" files left by writers that died mid-save. Call only
+ * with the lock held (a live writer's file would go too). Returns how many.
+ */
+unsigned mg_baseline_clean_stale(const char *path);
 
 #endif

@@ -15,6 +15,7 @@ enum mg_status {
     MG_STATUS_WARN,
     MG_STATUS_FAIL,
     MG_STATUS_ABSENT, /* the baseline has it, the profile does not: skipped, not zero */
+    MG_STATUS_ACCEPTED, /* would fail, but a reviewed exception accepts it (verdict passes) */
 };
 
 /* One metric's comparison. delta = current - baseline, as sign + magnitude. */
@@ -30,6 +31,19 @@ typedef struct mg_row {
     mg_limit limit;        /* the fail-level limit in force */
     mg_limit warn_limit;   /* the warn-level limit in force */
     char reason[96];       /* why it is warn/fail/absent/improved, "" when ok */
+    /* drift against the long-term anchor (mg_gate_apply_drift) */
+    bool has_anchor;
+    uint64_t anchor;
+    bool drift_negative;
+    uint64_t drift;
+    bool has_drift_pct;
+    double drift_pct;
+    mg_limit drift_limit;
+    bool drift_over; /* the drift budget is exceeded (the status says fail or warn) */
+    /* what decided a fail/warn/accepted status: which level, and whether by its ceiling */
+    enum mg_level cause;
+    bool cause_ceiling;
+    enum mg_status status_before_accept; /* what a reviewed exception overrode */
 } mg_row;
 
 typedef struct mg_verdict {
@@ -38,6 +52,13 @@ typedef struct mg_verdict {
     enum mg_status overall; /* OK (pass), WARN or FAIL; IMPROVED when something improved */
     unsigned n_fail, n_warn, n_improved, n_absent, n_gated;
     unsigned n_compared; /* gated metrics present on both sides */
+    unsigned n_accepted;
+    unsigned n_drift;    /* rows over the drift budget */
+    bool no_baseline;    /* nothing to compare with: see mg_gate_no_baseline */
+    bool has_anchor;     /* mg_gate_apply_drift ran with an anchor */
+    char anchor_label[96];  /* "commit 249fdd88 (2026-03-09T00:00:00Z)" */
+    char accept_reason[256]; /* the reviewed exception, "" when none was given */
+    char accept_source[64];  /* "--accept", "Memgate-Accept trailer", ... */
 } mg_verdict;
 
 /*
@@ -47,8 +68,31 @@ typedef struct mg_verdict {
 void mg_gate_evaluate(mg_verdict *out, const mg_metrics *baseline, const mg_metrics *current,
                       const mg_policy *policy);
 
-const char *mg_status_name(enum mg_status s); /* "ok", "improved", "warn", "fail", "absent" */
-/* "pass", "warn" or "fail" for the whole verdict */
+/*
+ * Compare with the anchor under policy->drift: rows whose growth since the
+ * anchor exceeds the budget become fail (or warn with policy->drift_warn),
+ * unless they already fail. label names the anchor in reports (copied).
+ */
+void mg_gate_apply_drift(mg_verdict *v, const mg_metrics *anchor, const mg_policy *policy,
+                         const char *label);
+
+/*
+ * A reviewed exception: every failing row becomes accepted and the verdict
+ * passes. reason and source are copied into the verdict (reason must not be
+ * empty: an exception without a reason is not reviewed). No-op when reason is
+ * NULL or "".
+ */
+void mg_gate_accept(mg_verdict *v, const char *reason, const char *source);
+
+/*
+ * No baseline: rows carry only the current values; overall is warn for
+ * MG_MISSING_WARN/BOOTSTRAP and ok for MG_MISSING_PASS.
+ */
+void mg_gate_no_baseline(mg_verdict *out, const mg_metrics *current, const mg_policy *policy);
+
+/* "ok", "improved", "warn", "fail", "absent", "accepted" */
+const char *mg_status_name(enum mg_status s);
+/* "pass", "warn" or "fail" for the whole verdict (an accepted one passes) */
 const char *mg_verdict_name(const mg_verdict *v);
 
 #endif

@@ -32,6 +32,32 @@ enum mg_limit_source {
     MG_SRC_FLAG,    /* command line */
 };
 
+/*
+ * The three levels a limit can sit at. FAIL and WARN compare with the last
+ * baseline; DRIFT compares with the long-term anchor (the first baseline of
+ * the history, or a pinned one) so that small accepted steps cannot add up
+ * unnoticed.
+ */
+enum mg_level { MG_LEVEL_FAIL, MG_LEVEL_WARN, MG_LEVEL_DRIFT };
+#define MG_LEVEL_COUNT 3
+
+/* Parts of a limit that sources set independently (see mg_limit_merge). */
+enum mg_limit_part { MG_PART_INCREASE, MG_PART_CEILING };
+
+/* Where one part of a limit came from, for `check --explain`. */
+typedef struct mg_origin {
+    enum mg_limit_source src;
+    char where[128]; /* "'.pmat.yaml' line 7 column 12 (memgate.limits.peak)", "--limit peak=+5%" */
+} mg_origin;
+
+/* What `check` does when there is no baseline to compare with. */
+enum mg_missing_baseline {
+    MG_MISSING_FAIL,     /* error, exit 3 (the default: a gate that compares nothing must not pass) */
+    MG_MISSING_WARN,     /* verdict warn, exit 0 */
+    MG_MISSING_PASS,     /* verdict pass, exit 0, and say so */
+    MG_MISSING_BOOTSTRAP /* write a first baseline where an update is approved, else warn */
+};
+
 typedef struct mg_policy {
     mg_limit fail[MG_METRIC_COUNT];
     mg_limit warn[MG_METRIC_COUNT];
@@ -39,13 +65,24 @@ typedef struct mg_policy {
     enum mg_limit_source warn_src[MG_METRIC_COUNT];
     /* a drop larger than this (hundredths of a percent) is reported as an improvement */
     uint64_t improvement_bp;
+    /* drift budget against the anchor; an overrun fails unless drift_warn */
+    mg_limit drift[MG_METRIC_COUNT];
+    enum mg_limit_source drift_src[MG_METRIC_COUNT];
+    bool drift_warn;
+    enum mg_missing_baseline missing;
+    /* origin[level][metric][part]: who set each part last */
+    mg_origin origin[MG_LEVEL_COUNT][MG_METRIC_COUNT][2];
+    mg_origin improvement_origin, drift_severity_origin, missing_origin;
 } mg_policy;
 
 /*
- * Built-in defaults. Total bytes and allocation count are exact for a
+ * Built-in defaults (fail level; nothing warns by default). Total bytes and allocation count are exact for a
  * deterministic run, so they get a tight +2% (plus a small absolute floor);
  * the t-gmax peak moves with thread timing and allocator choices, so it gets
  * +10% & +64KiB; peak RSS +10% & +1MiB. Other metrics are reported, not gated.
+ * The drift budget against the anchor is looser than a single step but bounds
+ * the sum of many: peak +25% & +256KiB, total +10% & +16KiB, count +10% & +64,
+ * RSS +25% & +4MiB. A missing baseline fails (MG_MISSING_FAIL).
  */
 void mg_policy_defaults(mg_policy *p);
 
@@ -71,6 +108,27 @@ void mg_limit_merge(mg_limit *dst, const mg_limit *src, bool clear);
  */
 int mg_policy_apply(mg_policy *p, const char *assignment, bool warn, enum mg_limit_source src,
                     mg_error *err);
+
+/*
+ * Put limit l over what the level holds for metric m (mg_limit_merge), and
+ * record src/where as the origin of each part l sets (both parts when clear).
+ * where may be NULL ("" is recorded).
+ */
+void mg_policy_set(mg_policy *p, enum mg_level level, enum mg_metric m, const mg_limit *l,
+                   bool clear, enum mg_limit_source src, const char *where);
+
+/* The limit of one level (borrowed from p). */
+const mg_limit *mg_policy_limit(const mg_policy *p, enum mg_level level, enum mg_metric m);
+
+/* "fail", "warn", "drift" */
+const char *mg_level_name(enum mg_level level);
+
+/* Parse "pass", "warn", "fail", "bootstrap"; MG_E_USAGE otherwise. */
+int mg_missing_parse(const char *s, enum mg_missing_baseline *out, mg_error *err);
+const char *mg_missing_name(enum mg_missing_baseline m);
+
+/* Does one of the '&'-separated terms of spec say "none" or "off"? */
+bool mg_limit_spec_clears(const char *spec);
 
 /* Render a limit for tables: "+10% & +64 KiB", "<= 500 MB", "-" when unset. */
 void mg_limit_format(const mg_limit *l, enum mg_metric m, char *out, size_t size);

@@ -8,6 +8,23 @@
 
 #include "cmd.h"
 #include "memgate/num.h"
+#include "memgate/report.h"
+
+const char *const cli_report_formats[] = {"text", "json", "markdown", "junit", "openmetrics",
+                                          NULL};
+
+int cli_render(const char *format, mg_buf *out, const mg_report_input *in, mg_error *err)
+{
+    if (!strcmp(format, "json"))
+        return mg_report_json(out, in, err);
+    if (!strcmp(format, "markdown"))
+        return mg_report_markdown(out, in, err);
+    if (!strcmp(format, "junit"))
+        return mg_report_junit(out, in, err);
+    if (!strcmp(format, "openmetrics"))
+        return mg_report_openmetrics(out, in, err);
+    return mg_report_text(out, in, err);
+}
 
 int cli_outputs_add(struct cli_outputs *o, const char *format, const char *const *known,
                     mg_error *err)

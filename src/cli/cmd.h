@@ -28,6 +28,8 @@ int cmd_check(int argc, char **argv, mg_error *err);
 int cmd_update_baseline(int argc, char **argv, mg_error *err);
 int cmd_comply(int argc, char **argv, mg_error *err);
 int cmd_init(int argc, char **argv, mg_error *err);
+int cmd_diff(int argc, char **argv, mg_error *err);
+int cmd_trend(int argc, char **argv, mg_error *err);
 
 /* Report outputs: each --format adds one; --output FILE redirects the latest. */
 #define CLI_MAX_OUTPUTS 8
@@ -45,6 +47,13 @@ int cli_outputs_add(struct cli_outputs *o, const char *format, const char *const
 int cli_outputs_set_path(struct cli_outputs *o, const char *path, mg_error *err);
 /* With no --format given: one text report on stdout. */
 void cli_outputs_default(struct cli_outputs *o);
+
+/* Report formats of check and diff: text, json, markdown, junit, openmetrics. */
+extern const char *const cli_report_formats[];
+
+struct mg_report_input;
+/* Render in->verdict (or the profile, for show) in one of cli_report_formats. */
+int cli_render(const char *format, mg_buf *out, const struct mg_report_input *in, mg_error *err);
 
 /* Write a rendered report to a path ("-" = stdout); failures are MG_E_IO. */
 int cli_write(const char *path, const mg_buf *buf, mg_error *err);

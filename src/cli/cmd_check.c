@@ -1,74 +1,138 @@
 /* memgate check: the CI gate. Profile + baseline + limits -> verdict, reports, exit status. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_accept.h"
+#include "cli_approval.h"
 #include "cli_policy.h"
+#include "cli_record.h"
 #include "cmd.h"
 #include "memgate/baseline.h"
 #include "memgate/gate.h"
+#include "memgate/history.h"
+#include "memgate/hsdiff.h"
 #include "memgate/report.h"
 
 static const char check_help[] =
     "usage: memgate check [OPTIONS] PROFILE\n"
+    "       memgate check --explain [OPTIONS] [PROFILE]\n"
     "\n"
     "Compare PROFILE with the reviewed baseline and exit 1 when a metric grew past its\n"
-    "limit. Metrics the profile's format does not measure are shown as absent and\n"
-    "skipped, never taken as zero.\n"
+    "limit, or drifted past its budget since the anchor. Metrics the profile's format\n"
+    "does not measure are shown as absent and skipped, never taken as zero. Hotspots\n"
+    "stored in the baseline are compared by function name: which grew, shrank or\n"
+    "appeared.\n"
     "\n"
-    "options:\n"
-    "  --baseline PATH       baseline file (default .pmat-metrics/memory-baseline.json)\n"
-    "  --workload NAME       compare with this workload of the baseline's 'workloads'\n" CLI_LIMIT_HELP
-    "  --format text|json    report format (repeatable, each with its own --output)\n"
+    "options:\n" CLI_PATHS_HELP CLI_LIMIT_HELP
+    "  --missing-baseline pass|warn|fail|bootstrap\n"
+    "                        no baseline (or no such workload in it): pass, warn, fail\n"
+    "                        (exit 3, the default), or write a first one where an update\n"
+    "                        is approved (--approve, or CI on the default branch)\n"
+    "  --approve             approve a bootstrap write outside CI\n"
+    "  --anchor first|COMMIT drift anchor: the first (or pinned) history entry, or the\n"
+    "                        entry of COMMIT\n"
+    "  --accept REASON       a reviewed exception: a regression passes with status\n"
+    "                        accepted and REASON in every report (also MEMGATE_ACCEPT,\n"
+    "                        a 'Memgate-Accept: REASON' commit trailer, or the PR/MR\n"
+    "                        label memgate-accept)\n"
+    "  --explain             print every limit in force and where it came from\n"
+    "  --format FMT          text, json, markdown, junit or openmetrics (repeatable,\n"
+    "                        each with its own --output)\n"
     "  --output FILE         write the preceding --format to FILE instead of stdout\n"
     "  --input-format NAME   skip detection: dhat-json or dhat-text\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
     "  --top N               number of hotspots in reports (default 10)\n"
     "  -h, --help            this text\n"
     "\n"
-    "exit status: 0 pass or warn, 1 regression, 2 usage, 3 bad profile or baseline,\n"
-    "4 cannot write a report.\n";
+    "exit status: 0 pass, warn or accepted, 1 regression, 2 usage or configuration,\n"
+    "3 bad profile, baseline or history, or no baseline, 4 cannot write a report.\n";
 
 static const struct option check_options[] = {
-    {"baseline", required_argument, NULL, 'b'},     {"workload", required_argument, NULL, 'w'},
-    {"limit", required_argument, NULL, 'l'},        {"warn", required_argument, NULL, 'W'},
-    {"max", required_argument, NULL, 'm'},          {"improvement", required_argument, NULL, 'I'},
-    {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
-    {"input-format", required_argument, NULL, 'i'}, {"summary", required_argument, NULL, 's'},
-    {"top", required_argument, NULL, 't'},          {"help", no_argument, NULL, 'h'},
+    CLI_PATHS_OPTIONS,
+    {"limit", required_argument, NULL, 'l'},
+    {"warn", required_argument, NULL, 'W'},
+    {"max", required_argument, NULL, 'm'},
+    {"drift", required_argument, NULL, CLI_OPT_DRIFT},
+    {"improvement", required_argument, NULL, 'I'},
+    {"missing-baseline", required_argument, NULL, CLI_OPT_MISSING},
+    {"approve", no_argument, NULL, 'a'},
+    {"anchor", required_argument, NULL, CLI_OPT_ANCHOR},
+    {"accept", required_argument, NULL, CLI_OPT_ACCEPT},
+    {"explain", no_argument, NULL, CLI_OPT_EXPLAIN},
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"input-format", required_argument, NULL, 'i'},
+    {"summary", required_argument, NULL, 's'},
+    {"top", required_argument, NULL, 't'},
+    {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-static const char *const check_formats[] = {"text", "json", NULL};
-
 struct check_opts {
-    const char *baseline_path;
-    const char *workload;
+    struct cli_paths paths;
     struct cli_limits limits;
     struct cli_outputs outputs;
     mg_load_options load;
-    const char *profile;
+    const char *profile, *anchor, *accept;
+    bool explain, approve;
+    unsigned top;
+    char cmdline[2048]; /* as typed, before getopt permutes argv */
+};
+
+/* What one check run holds; released in one place. */
+struct check_run {
+    struct cli_setup setup;
+    mg_policy policy;
+    mg_profile *profile;
+    mg_baseline *baseline;
+    mg_metrics base;
+    bool have_base;
+    mg_history history;
+    const mg_history_entry *anchor;
+    mg_hotspot *base_hotspots;
+    size_t n_base_hotspots;
+    bool base_complete;
+    mg_hsdiff changes;
+    bool have_changes;
+    mg_verdict verdict;
+    char ratchet[2048];
+    char bootstrap_note[160];
 };
 
 static int parse_one(int c, struct check_opts *o, mg_error *err)
 {
+    if (cli_paths_option(c, optarg, &o->paths))
+        return 0;
     switch (c) {
-    case 'b':
-        o->baseline_path = optarg;
-        return 0;
-    case 'w':
-        o->workload = optarg;
-        return 0;
     case 'l':
     case 'W':
     case 'm':
         return cli_limits_add(&o->limits, c == 'W' ? 'w' : (char)c, optarg, err);
+    case CLI_OPT_DRIFT:
+        return cli_limits_add(&o->limits, 'd', optarg, err);
     case 'I':
         o->limits.improvement = optarg;
         return 0;
+    case CLI_OPT_MISSING:
+        o->limits.missing = optarg;
+        return 0;
+    case 'a':
+        o->approve = true;
+        return 0;
+    case CLI_OPT_ANCHOR:
+        o->anchor = optarg;
+        return 0;
+    case CLI_OPT_ACCEPT:
+        o->accept = optarg;
+        return 0;
+    case CLI_OPT_EXPLAIN:
+        o->explain = true;
+        return 0;
     case 'f':
-        return cli_outputs_add(&o->outputs, optarg, check_formats, err);
+        return cli_outputs_add(&o->outputs, optarg, cli_report_formats, err);
     case 'o':
         return cli_outputs_set_path(&o->outputs, optarg, err);
     case 'i':
@@ -77,7 +141,7 @@ static int parse_one(int c, struct check_opts *o, mg_error *err)
     case 's':
         return cli_parse_summary(optarg, &o->load.summary_index, err);
     case 't':
-        return cli_parse_top(optarg, &o->load.top_n, err);
+        return cli_parse_top(optarg, &o->top, err);
     }
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
@@ -85,7 +149,6 @@ static int parse_one(int c, struct check_opts *o, mg_error *err)
 static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err)
 {
     int c, rc;
-    o->baseline_path = MG_BASELINE_DEFAULT_PATH;
     cli_reset_getopt();
     while ((c = getopt_long(argc, argv, "h", check_options, NULL)) != -1) {
         if (c == 'h') {
@@ -98,23 +161,73 @@ static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err
         if ((rc = parse_one(c, o, err)) < 0)
             return rc;
     }
+    if (optind == argc && o->explain)
+        return 0; /* --explain alone: the limits, no profile */
     if (optind != argc - 1)
         return mg_error_set(err, MG_E_USAGE, "expected one PROFILE argument (see --help)");
     o->profile = argv[optind];
+    o->load.top_n = 1000; /* every function: a hotspot that went away is really gone */
     cli_outputs_default(&o->outputs);
     return 0;
 }
 
-static int load_baseline(const struct check_opts *o, mg_baseline **b, mg_metrics *m,
-                         mg_error *err)
+/* The drift anchor from --anchor, else memgate.drift.anchor, else "first". */
+static const char *anchor_pin(const struct check_opts *o, const struct check_run *run,
+                              const char **from)
 {
-    if (access(o->baseline_path, F_OK) != 0)
-        return mg_error_set_at(err, MG_E_INPUT, o->baseline_path, 0, 0,
-                               "no baseline file; record one after review with "
-                               "'memgate update-baseline PROFILE --approve'");
-    if (mg_baseline_load(b, o->baseline_path, err) < 0)
-        return -err->code;
-    return mg_baseline_metrics(*b, o->workload, m, err);
+    const char *where = NULL;
+    const char *cfg = mg_config_string(run->setup.cfg, "drift.anchor", run->setup.workload, &where);
+    if (o->anchor) {
+        *from = "--anchor";
+        return o->anchor;
+    }
+    if (cfg) {
+        *from = where;
+        return cfg;
+    }
+    *from = "default: newest pinned, else first";
+    return "first";
+}
+
+static int load_anchor(const struct check_opts *o, struct check_run *run, mg_error *err)
+{
+    const char *from;
+    const char *pin = anchor_pin(o, run, &from);
+    int rc = mg_history_load(&run->history, run->setup.history, err);
+    if (rc == 0)
+        rc = mg_history_anchor(&run->history, run->setup.workload, pin, &run->anchor, err);
+    return rc;
+}
+
+static int explain(const struct check_opts *o, struct check_run *run, mg_error *err)
+{
+    mg_buf out;
+    const char *from, *pin = anchor_pin(o, run, &from);
+    int rc;
+    mg_buf_init(&out, 0);
+    rc = cli_explain(&out, &run->policy, &run->setup, pin, from, err);
+    if (rc == 0 && o->profile)
+        rc = mg_buf_printf(&out, err, "\n");
+    if (rc == 0)
+        rc = cli_write("-", &out, err);
+    mg_buf_release(&out);
+    return rc;
+}
+
+/* Is there a baseline for this workload? A file that is there but malformed is an error. */
+static int load_baseline(struct check_run *run, mg_error *err)
+{
+    mg_error probe;
+    int rc;
+    if (access(run->setup.baseline, F_OK) != 0)
+        return 0;
+    if ((rc = mg_baseline_load(&run->baseline, run->setup.baseline, err)) < 0)
+        return rc;
+    mg_error_init(&probe);
+    run->have_base = mg_baseline_metrics(run->baseline, run->setup.workload, &run->base,
+                                         &probe) == 0;
+    return mg_baseline_hotspots(run->baseline, run->setup.workload, &run->base_hotspots,
+                                &run->n_base_hotspots, &run->base_complete, err);
 }
 
 static int write_reports(const struct check_opts *o, mg_report_input *in, mg_error *err)
@@ -125,8 +238,7 @@ static int write_reports(const struct check_opts *o, mg_report_input *in, mg_err
         mg_buf out;
         mg_buf_init(&out, 0);
         in->color = cli_color_wanted(o->outputs.items[i].path);
-        rc = !strcmp(o->outputs.items[i].format, "json") ? mg_report_json(&out, in, err)
-                                                         : mg_report_text(&out, in, err);
+        rc = cli_render(o->outputs.items[i].format, &out, in, err);
         if (rc == 0)
             rc = cli_write(o->outputs.items[i].path, &out, err);
         mg_buf_release(&out);
@@ -134,53 +246,215 @@ static int write_reports(const struct check_opts *o, mg_report_input *in, mg_err
     return rc;
 }
 
+static int bootstrap(const struct check_opts *o, struct check_run *run, mg_error *err)
+{
+    struct cli_approval a = {o->approve, NULL, 0};
+    struct cli_recorded done;
+    struct cli_record r;
+    mg_hotspot_settings hs;
+    char why[256];
+
+    a.branches = mg_config_branches(run->setup.cfg, &a.n_branches);
+    if (!cli_approved(&a, why, sizeof(why))) {
+        snprintf(run->bootstrap_note, sizeof(run->bootstrap_note),
+                 "bootstrap: not written (%s)", why);
+        return 0;
+    }
+    mg_config_hotspots(run->setup.cfg, &hs);
+    memset(&r, 0, sizeof(r));
+    r.setup = &run->setup;
+    r.profile = run->profile;
+    r.policy = &run->policy;
+    r.allow_regression = true;
+    r.command_line = o->cmdline;
+    r.top = hs.top;
+    r.lock_timeout_ms = 60000;
+    if (cli_record_baseline(&r, &done, err) < 0)
+        return -err->code;
+    snprintf(run->bootstrap_note, sizeof(run->bootstrap_note),
+             "bootstrap: wrote the first baseline to %s", run->setup.baseline);
+    return 0;
+}
+
+/* No baseline for this workload: what --missing-baseline says to do. */
+static int missing(const struct check_opts *o, struct check_run *run, mg_error *err)
+{
+    mg_policy *p = &run->policy;
+    if (p->missing == MG_MISSING_FAIL) {
+        if (run->baseline)
+            return mg_baseline_metrics(run->baseline, run->setup.workload, &run->base, err);
+        return mg_error_set_at(err, MG_E_INPUT, run->setup.baseline, 0, 0,
+                               "no baseline file; record one after review with 'memgate "
+                               "update-baseline PROFILE --approve', or choose "
+                               "--missing-baseline pass|warn|bootstrap");
+    }
+    mg_gate_no_baseline(&run->verdict, mg_profile_metrics(run->profile), p);
+    if (p->missing == MG_MISSING_BOOTSTRAP)
+        return bootstrap(o, run, err);
+    return 0;
+}
+
+static int compare_hotspots(const struct check_opts *o, struct check_run *run, mg_error *err)
+{
+    mg_hotspot_settings hs;
+    mg_hsdiff_options opts;
+    size_t n;
+    const mg_hotspot *cur = mg_profile_hotspots(run->profile, &n);
+    int rc;
+
+    if (!run->base_hotspots || n == 0)
+        return 0; /* nothing stored, or a format without hotspots */
+    mg_config_hotspots(run->setup.cfg, &hs);
+    opts.top = o->top ? o->top : hs.top;
+    opts.min_change_bp = hs.min_change_bp;
+    opts.min_bytes = hs.min_bytes;
+    opts.max_items = 10;
+    rc = mg_hsdiff_compute(&run->changes, run->base_hotspots, run->n_base_hotspots,
+                           run->base_complete, cur, n, n < 1000, &opts, err);
+    run->have_changes = rc == 0;
+    return rc;
+}
+
+static void limit_words(char *out, size_t size, const char *flag, const char *const *v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        cli_append_word(out, size, flag);
+        cli_append_word(out, size, v[i]);
+    }
+}
+
+/* The update-baseline command that locks an improvement in, with the options that matter. */
+static void ratchet_command(const struct check_opts *o, struct check_run *run)
+{
+    char *out = run->ratchet;
+    size_t size = sizeof(run->ratchet);
+    snprintf(out, size, "memgate update-baseline");
+    cli_append_word(out, size, o->profile);
+    if (o->paths.config) {
+        cli_append_word(out, size, "--config");
+        cli_append_word(out, size, o->paths.config);
+    }
+    if (o->paths.baseline) {
+        cli_append_word(out, size, "--baseline");
+        cli_append_word(out, size, o->paths.baseline);
+    }
+    if (run->setup.workload) {
+        cli_append_word(out, size, "--workload");
+        cli_append_word(out, size, run->setup.workload);
+    }
+    /* the same limits, or update-baseline would judge the new numbers by others */
+    limit_words(out, size, "--limit", o->limits.fail, o->limits.n_fail);
+    limit_words(out, size, "--warn", o->limits.warn, o->limits.n_warn);
+    cli_append_word(out, size, "--approve");
+}
+
+static int gate(const struct check_opts *o, struct check_run *run, mg_error *err)
+{
+    char reason[256], source[64], label[96];
+    int found;
+
+    mg_gate_evaluate(&run->verdict, &run->base, mg_profile_metrics(run->profile), &run->policy);
+    if (run->verdict.n_compared == 0)
+        /* a copy/ad-hoc profile or the wrong file must not pass by comparing nothing */
+        return mg_error_set_at(err, MG_E_INPUT, mg_profile_source(run->profile), 0, 0,
+                               "nothing to compare: this %s profile (mode %s) has none of the "
+                               "gated metrics the baseline holds",
+                               mg_profile_format(run->profile),
+                               mg_profile_mode_label(run->profile));
+    if (load_anchor(o, run, err) < 0)
+        return -err->code;
+    if (run->anchor) {
+        snprintf(label, sizeof(label), "%.12s (%s)",
+                 run->anchor->commit ? run->anchor->commit : "no commit",
+                 run->anchor->measured_at ? run->anchor->measured_at : "?");
+        mg_gate_apply_drift(&run->verdict, &run->anchor->metrics, &run->policy, label);
+    }
+    found = cli_accept_find(o->accept, run->setup.cfg, reason, sizeof(reason), source,
+                            sizeof(source), err);
+    if (found < 0)
+        return found;
+    if (found && run->verdict.n_fail)
+        mg_gate_accept(&run->verdict, reason, source);
+    ratchet_command(o, run);
+    return compare_hotspots(o, run, err);
+}
+
+static int report(const struct check_opts *o, struct check_run *run, mg_error *err)
+{
+    const mg_history_entry *hist[64];
+    size_t n = mg_history_select(&run->history, run->setup.workload, hist, 64);
+    mg_report_input in;
+
+    memset(&in, 0, sizeof(in));
+    in.command = "check";
+    in.profile = run->profile;
+    in.verdict = &run->verdict;
+    in.baseline_path = run->setup.baseline;
+    if (run->have_base) {
+        in.baseline_measured_at =
+            mg_baseline_string(run->baseline, run->setup.workload, "measured_at");
+        in.baseline_commit = mg_baseline_string(run->baseline, run->setup.workload, "commit");
+        in.baseline_metrics = &run->base;
+    }
+    in.workload = run->setup.workload ? run->setup.workload : "default";
+    in.hotspot_changes = run->have_changes ? &run->changes : NULL;
+    in.history = hist;
+    in.n_history = n < 64 ? n : 64;
+    in.ratchet_command = run->ratchet[0] ? run->ratchet : NULL;
+    in.top_n = o->top ? o->top : 10;
+    in.note = run->bootstrap_note[0] ? run->bootstrap_note : NULL;
+    return write_reports(o, &in, err);
+}
+
+static void release(struct check_run *run)
+{
+    mg_hsdiff_release(&run->changes);
+    mg_hotspots_free(run->base_hotspots, run->n_base_hotspots);
+    mg_history_release(&run->history);
+    mg_baseline_free(run->baseline);
+    mg_profile_free(run->profile);
+    cli_setup_close(&run->setup);
+}
+
+static int run_check(const struct check_opts *o, struct check_run *run, mg_error *err)
+{
+    mg_policy_defaults(&run->policy);
+    if (cli_setup_open(&run->setup, &o->paths, err) < 0 ||
+        cli_policy_build(&run->policy, run->setup.cfg, run->setup.workload, &o->limits, err) < 0)
+        return -err->code;
+    if (o->explain && explain(o, run, err) < 0)
+        return -err->code;
+    if (!o->profile)
+        return 0;
+    if (mg_profile_load(&run->profile, o->profile, &o->load, err) < 0 ||
+        load_baseline(run, err) < 0)
+        return -err->code;
+    if (!run->have_base ? missing(o, run, err) < 0 : gate(o, run, err) < 0)
+        return -err->code;
+    return report(o, run, err);
+}
+
 int cmd_check(int argc, char **argv, mg_error *err)
 {
     struct check_opts o;
-    mg_profile *p = NULL;
-    mg_baseline *b = NULL;
-    mg_metrics base;
-    mg_policy policy;
-    mg_verdict v;
-    int rc, status = 0;
+    struct check_run *run;
+    int rc, status;
 
     memset(&o, 0, sizeof(o));
+    cli_command_line(argc, argv, o.cmdline, sizeof(o.cmdline));
     if ((rc = parse_args(argc, argv, &o, err)) != 0)
         return rc > 0 ? 0 : mg_error_exit_code(err);
-    mg_policy_defaults(&policy);
-    if (cli_policy_build(&policy, &o.limits, err) < 0 ||
-        mg_profile_load(&p, o.profile, &o.load, err) < 0 || load_baseline(&o, &b, &base, err) < 0) {
+    if (!(run = calloc(1, sizeof(*run)))) {
+        mg_error_set(err, MG_E_NOMEM, "out of memory");
+        return mg_error_exit_code(err);
+    }
+    mg_history_init(&run->history);
+    if (run_check(&o, run, err) < 0)
         status = mg_error_exit_code(err);
-        goto done;
-    }
-    mg_gate_evaluate(&v, &base, mg_profile_metrics(p), &policy);
-    if (v.n_compared == 0) {
-        /* a copy/ad-hoc profile or the wrong file must not pass by comparing nothing */
-        mg_error_set_at(err, MG_E_INPUT, mg_profile_source(p), 0, 0,
-                        "nothing to compare: this %s profile (mode %s) has none of the gated "
-                        "metrics the baseline holds",
-                        mg_profile_format(p), mg_profile_mode_label(p));
-        status = mg_error_exit_code(err);
-        goto done;
-    }
-    {
-        mg_report_input in = {"check",
-                              p,
-                              &v,
-                              o.baseline_path,
-                              mg_baseline_string(b, o.workload, "measured_at"),
-                              mg_baseline_string(b, o.workload, "commit"),
-                              &base,
-                              o.workload ? o.workload : "default",
-                              false};
-        if (write_reports(&o, &in, err) < 0) {
-            status = mg_error_exit_code(err);
-            goto done;
-        }
-    }
-    status = v.overall == MG_STATUS_FAIL ? 1 : 0;
-done:
-    mg_baseline_free(b);
-    mg_profile_free(p);
+    else
+        status = o.profile && run->verdict.overall == MG_STATUS_FAIL ? 1 : 0;
+    release(run);
+    free(run);
     return status;
 }

@@ -20,18 +20,20 @@ static const char show_help[] =
     "  --input-format NAME   skip detection: dhat-json or dhat-text\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
     "  --top N               number of hotspots (default 10)\n"
+    "  --workload NAME       name the workload in reports\n"
     "  -h, --help            this text\n";
 
 static const struct option show_options[] = {
     {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
     {"input-format", required_argument, NULL, 'i'}, {"summary", required_argument, NULL, 's'},
     {"top", required_argument, NULL, 't'},          {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+    {"workload", required_argument, NULL, 'w'},     {NULL, 0, NULL, 0},
 };
 
 static const char *const show_formats[] = {"text", "json", NULL};
 
 struct show_opts {
+    const char *workload; /* only a label here: the report names it */
     struct cli_outputs outputs;
     mg_load_options load;
     const char *profile;
@@ -52,6 +54,9 @@ static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
             break;
         case 'i':
             o->load.format = optarg;
+            break;
+        case 'w':
+            o->workload = optarg;
             break;
         case 's':
             rc = cli_parse_summary(optarg, &o->load.summary_index, err);
@@ -93,8 +98,12 @@ int cmd_show(int argc, char **argv, mg_error *err)
     if (mg_profile_load(&p, o.profile, &o.load, err) < 0)
         return mg_error_exit_code(err);
     for (i = 0; i < o.outputs.n && rc == 0; i++) {
-        mg_report_input in = {"show", p, NULL, NULL, NULL, NULL, NULL, "default",
-                              cli_color_wanted(o.outputs.items[i].path)};
+        mg_report_input in;
+        memset(&in, 0, sizeof(in));
+        in.command = "show";
+        in.profile = p;
+        in.workload = o.workload ? o.workload : "default";
+        in.color = cli_color_wanted(o.outputs.items[i].path);
         mg_buf_init(&out, 0);
         rc = !strcmp(o.outputs.items[i].format, "json") ? mg_report_json(&out, &in, err)
                                                         : mg_report_text(&out, &in, err);

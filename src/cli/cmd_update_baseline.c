@@ -1,52 +1,67 @@
 /* memgate update-baseline: record a reviewed profile as the baseline, only where approved. */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "cli_accept.h"
+#include "cli_approval.h"
 #include "cli_policy.h"
+#include "cli_record.h"
 #include "cmd.h"
 #include "memgate/baseline.h"
-#include "memgate/gate.h"
+#include "memgate/num.h"
 
 static const char ub_help[] =
     "usage: memgate update-baseline [OPTIONS] PROFILE\n"
     "\n"
-    "Write PROFILE's metrics as the new baseline, atomically (temporary file, fsync,\n"
-    "rename): an interrupted or failed update leaves the old file byte for byte. Keys\n"
-    "memgate does not know are kept. Records measured_at (UTC) and commit.\n"
+    "Write PROFILE's metrics and top hotspots as the new baseline, atomically\n"
+    "(temporary file, fsync, rename) and under a lock (flock on BASELINE.lock), so an\n"
+    "interrupted or failed update leaves the old file byte for byte and two updates\n"
+    "cannot interleave. Keys are written in a fixed order and keys memgate does not\n"
+    "know are kept. Records measured_at (UTC, or SOURCE_DATE_EPOCH), commit, the tool,\n"
+    "the profile's format and producer and this command line, and appends the entry to\n"
+    "the history (memory-history.jsonl beside the baseline).\n"
     "\n"
     "Writes only when approved: --approve (a person, after review), or in GitHub Actions\n"
-    "or GitLab CI on the default branch (or an --allow-branch) outside a pull or merge\n"
-    "request. Refuses to record a regression (per the limits) unless --allow-regression.\n"
+    "or GitLab CI on the default branch (or an allowed branch) outside a pull or merge\n"
+    "request. Refuses to record a regression (per the limits) unless --allow-regression\n"
+    "or a reviewed exception (--accept, MEMGATE_ACCEPT, a Memgate-Accept: trailer).\n"
     "\n"
-    "options:\n"
-    "  --baseline PATH       baseline file (default .pmat-metrics/memory-baseline.json)\n"
-    "  --workload NAME       update this workload in the baseline's 'workloads'\n"
+    "options:\n" CLI_PATHS_HELP
     "  --approve             the update was reviewed\n"
-    "  --allow-branch NAME   CI branch allowed to update (repeatable; default: the\n"
-    "                        repository's default branch)\n"
+    "  --allow-branch NAME   CI branch allowed to update (repeatable, globs; default:\n"
+    "                        memgate.update.branches, else the default branch)\n"
     "  --allow-regression    record it even when it is worse than the old baseline\n"
+    "  --accept REASON       a reviewed exception: record the regression with REASON\n"
+    "  --pin-anchor          make this baseline the drift budget's anchor\n"
     "  --commit SHA          commit to record (default: GITHUB_SHA, CI_COMMIT_SHA, git HEAD)\n"
+    "  --top N               hotspots to store (default memgate.hotspots.top, else 10)\n"
+    "  --lock-timeout SEC    wait this long for another update's lock (default 60)\n"
     "  --input-format NAME   skip detection: dhat-json or dhat-text\n"
     "  --summary N|last      which summary of a log with several\n" CLI_LIMIT_HELP
-    "  -h, --help            this text\n";
+    "  -h, --help            this text\n"
+    "\n"
+    "exit status: 0 written, 1 refused because it regressed, 2 usage or not approved,\n"
+    "3 bad profile or baseline, 4 cannot write (the old baseline is intact).\n";
 
 static const struct option ub_options[] = {
-    {"baseline", required_argument, NULL, 'b'},
-    {"workload", required_argument, NULL, 'w'},
+    CLI_PATHS_OPTIONS,
     {"approve", no_argument, NULL, 'a'},
     {"allow-branch", required_argument, NULL, 'B'},
     {"allow-regression", no_argument, NULL, 'R'},
+    {"accept", required_argument, NULL, CLI_OPT_ACCEPT},
+    {"pin-anchor", no_argument, NULL, CLI_OPT_PIN_ANCHOR},
     {"commit", required_argument, NULL, 'c'},
+    {"top", required_argument, NULL, 't'},
+    {"lock-timeout", required_argument, NULL, CLI_OPT_LOCK_TIMEOUT},
     {"input-format", required_argument, NULL, 'i'},
     {"summary", required_argument, NULL, 's'},
     {"limit", required_argument, NULL, 'l'},
     {"warn", required_argument, NULL, 'W'},
     {"max", required_argument, NULL, 'm'},
+    {"drift", required_argument, NULL, CLI_OPT_DRIFT},
+    {"improvement", required_argument, NULL, 'I'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -54,23 +69,32 @@ static const struct option ub_options[] = {
 #define MAX_BRANCHES 16
 
 struct ub_opts {
-    const char *baseline_path, *workload, *commit, *profile;
-    bool approve, allow_regression;
+    struct cli_paths paths;
+    const char *commit, *profile, *accept;
+    bool approve, allow_regression, pin_anchor;
     const char *branches[MAX_BRANCHES];
     size_t n_branches;
+    unsigned top, lock_timeout_s;
     struct cli_limits limits;
     mg_load_options load;
 };
 
+static int parse_lock_timeout(const char *arg, unsigned *out, mg_error *err)
+{
+    uint64_t v;
+    if (mg_parse_u64(arg, 86400, &v, err) < 0) {
+        mg_error_init(err);
+        return mg_error_set(err, MG_E_USAGE, "--lock-timeout takes seconds from 0 to 86400");
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
 static int parse_one(int c, struct ub_opts *o, mg_error *err)
 {
+    if (cli_paths_option(c, optarg, &o->paths))
+        return 0;
     switch (c) {
-    case 'b':
-        o->baseline_path = optarg;
-        return 0;
-    case 'w':
-        o->workload = optarg;
-        return 0;
     case 'a':
         o->approve = true;
         return 0;
@@ -82,9 +106,19 @@ static int parse_one(int c, struct ub_opts *o, mg_error *err)
     case 'R':
         o->allow_regression = true;
         return 0;
+    case CLI_OPT_ACCEPT:
+        o->accept = optarg;
+        return 0;
+    case CLI_OPT_PIN_ANCHOR:
+        o->pin_anchor = true;
+        return 0;
     case 'c':
         o->commit = optarg;
         return 0;
+    case 't':
+        return cli_parse_top(optarg, &o->top, err);
+    case CLI_OPT_LOCK_TIMEOUT:
+        return parse_lock_timeout(optarg, &o->lock_timeout_s, err);
     case 'i':
         o->load.format = optarg;
         return 0;
@@ -94,6 +128,11 @@ static int parse_one(int c, struct ub_opts *o, mg_error *err)
     case 'W':
     case 'm':
         return cli_limits_add(&o->limits, c == 'W' ? 'w' : (char)c, optarg, err);
+    case CLI_OPT_DRIFT:
+        return cli_limits_add(&o->limits, 'd', optarg, err);
+    case 'I':
+        o->limits.improvement = optarg;
+        return 0;
     }
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
@@ -101,7 +140,7 @@ static int parse_one(int c, struct ub_opts *o, mg_error *err)
 static int parse_args(int argc, char **argv, struct ub_opts *o, mg_error *err)
 {
     int c, rc;
-    o->baseline_path = MG_BASELINE_DEFAULT_PATH;
+    o->lock_timeout_s = 60;
     cli_reset_getopt();
     while ((c = getopt_long(argc, argv, "h", ub_options, NULL)) != -1) {
         if (c == 'h') {
@@ -117,199 +156,89 @@ static int parse_args(int argc, char **argv, struct ub_opts *o, mg_error *err)
     if (optind != argc - 1)
         return mg_error_set(err, MG_E_USAGE, "expected one PROFILE argument (see --help)");
     o->profile = argv[optind];
+    o->load.top_n = 1000; /* every function, so the bytes outside the stored top N are exact */
     return 0;
 }
 
-static bool env_is(const char *name, const char *value)
+static int check_approval(const struct ub_opts *o, const struct cli_setup *s, mg_error *err)
 {
-    const char *v = getenv(name);
-    return v && !strcmp(v, value);
-}
-
-static bool env_set(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v;
-}
-
-/* GitHub keeps the default branch only in the event payload. */
-static char *github_default_branch(void)
-{
-    const char *path = getenv("GITHUB_EVENT_PATH");
-    json_t *ev, *db;
-    char *out = NULL;
-    if (!path || !(ev = json_load_file(path, 0, NULL)))
-        return NULL;
-    db = json_object_get(json_object_get(ev, "repository"), "default_branch");
-    if (json_is_string(db))
-        out = strdup(json_string_value(db));
-    json_decref(ev);
-    return out;
-}
-
-static bool branch_allowed(const struct ub_opts *o, const char *branch, const char *dflt)
-{
-    size_t i;
-    if (!branch || !*branch)
-        return false;
+    struct cli_approval a = {o->approve, o->branches, o->n_branches};
+    char why[256];
     if (o->n_branches == 0)
-        return dflt && !strcmp(branch, dflt);
-    for (i = 0; i < o->n_branches; i++)
-        if (!strcmp(branch, o->branches[i]))
-            return true;
-    return false;
-}
-
-/* Approved? When not, `why` says what to do. */
-static bool approved(const struct ub_opts *o, char *why, size_t size)
-{
-    if (o->approve)
-        return true;
-    if (env_is("GITHUB_ACTIONS", "true")) {
-        const char *ev = getenv("GITHUB_EVENT_NAME");
-        char *dflt;
-        bool ok;
-        if (ev && !strncmp(ev, "pull_request", 12)) {
-            snprintf(why, size, "this GitHub Actions run is a pull request (%s)", ev);
-            return false;
-        }
-        dflt = github_default_branch();
-        ok = getenv("GITHUB_REF") && !strncmp(getenv("GITHUB_REF"), "refs/heads/", 11) &&
-             branch_allowed(o, getenv("GITHUB_REF_NAME"), dflt);
-        snprintf(why, size, "GitHub Actions branch '%s' is not the default branch '%s' or an "
-                            "--allow-branch",
-                 getenv("GITHUB_REF_NAME") ? getenv("GITHUB_REF_NAME") : "?", dflt ? dflt : "?");
-        free(dflt);
-        return ok;
-    }
-    if (env_is("GITLAB_CI", "true")) {
-        if (env_set("CI_MERGE_REQUEST_IID") || env_is("CI_PIPELINE_SOURCE", "merge_request_event")) {
-            snprintf(why, size, "this GitLab pipeline is for a merge request");
-            return false;
-        }
-        snprintf(why, size, "GitLab branch '%s' is not the default branch '%s' or an "
-                            "--allow-branch",
-                 getenv("CI_COMMIT_BRANCH") ? getenv("CI_COMMIT_BRANCH") : "?",
-                 getenv("CI_DEFAULT_BRANCH") ? getenv("CI_DEFAULT_BRANCH") : "?");
-        return branch_allowed(o, getenv("CI_COMMIT_BRANCH"), getenv("CI_DEFAULT_BRANCH"));
-    }
-    snprintf(why, size, "not running in CI");
-    return false;
-}
-
-/* --commit, then the CI's variables, then git itself. */
-static int resolve_commit(const struct ub_opts *o, char *out, size_t size)
-{
-    const char *c = o->commit ? o->commit
-                    : env_set("GITHUB_SHA") ? getenv("GITHUB_SHA")
-                    : env_set("CI_COMMIT_SHA") ? getenv("CI_COMMIT_SHA")
-                                                : NULL;
-    FILE *git;
-    size_t n;
-
-    out[0] = '\0';
-    if (c) {
-        snprintf(out, size, "%s", c);
+        a.branches = mg_config_branches(s->cfg, &a.n_branches);
+    if (cli_approved(&a, why, sizeof(why)))
         return 0;
-    }
-    git = popen("git rev-parse HEAD 2>/dev/null", "r");
-    if (!git)
-        return 0;
-    if (fgets(out, (int)size, git)) {
-        n = strcspn(out, "\r\n");
-        out[n] = '\0';
-    } else {
-        out[0] = '\0';
-    }
-    if (pclose(git) != 0)
-        out[0] = '\0';
-    return 0;
-}
-
-static void utc_now(char *out, size_t size)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Load the existing baseline (a malformed one is an error: never overwrite it blindly). */
-static int load_existing(const struct ub_opts *o, mg_baseline **b, mg_error *err)
-{
-    if (access(o->baseline_path, F_OK) != 0)
-        return mg_baseline_new(b, err);
-    return mg_baseline_load(b, o->baseline_path, err);
-}
-
-static int refuse_regression(const struct ub_opts *o, const mg_baseline *b, const mg_profile *p,
-                             mg_error *err)
-{
-    mg_metrics old;
-    mg_policy policy;
-    mg_verdict v;
-    mg_error ignore;
-    unsigned i;
-
-    mg_error_init(&ignore);
-    if (o->allow_regression || mg_baseline_metrics(b, o->workload, &old, &ignore) < 0)
-        return 0; /* no previous numbers for this workload: nothing to regress from */
-    mg_policy_defaults(&policy);
-    if (cli_policy_build(&policy, &o->limits, err) < 0)
-        return -err->code;
-    mg_gate_evaluate(&v, &old, mg_profile_metrics(p), &policy);
-    if (v.overall != MG_STATUS_FAIL)
-        return 0;
-    for (i = 0; i < v.n_rows; i++)
-        if (v.rows[i].status == MG_STATUS_FAIL)
-            break;
     return mg_error_set(err, MG_E_REFUSED,
-                        "refusing to record a regression as the baseline (%s grew past its "
-                        "limit); pass --allow-regression if this was reviewed",
-                        mg_metric_name(v.rows[i].metric));
+                        "refusing to update the baseline without approval: %s; pass --approve "
+                        "after review, or run on the default branch in CI",
+                        why);
+}
+
+static int record(const struct ub_opts *o, const struct cli_setup *s, const mg_profile *p,
+                  const mg_policy *policy, const char *accepted, const char *cmdline,
+                  mg_error *err)
+{
+    mg_hotspot_settings hs;
+    struct cli_recorded done;
+    struct cli_record r;
+    int rc;
+
+    mg_config_hotspots(s->cfg, &hs);
+    memset(&r, 0, sizeof(r));
+    r.setup = s;
+    r.profile = p;
+    r.policy = policy;
+    r.allow_regression = o->allow_regression || accepted;
+    r.accepted = accepted;
+    r.commit_flag = o->commit;
+    r.command_line = cmdline;
+    r.pin_anchor = o->pin_anchor;
+    r.top = o->top ? o->top : hs.top;
+    r.lock_timeout_ms = o->lock_timeout_s * 1000;
+    if ((rc = cli_record_baseline(&r, &done, err)) < 0)
+        return rc;
+    printf("memgate: baseline %s%s%s updated from %s (measured_at %s%s%s)\n", s->baseline,
+           s->workload ? " workload " : "", s->workload ? s->workload : "", mg_profile_source(p),
+           done.measured_at, done.commit[0] ? ", commit " : "", done.commit);
+    if (accepted)
+        printf("memgate: recorded as a reviewed exception: %s\n", accepted);
+    if (done.stale_removed)
+        printf("memgate: removed %u temporary file%s left by an interrupted update\n",
+               done.stale_removed, done.stale_removed == 1 ? "" : "s");
+    return 0;
 }
 
 int cmd_update_baseline(int argc, char **argv, mg_error *err)
 {
     struct ub_opts o;
+    struct cli_setup s;
     mg_profile *p = NULL;
-    mg_baseline *b = NULL;
-    char why[256], commit[128], now[32], tool[64];
-    int rc, status = 0;
+    mg_policy policy;
+    char reason[256], source[64], cmdline[2048];
+    int rc, status = 0, found;
 
     memset(&o, 0, sizeof(o));
+    memset(&s, 0, sizeof(s));
+    cli_command_line(argc, argv, cmdline, sizeof(cmdline)); /* before getopt permutes argv */
     if ((rc = parse_args(argc, argv, &o, err)) != 0)
         return rc > 0 ? 0 : mg_error_exit_code(err);
-    if (!approved(&o, why, sizeof(why))) {
-        mg_error_set(err, MG_E_REFUSED,
-                     "refusing to update the baseline without approval: %s; pass --approve "
-                     "after review, or run on the default branch in CI",
-                     why);
-        return mg_error_exit_code(err);
-    }
-    if (mg_profile_load(&p, o.profile, &o.load, err) < 0 || load_existing(&o, &b, err) < 0) {
-        status = mg_error_exit_code(err);
-        goto done;
-    }
-    if (refuse_regression(&o, b, p, err) < 0) {
+    if (cli_setup_open(&s, &o.paths, err) < 0 || check_approval(&o, &s, err) < 0)
+        goto fail;
+    mg_policy_defaults(&policy);
+    if (cli_policy_build(&policy, s.cfg, s.workload, &o.limits, err) < 0 ||
+        (found = cli_accept_find(o.accept, s.cfg, reason, sizeof(reason), source,
+                                 sizeof(source), err)) < 0 ||
+        mg_profile_load(&p, o.profile, &o.load, err) < 0)
+        goto fail;
+    if (record(&o, &s, p, &policy, found ? reason : NULL, cmdline, err) < 0) {
         status = err->code == MG_E_REFUSED ? 1 : mg_error_exit_code(err);
         goto done;
     }
-    resolve_commit(&o, commit, sizeof(commit));
-    utc_now(now, sizeof(now));
-    snprintf(tool, sizeof(tool), "memgate %s", MEMGATE_VERSION);
-    {
-        mg_baseline_meta meta = {now, commit[0] ? commit : NULL, mg_profile_format(p), tool};
-        if (mg_baseline_update(b, o.workload, mg_profile_metrics(p), &meta, err) < 0 ||
-            mg_baseline_save(b, o.baseline_path, err) < 0) {
-            status = mg_error_exit_code(err);
-            goto done;
-        }
-    }
-    printf("memgate: baseline %s updated from %s (measured_at %s%s%s)\n", o.baseline_path,
-           mg_profile_source(p), now, commit[0] ? ", commit " : "", commit);
+    goto done;
+fail:
+    status = mg_error_exit_code(err);
 done:
-    mg_baseline_free(b);
     mg_profile_free(p);
+    cli_setup_close(&s);
     return status;
 }

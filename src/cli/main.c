@@ -10,6 +10,8 @@ const struct cmd_spec cli_commands[] = {
     {"show", cmd_show, "print a profile's metrics and top allocation hotspots"},
     {"check", cmd_check, "compare a profile with the baseline and gate on the limits"},
     {"update-baseline", cmd_update_baseline, "record a profile as the new reviewed baseline"},
+    {"diff", cmd_diff, "compare two profiles directly: metrics and hotspot changes"},
+    {"trend", cmd_trend, "draw the baseline history of peak, total and count as SVG"},
     {"comply", cmd_comply, "check CB-141: dhat dependency, profile binary, baseline file"},
     {"init", cmd_init, "add CB-141's dhat dependency, profile example and first baseline"},
     {NULL, NULL, NULL},

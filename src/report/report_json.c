@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "memgate/report.h"
+#include "report_int.h"
 
 /* Build helpers return NULL on allocation failure; the caller checks once at the end. */
 static json_t *u64_value(uint64_t v)
@@ -62,23 +63,43 @@ static json_t *profile_object(const mg_profile *p)
     return o;
 }
 
-static json_t *row_object(const mg_row *r)
+/* Drift against the anchor, or null when there is no anchor for this metric. */
+static json_t *drift_object(const mg_row *r)
 {
-    char limit[96], warn[96];
-    json_t *delta = json_null();
+    char limit[96];
+    json_t *d;
+    if (!r->has_anchor)
+        return json_null();
+    mg_limit_format(&r->drift_limit, r->metric, limit, sizeof(limit));
+    d = r->in_current ? (r->drift_negative
+                             ? json_integer(-(json_int_t)(r->drift > INT64_MAX ? INT64_MAX : r->drift))
+                             : u64_value(r->drift))
+                      : json_null();
+    return json_pack("{s:o, s:o, s:o, s:s, s:b}", "anchor", u64_value(r->anchor), "delta", d,
+                     "delta_pct", r->has_drift_pct ? json_real(r->drift_pct) : json_null(),
+                     "budget", limit, "over", r->drift_over);
+}
+
+static json_t *row_object(const mg_row *r, const mg_verdict *v)
+{
+    char limit[96], warn[96], why[400];
+    json_t *delta = json_null(), *o;
 
     mg_limit_format(&r->limit, r->metric, limit, sizeof(limit));
     mg_limit_format(&r->warn_limit, r->metric, warn, sizeof(warn));
     if (r->in_baseline && r->in_current)
         delta = r->negative ? json_integer(-(json_int_t)(r->delta > INT64_MAX ? INT64_MAX : r->delta))
                             : u64_value(r->delta);
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "metric",
-                     mg_metric_name(r->metric), "baseline",
-                     r->in_baseline ? u64_value(r->baseline) : json_null(), "current",
-                     r->in_current ? u64_value(r->current) : json_null(), "delta", delta,
-                     "delta_pct", r->has_pct ? json_real(r->delta_pct) : json_null(), "limit",
-                     limit, "warn_limit", warn, "status", mg_status_name(r->status), "reason",
-                     r->reason);
+    rep_row_reason(r, v, why, sizeof(why));
+    o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "metric",
+                  mg_metric_name(r->metric), "baseline",
+                  r->in_baseline ? u64_value(r->baseline) : json_null(), "current",
+                  r->in_current ? u64_value(r->current) : json_null(), "delta", delta, "delta_pct",
+                  r->has_pct ? json_real(r->delta_pct) : json_null(), "limit", limit, "warn_limit",
+                  warn, "status", mg_status_name(r->status), "reason", why[0] ? why : r->reason);
+    if (o)
+        json_object_set_new(o, "drift", drift_object(r));
+    return o;
 }
 
 static json_t *verdict_rows(const mg_verdict *v)
@@ -86,8 +107,63 @@ static json_t *verdict_rows(const mg_verdict *v)
     json_t *a = json_array();
     unsigned i;
     for (i = 0; a && i < v->n_rows; i++)
-        json_array_append_new(a, row_object(&v->rows[i]));
+        json_array_append_new(a, row_object(&v->rows[i], v));
     return a;
+}
+
+static json_t *hotspot_changes(const mg_hsdiff *d)
+{
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; a && i < d->n; i++) {
+        const mg_hs_change *c = &d->items[i];
+        json_t *delta = c->negative ? json_integer(-(json_int_t)(c->delta > INT64_MAX ? INT64_MAX
+                                                                                       : c->delta))
+                                    : u64_value(c->delta);
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "function", c->function, "change",
+                         c->kind == MG_HS_ENTERED ? "entered_top" : mg_hs_kind_name(c->kind),
+                         "before", c->kind == MG_HS_ENTERED ? json_null() : u64_value(c->before),
+                         "after", u64_value(c->after), "delta",
+                         c->kind == MG_HS_ENTERED ? json_null() : delta, "delta_pct",
+                         c->has_pct ? json_real(c->pct) : json_null()));
+        if (c->kind == MG_HS_ENTERED)
+            json_decref(delta);
+    }
+    return a;
+}
+
+static json_t *ratchet_object(const mg_report_input *in)
+{
+    const mg_verdict *v = in->verdict;
+    json_t *m;
+    unsigned i;
+    if (!rep_ratchet(in))
+        return json_null();
+    m = json_object();
+    for (i = 0; m && i < v->n_rows; i++)
+        if (v->rows[i].in_current)
+            json_object_set_new(m, mg_metric_name(v->rows[i].metric),
+                                u64_value(v->rows[i].current));
+    return json_pack("{s:s, s:o}", "command", in->ratchet_command, "metrics", m);
+}
+
+/* The parts a check adds beside the rows: exception, anchor, hotspots, ratchet. */
+static void check_extras(json_t *root, const mg_report_input *in)
+{
+    const mg_verdict *v = in->verdict;
+    json_object_set_new(root, "accepted",
+                        v->accept_reason[0]
+                            ? json_pack("{s:s, s:s}", "reason", v->accept_reason, "source",
+                                        v->accept_source)
+                            : json_null());
+    json_object_set_new(root, "anchor",
+                        v->has_anchor ? json_string(v->anchor_label) : json_null());
+    json_object_set_new(root, "no_baseline", json_boolean(v->no_baseline));
+    json_object_set_new(root, "hotspot_changes",
+                        in->hotspot_changes ? hotspot_changes(in->hotspot_changes) : json_null());
+    json_object_set_new(root, "ratchet", ratchet_object(in));
+    json_object_set_new(root, "note", str_or_null(in->note));
 }
 
 static json_t *build(const mg_report_input *in)
@@ -107,10 +183,13 @@ static json_t *build(const mg_report_input *in)
                   in->baseline_metrics ? metrics_object(in->baseline_metrics) : json_object()));
     json_object_set_new(root, "metrics", verdict_rows(in->verdict));
     json_object_set_new(root, "summary",
-                        json_pack("{s:i, s:i, s:i, s:i}", "fail", (int)in->verdict->n_fail, "warn",
-                                  (int)in->verdict->n_warn, "improved",
-                                  (int)in->verdict->n_improved, "absent",
-                                  (int)in->verdict->n_absent));
+                        json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "fail",
+                                  (int)in->verdict->n_fail, "warn", (int)in->verdict->n_warn,
+                                  "improved", (int)in->verdict->n_improved, "absent",
+                                  (int)in->verdict->n_absent, "accepted",
+                                  (int)in->verdict->n_accepted, "drift",
+                                  (int)in->verdict->n_drift));
+    check_extras(root, in);
     return root;
 }
 

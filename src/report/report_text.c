@@ -4,22 +4,13 @@
 
 #include "memgate/num.h"
 #include "memgate/report.h"
+#include "report_int.h"
 
 #define RED "\x1b[31m"
 #define GREEN "\x1b[32m"
 #define YELLOW "\x1b[33m"
 #define BOLD "\x1b[1m"
 #define RESET "\x1b[0m"
-
-static void amount(enum mg_metric m, uint64_t v, char *out, size_t size)
-{
-    if (mg_metric_is_bytes(m))
-        mg_format_size(v, out, size);
-    else if (m == MG_RUNTIME_US)
-        snprintf(out, size, "%.2f s", (double)v / 1e6);
-    else
-        mg_format_count(v, out, size);
-}
 
 static const char *status_color(enum mg_status s)
 {
@@ -30,6 +21,7 @@ static const char *status_color(enum mg_status s)
     case MG_STATUS_ABSENT:
         return YELLOW;
     case MG_STATUS_IMPROVED:
+    case MG_STATUS_ACCEPTED:
         return GREEN;
     case MG_STATUS_OK:
         return "";
@@ -95,7 +87,18 @@ static int show_metrics(mg_buf *b, const mg_profile *p, mg_error *err)
     return rc;
 }
 
-static int show_hotspots(mg_buf *b, const mg_profile *p, mg_error *err)
+/*
+ * A function name at the end of a table row: on the row when it fits, else on a
+ * line of its own below it, whole (people grep for it; cutting it would not do).
+ */
+static int function_cell(mg_buf *b, const char *fn, size_t room, mg_error *err)
+{
+    if (strlen(fn) <= room)
+        return mg_buf_printf(b, err, "  %s\n", fn);
+    return mg_buf_printf(b, err, "\n      %s\n", fn);
+}
+
+static int show_hotspots(mg_buf *b, const mg_profile *p, unsigned top, mg_error *err)
 {
     size_t n, i;
     const mg_hotspot *h = mg_profile_hotspots(p, &n);
@@ -104,14 +107,15 @@ static int show_hotspots(mg_buf *b, const mg_profile *p, mg_error *err)
     uint64_t amount_, count;
     int rc;
 
+    if (top && n > top)
+        n = top;
     if (n == 0)
         return 0;
     if (!total && mg_profile_raw_total(p, &amount_, &count))
         total = amount_;
     rc = mg_buf_printf(b, err,
                        "\ntop %zu allocation hotspots by total bytes (attribution: memgate "
-                       "--help-hotspots)\n  #  total       share   blocks       at t-gmax   "
-                       "function\n",
+                       "--help-hotspots)\n  #     total  share     blocks    t-gmax  function\n",
                        n);
     for (i = 0; rc == 0 && i < n; i++) {
         char t[32], c[32], g[32];
@@ -119,8 +123,9 @@ static int show_hotspots(mg_buf *b, const mg_profile *p, mg_error *err)
         mg_format_size(h[i].total_bytes, t, sizeof(t));
         mg_format_count(h[i].total_blocks, c, sizeof(c));
         mg_format_size(h[i].peak_bytes, g, sizeof(g));
-        rc = mg_buf_printf(b, err, "%3zu  %-10s %5.1f%%  %-11s  %-10s  %s\n", i + 1, t, share, c,
-                           g, h[i].function);
+        rc = mg_buf_printf(b, err, "%3zu %9s %5.1f%% %10s %9s", i + 1, t, share, c, g);
+        if (rc == 0)
+            rc = function_cell(b, h[i].function, 80 - 42, err);
     }
     return rc;
 }
@@ -128,49 +133,141 @@ static int show_hotspots(mg_buf *b, const mg_profile *p, mg_error *err)
 static int verdict_line(mg_buf *b, const mg_report_input *in, mg_error *err)
 {
     const mg_verdict *v = in->verdict;
-    const char *word = v->overall == MG_STATUS_FAIL ? "FAIL" : v->overall == MG_STATUS_WARN ? "WARN" : "PASS";
+    const char *word = rep_verdict_word(v);
     const char *col = v->overall == MG_STATUS_FAIL ? RED : v->overall == MG_STATUS_WARN ? YELLOW : GREEN;
-    char detail[160];
+    char detail[160], line[400];
 
-    if (v->n_fail)
-        snprintf(detail, sizeof(detail), "%u metric%s regressed past the limit", v->n_fail,
-                 v->n_fail == 1 ? "" : "s");
-    else if (v->n_warn)
-        snprintf(detail, sizeof(detail), "%u metric%s over the warning level", v->n_warn,
-                 v->n_warn == 1 ? "" : "s");
-    else if (v->n_improved)
-        snprintf(detail, sizeof(detail), "no regression; %u metric%s improved", v->n_improved,
-                 v->n_improved == 1 ? "" : "s");
-    else
-        snprintf(detail, sizeof(detail), "no regression");
-    return mg_buf_printf(b, err, "%s%smemgate: %s%s - %s (workload %s, baseline %s)\n",
-                         in->color ? BOLD : "", in->color ? col : "", word, in->color ? RESET : "",
-                         detail, in->workload ? in->workload : "default", in->baseline_path);
+    rep_verdict_detail(v, detail, sizeof(detail));
+    snprintf(line, sizeof(line), "- %s (workload %s, baseline %s)", detail,
+             in->workload ? in->workload : "default",
+             in->baseline_label ? in->baseline_label : in->baseline_path);
+    return mg_buf_printf(b, err, "%s%smemgate: %s%s %s\n", in->color ? BOLD : "",
+                         in->color ? col : "", word, in->color ? RESET : "", line);
 }
+
+/* metric 23, baseline 9, current 9, change 8, limit 17, status 8: 79 columns. */
+#define ROW_FMT "%-23s %9s %9s %8s %-17s %s%s%s\n"
 
 static int table_row(mg_buf *b, const mg_row *r, bool color, mg_error *err)
 {
-    char base[24] = "-", cur[24] = "absent", delta[24] = "-", pct[16] = "-", limit[64];
-    char status[16];
+    char base[24] = "-", cur[24] = "absent", pct[16] = "-", limit[64], status[16];
 
     if (r->in_baseline)
-        amount(r->metric, r->baseline, base, sizeof(base));
+        rep_amount(r->metric, r->baseline, base, sizeof(base));
     if (r->in_current)
-        amount(r->metric, r->current, cur, sizeof(cur));
-    if (r->in_baseline && r->in_current) {
-        char d[24];
-        amount(r->metric, r->delta, d, sizeof(d));
-        snprintf(delta, sizeof(delta), "%s%s", r->delta == 0 ? "" : r->negative ? "-" : "+", d);
-    }
+        rep_amount(r->metric, r->current, cur, sizeof(cur));
     if (r->has_pct && r->in_current)
-        snprintf(pct, sizeof(pct), "%+.1f%%", r->delta_pct);
+        snprintf(pct, sizeof(pct), r->delta_pct < 1000 && r->delta_pct > -1000 ? "%+.1f%%" : "%+.0f%%",
+                 r->delta_pct);
+    else if (r->in_baseline && r->in_current)
+        rep_signed(r->metric, r->negative, r->delta, pct, sizeof(pct));
     mg_limit_format(&r->limit, r->metric, limit, sizeof(limit));
     snprintf(status, sizeof(status), "%s", mg_status_name(r->status));
     for (char *s = status; *s; s++)
         *s = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
-    return mg_buf_printf(b, err, "%-23s %10s %10s %11s %8s  %-16s %s%s%s\n",
-                         mg_metric_name(r->metric), base, cur, delta, pct, limit,
+    return mg_buf_printf(b, err, ROW_FMT, mg_metric_name(r->metric), base, cur, pct, limit,
                          color ? status_color(r->status) : "", status, color ? RESET : "");
+}
+
+/* One line per row that is not plainly ok: what happened, in words. */
+static int row_notes(mg_buf *b, const mg_report_input *in, mg_error *err)
+{
+    const mg_verdict *v = in->verdict;
+    unsigned i;
+    int rc = 0;
+    for (i = 0; rc == 0 && i < v->n_rows; i++) {
+        const mg_row *r = &v->rows[i];
+        char why[400], line[480];
+        if (r->status == MG_STATUS_OK)
+            continue;
+        rep_row_reason(r, v, why, sizeof(why));
+        snprintf(line, sizeof(line), "%s %s", mg_metric_name(r->metric), why);
+        rc = rep_wrap(b, 2, line, err);
+    }
+    return rc;
+}
+
+/* Kind, change and percent of one hotspot change, as the text and Markdown tables show them. */
+static void change_cells(const mg_hsdiff *d, const mg_hs_change *c, char *kind, char *delta,
+                         char *pct, size_t size)
+{
+    snprintf(kind, size, "%s", mg_hs_kind_name(c->kind));
+    pct[0] = '\0';
+    if (c->kind == MG_HS_ENTERED) {
+        /* it was somewhere below the stored top N: only the new amount is known */
+        snprintf(kind, size, "new in top %u", d->top);
+        rep_amount(MG_TOTAL_BYTES, c->after, delta, size);
+        return;
+    }
+    rep_signed(MG_TOTAL_BYTES, c->negative, c->delta, delta, size);
+    if (c->has_pct)
+        snprintf(pct, size, "%+.1f%%", c->pct);
+    else if (c->kind == MG_HS_APPEARED)
+        snprintf(pct, size, "new");
+}
+
+static int hotspot_changes(mg_buf *b, const mg_report_input *in, mg_error *err)
+{
+    const mg_hsdiff *d = in->hotspot_changes;
+    size_t i;
+    int rc;
+
+    if (!d)
+        return 0;
+    if (d->n == 0)
+        return mg_buf_printf(b, err, "\nhotspots: no function changed past the thresholds\n");
+    rc = mg_buf_printf(b, err, "\nhotspot changes (total bytes by function; memgate "
+                               "--help-hotspots):\n");
+    for (i = 0; rc == 0 && i < d->n; i++) {
+        char kind[32], delta[32], pct[32];
+        change_cells(d, &d->items[i], kind, delta, pct, sizeof(kind));
+        rc = mg_buf_printf(b, err, "  %-13s %11s %9s", kind, delta, pct);
+        if (rc == 0)
+            rc = function_cell(b, d->items[i].function, 80 - 39, err);
+    }
+    if (rc == 0 && d->n_significant > d->n)
+        rc = mg_buf_printf(b, err, "  (%zu more)\n", d->n_significant - d->n);
+    return rc;
+}
+
+static int ratchet(mg_buf *b, const mg_report_input *in, mg_error *err)
+{
+    const mg_verdict *v = in->verdict;
+    char line[1024] = "new baseline:";
+    size_t used = strlen(line);
+    unsigned i, n = 0;
+    int rc;
+
+    if (!rep_ratchet(in))
+        return 0;
+    rc = mg_buf_printf(b, err, "\nimprovement: lock it in (a ratchet) after review with\n  %s\n",
+                       in->ratchet_command);
+    for (i = 0; i < v->n_rows && used < sizeof(line); i++) {
+        const mg_row *r = &v->rows[i];
+        char cur[32];
+        if (!r->in_current)
+            continue;
+        rep_amount(r->metric, r->current, cur, sizeof(cur));
+        used += (size_t)snprintf(line + used, sizeof(line) - used, "%s %s %llu (%s)",
+                                 n++ ? "," : "", mg_metric_name(r->metric),
+                                 (unsigned long long)r->current, cur);
+    }
+    return rc == 0 ? rep_wrap(b, 0, line, err) : rc;
+}
+
+static int context_lines(mg_buf *b, const mg_report_input *in, mg_error *err)
+{
+    const mg_verdict *v = in->verdict;
+    int rc = profile_header(b, in, err);
+    if (rc == 0 && (in->baseline_measured_at || in->baseline_commit))
+        rc = mg_buf_printf(b, err, "baseline measured %s at commit %s\n",
+                           in->baseline_measured_at ? in->baseline_measured_at : "?",
+                           in->baseline_commit ? in->baseline_commit : "?");
+    if (rc == 0 && v->has_anchor)
+        rc = mg_buf_printf(b, err, "anchor   %s, for the drift budget\n", v->anchor_label);
+    if (rc == 0 && v->accept_reason[0])
+        rc = mg_buf_printf(b, err, "accepted %s (from %s)\n", v->accept_reason, v->accept_source);
+    return rc;
 }
 
 static int check_report(mg_buf *b, const mg_report_input *in, mg_error *err)
@@ -180,26 +277,18 @@ static int check_report(mg_buf *b, const mg_report_input *in, mg_error *err)
     int rc = verdict_line(b, in, err);
 
     if (rc == 0)
-        rc = profile_header(b, in, err);
-    if (rc == 0 && (in->baseline_measured_at || in->baseline_commit))
-        rc = mg_buf_printf(b, err, "baseline measured %s at commit %s\n",
-                           in->baseline_measured_at ? in->baseline_measured_at : "?",
-                           in->baseline_commit ? in->baseline_commit : "?");
+        rc = context_lines(b, in, err);
     if (rc == 0)
-        rc = mg_buf_printf(b, err, "\n%-23s %10s %10s %11s %8s  %-16s %s\n", "metric", "baseline",
-                           "current", "delta", "delta %", "limit", "status");
+        rc = mg_buf_printf(b, err, "\n%-23s %9s %9s %8s %-17s %s\n", "metric", "baseline",
+                           "current", "change", "limit", "status");
     for (i = 0; rc == 0 && i < v->n_rows; i++)
         rc = table_row(b, &v->rows[i], in->color, err);
-    for (i = 0; rc == 0 && i < v->n_rows; i++)
-        if (v->rows[i].status == MG_STATUS_ABSENT)
-            rc = mg_buf_printf(b, err, "note: %s is in the baseline but this %s profile does "
-                                       "not measure it; it was skipped, not taken as zero\n",
-                               mg_metric_name(v->rows[i].metric), mg_profile_format(in->profile));
-    if (rc == 0 && v->n_improved && !v->n_fail)
-        rc = mg_buf_printf(b, err,
-                           "improvement: lock it in after review with `memgate update-baseline "
-                           "%s --approve`\n",
-                           mg_profile_source(in->profile));
+    if (rc == 0)
+        rc = row_notes(b, in, err);
+    if (rc == 0)
+        rc = hotspot_changes(b, in, err);
+    if (rc == 0)
+        rc = ratchet(b, in, err);
     return rc;
 }
 
@@ -214,6 +303,6 @@ int mg_report_text(mg_buf *out, const mg_report_input *in, mg_error *err)
             rc = show_metrics(out, in->profile, err);
     }
     if (rc == 0)
-        rc = show_hotspots(out, in->profile, err);
+        rc = show_hotspots(out, in->profile, in->top_n, err);
     return rc;
 }

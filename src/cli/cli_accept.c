@@ -1,0 +1,155 @@
+/* Where a reviewed exception can come from: flag, environment, commit trailer, PR/MR label. */
+#include "cli_accept.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli_approval.h"
+#include "memgate/buf.h"
+
+/* Run a fixed git command (no user input in it) and keep its output; NULL when git fails. */
+static char *git_output(const char *cmd)
+{
+    FILE *f = popen(cmd, "r");
+    mg_buf out;
+    mg_error ignore;
+    char chunk[4096];
+    size_t n;
+    int rc = 0;
+
+    if (!f)
+        return NULL;
+    mg_buf_init(&out, (size_t)1 << 20); /* a commit message, not a novel */
+    mg_error_init(&ignore);
+    while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = mg_buf_append(&out, chunk, n, &ignore);
+    if (pclose(f) != 0 || rc < 0 || !out.data) {
+        mg_buf_release(&out);
+        return NULL;
+    }
+    return out.data; /* the buffer's NUL-terminated storage, handed over */
+}
+
+/* The value of "Key: value" in the message's last paragraph (git's trailer block). */
+static bool find_trailer(const char *msg, const char *key, char *out, size_t size)
+{
+    const char *para = msg, *p, *line;
+    size_t klen = strlen(key);
+    bool found = false;
+
+    for (p = msg; (p = strstr(p, "\n\n")) != NULL; p++) {
+        const char *q = p + 2;
+        while (*q == '\n')
+            q++;
+        if (*q)
+            para = q;
+    }
+    for (line = para; *line; line = p + (*p == '\n')) {
+        p = line + strcspn(line, "\n");
+        if ((size_t)(p - line) > klen && !strncasecmp(line, key, klen) && line[klen] == ':') {
+            const char *v = line + klen + 1;
+            size_t n;
+            while (v < p && (*v == ' ' || *v == '\t'))
+                v++;
+            n = (size_t)(p - v);
+            while (n > 0 && isspace((unsigned char)v[n - 1]))
+                n--;
+            if (n > 0) {
+                snprintf(out, size, "%.*s", (int)n, v);
+                found = true; /* the last one wins, as with git interpret-trailers */
+            }
+        }
+    }
+    return found;
+}
+
+static bool trailer_reason(const char *key, char *reason, size_t rsize, char *src, size_t ssize)
+{
+    char *msg = git_output("git log -1 --format=%B HEAD 2>/dev/null");
+    bool found = msg && find_trailer(msg, key, reason, rsize);
+    free(msg);
+    if (!found) {
+        /* a PR checkout on GitHub is a merge commit; the PR's own head is its second parent */
+        msg = git_output("git rev-parse -q --verify HEAD^2 >/dev/null 2>&1 && "
+                         "git log -1 --format=%B HEAD^2 2>/dev/null");
+        found = msg && find_trailer(msg, key, reason, rsize);
+        free(msg);
+    }
+    if (found)
+        snprintf(src, ssize, "%s commit trailer", key);
+    return found;
+}
+
+static bool github_label(const char *label, char *reason, size_t rsize, char *src, size_t ssize)
+{
+    json_t *ev = cli_github_event(), *pr, *labels, *l;
+    size_t i;
+    bool found = false;
+    if (!ev)
+        return false;
+    pr = json_object_get(ev, "pull_request");
+    labels = json_object_get(pr, "labels");
+    json_array_foreach(labels, i, l) {
+        const char *name = json_string_value(json_object_get(l, "name"));
+        if (name && !strcmp(name, label)) {
+            snprintf(reason, rsize, "label '%s' on pull request #%lld", label,
+                     (long long)json_integer_value(json_object_get(pr, "number")));
+            snprintf(src, ssize, "pull request label");
+            found = true;
+            break;
+        }
+    }
+    json_decref(ev);
+    return found;
+}
+
+static bool gitlab_label(const char *label, char *reason, size_t rsize, char *src, size_t ssize)
+{
+    const char *labels = getenv("CI_MERGE_REQUEST_LABELS"), *p;
+    size_t n = strlen(label);
+    for (p = labels; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+        if (strcspn(p, ",") == n && !strncmp(p, label, n)) {
+            snprintf(reason, rsize, "label '%s' on merge request !%s", label,
+                     getenv("CI_MERGE_REQUEST_IID") ? getenv("CI_MERGE_REQUEST_IID") : "?");
+            snprintf(src, ssize, "merge request label");
+            return true;
+        }
+    }
+    return false;
+}
+
+int cli_accept_find(const char *flag_reason, const mg_config *cfg, char *reason, size_t rsize,
+                    char *source, size_t ssize, mg_error *err)
+{
+    const char *trailer = mg_config_string(cfg, "accept.trailer", NULL, NULL);
+    const char *label = mg_config_string(cfg, "accept.label", NULL, NULL);
+    const char *env = getenv("MEMGATE_ACCEPT");
+
+    if (flag_reason && !*flag_reason)
+        return mg_error_set(err, MG_E_USAGE, "--accept needs a reason: who reviewed it and why");
+    if (!mg_config_accept_allowed(cfg)) {
+        if (flag_reason)
+            return mg_error_set(err, MG_E_USAGE, "--accept: reviewed exceptions are disabled by "
+                                                 "memgate.accept.allowed: false");
+        return 0;
+    }
+    if (flag_reason) {
+        snprintf(reason, rsize, "%s", flag_reason);
+        snprintf(source, ssize, "--accept");
+        return 1;
+    }
+    if (env && *env) {
+        snprintf(reason, rsize, "%s", env);
+        snprintf(source, ssize, "MEMGATE_ACCEPT");
+        return 1;
+    }
+    if (trailer_reason(trailer ? trailer : CLI_ACCEPT_TRAILER, reason, rsize, source, ssize))
+        return 1;
+    label = label ? label : CLI_ACCEPT_LABEL;
+    return github_label(label, reason, rsize, source, ssize) ||
+           gitlab_label(label, reason, rsize, source, ssize);
+}

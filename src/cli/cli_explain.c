@@ -1,0 +1,106 @@
+/* check --explain: every limit in force and the source of each part, readable at 80 columns. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_policy.h"
+
+#define SOURCE_COL 50
+
+/* One line "LABEL LEVEL LIMIT  SOURCE"; the source moves to its own line when it would not fit. */
+static int line(mg_buf *b, const char *label, const char *level, const char *limit,
+                const char *source, mg_error *err)
+{
+    char head[128];
+    snprintf(head, sizeof(head), "%-23s %-5s %-18s ", label, level, limit);
+    if (strlen(head) + strlen(source) <= 80)
+        return mg_buf_printf(b, err, "%s%s\n", head, source);
+    return mg_buf_printf(b, err, "%s\n%*s%s\n", head, 8, "", source);
+}
+
+static const char *who(const mg_origin *o)
+{
+    return o->where[0] ? o->where : mg_limit_source_name(o->src);
+}
+
+/* A level of a metric: one line when one source set it all, else increase and ceiling apart. */
+static int level_lines(mg_buf *b, const mg_policy *p, enum mg_level lv, enum mg_metric m,
+                       const char **label, mg_error *err)
+{
+    const mg_limit *l = mg_policy_limit(p, lv, m);
+    const mg_origin *inc = &p->origin[lv][m][MG_PART_INCREASE];
+    const mg_origin *cap = &p->origin[lv][m][MG_PART_CEILING];
+    mg_limit only_inc = *l, only_cap = *l;
+    char text[64];
+    int rc;
+
+    if (!mg_limit_is_set(l) && inc->src == MG_SRC_DEFAULT && cap->src == MG_SRC_DEFAULT)
+        return 0; /* nothing here, and nobody said anything about it */
+    if (!strcmp(who(inc), who(cap)) || !l->has_max || !(l->has_rel || l->has_abs)) {
+        mg_limit_format(l, m, text, sizeof(text));
+        rc = line(b, *label, mg_level_name(lv), text, who(l->has_max && !(l->has_rel || l->has_abs) ? cap : inc), err);
+        *label = "";
+        return rc;
+    }
+    only_inc.has_max = false;
+    only_cap.has_rel = only_cap.has_abs = false;
+    mg_limit_format(&only_inc, m, text, sizeof(text));
+    rc = line(b, *label, mg_level_name(lv), text, who(inc), err);
+    *label = "";
+    mg_limit_format(&only_cap, m, text, sizeof(text));
+    return rc == 0 ? line(b, "", "", text, who(cap), err) : rc;
+}
+
+static int metric_block(mg_buf *b, const mg_policy *p, enum mg_metric m, mg_error *err)
+{
+    const char *label = mg_metric_name(m);
+    unsigned lv;
+    int rc = 0;
+    for (lv = 0; rc == 0 && lv < MG_LEVEL_COUNT; lv++)
+        rc = level_lines(b, p, (enum mg_level)lv, m, &label, err);
+    if (rc == 0 && label[0]) /* no level printed anything */
+        rc = line(b, label, "-", "not gated", "(reported only)", err);
+    return rc;
+}
+
+static int settings(mg_buf *b, const mg_policy *p, const struct cli_setup *s, const char *anchor,
+                    const char *anchor_from, mg_error *err)
+{
+    char pct[32];
+    const char *src = mg_config_source(s->cfg);
+    mg_limit as_limit = {true, p->improvement_bp, false, 0, false, 0};
+    int rc;
+    mg_limit_format(&as_limit, MG_PEAK_BYTES, pct, sizeof(pct));
+    pct[0] = '-'; /* a drop, not an increase */
+    rc = mg_buf_printf(b, err, "\n");
+    if (rc == 0)
+        rc = line(b, "improvement hint", "", pct, who(&p->improvement_origin), err);
+    if (rc == 0)
+        rc = line(b, "missing baseline", "", mg_missing_name(p->missing), who(&p->missing_origin),
+                  err);
+    if (rc == 0)
+        rc = line(b, "drift severity", "", p->drift_warn ? "warn" : "fail",
+                  who(&p->drift_severity_origin), err);
+    if (rc == 0)
+        rc = line(b, "drift anchor", "", anchor, anchor_from, err);
+    if (rc == 0)
+        rc = mg_buf_printf(b, err, "baseline   %s\n           (%s)\nhistory    %s\n           (%s)\n"
+                                   "config     %s\n",
+                           s->baseline, s->baseline_from, s->history, s->history_from,
+                           src ? src : "none (built-in defaults)");
+    return rc;
+}
+
+int cli_explain(mg_buf *out, const mg_policy *p, const struct cli_setup *s, const char *anchor,
+                const char *anchor_from, mg_error *err)
+{
+    unsigned m;
+    int rc = mg_buf_printf(out, err,
+                           "limits for workload %s\n"
+                           "(later sources win: default < .pmat.yaml < MEMORY_THRESHOLD < flags)\n\n"
+                           "%-23s %-5s %-18s %s\n",
+                           s->workload ? s->workload : "default", "metric", "level", "limit",
+                           "set by");
+    for (m = 0; rc == 0 && m < MG_METRIC_COUNT; m++)
+        rc = metric_block(out, p, (enum mg_metric)m, err);
+    return rc == 0 ? settings(out, p, s, anchor, anchor_from, err) : rc;
+}

@@ -1,0 +1,187 @@
+/* Shared report wording: amounts, verdict words, the sentence explaining each row, text fitting. */
+#include <stdio.h>
+#include <string.h>
+
+#include "memgate/num.h"
+#include "report_int.h"
+
+void rep_amount(enum mg_metric m, uint64_t v, char *out, size_t size)
+{
+    if (mg_metric_is_bytes(m))
+        mg_format_size(v, out, size);
+    else if (m == MG_RUNTIME_US)
+        snprintf(out, size, "%.2f s", (double)v / 1e6);
+    else
+        mg_format_count(v, out, size);
+}
+
+void rep_signed(enum mg_metric m, bool negative, uint64_t v, char *out, size_t size)
+{
+    char a[32];
+    rep_amount(m, v, a, sizeof(a));
+    snprintf(out, size, "%s%s", v == 0 ? "" : negative ? "-" : "+", a);
+}
+
+const char *rep_verdict_word(const mg_verdict *v)
+{
+    return v->overall == MG_STATUS_FAIL ? "FAIL" : v->overall == MG_STATUS_WARN ? "WARN" : "PASS";
+}
+
+static const char *plural(unsigned n)
+{
+    return n == 1 ? "" : "s";
+}
+
+void rep_verdict_detail(const mg_verdict *v, char *out, size_t size)
+{
+    if (v->no_baseline)
+        snprintf(out, size, "no baseline to compare with");
+    else if (v->n_fail)
+        snprintf(out, size, "%u metric%s regressed past the limit", v->n_fail, plural(v->n_fail));
+    else if (v->n_accepted)
+        snprintf(out, size, "%u regression%s accepted as a reviewed exception", v->n_accepted,
+                 plural(v->n_accepted));
+    else if (v->n_warn)
+        snprintf(out, size, "%u metric%s over the warning level", v->n_warn, plural(v->n_warn));
+    else if (v->n_improved)
+        snprintf(out, size, "no regression; %u metric%s improved", v->n_improved,
+                 plural(v->n_improved));
+    else
+        snprintf(out, size, "no regression");
+}
+
+/* "+14.4 MiB (+441.5%)" */
+static void change_text(const mg_row *r, char *out, size_t size)
+{
+    char d[32];
+    rep_signed(r->metric, r->negative, r->delta, d, sizeof(d));
+    if (r->has_pct)
+        snprintf(out, size, "%s (%+.1f%%)", d, r->delta_pct);
+    else
+        snprintf(out, size, "%s", d);
+}
+
+/* The sentence for a row that tripped its fail or warn level. */
+static void tripped(const mg_row *r, const mg_limit *l, const char *level, char *out, size_t size)
+{
+    char lim[64], cur[32], ch[64];
+    if (r->cause_ceiling) {
+        rep_amount(r->metric, r->current, cur, sizeof(cur));
+        rep_amount(r->metric, l->max, lim, sizeof(lim));
+        snprintf(out, size, "is %s, above the %s ceiling <=%s", cur, level, lim);
+        return;
+    }
+    mg_limit_format(l, r->metric, lim, sizeof(lim));
+    change_text(r, ch, sizeof(ch));
+    snprintf(out, size, "grew %s, more than the %s limit %s", ch, level, lim);
+}
+
+static void drift_text(const mg_row *r, const mg_verdict *v, char *out, size_t size)
+{
+    char d[32], lim[64];
+    rep_signed(r->metric, r->drift_negative, r->drift, d, sizeof(d));
+    mg_limit_format(&r->drift_limit, r->metric, lim, sizeof(lim));
+    if (r->has_drift_pct)
+        snprintf(out, size, "drifted %s (%+.1f%%) since the anchor %s, past the drift budget %s",
+                 d, r->drift_pct, v->anchor_label, lim);
+    else
+        snprintf(out, size, "drifted %s since the anchor %s, past the drift budget %s", d,
+                 v->anchor_label, lim);
+}
+
+/* What made the row fail or warn (before any exception): its own level, or the drift budget. */
+static void failing_text(const mg_row *r, const mg_verdict *v, char *out, size_t size)
+{
+    if (r->cause == MG_LEVEL_DRIFT)
+        drift_text(r, v, out, size);
+    else if (r->cause == MG_LEVEL_WARN)
+        tripped(r, &r->warn_limit, "warning", out, size);
+    else
+        tripped(r, &r->limit, "fail", out, size);
+}
+
+void rep_row_reason(const mg_row *r, const mg_verdict *v, char *out, size_t size)
+{
+    char ch[64], inner[200];
+    out[0] = '\0';
+    switch (r->status) {
+    case MG_STATUS_FAIL:
+    case MG_STATUS_WARN:
+        failing_text(r, v, out, size);
+        break;
+    case MG_STATUS_ACCEPTED:
+        failing_text(r, v, inner, sizeof(inner));
+        snprintf(out, size, "%s; accepted: %s", inner, v->accept_reason);
+        break;
+    case MG_STATUS_IMPROVED:
+        change_text(r, ch, sizeof(ch));
+        snprintf(out, size, "dropped %s, past the improvement hint", ch + (ch[0] == '-'));
+        break;
+    case MG_STATUS_ABSENT:
+        snprintf(out, size, "%s but this profile does not measure it; skipped, not taken as zero",
+                 r->in_baseline ? "is in the baseline" : "has a ceiling");
+        break;
+    case MG_STATUS_OK:
+        if (r->reason[0])
+            snprintf(out, size, "%s", r->reason);
+        break;
+    }
+}
+
+size_t rep_utf8_prefix(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return n;
+    n = max;
+    /* step back over continuation bytes so no sequence is cut */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+void rep_fit(const char *s, size_t width, char *out, size_t size)
+{
+    size_t n = strlen(s), head, tail;
+    if (n <= width || width < 9) {
+        snprintf(out, size, "%s", s);
+        return;
+    }
+    head = rep_utf8_prefix(s, (width - 3) / 2);
+    tail = width - 3 - head;
+    while (tail > 0 && ((unsigned char)s[n - tail] & 0xC0) == 0x80)
+        tail--;
+    snprintf(out, size, "%.*s...%s", (int)head, s, s + n - tail);
+}
+
+int rep_wrap(mg_buf *b, unsigned indent, const char *text, mg_error *err)
+{
+    const size_t width = 78;
+    const char *p = text;
+    int rc = 0;
+
+    while (rc == 0 && *p) {
+        size_t room = width - indent, n = strlen(p), cut;
+        if (n <= room) {
+            cut = n;
+        } else {
+            for (cut = room; cut > 0 && p[cut] != ' '; cut--)
+                ;
+            if (cut == 0) /* one long word: let it run over rather than break it */
+                cut = strcspn(p, " ");
+        }
+        rc = mg_buf_printf(b, err, "%*s%.*s\n", (int)indent, "", (int)cut, p);
+        p += cut;
+        while (*p == ' ')
+            p++;
+        indent = indent < 4 ? indent + 2 : indent; /* continuation lines hang under the text */
+    }
+    return rc;
+}
+
+bool rep_ratchet(const mg_report_input *in)
+{
+    const mg_verdict *v = in->verdict;
+    return in->ratchet_command && v && v->n_improved && !v->n_fail && !v->n_accepted &&
+           !v->n_drift && !v->no_baseline;
+}

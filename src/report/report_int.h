@@ -1,0 +1,41 @@
+/* Private to the report writers: wording and number formatting every format shares. */
+#ifndef MEMGATE_REPORT_INT_H
+#define MEMGATE_REPORT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "memgate/report.h"
+
+/* A metric value in its unit: sizes for bytes, "2.77 s" for runtime, counts with separators. */
+void rep_amount(enum mg_metric m, uint64_t v, char *out, size_t size);
+
+/* "+14.4 MiB", "-1,024", "0" */
+void rep_signed(enum mg_metric m, bool negative, uint64_t v, char *out, size_t size);
+
+/* "PASS", "WARN", "FAIL"; an accepted regression is "PASS" too (the detail says accepted). */
+const char *rep_verdict_word(const mg_verdict *v);
+
+/* "2 metrics regressed past the limit", "no regression; 1 metric improved", ... */
+void rep_verdict_detail(const mg_verdict *v, char *out, size_t size);
+
+/*
+ * Why a row has its status, as a sentence without the metric name:
+ * "grew +14.4 MiB (+441.5%), more than +10% & +64.0 KiB". "" for ok rows.
+ */
+void rep_row_reason(const mg_row *r, const mg_verdict *v, char *out, size_t size);
+
+/* Length of the longest prefix of s (at most max bytes) that ends on a UTF-8 boundary. */
+size_t rep_utf8_prefix(const char *s, size_t max);
+
+/* s cut to width bytes with "..." in the middle when longer (UTF-8 safe). */
+void rep_fit(const char *s, size_t width, char *out, size_t size);
+
+/* Append text wrapped at 78 columns, every line starting with indent spaces. */
+int rep_wrap(mg_buf *b, unsigned indent, const char *text, mg_error *err);
+
+/* Does the verdict propose a tighter baseline (improved and nothing failing or warning)? */
+bool rep_ratchet(const mg_report_input *in);
+
+#endif
