@@ -6,15 +6,37 @@
 
 #define SOURCE_COL 50
 
-/* One line "LABEL LEVEL LIMIT  SOURCE"; the source moves to its own line when it would not fit. */
+/*
+ * "  LEVEL  LIMIT  SOURCE" under the metric's name (a label line when label is
+ * not ""); the source moves to a line of its own when the row would pass 80
+ * columns.
+ */
 static int line(mg_buf *b, const char *label, const char *level, const char *limit,
                 const char *source, mg_error *err)
 {
-    char head[128];
-    snprintf(head, sizeof(head), "%-23s %-5s %-18s ", label, level, limit);
-    if (strlen(head) + strlen(source) <= 80)
-        return mg_buf_printf(b, err, "%s%s\n", head, source);
-    return mg_buf_printf(b, err, "%s\n%*s%s\n", head, 8, "", source);
+    char head[160];
+    int rc = 0;
+    if (label[0])
+        rc = mg_buf_printf(b, err, "%s\n", label);
+    snprintf(head, sizeof(head), "  %-6s %-24s", level, limit);
+    if (rc == 0 && strlen(head) + 1 + strlen(source) <= 80)
+        return mg_buf_printf(b, err, "%s %s\n", head, source);
+    while (strlen(head) > 0 && head[strlen(head) - 1] == ' ')
+        head[strlen(head) - 1] = '\0';
+    return rc == 0 ? mg_buf_printf(b, err, "%s\n%*s%s\n", head, 10, "", source) : rc;
+}
+
+/* A setting: "NAME  VALUE  SOURCE" on one line when it fits. */
+static int setting(mg_buf *b, const char *name, const char *value, const char *source,
+                   mg_error *err)
+{
+    char head[160];
+    snprintf(head, sizeof(head), "%-17s %-16s", name, value);
+    if (!source[0])
+        return mg_buf_printf(b, err, "%-17s %s\n", name, value);
+    if (strlen(head) + 1 + strlen(source) <= 80)
+        return mg_buf_printf(b, err, "%s %s\n", head, source);
+    return mg_buf_printf(b, err, "%s %s\n%*s%s\n", name, value, 18, "", source);
 }
 
 static const char *who(const mg_origin *o)
@@ -58,7 +80,7 @@ static int metric_block(mg_buf *b, const mg_policy *p, enum mg_metric m, mg_erro
     for (lv = 0; rc == 0 && lv < MG_LEVEL_COUNT; lv++)
         rc = level_lines(b, p, (enum mg_level)lv, m, &label, err);
     if (rc == 0 && label[0]) /* no level printed anything */
-        rc = line(b, label, "-", "not gated", "(reported only)", err);
+        rc = line(b, label, "-", "not gated", "(shown in reports only)", err);
     return rc;
 }
 
@@ -73,20 +95,22 @@ static int settings(mg_buf *b, const mg_policy *p, const struct cli_setup *s, co
     pct[0] = '-'; /* a drop, not an increase */
     rc = mg_buf_printf(b, err, "\n");
     if (rc == 0)
-        rc = line(b, "improvement hint", "", pct, who(&p->improvement_origin), err);
+        rc = setting(b, "improvement hint", pct, who(&p->improvement_origin), err);
     if (rc == 0)
-        rc = line(b, "missing baseline", "", mg_missing_name(p->missing), who(&p->missing_origin),
-                  err);
+        rc = setting(b, "missing baseline", mg_missing_name(p->missing), who(&p->missing_origin),
+                     err);
     if (rc == 0)
-        rc = line(b, "drift severity", "", p->drift_warn ? "warn" : "fail",
-                  who(&p->drift_severity_origin), err);
+        rc = setting(b, "drift severity", p->drift_warn ? "warn" : "fail",
+                     who(&p->drift_severity_origin), err);
     if (rc == 0)
-        rc = line(b, "drift anchor", "", anchor, anchor_from, err);
+        rc = setting(b, "drift anchor", anchor, anchor_from, err);
     if (rc == 0)
-        rc = mg_buf_printf(b, err, "baseline   %s\n           (%s)\nhistory    %s\n           (%s)\n"
-                                   "config     %s\n",
-                           s->baseline, s->baseline_from, s->history, s->history_from,
-                           src ? src : "none (built-in defaults)");
+        rc = setting(b, "baseline", s->baseline, s->baseline_from, err);
+    if (rc == 0)
+        rc = setting(b, "history", s->history, s->history_from, err);
+    if (rc == 0)
+        rc = setting(b, "configuration", src ? src : "none", src ? "" : "(built-in defaults)",
+                     err);
     return rc;
 }
 
@@ -95,11 +119,10 @@ int cli_explain(mg_buf *out, const mg_policy *p, const struct cli_setup *s, cons
 {
     unsigned m;
     int rc = mg_buf_printf(out, err,
-                           "limits for workload %s\n"
-                           "(later sources win: default < .pmat.yaml < MEMORY_THRESHOLD < flags)\n\n"
-                           "%-23s %-5s %-18s %s\n",
-                           s->workload ? s->workload : "default", "metric", "level", "limit",
-                           "set by");
+                           "limits in force for workload %s; later sources win:\n"
+                           "built-in default < .pmat.yaml < MEMORY_THRESHOLD < command line\n\n"
+                           "metric\n  %-6s %-24s %s\n",
+                           s->workload ? s->workload : "default", "level", "limit", "set by");
     for (m = 0; rc == 0 && m < MG_METRIC_COUNT; m++)
         rc = metric_block(out, p, (enum mg_metric)m, err);
     return rc == 0 ? settings(out, p, s, anchor, anchor_from, err) : rc;
