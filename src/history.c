@@ -284,7 +284,7 @@ int mg_history_append(const char *path, const mg_history_entry *e, off_t *old_si
 
     if (!line)
         return -err->code;
-    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644); /* read: the torn-tail check */
     if (fd < 0 || fstat(fd, &st) != 0) {
         rc = mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot open the history: %s",
                              strerror(errno));
