@@ -32,13 +32,20 @@ static const char *status_color(enum mg_status s)
 static int profile_header(mg_buf *b, const mg_report_input *in, mg_error *err)
 {
     const mg_profile *p = in->profile;
-    int rc = mg_buf_printf(b, err, "profile  %s (%s, %s, mode %s)\n", mg_profile_source(p),
-                           mg_profile_format(p), mg_profile_producer(p),
-                           mg_profile_mode_label(p) ? mg_profile_mode_label(p) : "?");
-    if (rc == 0 && mg_profile_command(p))
-        rc = mg_buf_printf(b, err, "command  %s\n", mg_profile_command(p));
-    if (rc == 0 && mg_profile_note(p))
-        rc = mg_buf_printf(b, err, "note     %s\n", mg_profile_note(p));
+    char line[4400];
+    int rc;
+    snprintf(line, sizeof(line), "profile  %s (%s, %s, mode %s)", mg_profile_source(p),
+             mg_profile_format(p), mg_profile_producer(p),
+             mg_profile_mode_label(p) ? mg_profile_mode_label(p) : "?");
+    rc = rep_wrap(b, 0, line, err);
+    if (rc == 0 && mg_profile_command(p)) {
+        snprintf(line, sizeof(line), "command  %s", mg_profile_command(p));
+        rc = rep_wrap(b, 0, line, err);
+    }
+    if (rc == 0 && mg_profile_note(p)) {
+        snprintf(line, sizeof(line), "note     %s", mg_profile_note(p));
+        rc = rep_wrap(b, 0, line, err);
+    }
     return rc;
 }
 
@@ -87,15 +94,34 @@ static int show_metrics(mg_buf *b, const mg_profile *p, mg_error *err)
     return rc;
 }
 
+/* Where to break a long name at most max bytes in: after a "::" or a space, else at max. */
+static size_t name_break(const char *s, size_t max)
+{
+    size_t i, best = 0;
+    for (i = 1; i < max && s[i]; i++)
+        if ((s[i] == ':' && s[i - 1] == ':' && i + 1 < max) || s[i] == ' ')
+            best = s[i] == ' ' ? i + 1 : i - 1;
+    return best > max / 2 ? best : rep_utf8_prefix(s, max);
+}
+
 /*
- * A function name at the end of a table row: on the row when it fits, else on a
- * line of its own below it, whole (people grep for it; cutting it would not do).
+ * A function name at the end of a table row: on the row when it fits, else
+ * below it, whole (people grep for it), broken at "::" to stay in 80 columns.
  */
 static int function_cell(mg_buf *b, const char *fn, size_t room, mg_error *err)
 {
+    size_t indent = strlen(fn) <= 74 ? 6 : 2; /* under the row when it fits there */
+    int rc;
     if (strlen(fn) <= room)
         return mg_buf_printf(b, err, "  %s\n", fn);
-    return mg_buf_printf(b, err, "\n      %s\n", fn);
+    rc = mg_buf_printf(b, err, "\n");
+    while (rc == 0 && *fn) {
+        size_t n = strlen(fn) <= 80 - indent ? strlen(fn) : name_break(fn, 80 - indent);
+        rc = mg_buf_printf(b, err, "%*s%.*s\n", (int)indent, "", (int)n, fn);
+        fn += n;
+        indent = 4;
+    }
+    return rc;
 }
 
 static int show_hotspots(mg_buf *b, const mg_profile *p, unsigned top, mg_error *err)
@@ -115,7 +141,7 @@ static int show_hotspots(mg_buf *b, const mg_profile *p, unsigned top, mg_error 
         total = amount_;
     rc = mg_buf_printf(b, err,
                        "\ntop %zu allocation hotspots by total bytes (attribution: memgate "
-                       "--help-hotspots)\n  #     total  share     blocks    t-gmax  function\n",
+                       "--help-hotspots)\n  #    total  share    blocks   t-gmax  function\n",
                        n);
     for (i = 0; rc == 0 && i < n; i++) {
         char t[32], c[32], g[32];
@@ -123,9 +149,9 @@ static int show_hotspots(mg_buf *b, const mg_profile *p, unsigned top, mg_error 
         mg_format_size(h[i].total_bytes, t, sizeof(t));
         mg_format_count(h[i].total_blocks, c, sizeof(c));
         mg_format_size(h[i].peak_bytes, g, sizeof(g));
-        rc = mg_buf_printf(b, err, "%3zu %9s %5.1f%% %10s %9s", i + 1, t, share, c, g);
+        rc = mg_buf_printf(b, err, "%3zu %8s %5.1f%% %9s %8s", i + 1, t, share, c, g);
         if (rc == 0)
-            rc = function_cell(b, h[i].function, 80 - 42, err);
+            rc = function_cell(b, h[i].function, 80 - 40, err);
     }
     return rc;
 }
@@ -135,14 +161,16 @@ static int verdict_line(mg_buf *b, const mg_report_input *in, mg_error *err)
     const mg_verdict *v = in->verdict;
     const char *word = rep_verdict_word(v);
     const char *col = v->overall == MG_STATUS_FAIL ? RED : v->overall == MG_STATUS_WARN ? YELLOW : GREEN;
-    char detail[160], line[400];
+    char detail[160], line[4400];
+    int rc;
 
     rep_verdict_detail(v, detail, sizeof(detail));
-    snprintf(line, sizeof(line), "- %s (workload %s, baseline %s)", detail,
+    rc = mg_buf_printf(b, err, "%s%smemgate: %s%s - %s\n", in->color ? BOLD : "",
+                       in->color ? col : "", word, in->color ? RESET : "", detail);
+    snprintf(line, sizeof(line), "workload %s, baseline %s",
              in->workload ? in->workload : "default",
              in->baseline_label ? in->baseline_label : in->baseline_path);
-    return mg_buf_printf(b, err, "%s%smemgate: %s%s %s\n", in->color ? BOLD : "",
-                         in->color ? col : "", word, in->color ? RESET : "", line);
+    return rc == 0 ? rep_wrap(b, 0, line, err) : rc;
 }
 
 /* metric 23, baseline 9, current 9, change 8, limit 17, status 8: 79 columns. */
@@ -223,7 +251,7 @@ static int hotspot_changes(mg_buf *b, const mg_report_input *in, mg_error *err)
         change_cells(d, &d->items[i], kind, delta, pct, sizeof(kind));
         rc = mg_buf_printf(b, err, "  %-13s %11s %9s", kind, delta, pct);
         if (rc == 0)
-            rc = function_cell(b, d->items[i].function, 80 - 39, err);
+            rc = function_cell(b, d->items[i].function, 80 - 41, err);
     }
     if (rc == 0 && d->n_significant > d->n)
         rc = mg_buf_printf(b, err, "  (%zu more)\n", d->n_significant - d->n);

@@ -1,0 +1,454 @@
+/*
+ * Report outputs, validated: JUnit and SVG parse as XML (libxml2), OpenMetrics passes a strict
+ * syntax check, Markdown leads with the verdict and carries a Mermaid chart, text fits 80
+ * columns, colour appears on a terminal only and never under NO_COLOR. Also diff and trend.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run.h"
+
+extern char **environ;
+
+#define BASE "profiles/dhatrs-wordfreq-baseline-debug.json"
+#define REGRESSED "profiles/dhatrs-wordfreq-regressed-debug.json"
+#define OPTIMIZED "profiles/dhatrs-wordfreq-optimized-debug.json"
+#define PIPE_BASE "profiles/dhatrs-pipeline-baseline-debug.json"
+#define PIPE_REGRESSED "profiles/dhatrs-pipeline-regressed-debug.json"
+#define JSON_BASE "profiles/dhatrs-jsondoc-baseline-release.json"
+#define JSON_REGRESSED "profiles/dhatrs-jsondoc-regressed-release.json"
+
+static char *workdir;
+
+static void enter_tempdir(void)
+{
+    workdir = mg_tempdir();
+    cr_assert_eq(chdir(workdir), 0);
+}
+
+static void leave_tempdir(void)
+{
+    free(workdir);
+}
+
+TestSuite(reports, .init = enter_tempdir, .fini = leave_tempdir);
+TestSuite(diff, .init = enter_tempdir, .fini = leave_tempdir);
+TestSuite(trend, .init = enter_tempdir, .fini = leave_tempdir);
+
+static const char *prof(const char *rel)
+{
+    static char paths[8][4096];
+    static unsigned next;
+    char *p = paths[next++ % 8];
+    snprintf(p, 4096, "%s", mg_testdata(rel));
+    return p;
+}
+
+static void record(const char *rel, const char *commit)
+{
+    const char *argv[] = {"update-baseline", prof(rel), "--approve", "--allow-regression",
+                          "--commit", commit, NULL};
+    const char *env[] = {"SOURCE_DATE_EPOCH=1767225600", NULL};
+    mg_run r = mg_run_memgate(argv, env, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+}
+
+static mg_run check_fmt(const char *rel, const char *format, const char *extra)
+{
+    const char *argv[] = {"check", prof(rel), "--format", format, extra, extra ? "x<&>\"'y" : NULL,
+                          NULL};
+    return mg_run_memgate(argv, NULL, NULL);
+}
+
+/* ---- JUnit ---- */
+
+static xmlDocPtr parse_xml(const char *text)
+{
+    xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), "report.xml", NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    cr_assert_not_null(doc, "not well-formed XML:\n%s", text);
+    return doc;
+}
+
+static unsigned count_elements(xmlNodePtr n, const char *name)
+{
+    unsigned c = 0;
+    for (; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name))
+            c++;
+        c += count_elements(n->children, name);
+    }
+    return c;
+}
+
+static char *attr(xmlNodePtr n, const char *name)
+{
+    return (char *)xmlGetProp(n, (const xmlChar *)name);
+}
+
+Test(reports, junit_is_well_formed_with_one_testcase_per_metric)
+{
+    mg_run r;
+    xmlDocPtr doc;
+    xmlNodePtr root, suite, tc;
+    char *v;
+    record(BASE, "aaaa1111");
+    r = check_fmt(REGRESSED, "junit", NULL);
+    cr_expect_eq(r.status, 1);
+    doc = parse_xml(r.out);
+    root = xmlDocGetRootElement(doc);
+    cr_assert_str_eq((const char *)root->name, "testsuites");
+    cr_expect_eq(count_elements(root->children, "testcase"), 7, "one per metric of the profile");
+    cr_expect_eq(count_elements(root->children, "failure"), 3, "peak, total and count failed");
+    v = attr(root, "failures");
+    cr_expect_str_eq(v, "3");
+    xmlFree(v);
+    for (suite = root->children; suite && suite->type != XML_ELEMENT_NODE; suite = suite->next)
+        ;
+    v = attr(suite, "name");
+    cr_expect_str_eq(v, "memgate.default");
+    xmlFree(v);
+    for (tc = suite->children; tc && tc->type != XML_ELEMENT_NODE; tc = tc->next)
+        ;
+    v = attr(tc, "classname");
+    cr_expect_str_eq(v, "memgate.default");
+    xmlFree(v);
+    xmlFreeDoc(doc);
+    mg_run_release(&r);
+}
+
+Test(reports, junit_escapes_an_accepted_reason)
+{
+    mg_run r;
+    xmlDocPtr doc;
+    xmlChar *all;
+    record(BASE, "aaaa1111");
+    r = check_fmt(REGRESSED, "junit", "--accept");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    doc = parse_xml(r.out);
+    cr_expect_eq(count_elements(xmlDocGetRootElement(doc), "failure"), 0, "accepted: passes");
+    all = xmlNodeGetContent(xmlDocGetRootElement(doc));
+    cr_expect(strstr((const char *)all, "x<&>\"'y") != NULL, "the reason survives: %s", all);
+    xmlFree(all);
+    xmlFreeDoc(doc);
+    mg_run_release(&r);
+}
+
+/* ---- OpenMetrics ---- */
+
+static bool metric_name_ok(const char *s, size_t n)
+{
+    size_t i;
+    if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_' ||
+                    s[0] == ':'))
+        return false;
+    for (i = 1; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == ':'))
+            return false;
+    return true;
+}
+
+/*
+ * The OpenMetrics text rules memgate's output must meet: "# TYPE"/"# HELP" once per family and
+ * before its samples, families not interleaved, unlabeled samples named like their gauge family,
+ * integer values, every line ended by '\n', and "# EOF" as the very last line.
+ */
+static void check_openmetrics(const char *text, json_t *expect)
+{
+    char families[64][160], current[160] = "";
+    size_t n_fam = 0, i;
+    const char *line = text;
+    bool eof = false;
+    unsigned samples = 0;
+
+    cr_assert(strlen(text) > 0 && text[strlen(text) - 1] == '\n', "must end with a newline");
+    while (*line) {
+        size_t len = strcspn(line, "\n");
+        char buf[512];
+        cr_assert(!eof, "text after # EOF");
+        cr_assert_lt(len, sizeof(buf));
+        memcpy(buf, line, len);
+        buf[len] = '\0';
+        if (!strcmp(buf, "# EOF")) {
+            eof = true;
+        } else if (!strncmp(buf, "# TYPE ", 7)) {
+            char *sp = strchr(buf + 7, ' ');
+            cr_assert_not_null(sp, "%s", buf);
+            *sp = '\0';
+            cr_expect(metric_name_ok(buf + 7, strlen(buf + 7)), "bad name: %s", buf + 7);
+            cr_expect_str_eq(sp + 1, "gauge");
+            cr_expect(!strncmp(buf + 7, "memgate_", 8), "%s", buf + 7);
+            for (i = 0; i < n_fam; i++)
+                cr_expect_str_neq(families[i], buf + 7, "family %s declared twice", buf + 7);
+            cr_assert_lt(n_fam, 64);
+            snprintf(families[n_fam++], 160, "%s", buf + 7);
+            snprintf(current, sizeof(current), "%s", buf + 7);
+        } else if (!strncmp(buf, "# HELP ", 7)) {
+            cr_expect(!strncmp(buf + 7, current, strlen(current)) && buf[7 + strlen(current)] == ' ',
+                      "HELP for another family: %s", buf);
+        } else {
+            char *sp = strchr(buf, ' '), *end;
+            long long v;
+            cr_assert_not_null(sp, "not a sample: '%s'", buf);
+            *sp = '\0';
+            cr_expect(metric_name_ok(buf, strlen(buf)), "bad sample name: %s", buf);
+            cr_expect_str_eq(buf, current, "a sample outside its family");
+            v = strtoll(sp + 1, &end, 10);
+            cr_expect(*end == '\0' && end != sp + 1, "not an integer: '%s'", sp + 1);
+            if (expect && json_object_get(expect, buf))
+                cr_expect_eq(v, json_integer_value(json_object_get(expect, buf)), "%s", buf);
+            samples++;
+        }
+        line += len + 1;
+    }
+    cr_expect(eof, "no # EOF line");
+    cr_expect_gt(samples, 0);
+}
+
+Test(reports, openmetrics_syntax_and_values)
+{
+    mg_run r;
+    json_t *expect = json_pack("{s:i, s:i, s:i, s:i, s:i}", "memgate_peak_memory_bytes", 18600624,
+                               "memgate_peak_memory_bytes_baseline", 3434884,
+                               "memgate_total_allocations_bytes", 36694667,
+                               "memgate_allocation_count", 1479407, "memgate_regressions", 3);
+    record(BASE, "aaaa1111");
+    r = check_fmt(REGRESSED, "openmetrics", NULL);
+    cr_expect_eq(r.status, 1);
+    check_openmetrics(r.out, expect);
+    mg_run_release(&r);
+    json_decref(expect);
+}
+
+Test(reports, openmetrics_names_carry_the_workload)
+{
+    const char *ub[] = {"update-baseline", prof(BASE), "--approve", "--workload", "word-freq.v2",
+                        NULL};
+    const char *argv[] = {"check", prof(BASE), "--workload", "word-freq.v2", "--format",
+                          "openmetrics", NULL};
+    mg_run r = mg_run_memgate(ub, NULL, NULL);
+    json_t *expect = json_pack("{s:i}", "memgate_word_freq_v2_peak_memory_bytes", 3434884);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    check_openmetrics(r.out, expect);
+    cr_expect(strstr(r.out, "memgate_word_freq_v2_peak_memory_bytes 3434884\n") != NULL, "%s",
+              r.out);
+    mg_run_release(&r);
+    json_decref(expect);
+}
+
+/* ---- Markdown ---- */
+
+Test(reports, markdown_verdict_first_table_hotspots_and_mermaid_chart)
+{
+    mg_run r;
+    record(BASE, "aaaa1111");
+    record(OPTIMIZED, "bbbb2222");
+    record(BASE, "cccc3333");
+    r = check_fmt(REGRESSED, "markdown", NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(!strncmp(r.out, "### memgate: **FAIL** - 3 metrics regressed past the limit\n",
+                       59),
+              "%.80s", r.out);
+    cr_expect(strstr(r.out, "| metric | baseline | current | change | limit | status |\n") != NULL);
+    cr_expect(strstr(r.out, "| `peak_memory_bytes` | 3.28 MiB | 17.7 MiB | +441.5% |") != NULL,
+              "%s", r.out);
+    cr_expect(strstr(r.out, "#### Hotspot changes") != NULL);
+    cr_expect(strstr(r.out, "| grew | +26.5 MiB | +820.9% | `alloc::vec::Vec<T,A>::with_capacity_in` |") != NULL,
+              "%s", r.out);
+    cr_expect(strstr(r.out, "```mermaid\nxychart-beta\n    title \"peak_memory_bytes (MiB)\"\n"
+                            "    x-axis [\"1 aaaa111\", \"2 bbbb222\", \"3 cccc333\", \"this run\"]\n"
+                            "    y-axis \"MiB\"\n    line [3.276, 3.921, 3.276, 17.739]\n```") !=
+                  NULL,
+              "%s", r.out);
+    mg_run_release(&r);
+}
+
+Test(reports, markdown_proposes_the_ratchet_on_improvement)
+{
+    const char *argv[] = {"check", prof(OPTIMIZED), "--limit", "peak=+25%", "--format", "markdown",
+                          NULL};
+    mg_run r;
+    record(BASE, "aaaa1111");
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "#### Improvement") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "--limit peak=+25% --approve\n```") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "`total_allocations_bytes` 4684936") != NULL, "%s", r.out);
+    mg_run_release(&r);
+}
+
+/* ---- text ---- */
+
+static void expect_80_columns(const char *text)
+{
+    const char *line;
+    for (line = text; *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0))
+        cr_expect_leq(strcspn(line, "\n"), 80, "longer than 80 columns: %.*s",
+                      (int)strcspn(line, "\n"), line);
+}
+
+Test(reports, text_fits_80_columns_and_has_no_colour_off_a_terminal)
+{
+    static const char *const pairs[][2] = {{BASE, REGRESSED},
+                                           {BASE, OPTIMIZED},
+                                           {PIPE_BASE, PIPE_REGRESSED},
+                                           {JSON_BASE, JSON_REGRESSED}};
+    size_t i;
+    for (i = 0; i < 4; i++) {
+        const char *argv[] = {"check", prof(pairs[i][1]), "--workload", pairs[i][0], NULL};
+        const char *ub[] = {"update-baseline", prof(pairs[i][0]), "--approve", "--workload",
+                            pairs[i][0], NULL};
+        mg_run r = mg_run_memgate(ub, NULL, NULL);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        mg_run_release(&r);
+        r = mg_run_memgate(argv, NULL, NULL);
+        cr_expect(r.status == 0 || r.status == 1, "%s", r.err);
+        expect_80_columns(r.out);
+        cr_expect(strchr(r.out, '\x1b') == NULL, "colour in a pipe");
+        cr_expect(strstr(r.out, "hotspot") != NULL, "%s", r.out);
+        mg_run_release(&r);
+    }
+}
+
+/* Run memgate with its stdout on a pseudo-terminal; env_no_color adds NO_COLOR=1. */
+static char *run_on_tty(const char *const *args, bool no_color)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    char **env, *out = calloc(1, 1 << 16);
+    const char *argv[16] = {MEMGATE_BIN};
+    size_t n = 0, i, len = 0;
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    ssize_t got;
+
+    cr_assert(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0);
+    for (i = 0; args[i] && i < 14; i++)
+        argv[i + 1] = args[i];
+    for (i = 0; environ[i]; i++)
+        n++;
+    env = calloc(n + 2, sizeof(*env));
+    for (i = 0, n = 0; environ[i]; i++)
+        if (strncmp(environ[i], "NO_COLOR", 8) && strncmp(environ[i], "MEMORY_THRESHOLD", 16))
+            env[n++] = environ[i];
+    if (no_color)
+        env[n++] = "NO_COLOR=1";
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, ptsname(master), O_RDWR, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    cr_assert_eq(posix_spawn(&pid, MEMGATE_BIN, &fa, NULL, (char **)argv, env), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    free(env);
+    while (len < (1 << 16) - 1 && (got = read(master, out + len, (1 << 16) - 1 - len)) > 0)
+        len += (size_t)got; /* EIO once the child closed the terminal */
+    waitpid(pid, NULL, 0);
+    close(master);
+    return out;
+}
+
+Test(reports, colour_on_a_terminal_only_and_never_under_no_color)
+{
+    const char *args[] = {"check", prof(REGRESSED), NULL};
+    char *out;
+    record(BASE, "aaaa1111");
+    out = run_on_tty(args, false);
+    cr_expect(strstr(out, "\x1b[31m") != NULL, "a terminal gets colour: %s", out);
+    free(out);
+    out = run_on_tty(args, true);
+    cr_expect(strchr(out, '\x1b') == NULL, "NO_COLOR: %s", out);
+    cr_expect(strstr(out, "FAIL") != NULL);
+    free(out);
+}
+
+/* ---- diff ---- */
+
+Test(diff, two_profiles_without_a_baseline)
+{
+    const char *argv[] = {"diff", prof(PIPE_BASE), prof(PIPE_REGRESSED), "--format", "json", NULL};
+    const char *same[] = {"diff", prof(BASE), prof(BASE), NULL};
+    mg_run r = mg_run_memgate(argv, NULL, NULL);
+    json_t *j = json_loads(r.out, 0, NULL), *ch, *c;
+    size_t i;
+    bool push_mut = false;
+    cr_assert_not_null(j, "%s %s", r.out, r.err);
+    cr_expect_eq(r.status, 1, "total +26.9%%: a regression");
+    cr_expect_str_eq(json_string_value(json_object_get(j, "command")), "diff");
+    ch = json_object_get(j, "hotspot_changes");
+    json_array_foreach(ch, i, c) {
+        if (!strcmp(json_string_value(json_object_get(c, "function")),
+                    "alloc::vec::Vec<T,A>::push_mut")) {
+            push_mut = true;
+            cr_expect_str_eq(json_string_value(json_object_get(c, "change")), "grew");
+            cr_expect_eq(json_integer_value(json_object_get(c, "delta")), 9436896);
+        }
+    }
+    cr_expect(push_mut, "push_mut grew by 9,436,896 bytes: %s", r.out);
+    cr_expect_null(json_object_get(j, "ratchet") == json_null() ? NULL : json_object_get(j, "ratchet"));
+    json_decref(j);
+    mg_run_release(&r);
+    r = mg_run_memgate(same, NULL, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "baseline profile") != NULL, "%s", r.out);
+    expect_80_columns(r.out);
+    mg_run_release(&r);
+}
+
+Test(diff, functions_that_appear_and_go)
+{
+    const char *argv[] = {"diff", prof(BASE), prof(PIPE_BASE), "--limit", "total=none", "--limit",
+                          "count=none", "--limit", "peak=none", NULL};
+    mg_run r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "appeared") && strstr(r.out, "alloc::vec::Vec<T,A>::push_mut"), "%s",
+              r.out);
+    cr_expect(strstr(r.out, "gone") && strstr(r.out, "new_uninitialized"), "%s", r.out);
+    mg_run_release(&r);
+}
+
+/* ---- trend ---- */
+
+Test(trend, svg_parses_with_three_panels)
+{
+    const char *argv[] = {"trend", prof(REGRESSED), "--output", "trend.svg", NULL};
+    const char *none[] = {"trend", "--workload", "nobody", NULL};
+    mg_run r;
+    char *svg;
+    xmlDocPtr doc;
+    xmlNodePtr root;
+    record(BASE, "aaaa1111");
+    record(OPTIMIZED, "bbbb2222");
+    record(BASE, "cccc3333");
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+    svg = mg_slurp("trend.svg", NULL);
+    cr_assert_not_null(svg);
+    doc = parse_xml(svg);
+    root = xmlDocGetRootElement(doc);
+    cr_expect_str_eq((const char *)root->name, "svg");
+    cr_assert_not_null(root->ns);
+    cr_expect_str_eq((const char *)root->ns->href, "http://www.w3.org/2000/svg");
+    cr_expect_eq(count_elements(root->children, "polyline"), 3, "peak, total, count");
+    cr_expect_eq(count_elements(root->children, "circle"), 12, "3 baselines + this run, x3");
+    cr_expect(strstr(svg, ">this run<") != NULL);
+    cr_expect(strstr(svg, ">aaaa111<") != NULL);
+    xmlFreeDoc(doc);
+    free(svg);
+    r = mg_run_memgate(none, NULL, NULL);
+    cr_expect_eq(r.status, 3, "%s", r.err);
+    cr_expect(strstr(r.err, "nothing to draw") != NULL, "%s", r.err);
+    mg_run_release(&r);
+}
