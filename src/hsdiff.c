@@ -165,7 +165,8 @@ int mg_hsdiff_compute(mg_hsdiff *out, const mg_hotspot *before, size_t n_before,
         mg_hsdiff_release(out);
         return rc;
     }
-    qsort(out->items, out->n, sizeof(*out->items), by_delta);
+    if (out->n > 1) /* qsort wants a non-NULL base even for nothing */
+        qsort(out->items, out->n, sizeof(*out->items), by_delta);
     out->n_significant = out->n;
     if (o.max_items && out->n > o.max_items) {
         for (i = o.max_items; i < out->n; i++)
