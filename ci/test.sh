@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Build memgate and run the whole test suite with ctest.
-#   ci/test.sh              plain build in build/
-#   ci/test.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer build in build-san/
+# The whole test suite: install what is missing, build, run ctest in a plain build and again
+# in an AddressSanitizer + UndefinedBehaviorSanitizer build.
+#   ci/test.sh           both builds (what CI runs)
+#   ci/test.sh --quick   the plain build only
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extra_pkgs=(valgrind python3 jq time)
-bash ci/setup.sh "${extra_pkgs[@]}"
-dir=build
-opts=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
-if [ "${1:-}" = "--sanitize" ]; then
-  dir=build-san
-  opts=(-DCMAKE_BUILD_TYPE=Debug -DMEMGATE_SANITIZE=ON)
+bash ci/setup.sh valgrind python3 jq time
+jobs=$(nproc)
+
+run_suite() { # DIR CMAKE-ARGS...
+  local dir=$1
+  shift
+  echo "=== memgate test suite: $dir ($*)"
+  cmake -S . -B "$dir" "$@" >/dev/null
+  cmake --build "$dir" -j"$jobs"
+  (cd "$dir" && ctest --output-on-failure -j"$jobs")
+}
+
+run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+if [ "${1:-}" != "--quick" ]; then
+  run_suite build-san -DCMAKE_BUILD_TYPE=Debug -DMEMGATE_SANITIZE=ON
 fi
-cmake -S . -B "$dir" "${opts[@]}" >/dev/null
-cmake --build "$dir" -j"$(nproc)"
-cd "$dir"
-ctest --output-on-failure -j"$(nproc)"

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "memgate/num.h"
+#include "utf8.h"
 
 const char mg_hotspot_rule_text[] =
     "Hotspots: each program point is attributed to the first frame of its stack\n"
@@ -184,7 +185,7 @@ static int add_row(mg_hotspot_agg *agg, const char *fn, size_t len, mg_error *er
     }
     row = &agg->rows[agg->n];
     memset(row, 0, sizeof(*row));
-    row->function = strndup(fn, len);
+    row->function = mg_utf8_sanitize(fn, len);
     if (!row->function)
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     agg->n++;
@@ -237,7 +238,16 @@ int mg_hotspot_agg_take(mg_hotspot_agg *agg, size_t top_n, mg_hotspot **out, siz
                         mg_error *err)
 {
     size_t keep, i;
+    size_t used = 0;
     (void)err;
+    /* frames are interned when the frame table is read; only rows with program points count */
+    for (i = 0; i < agg->n; i++) {
+        if (agg->rows[i].program_points)
+            agg->rows[used++] = agg->rows[i];
+        else
+            free(agg->rows[i].function);
+    }
+    agg->n = used;
     qsort(agg->rows, agg->n, sizeof(*agg->rows), by_total_desc);
     keep = agg->n < top_n ? agg->n : top_n;
     for (i = keep; i < agg->n; i++)

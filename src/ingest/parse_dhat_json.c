@@ -6,6 +6,7 @@
 #include "ingest/ingest.h"
 #include "ingest/jsonpull.h"
 #include "memgate/num.h"
+#include "utf8.h"
 
 #define MACHINERY SIZE_MAX
 
@@ -59,7 +60,7 @@ static int read_string_value(dhat_state *st, const char *key, char **out, mg_err
         return rc;
     }
     free(*out);
-    *out = strdup(st->jp.str.data ? st->jp.str.data : "");
+    *out = mg_utf8_sanitize(st->jp.str.data ? st->jp.str.data : "", st->jp.str.len);
     return *out ? 0 : mg_error_set(err, MG_E_NOMEM, "out of memory");
 }
 
@@ -202,11 +203,12 @@ static int attribute(dhat_state *st, const uint32_t *fs, uint32_t n, uint64_t li
         *row = st->root_row;
         return 0;
     }
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++)
         if (fs[i] >= st->n_frames)
             return mg_error_set_at(err, MG_E_INPUT, st->jp.source, (unsigned long)line, 0,
-                                   "frame index %u is out of range: 'ftbl' has %zu entries",
+                                   "program point refers to frame %u, but 'ftbl' has %zu entries",
                                    (unsigned)fs[i], st->n_frames);
+    for (i = 0; i < n; i++) {
         if (st->frame_row[fs[i]] != MACHINERY) {
             *row = st->frame_row[fs[i]];
             return 0;

@@ -1,0 +1,115 @@
+/* Helpers shared by the commands: report outputs, colour choice, small option parsers. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "memgate/num.h"
+
+int cli_outputs_add(struct cli_outputs *o, const char *format, const char *const *known,
+                    mg_error *err)
+{
+    const char *const *k;
+    for (k = known; *k; k++)
+        if (!strcmp(*k, format))
+            break;
+    if (!*k)
+        return mg_error_set(err, MG_E_USAGE, "unknown report format '%s'", format);
+    if (o->n == CLI_MAX_OUTPUTS)
+        return mg_error_set(err, MG_E_USAGE, "too many --format options (at most %d)",
+                            CLI_MAX_OUTPUTS);
+    o->items[o->n].format = format;
+    o->items[o->n].path = "-";
+    o->n++;
+    return 0;
+}
+
+int cli_outputs_set_path(struct cli_outputs *o, const char *path, mg_error *err)
+{
+    if (o->n == 0) {
+        o->items[0].format = "text";
+        o->items[0].path = "-";
+        o->n = 1;
+    }
+    if (strcmp(o->items[o->n - 1].path, "-") != 0)
+        return mg_error_set(err, MG_E_USAGE, "--output given twice for one --format");
+    o->items[o->n - 1].path = path;
+    return 0;
+}
+
+void cli_outputs_default(struct cli_outputs *o)
+{
+    if (o->n == 0) {
+        o->items[0].format = "text";
+        o->items[0].path = "-";
+        o->n = 1;
+    }
+}
+
+int cli_write(const char *path, const mg_buf *buf, mg_error *err)
+{
+    FILE *f;
+    size_t len = buf->len;
+
+    if (!strcmp(path, "-")) {
+        if (len && fwrite(buf->data, 1, len, stdout) != len)
+            return mg_error_set(err, MG_E_IO, "cannot write to standard output: %s",
+                                strerror(errno));
+        return 0;
+    }
+    f = fopen(path, "wb");
+    if (!f)
+        return mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot write report: %s",
+                               strerror(errno));
+    if ((len && fwrite(buf->data, 1, len, f) != len) || fflush(f) != 0) {
+        int e = errno;
+        fclose(f);
+        return mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot write report: %s", strerror(e));
+    }
+    if (fclose(f) != 0)
+        return mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot write report: %s",
+                               strerror(errno));
+    return 0;
+}
+
+bool cli_color_wanted(const char *path)
+{
+    if (getenv("NO_COLOR"))
+        return false;
+    return !strcmp(path, "-") && isatty(STDOUT_FILENO);
+}
+
+int cli_parse_summary(const char *arg, unsigned *out, mg_error *err)
+{
+    uint64_t v;
+    if (!strcmp(arg, "last")) {
+        *out = 0;
+        return 0;
+    }
+    if (mg_parse_u64(arg, 100000, &v, err) < 0 || v == 0) {
+        mg_error_init(err);
+        return mg_error_set(err, MG_E_USAGE, "--summary takes a number from 1 or 'last'");
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+int cli_parse_top(const char *arg, unsigned *out, mg_error *err)
+{
+    uint64_t v;
+    if (mg_parse_u64(arg, 1000, &v, err) < 0 || v == 0) {
+        mg_error_init(err);
+        return mg_error_set(err, MG_E_USAGE, "--top takes a number from 1 to 1000");
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+void cli_reset_getopt(void)
+{
+    optind = 0; /* glibc: 0 re-initialises getopt's internal state */
+    opterr = 0;
+}

@@ -1,0 +1,60 @@
+/* The command table and the helpers every command shares. */
+#ifndef MEMGATE_CLI_CMD_H
+#define MEMGATE_CLI_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "memgate/buf.h"
+#include "memgate/error.h"
+#include "memgate/profile.h"
+
+/*
+ * A command gets its own argv (argv[0] is the command name) and returns the
+ * process exit status. When it fails it fills err and main prints it.
+ */
+typedef int (*cmd_fn)(int argc, char **argv, mg_error *err);
+
+struct cmd_spec {
+    const char *name;
+    cmd_fn fn;
+    const char *summary;
+};
+
+extern const struct cmd_spec cli_commands[];
+
+int cmd_show(int argc, char **argv, mg_error *err);
+int cmd_check(int argc, char **argv, mg_error *err);
+int cmd_update_baseline(int argc, char **argv, mg_error *err);
+
+/* Report outputs: each --format adds one; --output FILE redirects the latest. */
+#define CLI_MAX_OUTPUTS 8
+struct cli_output {
+    const char *format; /* "text", "json", ... */
+    const char *path;   /* "-" = stdout */
+};
+struct cli_outputs {
+    struct cli_output items[CLI_MAX_OUTPUTS];
+    size_t n;
+};
+
+int cli_outputs_add(struct cli_outputs *o, const char *format, const char *const *known,
+                    mg_error *err);
+int cli_outputs_set_path(struct cli_outputs *o, const char *path, mg_error *err);
+/* With no --format given: one text report on stdout. */
+void cli_outputs_default(struct cli_outputs *o);
+
+/* Write a rendered report to a path ("-" = stdout); failures are MG_E_IO. */
+int cli_write(const char *path, const mg_buf *buf, mg_error *err);
+
+/* Colour only on a terminal, and never when NO_COLOR is set (any value). */
+bool cli_color_wanted(const char *path);
+
+/* Parse --summary N|last and --top N. */
+int cli_parse_summary(const char *arg, unsigned *out, mg_error *err);
+int cli_parse_top(const char *arg, unsigned *out, mg_error *err);
+
+/* getopt_long state is global; every command starts from a clean slate. */
+void cli_reset_getopt(void);
+
+#endif

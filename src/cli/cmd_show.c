@@ -1,0 +1,107 @@
+/* memgate show: a profile's metrics and top hotspots, as text or JSON. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "memgate/report.h"
+
+static const char show_help[] =
+    "usage: memgate show [OPTIONS] PROFILE\n"
+    "\n"
+    "Print peak bytes and blocks at t-gmax, total bytes and blocks, bytes and blocks at\n"
+    "t-end, the runtime where the profile has one, and for dhat JSON the top allocation\n"
+    "hotspots. PROFILE is a file or '-' for standard input; its format is detected by\n"
+    "content (dhat JSON, dhat-rs or Valgrind DHAT text, also inside a CI log).\n"
+    "\n"
+    "options:\n"
+    "  --format text|json    report format (repeatable, each with its own --output)\n"
+    "  --output FILE         write the preceding --format to FILE instead of stdout\n"
+    "  --input-format NAME   skip detection: dhat-json or dhat-text\n"
+    "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
+    "  --top N               number of hotspots (default 10)\n"
+    "  -h, --help            this text\n";
+
+static const struct option show_options[] = {
+    {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
+    {"input-format", required_argument, NULL, 'i'}, {"summary", required_argument, NULL, 's'},
+    {"top", required_argument, NULL, 't'},          {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static const char *const show_formats[] = {"text", "json", NULL};
+
+struct show_opts {
+    struct cli_outputs outputs;
+    mg_load_options load;
+    const char *profile;
+};
+
+static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
+{
+    int c;
+    cli_reset_getopt();
+    while ((c = getopt_long(argc, argv, "h", show_options, NULL)) != -1) {
+        int rc = 0;
+        switch (c) {
+        case 'f':
+            rc = cli_outputs_add(&o->outputs, optarg, show_formats, err);
+            break;
+        case 'o':
+            rc = cli_outputs_set_path(&o->outputs, optarg, err);
+            break;
+        case 'i':
+            o->load.format = optarg;
+            break;
+        case 's':
+            rc = cli_parse_summary(optarg, &o->load.summary_index, err);
+            break;
+        case 't':
+            rc = cli_parse_top(optarg, &o->load.top_n, err);
+            break;
+        case 'h':
+            fputs(show_help, stdout);
+            fputs("\n", stdout);
+            fputs(mg_hotspot_rule_text, stdout);
+            return 1;
+        default:
+            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
+                                argv[optind - 1]);
+        }
+        if (rc < 0)
+            return rc;
+    }
+    if (optind != argc - 1)
+        return mg_error_set(err, MG_E_USAGE, "expected one PROFILE argument (see --help)");
+    o->profile = argv[optind];
+    cli_outputs_default(&o->outputs);
+    return 0;
+}
+
+int cmd_show(int argc, char **argv, mg_error *err)
+{
+    struct show_opts o;
+    mg_profile *p = NULL;
+    mg_buf out;
+    size_t i;
+    int rc;
+
+    memset(&o, 0, sizeof(o));
+    rc = parse_args(argc, argv, &o, err);
+    if (rc != 0)
+        return rc > 0 ? 0 : mg_error_exit_code(err);
+    if (mg_profile_load(&p, o.profile, &o.load, err) < 0)
+        return mg_error_exit_code(err);
+    for (i = 0; i < o.outputs.n && rc == 0; i++) {
+        mg_report_input in = {"show", p, NULL, NULL, NULL, NULL, NULL, "default",
+                              cli_color_wanted(o.outputs.items[i].path)};
+        mg_buf_init(&out, 0);
+        rc = !strcmp(o.outputs.items[i].format, "json") ? mg_report_json(&out, &in, err)
+                                                        : mg_report_text(&out, &in, err);
+        if (rc == 0)
+            rc = cli_write(o.outputs.items[i].path, &out, err);
+        mg_buf_release(&out);
+    }
+    mg_profile_free(p);
+    return rc < 0 ? mg_error_exit_code(err) : 0;
+}

@@ -1,0 +1,97 @@
+/* memgate entry point: dispatch to a command, print its error, check stdout, return the status. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "memgate/profile.h"
+
+const struct cmd_spec cli_commands[] = {
+    {"show", cmd_show, "print a profile's metrics and top allocation hotspots"},
+    {"check", cmd_check, "compare a profile with the baseline and gate on the limits"},
+    {"update-baseline", cmd_update_baseline, "record a profile as the new reviewed baseline"},
+    {NULL, NULL, NULL},
+};
+
+static const char usage_text[] =
+    "usage: memgate COMMAND [OPTIONS] ...\n"
+    "\n"
+    "memgate stops heap-memory regressions in CI: it reads a profile (dhat-rs, Valgrind\n"
+    "DHAT, ...), compares it with the reviewed baseline in\n"
+    ".pmat-metrics/memory-baseline.json and fails the build when memory grew past the limits.\n"
+    "\n"
+    "commands:\n";
+
+static const char exit_text[] =
+    "\n"
+    "exit status:\n"
+    "  0  gate passed (warnings allowed), or the command succeeded\n"
+    "  1  gate failed: a metric regressed past its limit\n"
+    "  2  usage or configuration error, or an update that was not approved\n"
+    "  3  unreadable or malformed input (profile or baseline)\n"
+    "  4  I/O error writing a report or the baseline (including standard output)\n"
+    "  5  posting to the CI API failed (only under --require-post)\n"
+    "\n"
+    "Run 'memgate COMMAND --help' for a command's options, 'memgate --help-hotspots'\n"
+    "for how allocation hotspots are attributed to functions.\n";
+
+static void usage(FILE *f)
+{
+    const struct cmd_spec *c;
+    fputs(usage_text, f);
+    for (c = cli_commands; c->name; c++)
+        fprintf(f, "  %-16s %s\n", c->name, c->summary);
+    fputs(exit_text, f);
+}
+
+static int finish_stdout(int status)
+{
+    /* like git: a report that could not be written (full disk, closed pipe) is an error */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "memgate: cannot write to standard output: %s\n", strerror(errno));
+        return 4;
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    const struct cmd_spec *c;
+    mg_error err;
+    int status;
+
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return finish_stdout(0);
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("memgate %s\n", MEMGATE_VERSION);
+        return finish_stdout(0);
+    }
+    if (!strcmp(argv[1], "--help-hotspots")) {
+        fputs(mg_hotspot_rule_text, stdout);
+        return finish_stdout(0);
+    }
+    for (c = cli_commands; c->name; c++)
+        if (!strcmp(c->name, argv[1]))
+            break;
+    if (!c->name) {
+        fprintf(stderr, "memgate: unknown command '%s'\n\n", argv[1]);
+        usage(stderr);
+        return 2;
+    }
+    mg_error_init(&err);
+    status = c->fn(argc - 1, argv + 1, &err);
+    if (err.code != MG_OK) {
+        char line[600];
+        mg_error_format(&err, line, sizeof(line));
+        fprintf(stderr, "memgate %s: %s\n", c->name, line);
+        if (status == 0)
+            status = mg_error_exit_code(&err);
+    }
+    return finish_stdout(status);
+}

@@ -1,0 +1,134 @@
+/* JSON report: the complete result in the stable memgate/result/v1 schema. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memgate/report.h"
+
+/* Build helpers return NULL on allocation failure; the caller checks once at the end. */
+static json_t *u64_value(uint64_t v)
+{
+    /* jansson integers are signed 64-bit; larger counts cannot occur in real profiles */
+    return v > (uint64_t)INT64_MAX ? json_real((double)v) : json_integer((json_int_t)v);
+}
+
+static json_t *metrics_object(const mg_metrics *m)
+{
+    json_t *o = json_object();
+    unsigned i;
+    for (i = 0; o && i < MG_METRIC_COUNT; i++)
+        if (m->present[i])
+            json_object_set_new(o, mg_metric_name((enum mg_metric)i), u64_value(m->value[i]));
+    return o;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *hotspots_array(const mg_profile *p)
+{
+    size_t n, i;
+    const mg_hotspot *h = mg_profile_hotspots(p, &n);
+    json_t *a = json_array();
+    for (i = 0; a && i < n; i++)
+        json_array_append_new(
+            a, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "function",
+                         json_string(h[i].function), "total_bytes",
+                         u64_value(h[i].total_bytes), "total_blocks", u64_value(h[i].total_blocks),
+                         "peak_bytes", u64_value(h[i].peak_bytes), "end_bytes",
+                         u64_value(h[i].end_bytes), "program_points",
+                         u64_value(h[i].program_points)));
+    return a;
+}
+
+static json_t *profile_object(const mg_profile *p)
+{
+    uint64_t amount, count;
+    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "source",
+                          str_or_null(mg_profile_source(p)), "format",
+                          str_or_null(mg_profile_format(p)), "producer",
+                          str_or_null(mg_profile_producer(p)), "mode",
+                          str_or_null(mg_profile_mode_label(p)), "command",
+                          str_or_null(mg_profile_command(p)), "metrics",
+                          metrics_object(mg_profile_metrics(p)), "hotspots", hotspots_array(p));
+    if (o && mg_profile_raw_total(p, &amount, &count))
+        json_object_set_new(o, "raw_total",
+                            json_pack("{s:o, s:o}", "amount", u64_value(amount), "count",
+                                      u64_value(count)));
+    if (o && mg_profile_note(p))
+        json_object_set_new(o, "note", json_string(mg_profile_note(p)));
+    return o;
+}
+
+static json_t *row_object(const mg_row *r)
+{
+    char limit[96], warn[96];
+    json_t *delta = json_null();
+
+    mg_limit_format(&r->limit, r->metric, limit, sizeof(limit));
+    mg_limit_format(&r->warn_limit, r->metric, warn, sizeof(warn));
+    if (r->in_baseline && r->in_current)
+        delta = r->negative ? json_integer(-(json_int_t)(r->delta > INT64_MAX ? INT64_MAX : r->delta))
+                            : u64_value(r->delta);
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "metric",
+                     mg_metric_name(r->metric), "baseline",
+                     r->in_baseline ? u64_value(r->baseline) : json_null(), "current",
+                     r->in_current ? u64_value(r->current) : json_null(), "delta", delta,
+                     "delta_pct", r->has_pct ? json_real(r->delta_pct) : json_null(), "limit",
+                     limit, "warn_limit", warn, "status", mg_status_name(r->status), "reason",
+                     r->reason);
+}
+
+static json_t *verdict_rows(const mg_verdict *v)
+{
+    json_t *a = json_array();
+    unsigned i;
+    for (i = 0; a && i < v->n_rows; i++)
+        json_array_append_new(a, row_object(&v->rows[i]));
+    return a;
+}
+
+static json_t *build(const mg_report_input *in)
+{
+    json_t *root = json_pack("{s:s, s:{s:s, s:s}, s:s, s:s, s:o}", "schema", "memgate/result/v1",
+                             "tool", "name", "memgate", "version", MEMGATE_VERSION, "command",
+                             in->command, "workload", in->workload ? in->workload : "default",
+                             "profile", profile_object(in->profile));
+    if (!root || !in->verdict)
+        return root;
+    json_object_set_new(root, "verdict", json_string(mg_verdict_name(in->verdict)));
+    json_object_set_new(
+        root, "baseline",
+        json_pack("{s:o, s:o, s:o, s:o}", "path", str_or_null(in->baseline_path), "measured_at",
+                  str_or_null(in->baseline_measured_at), "commit", str_or_null(in->baseline_commit),
+                  "metrics",
+                  in->baseline_metrics ? metrics_object(in->baseline_metrics) : json_object()));
+    json_object_set_new(root, "metrics", verdict_rows(in->verdict));
+    json_object_set_new(root, "summary",
+                        json_pack("{s:i, s:i, s:i, s:i}", "fail", (int)in->verdict->n_fail, "warn",
+                                  (int)in->verdict->n_warn, "improved",
+                                  (int)in->verdict->n_improved, "absent",
+                                  (int)in->verdict->n_absent));
+    return root;
+}
+
+int mg_report_json(mg_buf *out, const mg_report_input *in, mg_error *err)
+{
+    json_t *root = build(in);
+    char *text;
+    int rc;
+
+    if (!root)
+        return mg_error_set(err, MG_E_NOMEM, "cannot build the JSON report");
+    text = json_dumps(root, JSON_INDENT(2));
+    json_decref(root);
+    if (!text)
+        return mg_error_set(err, MG_E_NOMEM, "cannot serialise the JSON report");
+    rc = mg_buf_append(out, text, strlen(text), err);
+    if (rc == 0)
+        rc = mg_buf_append(out, "\n", 1, err);
+    free(text);
+    return rc;
+}
