@@ -127,6 +127,16 @@ static const char *verdict_badge(const char *verdict)
     return !strcmp(verdict, "pass") ? "\xE2\x9C\x85 pass" : badge(verdict);
 }
 
+/* The heading's emoji: what a reviewer scans for. */
+static const char *verdict_emoji(const char *verdict)
+{
+    if (!strcmp(verdict, "fail"))
+        return "\xE2\x9D\x8C";
+    if (!strcmp(verdict, "warn"))
+        return "\xE2\x9A\xA0\xEF\xB8\x8F";
+    return "\xE2\x9C\x85";
+}
+
 static bool is_bytes(const char *metric)
 {
     size_t n = strlen(metric);
@@ -246,9 +256,10 @@ static int heading(mg_buf *out, const mg_publish_request *req, const char *sha, 
 
     for (size_t i = 0; i < req->n_workloads; i++)
         failed += strcmp(req->workloads[i].verdict, "fail") == 0;
-    rc = mg_buf_printf(out, err, "### %s memgate: ", verdict_badge(overall));
+    /* verdict first, then what it means */
+    rc = mg_buf_printf(out, err, "### %s memgate **%s** \xC2\xB7 ", verdict_emoji(overall), overall);
     if (rc == 0 && req->n_workloads == 1) {
-        rc = mg_buf_printf(out, err, "heap memory %s for ",
+        rc = mg_buf_printf(out, err, "heap memory %s in ",
                            !strcmp(overall, "fail")   ? "regressed"
                            : !strcmp(overall, "warn") ? "needs a look"
                                                       : "within limits");

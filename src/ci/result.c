@@ -103,7 +103,9 @@ static int parse_metric(mg_result *r, size_t i, const json_t *m, const char *sou
         pm->has_delta_pct = true;
         pm->delta_pct = json_number_value(pct);
     }
-    if (json_is_string(limit) && printable(json_string_value(limit), MAX_NAME))
+    if (json_is_string(limit) && !strcmp(json_string_value(limit), "-"))
+        pm->limit = NULL; /* memgate check writes "-" for "no limit" */
+    else if (json_is_string(limit) && printable(json_string_value(limit), MAX_NAME))
         pm->limit = json_string_value(limit);
     else if (json_is_integer(limit) && json_integer_value(limit) >= 0)
         pm->limit = (snprintf(r->limits[i], sizeof(r->limits[i]), "%lld",
@@ -143,6 +145,9 @@ static int validate(mg_result *r, const char *source, mg_error *err)
 
     if (!json_is_object(root))
         return bad(err, source, "the top level must be an object");
+    if (json_is_string(json_object_get(root, "command")) &&
+        strcmp(json_string_value(json_object_get(root, "command")), "check") != 0)
+        return bad(err, source, "this is not the output of 'memgate check --format json'");
     if (!json_is_string(json_object_get(root, "schema")) ||
         strcmp(json_string_value(json_object_get(root, "schema")), "memgate/result/v1") != 0)
         return bad(err, source, "\"schema\" must be \"memgate/result/v1\"");

@@ -10,6 +10,7 @@ const struct cmd_spec cli_commands[] = {
     {"show", cmd_show, "print a profile's metrics and top allocation hotspots"},
     {"check", cmd_check, "compare a profile with the baseline and gate on the limits"},
     {"update-baseline", cmd_update_baseline, "record a profile as the new reviewed baseline"},
+    {"post", cmd_post, "post verdicts from result files to the PR/MR (comment, statuses)"},
     {NULL, NULL, NULL},
 };
 
