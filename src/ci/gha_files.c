@@ -124,6 +124,7 @@ int mg_gha_outputs(const mg_publish_request *req, const char *comment_url, mg_er
     const char *path = getenv("GITHUB_OUTPUT");
     char delim[64];
     char *json = NULL;
+    json_t *metrics = NULL;
     mg_buf b;
     int rc;
 
@@ -140,7 +141,8 @@ int mg_gha_outputs(const mg_publish_request *req, const char *comment_url, mg_er
         if (m->has_current)
             rc = mg_buf_printf(&b, err, "%s=%" PRIu64 "\n", m->name, m->current);
     }
-    if (rc == 0 && !(json = json_dumps(metrics_json(req), JSON_COMPACT | JSON_SORT_KEYS)))
+    if (rc == 0 && (!(metrics = metrics_json(req)) ||
+                    !(json = json_dumps(metrics, JSON_COMPACT | JSON_SORT_KEYS))))
         rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
     if (rc == 0) {
         /* the delimiter must not occur in the value: random, and checked anyway */
@@ -154,6 +156,7 @@ int mg_gha_outputs(const mg_publish_request *req, const char *comment_url, mg_er
     if (rc == 0)
         rc = append_file("GITHUB_OUTPUT", path, b.data, b.len, err);
     free(json);
+    json_decref(metrics);
     mg_buf_release(&b);
     return rc;
 }

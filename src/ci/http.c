@@ -509,8 +509,10 @@ static int fail(mg_http *h, const char *method, const char *url, const http_wait
     else if (h->errbuf[0])
         one_line(detail, sizeof(detail), h->errbuf, strlen(h->errbuf));
     url_split(url, &p);
-    snprintf(msg, sizeof(msg), "%s %s: %s%s%s%s", method, p.path ? p.path : "?", w->why,
-             detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
+    /* "POST /repos/o/r/statuses/x: HTTP 503 (unavailable), gave up after 3 attempts" */
+    snprintf(msg, sizeof(msg), "%s %s: %s%s%s%s%s%s", method, p.path ? p.path : "?", w->why,
+             detail[0] ? " (" : "", detail, detail[0] ? ")" : "", w->stop[0] ? ", " : "",
+             w->stop);
     url_parts_release(&p);
     if (attempts > 1) {
         size_t n = strlen(msg);
@@ -573,8 +575,8 @@ int mg_http_request(mg_http *h, const char *method, const char *url, const char 
                        jitter(h, h->opts.min_wait_ms), &w);
         if (w.retry && waited + w.wait_ms > h->opts.budget_ms) {
             w.retry = false;
-            snprintf(w.why + strlen(w.why), sizeof(w.why) - strlen(w.why),
-                     ", waiting longer would exceed the %llu s budget",
+            snprintf(w.stop, sizeof(w.stop), "waiting %llu s more would exceed the %llu s budget",
+                     (unsigned long long)(w.wait_ms / 1000),
                      (unsigned long long)(h->opts.budget_ms / 1000));
         }
         if (!w.retry)

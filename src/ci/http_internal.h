@@ -45,7 +45,8 @@ typedef struct http_wait {
     bool rate_limited;
     bool maybe_sent; /* gave up on a request the server may have processed */
     uint64_t wait_ms;
-    char why[96]; /* for the give-up message: "HTTP 429 rate limited", "timed out" */
+    char why[96];  /* the cause: "HTTP 429: rate limited", "Timeout was reached" */
+    char stop[96]; /* why retrying stopped, "" when it was never an option */
 } http_wait;
 
 /*

@@ -2,7 +2,6 @@
 #include "ci/http_internal.h"
 
 #include <stdio.h>
-#include <string.h>
 
 static bool transient_transport(CURLcode c)
 {
@@ -62,9 +61,8 @@ static uint64_t rate_limit_ms(const mg_http_options *o, const http_attempt *a, i
 
 static void give_up(http_wait *out, const char *why)
 {
-    size_t n = strlen(out->why);
     out->retry = false;
-    snprintf(out->why + n, sizeof(out->why) - n, "%s", why);
+    snprintf(out->stop, sizeof(out->stop), "%s", why);
 }
 
 void mg_http_decide(const mg_http_options *o, const http_attempt *a, unsigned attempt,
@@ -104,7 +102,7 @@ void mg_http_decide(const mg_http_options *o, const http_attempt *a, unsigned at
         return;
     }
     if (attempt >= o->max_attempts)
-        give_up(out, ", no attempts left");
+        give_up(out, "gave up");
     else if (out->wait_ms > o->max_wait_ms)
-        give_up(out, ", the server asks for a longer wait than allowed");
+        give_up(out, "the server asks for a longer wait than allowed");
 }

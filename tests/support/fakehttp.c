@@ -244,19 +244,21 @@ static fh_request *read_request(conn *c, char **pending, size_t *npending)
     char *buf = *pending;
     size_t len = *npending, cap = len + 65536, need = 0;
     fh_request *r = NULL;
-    char *headend = NULL;
+    size_t head_len = 0; /* an offset, not a pointer: buf moves when it grows */
 
     buf = realloc(buf, cap);
     *pending = NULL;
     *npending = 0;
     for (;;) {
+        const char *headend;
         if (!r && (headend = memmem(buf, len, "\r\n\r\n", 4)) != NULL) {
             const char *cl, *ex;
-            r = parse_head(buf, (size_t)(headend - buf));
+            head_len = (size_t)(headend - buf);
+            r = parse_head(buf, head_len);
             if (!r)
                 break;
             cl = fh_header(r, "content-length");
-            need = (size_t)(headend - buf) + 4 + (cl ? strtoul(cl, NULL, 10) : 0);
+            need = head_len + 4 + (cl ? strtoul(cl, NULL, 10) : 0);
             ex = fh_header(r, "expect");
             if (ex && strcasecmp(ex, "100-continue") == 0)
                 send_all(c->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25);
@@ -286,7 +288,7 @@ static fh_request *read_request(conn *c, char **pending, size_t *npending)
     if (!r)
         goto fail;
     {
-        size_t hl = (size_t)(headend - buf) + 4;
+        size_t hl = head_len + 4;
         r->body_len = need - hl;
         r->body = dupn(buf + hl, r->body_len);
         r->conn = c->id;

@@ -497,7 +497,7 @@ Test(http_policy, too_long_a_wait_gives_up)
     http_attempt a = {.status = 429, .retry_after_s = 3600, .reset_epoch = -1};
     http_wait w = decide(&a, 1, 0);
     cr_assert_not(w.retry);
-    cr_assert(strstr(w.why, "longer wait"), "%s", w.why);
+    cr_assert(strstr(w.stop, "longer wait"), "%s", w.stop);
 }
 
 Test(http_policy, non_idempotent_gateway_error_is_left_to_the_caller)
