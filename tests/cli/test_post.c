@@ -547,6 +547,22 @@ Test(post_github, comment_not_pass_skips_a_clean_pass)
     env_free(&e);
 }
 
+Test(post_github, job_files_only_makes_no_request)
+{
+    envb e = github_env();
+    const char *argv[] = {"post", "--comment", "never", "--no-status", fail_result(), NULL};
+    mg_run r = run_with(&e, argv);
+    char *out = slurp_or_empty("github_output");
+
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(fh_count(srv), 0);
+    cr_assert(strstr(out, "verdict=fail\n"), "%s", out);
+    cr_assert(strstr(r.out, "::error "), "%s", r.out);
+    free(out);
+    mg_run_release(&r);
+    env_free(&e);
+}
+
 Test(post_github, check_run_when_asked)
 {
     envb e = github_env();
