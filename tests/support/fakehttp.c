@@ -73,6 +73,15 @@ static char *dup0(const char *s)
     return s ? dupn(s, strlen(s)) : NULL;
 }
 
+/* Leading decimal digits of s as a number (0 when none); the fake trusts its client. */
+static long long digits_value(const char *s)
+{
+    long long v = 0;
+    for (; *s >= '0' && *s <= '9' && v < 1000000000000000LL; s++)
+        v = v * 10 + (*s - '0');
+    return v;
+}
+
 /* Replace every "{BASE}" with the server's base URL; returns a malloc'd string. */
 static char *expand(const fh_server *s, const char *in)
 {
@@ -258,7 +267,7 @@ static fh_request *read_request(conn *c, char **pending, size_t *npending)
             if (!r)
                 break;
             cl = fh_header(r, "content-length");
-            need = head_len + 4 + (cl ? strtoul(cl, NULL, 10) : 0);
+            need = head_len + 4 + (cl ? (size_t)digits_value(cl) : 0);
             ex = fh_header(r, "expect");
             if (ex && strcasecmp(ex, "100-continue") == 0)
                 send_all(c->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25);
@@ -339,7 +348,7 @@ static long query_int(const char *query, const char *key, long dflt)
     size_t kl = strlen(key);
     for (const char *p = query; p && *p;) {
         if (strncmp(p, key, kl) == 0 && p[kl] == '=')
-            return strtol(p + kl + 1, NULL, 10);
+            return (long)digits_value(p + kl + 1);
         p = strchr(p, '&');
         if (p)
             p++;
@@ -448,7 +457,7 @@ static void update_comment(fh_server *s, const fh_request *r, const char *id, bo
 {
     json_t *hold = NULL;
     const char *body = body_string(r, "body", &hold);
-    comment *c = find_comment(s, strtoll(id, NULL, 10));
+    comment *c = find_comment(s, digits_value(id));
 
     if (!c) {
         a->status = 404;
@@ -518,7 +527,7 @@ static void emulate(fh_server *s, const fh_request *r, answer *a)
     }
     if (!gitlab && n == 5 && !strcmp(sg[0], "repos") && !strcmp(sg[3], "pulls") && get) {
         a->status = 200;
-        a->body = json_out(json_pack("{sI s{ss}}", "number", (json_int_t)strtoll(sg[4], NULL, 10),
+        a->body = json_out(json_pack("{sI s{ss}}", "number", (json_int_t)digits_value(sg[4]),
                                      "head", "sha", s->pr_head));
         return;
     }
