@@ -26,8 +26,8 @@ static const char check_help[] =
     "  --input-format NAME   skip detection: dhat-json or dhat-text\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
     "  --top N               number of hotspots in reports (default 10)\n"
-    "posting (default --post none):\n" CLI_POST_HELP
     "  -h, --help            this text\n"
+    "posting (default --post none):\n" CLI_POST_HELP
     "\n"
     "exit status: 0 pass or warn, 1 regression, 2 usage, 3 bad profile or baseline,\n"
     "4 cannot write a report, 5 posting failed (only under --require-post).\n";
