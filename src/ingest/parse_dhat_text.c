@@ -54,6 +54,8 @@ static int clean_line(struct text_state *st, const char *line, size_t len, size_
         st->orig_col[n] = i + 1;
         st->clean[n++] = line[i];
     }
+    /* a line that ends where a number or word was expected: point just past its last byte */
+    st->orig_col[n] = n ? st->orig_col[n - 1] + 1 : 1;
     st->clean[n] = '\0';
     *out_len = n;
     return 0;
