@@ -298,10 +298,11 @@ static int parse(mg_profile *p, const char *data, size_t len, const mg_load_opti
 /* Any line with a summary marker; ANSI codes and prefixes may surround it. */
 static bool detect(const char *head, size_t len)
 {
-    (void)len;
-    if (strstr(head, "dhat: Total:"))
+    static const char rs[] = "dhat: Total:", banner[] = "DHAT, a dynamic heap analysis tool",
+                      vg[] = "== Total:";
+    if (memmem(head, len, rs, sizeof(rs) - 1))
         return true;
-    return strstr(head, "DHAT, a dynamic heap analysis tool") && strstr(head, "== Total:");
+    return memmem(head, len, banner, sizeof(banner) - 1) && memmem(head, len, vg, sizeof(vg) - 1);
 }
 
 const mg_format mg_format_dhat_text = {
