@@ -1,4 +1,5 @@
-/* baseline: strict parsing with positions, workloads, updates that keep unknown keys, atomic saves. */
+/* baseline: strict parsing with positions, workloads, updates that keep unknown keys, atomic saves.
+ */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <jansson.h>
@@ -25,15 +26,15 @@ static mg_baseline *parse_ok(const char *text)
 }
 
 /* Parse must fail with code, fragment and position; *out stays NULL. */
-#define parse_bad(text, code, fragment, line, col)                                             \
-    do {                                                                                       \
-        mg_baseline *b_ = (mg_baseline *)1;                                                    \
-        mg_error e_;                                                                           \
-        const char *t_ = (text);                                                               \
-        mg_error_init(&e_);                                                                    \
-        cr_expect_eq(mg_baseline_parse(&b_, t_, strlen(t_), "b.json", &e_), -(int)(code));     \
-        cr_expect_null(b_);                                                                    \
-        check_error(&e_, code, fragment, "b.json", line, col);                                 \
+#define parse_bad(text, code, fragment, line, col)                                                 \
+    do {                                                                                           \
+        mg_baseline *b_ = (mg_baseline *)1;                                                        \
+        mg_error e_;                                                                               \
+        const char *t_ = (text);                                                                   \
+        mg_error_init(&e_);                                                                        \
+        cr_expect_eq(mg_baseline_parse(&b_, t_, strlen(t_), "b.json", &e_), -(int)(code));         \
+        cr_expect_null(b_);                                                                        \
+        check_error(&e_, code, fragment, "b.json", line, col);                                     \
     } while (0)
 
 static mg_metrics metrics_of(const mg_baseline *b, const char *workload)
@@ -49,10 +50,11 @@ static mg_metrics metrics_of(const mg_baseline *b, const char *workload)
 
 Test(baseline, spec_example_reads_its_three_metrics)
 {
-    mg_baseline *b = parse_ok("{ \"total_allocations_bytes\": 2680000000, "
-                              "\"peak_memory_bytes\": 145000000,\n"
-                              "  \"allocation_count\": 4200000, "
-                              "\"measured_at\": \"2026-03-09T00:00:00Z\", \"commit\": \"249fdd88\" }");
+    mg_baseline *b =
+        parse_ok("{ \"total_allocations_bytes\": 2680000000, "
+                 "\"peak_memory_bytes\": 145000000,\n"
+                 "  \"allocation_count\": 4200000, "
+                 "\"measured_at\": \"2026-03-09T00:00:00Z\", \"commit\": \"249fdd88\" }");
     mg_metrics m = metrics_of(b, NULL);
     cr_expect(m.present[MG_TOTAL_BYTES] && m.value[MG_TOTAL_BYTES] == 2680000000ULL);
     cr_expect(m.present[MG_PEAK_BYTES] && m.value[MG_PEAK_BYTES] == 145000000);
@@ -107,8 +109,8 @@ Test(baseline, string_value_with_position)
 
 Test(baseline, real_value_with_position)
 {
-    parse_bad("{\"allocation_count\": 1.5}", MG_E_INPUT, "'allocation_count' must be a whole number",
-              1, 22);
+    parse_bad("{\"allocation_count\": 1.5}", MG_E_INPUT,
+              "'allocation_count' must be a whole number", 1, 22);
     parse_bad("{\"allocation_count\": 1e3}", MG_E_INPUT, "must be a whole number", 1, 22);
 }
 
@@ -134,8 +136,8 @@ Test(baseline, truncated_with_position)
 
 Test(baseline, integer_too_big_is_overflow)
 {
-    parse_bad("{\"peak_memory_bytes\": 99999999999999999999}", MG_E_OVERFLOW, "too big integer",
-              1, 42);
+    parse_bad("{\"peak_memory_bytes\": 99999999999999999999}", MG_E_OVERFLOW, "too big integer", 1,
+              42);
 }
 
 Test(baseline, trailing_comma_and_garbage)
@@ -311,10 +313,9 @@ Test(baseline, update_keeps_unknown_keys_and_drops_unmeasured_metrics)
     cr_expect_null(json_object_get(j, "runtime_us"));
     cr_expect_null(json_object_get(j, "allocation_count"));
     cr_expect_str_eq(json_string_value(json_object_get(j, "x-team")), "mem");
-    cr_expect_str_eq(
-        json_string_value(json_object_get(json_array_get(json_object_get(j, "hotspots"), 0),
-                                          "function")),
-        "f");
+    cr_expect_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(j, "hotspots"), 0), "function")),
+                     "f");
     other = json_object_get(json_object_get(j, "workloads"), "other");
     cr_expect_eq(int_at(other, "peak_memory_bytes"), 3, "other workloads untouched");
     json_decref(j);

@@ -1,4 +1,5 @@
-/* gate: integer-exact thresholds, absent metrics, improvements, counters and the overall verdict. */
+/* gate: integer-exact thresholds, absent metrics, improvements, counters and the overall verdict.
+ */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>

@@ -165,8 +165,7 @@ static void grouped_bad(const char *s, enum mg_code code, const char *fragment)
     mg_error err;
     uint64_t v = 12345;
     mg_error_init(&err);
-    cr_expect_eq(mg_parse_grouped_u64(s, strlen(s), &v, &err), -(int)code, "'%s': %s", s,
-                 err.msg);
+    cr_expect_eq(mg_parse_grouped_u64(s, strlen(s), &v, &err), -(int)code, "'%s': %s", s, err.msg);
     check_error(&err, code, fragment, "", 0, 0);
     cr_expect_eq(v, 12345);
 }
@@ -383,7 +382,7 @@ Test(num, format_size_three_significant_digits)
     cr_expect_str_eq(fsize(10240), "10.0 KiB");
     cr_expect_str_eq(fsize(65536), "64.0 KiB");
     cr_expect_str_eq(fsize(102400), "100 KiB");
-    cr_expect_str_eq(fsize(3434884), "3.28 MiB"); /* 3.2757 MiB */
+    cr_expect_str_eq(fsize(3434884), "3.28 MiB");  /* 3.2757 MiB */
     cr_expect_str_eq(fsize(153078812), "146 MiB"); /* 145.99 MiB */
     cr_expect_str_eq(fsize(1073741824), "1.00 GiB");
     cr_expect_str_eq(fsize(1099511627776ULL), "1.00 TiB");
@@ -394,8 +393,8 @@ Test(num, format_size_three_significant_digits)
 Test(num, format_size_rounding_carries_into_the_next_unit)
 {
     cr_expect_str_eq(fsize(1048575), "1.00 MiB");
-    cr_expect_str_eq(fsize(10239), "10.0 KiB");   /* 9.999 KiB */
-    cr_expect_str_eq(fsize(102399), "100 KiB");   /* 99.999 KiB */
+    cr_expect_str_eq(fsize(10239), "10.0 KiB"); /* 9.999 KiB */
+    cr_expect_str_eq(fsize(102399), "100 KiB"); /* 99.999 KiB */
     cr_expect_str_eq(fsize(1073741823), "1.00 GiB");
 }
 
@@ -428,8 +427,8 @@ Test(num, format_count_groups_by_three)
 
 Test(num, format_count_round_trips_through_the_grouped_parser)
 {
-    static const uint64_t samples[] = {0, 1, 999, 1000, 1001, 999999, 1000000, 4200000,
-                                       2680000000ULL, UINT64_MAX};
+    static const uint64_t samples[] = {0,      1,       999,     1000,          1001,
+                                       999999, 1000000, 4200000, 2680000000ULL, UINT64_MAX};
     size_t i;
     for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
         cr_expect_eq(grouped_ok(fcount(samples[i])), samples[i]);

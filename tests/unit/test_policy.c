@@ -35,14 +35,13 @@ static bool same(const mg_limit *a, const mg_limit *b)
            a->has_max == b->has_max && (!a->has_max || a->max == b->max);
 }
 
-#define expect_limit(got, ...)                                                                 \
-    do {                                                                                       \
-        mg_limit want_ = __VA_ARGS__;                                                          \
-        mg_limit got_ = (got);                                                                 \
-        cr_expect(same(&got_, &want_),                                                         \
-                  "got rel %d/%llu abs %d/%llu max %d/%llu", got_.has_rel,                     \
-                  (unsigned long long)got_.rel_bp, got_.has_abs, (unsigned long long)got_.abs, \
-                  got_.has_max, (unsigned long long)got_.max);                                 \
+#define expect_limit(got, ...)                                                                     \
+    do {                                                                                           \
+        mg_limit want_ = __VA_ARGS__;                                                              \
+        mg_limit got_ = (got);                                                                     \
+        cr_expect(same(&got_, &want_), "got rel %d/%llu abs %d/%llu max %d/%llu", got_.has_rel,    \
+                  (unsigned long long)got_.rel_bp, got_.has_abs, (unsigned long long)got_.abs,     \
+                  got_.has_max, (unsigned long long)got_.max);                                     \
     } while (0)
 
 /* ---- grammar ---- */
@@ -264,13 +263,20 @@ Test(policy, apply_aliases_and_canonical_names)
         const char *name;
         enum mg_metric m;
     } cases[] = {
-        {"peak", MG_PEAK_BYTES},          {"total", MG_TOTAL_BYTES},
-        {"count", MG_ALLOC_COUNT},        {"allocs", MG_ALLOC_COUNT},
-        {"rss", MG_PEAK_RSS},             {"runtime", MG_RUNTIME_US},
-        {"end", MG_END_BYTES},            {"peak-blocks", MG_PEAK_BLOCKS},
-        {"end-blocks", MG_END_BLOCKS},    {"peak_memory_bytes", MG_PEAK_BYTES},
-        {"total_allocations_bytes", MG_TOTAL_BYTES}, {"allocation_count", MG_ALLOC_COUNT},
-        {"peak_rss_bytes", MG_PEAK_RSS},  {"runtime_us", MG_RUNTIME_US},
+        {"peak", MG_PEAK_BYTES},
+        {"total", MG_TOTAL_BYTES},
+        {"count", MG_ALLOC_COUNT},
+        {"allocs", MG_ALLOC_COUNT},
+        {"rss", MG_PEAK_RSS},
+        {"runtime", MG_RUNTIME_US},
+        {"end", MG_END_BYTES},
+        {"peak-blocks", MG_PEAK_BLOCKS},
+        {"end-blocks", MG_END_BLOCKS},
+        {"peak_memory_bytes", MG_PEAK_BYTES},
+        {"total_allocations_bytes", MG_TOTAL_BYTES},
+        {"allocation_count", MG_ALLOC_COUNT},
+        {"peak_rss_bytes", MG_PEAK_RSS},
+        {"runtime_us", MG_RUNTIME_US},
     };
     size_t i;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -71,11 +71,11 @@ Test(utf8, truncated_and_stray_bytes_are_invalid)
     cr_expect_not(valid("\xC3"));
     cr_expect_not(valid("\xE2\x82"));
     cr_expect_not(valid("\xF0\x9D\x84"));
-    cr_expect_not(valid("\x80"));          /* lone continuation byte */
+    cr_expect_not(valid("\x80")); /* lone continuation byte */
     cr_expect_not(valid("a\xBF"));
-    cr_expect_not(valid("\xC3\x28"));      /* lead byte, then not a continuation */
+    cr_expect_not(valid("\xC3\x28")); /* lead byte, then not a continuation */
     cr_expect_not(valid("\xE2\x28\xA1"));
-    cr_expect_not(valid("caf\xE9"));       /* Latin-1 e-acute, as Valgrind writes paths */
+    cr_expect_not(valid("caf\xE9")); /* Latin-1 e-acute, as Valgrind writes paths */
 }
 
 Test(utf8, length_bounds_the_check)
@@ -107,7 +107,9 @@ Test(utf8, sanitize_replaces_each_bad_byte)
     sanitizes_to("/home/j\xF6rg/x.c", 14, "/home/j" FFFD "rg/x.c");
     sanitizes_to("\xFF\xFE", 2, FFFD FFFD);
     /* a truncated 3-byte sequence is two bad bytes, the next character survives */
-    sanitizes_to("\xE2\x82" "A", 3, FFFD FFFD "A");
+    sanitizes_to("\xE2\x82"
+                 "A",
+                 3, FFFD FFFD "A");
     /* overlong and surrogate forms: every byte of them is replaced */
     sanitizes_to("\xC0\x80", 2, FFFD FFFD);
     sanitizes_to("\xED\xA0\x80", 3, FFFD FFFD FFFD);
