@@ -181,6 +181,11 @@ Test(dhat_json, empty_pps)
     cr_expect_null(mg_profile_hotspots(p, &n));
     cr_expect_eq(n, 0);
     mg_profile_free(p);
+    /* nothing interned at all: ranking an empty table (sanitizer build: qsort(NULL, 0)) */
+    p = parse("{\"dhatFileVersion\": 2, \"mode\": \"heap\", \"pps\": [], \"ftbl\": []}");
+    cr_expect_null(mg_profile_hotspots(p, &n));
+    cr_expect_eq(n, 0);
+    mg_profile_free(p);
 }
 
 Test(dhat_json, utf8_bom)
