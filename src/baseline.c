@@ -144,6 +144,11 @@ int mg_baseline_parse(mg_baseline **out, const char *text, size_t len, const cha
     b->text[len] = '\0';
     b->text_len = len;
     snprintf(b->source, sizeof(b->source), "%s", source);
+    /* a UTF-8 BOM (some editors add one) is not JSON; skipped and not counted, as in jsonpull */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        text += 3;
+        len -= 3;
+    }
     b->root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!b->root) {
         enum json_error_code jc = json_error_code(&je);
