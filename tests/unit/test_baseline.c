@@ -85,7 +85,7 @@ Test(baseline, every_canonical_metric_and_zero)
     mg_baseline_free(b);
 }
 
-Test(baseline, utf8_bom_and_unknown_keys_are_accepted)
+Test(baseline, unknown_keys_are_accepted)
 {
     mg_baseline *b = parse_ok("{\"peak_memory_bytes\": 7, \"hotspots\": [{\"function\": \"f\"}], "
                               "\"x-custom\": {\"nested\": [1, -2, 3.5, null]}}");
@@ -213,6 +213,16 @@ Test(baseline, workloads_must_be_an_object_of_objects)
 {
     parse_bad("{\"workloads\": [1]}", MG_E_INPUT, "'workloads' must be an object", 1, 15);
     parse_bad("{\"workloads\": {\"a\": 5}}", MG_E_INPUT, "entries must be objects", 1, 15);
+}
+
+/* Editors on some systems write a BOM; it is skipped and positions start after it. */
+Test(baseline, utf8_bom_is_skipped)
+{
+    mg_baseline *b = parse_ok("\xEF\xBB\xBF{\"peak_memory_bytes\": 7}\n");
+    cr_expect_eq(metrics_of(b, NULL).value[MG_PEAK_BYTES], 7);
+    mg_baseline_free(b);
+    parse_bad("\xEF\xBB\xBF{\"peak_memory_bytes\": -7}", MG_E_INPUT, "is negative", 1, 23);
+    parse_bad("\xEF\xBB\xBF{\"a\": 1,}", MG_E_INPUT, "'}' expected", 1, 9);
 }
 
 /* ---- new, update, dump ---- */
@@ -413,9 +423,12 @@ static void make_dir(void)
 static void remove_dir(void)
 {
     char cmd[4200];
+    if (!dir)
+        return;
     snprintf(cmd, sizeof(cmd), "chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
     cr_expect_eq(system(cmd), 0);
     free(dir);
+    dir = NULL;
 }
 
 static char *path_in(const char *rel)
@@ -576,8 +589,10 @@ Test(baseline_file, read_only_directory_leaves_the_old_file)
     mg_baseline *b = sample();
     mg_error err;
     char *sub = path_in("ro"), *path = path_in("ro/b.json");
-    if (geteuid() == 0)
+    if (geteuid() == 0) {
+        remove_dir(); /* .fini does not run for a skipped test */
         cr_skip_test("root ignores directory permissions (see the RLIMIT_FSIZE test)");
+    }
     cr_assert_eq(mkdir(sub, 0755), 0);
     cr_assert_eq(mg_spit(path, old), 0);
     cr_assert_eq(chmod(sub, 0555), 0);
