@@ -182,6 +182,11 @@ int mg_baseline_parse(mg_baseline **out, const char *text, size_t len, const cha
     b->text[len] = '\0';
     b->text_len = len;
     snprintf(b->source, sizeof(b->source), "%s", source);
+    /* a UTF-8 BOM (some editors add one) is not JSON; skipped and not counted, as in jsonpull */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        text += 3;
+        len -= 3;
+    }
     b->root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!b->root) {
         enum json_error_code jc = json_error_code(&je);
@@ -587,10 +592,11 @@ void mg_baseline_abort(mg_baseline_staged *s)
     memset(s, 0, sizeof(*s));
 }
 
-static int make_dir(const char *dir, const char *path, mg_error *err)
+/* One level, like `git init` makes .git: a missing grandparent is the caller's mistake. */
+static int make_dir(const char *dir, mg_error *err)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot create directory '%s': %s", dir,
+        return mg_error_set_at(err, MG_E_IO, dir, 0, 0, "cannot create directory: %s",
                                strerror(errno));
     return 0;
 }
@@ -638,7 +644,7 @@ int mg_baseline_stage(const mg_baseline *b, const char *path, mg_baseline_staged
     free(copy);
     if (!out->path || !out->dir)
         rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
-    else if ((rc = make_dir(out->dir, path, err)) == 0)
+    else if ((rc = make_dir(out->dir, err)) == 0)
         rc = write_temp(out, text, err);
     free(text);
     if (rc < 0)
@@ -680,7 +686,7 @@ int mg_baseline_lock(const char *path, unsigned timeout_ms, int *out_fd, mg_erro
         goto done;
     }
     snprintf(lock, n, "%s.lock", path);
-    if ((rc = make_dir(dirname(copy), path, err)) < 0)
+    if ((rc = make_dir(dirname(copy), err)) < 0)
         goto done;
     fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {

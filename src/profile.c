@@ -201,7 +201,7 @@ int mg_profile_parse(mg_profile **out, const char *data, size_t len, const char 
     if (opts->format && strcmp(opts->format, MG_FORMAT_AUTO) != 0) {
         if (!(fmt = find_format(opts->format)))
             return unknown_format(opts->format, err);
-    } else if (!(fmt = detect(data, len < 65536 ? len : 65536))) {
+    } else if (!(fmt = detect(data, len))) { /* all of it: a summary may sit deep in a CI log */
         return nothing_matched(source, data, len, err);
     }
     if (profile_new(&p, source, err) < 0)

@@ -8,6 +8,7 @@
 #include "cli_accept.h"
 #include "cli_approval.h"
 #include "cli_policy.h"
+#include "cli_post.h"
 #include "cli_record.h"
 #include "cmd.h"
 #include "memgate/baseline.h"
@@ -45,10 +46,15 @@ static const char check_help[] =
     "  --input-format NAME   skip detection: dhat-json or dhat-text\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
     "  --top N               number of hotspots in reports (default 10)\n"
-    "  -h, --help            this text\n"
+    "  -h, --help            this text\n";
+
+/* A second string: C99 promises string literals of 4095 bytes, not more. */
+static const char check_help_posting[] =
+    "posting (default --post none):\n" CLI_POST_HELP
     "\n"
     "exit status: 0 pass, warn or accepted, 1 regression, 2 usage or configuration,\n"
-    "3 bad profile, baseline or history, or no baseline, 4 cannot write a report.\n";
+    "3 bad profile, baseline or history, or no baseline, 4 cannot write a report,\n"
+    "5 posting failed (only under --require-post).\n";
 
 static const struct option check_options[] = {
     CLI_PATHS_OPTIONS,
@@ -68,6 +74,7 @@ static const struct option check_options[] = {
     {"summary", required_argument, NULL, 's'},
     {"top", required_argument, NULL, 't'},
     {"help", no_argument, NULL, 'h'},
+    CLI_POST_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
@@ -80,6 +87,7 @@ struct check_opts {
     bool explain, approve;
     unsigned top;
     char cmdline[2048]; /* as typed, before getopt permutes argv */
+    struct cli_post_opts post;
 };
 
 /* What one check run holds; released in one place. */
@@ -104,6 +112,9 @@ struct check_run {
 
 static int parse_one(int c, struct check_opts *o, mg_error *err)
 {
+    int posting = cli_post_option(c, optarg, &o->post, err);
+    if (posting != 0)
+        return posting < 0 ? posting : 0;
     if (cli_paths_option(c, optarg, &o->paths))
         return 0;
     switch (c) {
@@ -149,10 +160,12 @@ static int parse_one(int c, struct check_opts *o, mg_error *err)
 static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err)
 {
     int c, rc;
+    cli_post_defaults(&o->post, MG_POST_NONE);
     cli_reset_getopt();
     while ((c = getopt_long(argc, argv, "h", check_options, NULL)) != -1) {
         if (c == 'h') {
             fputs(check_help, stdout);
+            fputs(check_help_posting, stdout);
             return 1;
         }
         if (c == '?' || c == ':')
@@ -435,6 +448,18 @@ static int run_check(const struct check_opts *o, struct check_run *run, mg_error
     return report(o, run, err);
 }
 
+/* A failed post is reported and leaves the verdict's status, unless --require-post. */
+static int post(const struct check_opts *o, struct check_run *run, int status, mg_error *err)
+{
+    struct cli_post_rows rows;
+    mg_publish_workload w;
+    cli_post_from_verdict(&w, &rows, &run->verdict, run->profile,
+                          run->setup.workload ? run->setup.workload : "default");
+    if (cli_post_publish(&o->post, &w, 1, err) < 0)
+        return mg_error_exit_code(err);
+    return status;
+}
+
 int cmd_check(int argc, char **argv, mg_error *err)
 {
     struct check_opts o;
@@ -452,8 +477,10 @@ int cmd_check(int argc, char **argv, mg_error *err)
     mg_history_init(&run->history);
     if (run_check(&o, run, err) < 0)
         status = mg_error_exit_code(err);
+    else if (!o.profile)
+        status = 0; /* --explain alone */
     else
-        status = o.profile && run->verdict.overall == MG_STATUS_FAIL ? 1 : 0;
+        status = post(&o, run, run->verdict.overall == MG_STATUS_FAIL ? 1 : 0, err);
     release(run);
     free(run);
     return status;

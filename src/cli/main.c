@@ -14,6 +14,7 @@ const struct cmd_spec cli_commands[] = {
     {"trend", cmd_trend, "draw the baseline history of peak, total and count as SVG"},
     {"comply", cmd_comply, "check CB-141: dhat dependency, profile binary, baseline file"},
     {"init", cmd_init, "add CB-141's dhat dependency, profile example and first baseline"},
+    {"post", cmd_post, "post verdicts from result files to the PR/MR (comment, statuses)"},
     {NULL, NULL, NULL},
 };
 

@@ -534,3 +534,19 @@ Test(cli_drift, malformed_history_is_exit_3_with_line)
     cr_expect(strstr(r.err, "memory-history.jsonl' line 2") != NULL, "%s", r.err);
     mg_run_release(&r);
 }
+
+Test(cli_accept, a_result_with_accepted_rows_can_be_posted_later)
+{
+    const char *check[] = {"check", prof(REGRESSED), "--accept", "ops: new cache", "--format",
+                           "json", "--output", "r.json", NULL};
+    const char *post[] = {"post", "--dry-run", "r.json", NULL};
+    mg_run r;
+    record(BASE, NULL, "aaaa1111");
+    r = run(check, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+    r = run(post, NULL);
+    cr_expect_eq(r.status, 0, "memgate post must read its own results: %s", r.err);
+    cr_expect(strstr(r.out, "accepted") != NULL, "%s", r.out);
+    mg_run_release(&r);
+}
