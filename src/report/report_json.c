@@ -193,21 +193,30 @@ static json_t *build(const mg_report_input *in)
     return root;
 }
 
+struct dump_ctx {
+    mg_buf *out;
+    mg_error *err;
+};
+
+/* jansson's dump callback: straight into the report buffer, no intermediate string. */
+static int dump_to_buf(const char *buffer, size_t size, void *data)
+{
+    struct dump_ctx *c = data;
+    return mg_buf_append(c->out, buffer, size, c->err) == 0 ? 0 : -1;
+}
+
 int mg_report_json(mg_buf *out, const mg_report_input *in, mg_error *err)
 {
     json_t *root = build(in);
-    char *text;
+    struct dump_ctx ctx = {out, err};
     int rc;
 
     if (!root)
         return mg_error_set(err, MG_E_NOMEM, "cannot build the JSON report");
-    text = json_dumps(root, JSON_INDENT(2));
+    rc = json_dump_callback(root, dump_to_buf, &ctx, JSON_INDENT(2));
     json_decref(root);
-    if (!text)
-        return mg_error_set(err, MG_E_NOMEM, "cannot serialise the JSON report");
-    rc = mg_buf_append(out, text, strlen(text), err);
-    if (rc == 0)
-        rc = mg_buf_append(out, "\n", 1, err);
-    free(text);
-    return rc;
+    if (rc != 0)
+        return err->code != MG_OK ? -(int)err->code
+                                  : mg_error_set(err, MG_E_NOMEM, "cannot serialise the JSON report");
+    return mg_buf_append(out, "\n", 1, err);
 }
