@@ -258,6 +258,28 @@ int mg_baseline_metrics(const mg_baseline *b, const char *workload, mg_metrics *
     return 0;
 }
 
+size_t mg_baseline_workloads(const mg_baseline *b, const char **out, size_t max)
+{
+    json_t *wls = json_object_get(b->root, "workloads"), *v;
+    const char *name;
+    size_t n = 0;
+    unsigned m;
+    for (m = 0; m < MG_METRIC_COUNT; m++)
+        if (json_object_get(b->root, mg_metric_name((enum mg_metric)m))) {
+            if (n < max)
+                out[n] = "default";
+            n++;
+            break;
+        }
+    json_object_foreach(wls, name, v) {
+        (void)v;
+        if (n < max)
+            out[n] = name;
+        n++;
+    }
+    return n;
+}
+
 const char *mg_baseline_string(const mg_baseline *b, const char *workload, const char *key)
 {
     json_t *obj = workload_object(b, workload);

@@ -34,6 +34,12 @@ void mg_baseline_free(mg_baseline *b);
 int mg_baseline_metrics(const mg_baseline *b, const char *workload, mg_metrics *out,
                         mg_error *err);
 
+/*
+ * Names of the baseline's workloads ("default" first when the top level has
+ * metrics), at most max into out (borrowed); returns how many there are.
+ */
+size_t mg_baseline_workloads(const mg_baseline *b, const char **out, size_t max);
+
 /* A string field of a workload ("measured_at", "commit", ...) or NULL; borrowed. */
 const char *mg_baseline_string(const mg_baseline *b, const char *workload, const char *key);
 

@@ -16,6 +16,7 @@
 #include "memgate/history.h"
 #include "memgate/hsdiff.h"
 #include "memgate/report.h"
+#include "suggest.h"
 
 static const char check_help[] =
     "usage: memgate check [OPTIONS] PROFILE\n"
@@ -289,13 +290,28 @@ static int bootstrap(const struct check_opts *o, struct check_run *run, mg_error
     return 0;
 }
 
+/* "no workload 'pasre' in the baseline (did you mean 'parse'?)" */
+static int unknown_workload(struct check_run *run, mg_error *err)
+{
+    const char *names[65];
+    size_t n = mg_baseline_workloads(run->baseline, names, 64);
+    const char *hint;
+    names[n < 64 ? n : 64] = NULL;
+    hint = mg_suggest(run->setup.workload, names);
+    if (hint)
+        return mg_error_set_at(err, MG_E_INPUT, run->setup.baseline, 0, 0,
+                               "no workload '%s' in the baseline (did you mean '%s'?)",
+                               run->setup.workload, hint);
+    return mg_baseline_metrics(run->baseline, run->setup.workload, &run->base, err);
+}
+
 /* No baseline for this workload: what --missing-baseline says to do. */
 static int missing(const struct check_opts *o, struct check_run *run, mg_error *err)
 {
     mg_policy *p = &run->policy;
     if (p->missing == MG_MISSING_FAIL) {
         if (run->baseline)
-            return mg_baseline_metrics(run->baseline, run->setup.workload, &run->base, err);
+            return unknown_workload(run, err);
         return mg_error_set_at(err, MG_E_INPUT, run->setup.baseline, 0, 0,
                                "no baseline file; record one after review with 'memgate "
                                "update-baseline PROFILE --approve', or choose "

@@ -28,10 +28,13 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-static json_t *hotspots_array(const mg_profile *p)
+/* The first top hotspots (0: all the profile holds; check loads every function to compare). */
+static json_t *hotspots_array(const mg_profile *p, unsigned top)
 {
     size_t n, i;
     const mg_hotspot *h = mg_profile_hotspots(p, &n);
+    if (top && n > top)
+        n = top;
     json_t *a = json_array();
     for (i = 0; a && i < n; i++)
         json_array_append_new(
@@ -44,7 +47,7 @@ static json_t *hotspots_array(const mg_profile *p)
     return a;
 }
 
-static json_t *profile_object(const mg_profile *p)
+static json_t *profile_object(const mg_profile *p, unsigned top)
 {
     uint64_t amount, count;
     json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "source",
@@ -53,7 +56,7 @@ static json_t *profile_object(const mg_profile *p)
                           str_or_null(mg_profile_producer(p)), "mode",
                           str_or_null(mg_profile_mode_label(p)), "command",
                           str_or_null(mg_profile_command(p)), "metrics",
-                          metrics_object(mg_profile_metrics(p)), "hotspots", hotspots_array(p));
+                          metrics_object(mg_profile_metrics(p)), "hotspots", hotspots_array(p, top));
     if (o && mg_profile_raw_total(p, &amount, &count))
         json_object_set_new(o, "raw_total",
                             json_pack("{s:o, s:o}", "amount", u64_value(amount), "count",
@@ -171,7 +174,7 @@ static json_t *build(const mg_report_input *in)
     json_t *root = json_pack("{s:s, s:{s:s, s:s}, s:s, s:s, s:o}", "schema", "memgate/result/v1",
                              "tool", "name", "memgate", "version", MEMGATE_VERSION, "command",
                              in->command, "workload", in->workload ? in->workload : "default",
-                             "profile", profile_object(in->profile));
+                             "profile", profile_object(in->profile, in->top_n));
     if (!root || !in->verdict)
         return root;
     json_object_set_new(root, "verdict", json_string(mg_verdict_name(in->verdict)));

@@ -255,6 +255,29 @@ Test(cli_workloads, each_workload_has_its_baseline_and_limits)
     cr_expect_eq(r.status, 3, "%s", r.err);
     cr_expect(strstr(r.err, "no workload 'nope'") != NULL, "%s", r.err);
     mg_run_release(&r);
+    {
+        const char *typo[] = {"check", prof(BASE), "--workload", "pipelin", NULL};
+        r = run(typo, NULL);
+        cr_expect_eq(r.status, 3, "%s", r.err);
+        cr_expect(strstr(r.err, "no workload 'pipelin' in the baseline (did you mean "
+                                "'pipeline'?)") != NULL,
+                  "%s", r.err);
+        mg_run_release(&r);
+    }
+}
+
+Test(cli_workloads, json_lists_the_top_hotspots_only)
+{
+    const char *argv[] = {"check", prof(PIPE_REGRESSED), "--format", "json", "--top", "3", NULL};
+    mg_run r;
+    json_t *j;
+    record(PIPE_BASE, NULL, "aaaa1111");
+    r = run(argv, NULL);
+    j = json_out(&r);
+    cr_expect_eq(json_array_size(json_object_get(json_object_get(j, "profile"), "hotspots")), 3);
+    cr_expect_gt(json_array_size(json_object_get(j, "hotspot_changes")), 0);
+    json_decref(j);
+    mg_run_release(&r);
 }
 
 /* ---- missing baseline ---- */
