@@ -89,7 +89,13 @@ static int load_existing(const char *path, mg_baseline **b, mg_error *err)
     return mg_baseline_load(b, path, err);
 }
 
-static int refuse_regression(const struct cli_record *r, const mg_baseline *b, mg_error *err)
+/*
+ * Refuse a regression unless allowed. An allowed one sets *regressed: the new
+ * level was reviewed, so it becomes the drift anchor (the budget restarts there
+ * instead of failing every later run against the old anchor).
+ */
+static int refuse_regression(const struct cli_record *r, const mg_baseline *b, bool *regressed,
+                             mg_error *err)
 {
     mg_metrics old;
     mg_verdict v;
@@ -97,10 +103,14 @@ static int refuse_regression(const struct cli_record *r, const mg_baseline *b, m
     unsigned i;
 
     mg_error_init(&ignore);
-    if (r->allow_regression || mg_baseline_metrics(b, r->setup->workload, &old, &ignore) < 0)
+    *regressed = false;
+    if (mg_baseline_metrics(b, r->setup->workload, &old, &ignore) < 0)
         return 0; /* no previous numbers for this workload: nothing to regress from */
     mg_gate_evaluate(&v, &old, mg_profile_metrics(r->profile), r->policy);
     if (v.overall != MG_STATUS_FAIL)
+        return 0;
+    *regressed = true;
+    if (r->allow_regression)
         return 0;
     for (i = 0; i < v.n_rows; i++)
         if (v.rows[i].status == MG_STATUS_FAIL)
@@ -160,7 +170,7 @@ static int fill(const struct cli_record *r, mg_baseline *b, struct cli_recorded 
 
 /* Stage, append the history line, rename; undo the history line when the rename fails. */
 static int write_out(const struct cli_record *r, const mg_baseline *b,
-                     const struct cli_recorded *out, mg_error *err)
+                     const struct cli_recorded *out, bool pin, mg_error *err)
 {
     const struct cli_setup *s = r->setup;
     mg_baseline_staged staged;
@@ -173,7 +183,7 @@ static int write_out(const struct cli_record *r, const mg_baseline *b,
     e.measured_at = (char *)out->measured_at;
     e.commit = out->commit[0] ? (char *)out->commit : NULL;
     e.accepted = (char *)r->accepted;
-    e.anchor = r->pin_anchor;
+    e.anchor = pin;
     e.metrics = *mg_profile_metrics(r->profile);
     if ((rc = mg_baseline_stage(b, s->baseline, &staged, err)) < 0)
         return rc;
@@ -192,6 +202,7 @@ static int write_out(const struct cli_record *r, const mg_baseline *b,
 int cli_record_baseline(const struct cli_record *r, struct cli_recorded *out, mg_error *err)
 {
     mg_baseline *b = NULL;
+    bool regressed = false;
     int lock = -1, rc;
 
     memset(out, 0, sizeof(*out));
@@ -200,11 +211,12 @@ int cli_record_baseline(const struct cli_record *r, struct cli_recorded *out, mg
     out->stale_removed = mg_baseline_clean_stale(r->setup->baseline);
     rc = load_existing(r->setup->baseline, &b, err);
     if (rc == 0)
-        rc = refuse_regression(r, b, err);
+        rc = refuse_regression(r, b, &regressed, err);
     if (rc == 0)
         rc = fill(r, b, out, err);
+    out->anchored = r->pin_anchor || regressed;
     if (rc == 0)
-        rc = write_out(r, b, out, err);
+        rc = write_out(r, b, out, out->anchored, err);
     mg_baseline_free(b);
     mg_baseline_unlock(lock);
     return rc;

@@ -28,12 +28,14 @@ struct cli_recorded {
     char measured_at[32];
     char commit[128];
     unsigned stale_removed; /* temporary files of crashed writers cleaned up */
+    bool anchored;          /* pinned as the drift anchor (--pin-anchor, or an allowed regression) */
 };
 
 /*
  * Under the baseline's lock: load the current baseline (a malformed one is
  * an error: it is never overwritten blindly), refuse a regression against it
- * (MG_E_REFUSED) unless allowed, update the workload with metrics,
+ * (MG_E_REFUSED) unless allowed (an allowed one becomes the drift anchor),
+ * update the workload with metrics,
  * provenance and top hotspots, write the temporary file, append the history
  * line, rename. A failure at any step leaves the baseline as it was and
  * undoes the history line.

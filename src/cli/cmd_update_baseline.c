@@ -34,7 +34,8 @@ static const char ub_help[] =
     "                        memgate.update.branches, else the default branch)\n"
     "  --allow-regression    record it even when it is worse than the old baseline\n"
     "  --accept REASON       a reviewed exception: record the regression with REASON\n"
-    "  --pin-anchor          make this baseline the drift budget's anchor\n"
+    "  --pin-anchor          make this baseline the drift budget's anchor (a recorded\n"
+    "                        regression, allowed or accepted, always becomes it)\n"
     "  --commit SHA          commit to record (default: GITHUB_SHA, CI_COMMIT_SHA, git HEAD)\n"
     "  --top N               hotspots to store (default memgate.hotspots.top, else 10)\n"
     "  --lock-timeout SEC    wait this long for another update's lock (default 60)\n"
@@ -202,6 +203,9 @@ static int record(const struct ub_opts *o, const struct cli_setup *s, const mg_p
            done.measured_at, done.commit[0] ? ", commit " : "", done.commit);
     if (accepted)
         printf("memgate: recorded as a reviewed exception: %s\n", accepted);
+    if (done.anchored)
+        printf("memgate: this baseline is the drift anchor from now on%s\n",
+               o->pin_anchor ? "" : " (a reviewed regression restarts the budget)");
     if (done.stale_removed)
         printf("memgate: removed %u temporary file%s left by an interrupted update\n",
                done.stale_removed, done.stale_removed == 1 ? "" : "s");
