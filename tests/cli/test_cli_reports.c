@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -450,5 +451,23 @@ Test(trend, svg_parses_with_three_panels)
     r = mg_run_memgate(none, NULL, NULL);
     cr_expect_eq(r.status, 3, "%s", r.err);
     cr_expect(strstr(r.err, "nothing to draw") != NULL, "%s", r.err);
+    mg_run_release(&r);
+}
+
+/* Function names are untrusted: in Markdown they stay inside code spans and cannot break the table. */
+Test(reports, markdown_keeps_hostile_function_names_in_code_spans)
+{
+    const char *argv[] = {"check", prof(BASE), "--format", "markdown", NULL};
+    mg_run r;
+    mkdir(".pmat-metrics", 0755);
+    mg_spit(".pmat-metrics/memory-baseline.json",
+            "{\"total_allocations_bytes\": 6300564, \"peak_memory_bytes\": 3434884,"
+            " \"allocation_count\": 498233, \"hotspots_other_bytes\": 0, \"hotspots\": ["
+            "{\"function\": \"evil|`@here <img src=x>\\n# heading\", \"total_bytes\": 999999}]}");
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "| gone | -977 KiB | -100.0% | `evil\\|'@here <img src=x> # heading` |\n") !=
+                  NULL,
+              "%s", r.out);
     mg_run_release(&r);
 }
