@@ -287,6 +287,8 @@ static int bootstrap(const struct check_opts *o, struct check_run *run, mg_error
         return -err->code;
     snprintf(run->bootstrap_note, sizeof(run->bootstrap_note),
              "bootstrap: wrote the first baseline to %s", run->setup.baseline);
+    if (run->verdict.overall == MG_STATUS_WARN && !run->verdict.n_warn)
+        run->verdict.overall = MG_STATUS_OK; /* this run is the baseline now: nothing to warn of */
     return 0;
 }
 

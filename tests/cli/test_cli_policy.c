@@ -338,6 +338,7 @@ Test(cli_missing, bootstrap_writes_only_where_approved)
     j = json_out(&r);
     cr_expect_eq(r.status, 0, "%s", r.err);
     cr_expect(strstr(str(j, "note"), "wrote the first baseline") != NULL, "%s", str(j, "note"));
+    cr_expect_str_eq(str(j, "verdict"), "pass", "written: this run is the baseline now");
     json_decref(j);
     mg_run_release(&r);
     b = json_load_file(".pmat-metrics/memory-baseline.json", 0, NULL);
