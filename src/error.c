@@ -11,6 +11,10 @@ void mg_error_init(mg_error *err)
         memset(err, 0, sizeof(*err));
 }
 
+/* the attribute makes clang's -Wformat-nonliteral check callers instead of this vsnprintf */
+static void set_msg(mg_error *err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void set_msg(mg_error *err, const char *fmt, va_list ap)
 {
     vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
