@@ -191,6 +191,12 @@ static int pp_member(dhat_state *st, const char *key, struct pp_fields *pp, mg_e
     return mg_jp_skip_value(&st->jp, tok, err);
 }
 
+/* A program point's frame indices; NULL when it has none (st->fs may still be NULL then). */
+static const uint32_t *frames_at(const dhat_state *st, size_t off, uint32_t n)
+{
+    return n ? st->fs + off : NULL;
+}
+
 static int attribute(dhat_state *st, const uint32_t *fs, uint32_t n, uint64_t line, size_t *row,
                      mg_error *err)
 {
@@ -247,7 +253,8 @@ static int finish_pp(dhat_state *st, struct pp_fields *pp, uint64_t line, mg_err
         return rc;
     st->n_pps++;
     if (st->has_ftbl) {
-        if ((rc = attribute(st, st->fs + pp->fs_start, pp->fs_len, line, &row, err)) < 0)
+        rc = attribute(st, frames_at(st, pp->fs_start, pp->fs_len), pp->fs_len, line, &row, err);
+        if (rc < 0)
             return rc;
         st->fs_len = pp->fs_start; /* frames no longer needed */
         return mg_hotspot_agg_add_row(&st->agg, row, pp->tb, pp->tbk, pp->gb, pp->eb, err);
@@ -326,7 +333,8 @@ static int attribute_pending(dhat_state *st, mg_error *err)
     int rc;
     for (i = 0; i < st->n_pend; i++) {
         const struct pending_pp *pp = &st->pend[i];
-        if ((rc = attribute(st, st->fs + pp->fs_off, pp->fs_len, pp->line, &row, err)) < 0 ||
+        const uint32_t *fs = frames_at(st, pp->fs_off, pp->fs_len);
+        if ((rc = attribute(st, fs, pp->fs_len, pp->line, &row, err)) < 0 ||
             (rc = mg_hotspot_agg_add_row(&st->agg, row, pp->tb, pp->tbk, pp->gb, pp->eb, err)) < 0)
             return rc;
     }
