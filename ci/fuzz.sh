@@ -41,7 +41,8 @@ cmake --build "$build" -j"$(nproc)" >/dev/null
 # Seeds: the hand-made corpus, and the real files in testdata/ each target can read (64 KiB
 # at most, so mutations stay fast; the replay tests run the big ones).
 seed() { # TARGET DIR
-  local t=$1 dir=$2 f
+  local t=$1 dir=$2
+  local f
   mkdir -p "$dir"
   cp -n tests/fuzz/corpus/"$t"/* "$dir"/ 2>/dev/null || true
   local globs=()
@@ -63,7 +64,8 @@ seed() { # TARGET DIR
 
 failed=()
 run() { # TARGET
-  local t=$1 corpus="$root/$build/corpus/$t" crashes="$root/$build/crashes/$t" dict=()
+  local t=$1
+  local corpus="$root/$build/corpus/$t" crashes="$root/$build/crashes/$t" dict=()
   seed "$t" "$corpus"
   mkdir -p "$crashes"
   [ -f "tests/fuzz/dict/$t.dict" ] && dict=(-dict="$root/tests/fuzz/dict/$t.dict")
