@@ -10,6 +10,22 @@
 
 #define MACHINERY SIZE_MAX
 
+/*
+ * Limits against hostile files (docs/reliability.md), each a clear error. Real
+ * profiles stay far below them (thousands of frames and program points); they
+ * bound what a crafted file can make the reader hold: about 1 GiB at worst.
+ * Fuzz builds lower them to reach the error paths.
+ */
+#ifndef MG_DHAT_MAX_FRAMES
+#define MG_DHAT_MAX_FRAMES ((size_t)1 << 21) /* 'ftbl' entries */
+#endif
+#ifndef MG_DHAT_MAX_PPS
+#define MG_DHAT_MAX_PPS ((uint64_t)1 << 23) /* program points */
+#endif
+#ifndef MG_DHAT_MAX_FRAME_REFS
+#define MG_DHAT_MAX_FRAME_REFS ((size_t)1 << 26) /* 'fs' indices held until 'ftbl' is read */
+#endif
+
 /* A program point read before the frame table; attributed once ftbl is known. */
 struct pending_pp {
     uint64_t tb, tbk, gb, eb;
@@ -144,6 +160,11 @@ static int fs_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *e
         return rc;
     if (idx > UINT32_MAX)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "frame index %s is out of range", st->jp.num);
+    if (st->fs_len >= MG_DHAT_MAX_FRAME_REFS)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "more than %zu frame indices in 'fs' held at once (limit against "
+                           "hostile input)",
+                           (size_t)MG_DHAT_MAX_FRAME_REFS);
     if ((rc = grow((void **)&st->fs, &st->fs_cap, st->fs_len + 1, sizeof(*st->fs), err)) < 0)
         return rc;
     st->fs[st->fs_len++] = (uint32_t)idx;
@@ -277,6 +298,10 @@ static int pp_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *e
     if (tok != MG_JP_OBJ_BEGIN)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a program point object, found %s",
                            mg_jp_tok_name(tok));
+    if (st->n_pps >= MG_DHAT_MAX_PPS)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "more than %llu program points in 'pps' (limit against hostile input)",
+                           (unsigned long long)MG_DHAT_MAX_PPS);
     memset(&pp, 0, sizeof(pp));
     pp.fs_start = st->fs_len;
     for (;;) {
@@ -315,6 +340,10 @@ static int ftbl_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error 
     if (tok != MG_JP_STRING)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' entries must be strings, found %s",
                            mg_jp_tok_name(tok));
+    if (st->n_frames >= MG_DHAT_MAX_FRAMES)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "more than %zu frames in 'ftbl' (limit against hostile input)",
+                           (size_t)MG_DHAT_MAX_FRAMES);
     mg_frame_split(st->jp.str.data, st->jp.str.len, &name, &name_len, &loc, &loc_len);
     if (!mg_frame_is_machinery(name, name_len, loc, loc_len) &&
         mg_hotspot_agg_intern(&st->agg, name, name_len, &row, err) < 0)
