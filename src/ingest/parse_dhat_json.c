@@ -39,6 +39,7 @@ typedef struct dhat_state {
     const mg_load_options *opts;
     uint64_t version, te, tg;
     bool has_version, has_mode, has_te, has_tg, bklt, has_pps, has_ftbl;
+    unsigned top_seen; /* bit per entry of top_keys: a second one is an error */
     char *mode, *tu, *cmd;
     uint64_t tb, tbk, gb, gbk, eb, ebk, n_pps;
     mg_hotspot_agg agg;
@@ -65,6 +66,36 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem, mg_error *err
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     *arr = p;
     *cap = ncap;
+    return 0;
+}
+
+/*
+ * The key just read, for comparison with the keys we know. A key holding a
+ * NUL ("tb\u0000x") or longer than the buffer is no key we know: it becomes ""
+ * so it is skipped instead of being read as its prefix.
+ */
+static void copy_key(const dhat_state *st, char *key, size_t size)
+{
+    const char *s = st->jp.str.data ? st->jp.str.data : "";
+    size_t len = st->jp.str.len;
+    if (len >= size || memchr(s, '\0', len))
+        len = 0;
+    memcpy(key, s, len);
+    key[len] = '\0';
+}
+
+/* A known key given twice would be counted twice (pps, ftbl, fs): refuse it. */
+static int seen_twice(dhat_state *st, unsigned *seen, const char *const *keys, size_t n,
+                      const char *key, const char *where, mg_error *err)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (strcmp(key, keys[i]) != 0)
+            continue;
+        if (*seen & (1u << i))
+            return mg_jp_error(&st->jp, err, MG_E_INPUT, "duplicate key '%s'%s", key, where);
+        *seen |= 1u << i;
+    }
     return 0;
 }
 
@@ -289,9 +320,11 @@ static int finish_pp(dhat_state *st, struct pp_fields *pp, uint64_t line, mg_err
 
 static int pp_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *err)
 {
+    static const char *const pp_keys[] = {"tb", "tbk", "gb", "gbk", "eb", "ebk", "fs"};
     struct pp_fields pp;
     uint64_t line = st->jp.tok_line;
     bool first = true;
+    unsigned dup = 0;
     int rc;
     (void)ctx;
 
@@ -322,8 +355,9 @@ static int pp_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *e
         if (tok != MG_JP_STRING)
             return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a key, found %s",
                                mg_jp_tok_name(tok));
-        snprintf(key, sizeof(key), "%s", st->jp.str.data);
-        if ((rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
+        copy_key(st, key, sizeof(key));
+        if ((rc = seen_twice(st, &dup, pp_keys, 7, key, " in a program point", err)) < 0 ||
+            (rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
             (rc = pp_member(st, key, &pp, err)) < 0)
             return rc;
     }
@@ -422,6 +456,8 @@ static int top_member(dhat_state *st, const char *key, mg_error *err)
 
 static int parse_top(dhat_state *st, mg_error *err)
 {
+    static const char *const top_keys[] = {"dhatFileVersion", "mode", "tu", "cmd", "bklt",
+                                           "te",              "tg",   "pps", "ftbl"};
     enum mg_jp_tok tok;
     bool first = true;
     int rc;
@@ -445,8 +481,10 @@ static int parse_top(dhat_state *st, mg_error *err)
         if (tok != MG_JP_STRING)
             return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a key, found %s",
                                mg_jp_tok_name(tok));
-        snprintf(key, sizeof(key), "%s", st->jp.str.data);
-        if ((rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
+        copy_key(st, key, sizeof(key));
+        if ((rc = seen_twice(st, &st->top_seen, top_keys, sizeof(top_keys) / sizeof(top_keys[0]),
+                             key, "", err)) < 0 ||
+            (rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
             (rc = top_member(st, key, err)) < 0)
             return rc;
     }
