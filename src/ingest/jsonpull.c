@@ -412,8 +412,9 @@ int mg_jp_next(mg_jp *jp, enum mg_jp_tok *tok, mg_error *err)
             *tok = MG_JP_NUMBER;
             return read_number(jp, err);
         }
-        return mg_jp_error(jp, err, MG_E_INPUT, "unexpected character '%c'",
-                           c >= 0x20 && c < 0x7f ? c : '?');
+        if (c >= 0x20 && c < 0x7f)
+            return mg_jp_error(jp, err, MG_E_INPUT, "unexpected character '%c'", c);
+        return mg_jp_error(jp, err, MG_E_INPUT, "unexpected byte 0x%02X", (unsigned)c);
     }
 }
 
