@@ -189,41 +189,11 @@ static int finish(mg_profile *p, const mg_format *fmt, int rc, mg_profile **out,
     return 0;
 }
 
-/*
- * Detection on caller's bytes, which need not end in a NUL: detectors read
- * their input as a C string, so each sees a terminated copy. First the 64 KiB
- * head, as mg_profile_load does, then (like load for a long CI log) all of it.
- */
-static int detect_copy(const char *data, size_t len, const mg_format **out, mg_error *err)
-{
-    size_t n = len < 65536 ? len : 65536;
-    char *copy = malloc(n + 1);
-
-    if (!copy)
-        return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    memcpy(copy, data, n);
-    copy[n] = '\0';
-    *out = detect(copy, n);
-    if (!*out && len > n) {
-        char *all = realloc(copy, len + 1);
-        if (!all) {
-            free(copy);
-            return mg_error_set(err, MG_E_NOMEM, "out of memory");
-        }
-        copy = all;
-        memcpy(copy, data, len);
-        copy[len] = '\0';
-        *out = detect(copy, len);
-    }
-    free(copy);
-    return 0;
-}
-
 int mg_profile_parse(mg_profile **out, const char *data, size_t len, const char *source,
                      const mg_load_options *opts, mg_error *err)
 {
     static const mg_load_options defaults = {NULL, 0, 0};
-    const mg_format *fmt = NULL;
+    const mg_format *fmt;
     mg_profile *p = NULL;
 
     *out = NULL;
@@ -231,9 +201,7 @@ int mg_profile_parse(mg_profile **out, const char *data, size_t len, const char 
     if (opts->format && strcmp(opts->format, MG_FORMAT_AUTO) != 0) {
         if (!(fmt = find_format(opts->format)))
             return unknown_format(opts->format, err);
-    } else if (detect_copy(data, len, &fmt, err) < 0) {
-        return -err->code;
-    } else if (!fmt) {
+    } else if (!(fmt = detect(data, len))) { /* all of it: a summary may sit deep in a CI log */
         return nothing_matched(source, data, len, err);
     }
     if (profile_new(&p, source, err) < 0)

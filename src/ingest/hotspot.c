@@ -248,7 +248,8 @@ int mg_hotspot_agg_take(mg_hotspot_agg *agg, size_t top_n, mg_hotspot **out, siz
             free(agg->rows[i].function);
     }
     agg->n = used;
-    qsort(agg->rows, agg->n, sizeof(*agg->rows), by_total_desc);
+    if (agg->n > 1) /* rows is NULL when nothing was interned: qsort(NULL, 0) is undefined */
+        qsort(agg->rows, agg->n, sizeof(*agg->rows), by_total_desc);
     keep = agg->n < top_n ? agg->n : top_n;
     for (i = keep; i < agg->n; i++)
         free(agg->rows[i].function);
