@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 build=${FUZZ_BUILD:-build-fuzz}
-targets=(dhat_json dhat_text profile baseline limits)
+targets=(dhat_json dhat_text profile baseline limits toml pmat_yaml rustscan)
 
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
@@ -53,12 +53,16 @@ seed() { # TARGET DIR
     profile) globs=(testdata/profiles/* testdata/logs/* testdata/malformed/*) ;;
     baseline) globs=(testdata/baselines/* testdata/malformed/baseline-* .pmat-metrics/*.json) ;;
     limits) globs=() ;;
+    toml) mapfile -t globs < <(find testdata -name '*.toml') ;;
+    pmat_yaml) mapfile -t globs < <(find testdata -name '*.yaml' -o -name '*.yml') ;;
+    rustscan) mapfile -t globs < <(find testdata -name '*.rs') ;;
   esac
   for f in "${globs[@]}"; do
     [ -f "$f" ] || continue
     case $f in *.expected.json|*/README.md) continue ;; esac
     [ "$(stat -c %s "$f")" -le 65536 ] || continue
-    cp -n "$f" "$dir/" 2>/dev/null || true
+    # files of the same name from different fixture directories all count
+    cp -n "$f" "$dir/$(printf '%s' "$f" | tr '/' '_')" 2>/dev/null || true
   done
 }
 

@@ -29,7 +29,7 @@ echo "=== memcheck: CLI tests (every memgate invocation under valgrind)"
 unset MEMGATE_WRAPPER
 
 echo "=== memcheck: fuzz replays over the seed, regression and testdata corpora"
-inputs=(testdata/profiles testdata/logs testdata/baselines testdata/malformed)
+inputs=(testdata)
 for t in $(bash ci/fuzz.sh --list); do
   if ! "${vg[@]}" --log-file="$logs/replay_$t.%p.log" "$build/tests/fuzz/replay_$t" \
       "tests/fuzz/corpus/$t" "${inputs[@]}" >/dev/null; then

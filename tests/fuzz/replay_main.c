@@ -1,6 +1,6 @@
 /*
  * A main for the fuzz targets in ordinary builds (gcc, no libFuzzer): run the
- * target once on every file named, directories walked one level. ctest runs it
+ * target once on every file named, directories walked recursively. ctest runs it
  * over the seed and regression corpora, so every crash the fuzzers ever found
  * is replayed in the plain and the sanitizer suite.
  */
@@ -60,7 +60,9 @@ static int run_dir(const char *dir, unsigned *count)
         char path[4096];
         struct stat st;
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        if (e->d_name[0] == '.' && (!e->d_name[1] || !strcmp(e->d_name, "..")))
+            continue;
+        if (stat(path, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -73,10 +75,15 @@ static int run_dir(const char *dir, unsigned *count)
     closedir(d);
     qsort(names, n, sizeof(*names), by_name); /* the same order on every machine */
     for (i = 0; i < n; i++) {
-        if (run_file(names[i]) < 0)
+        struct stat st;
+        if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (run_dir(names[i], count) < 0)
+                rc = -1;
+        } else if (run_file(names[i]) < 0) {
             rc = -1;
-        else
+        } else {
             (*count)++;
+        }
         free(names[i]);
     }
     free(names);
