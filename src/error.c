@@ -98,4 +98,8 @@ void mg_error_format(const mg_error *err, char *out, size_t size)
         snprintf(out, size, "'%s': %s", err->source, err->msg);
     else
         snprintf(out, size, "%s", err->msg);
+    /* messages quote input: keep them one line, with no escape sequence or CI command */
+    for (; *out; out++)
+        if ((unsigned char)*out < 0x20 || *out == 0x7F)
+            *out = '?';
 }

@@ -107,7 +107,7 @@ static int read_string_value(dhat_state *st, const char *key, char **out, mg_err
         return rc;
     }
     free(*out);
-    *out = mg_utf8_sanitize(st->jp.str.data ? st->jp.str.data : "", st->jp.str.len);
+    *out = mg_utf8_sanitize_display(st->jp.str.data ? st->jp.str.data : "", st->jp.str.len);
     return *out ? 0 : mg_error_set(err, MG_E_NOMEM, "out of memory");
 }
 

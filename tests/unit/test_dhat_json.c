@@ -73,3 +73,23 @@ Test(dhat_json, empty_stack_is_root)
     cr_expect_eq(h[0].total_bytes, 5);
     mg_profile_free(p);
 }
+
+/* A frame name or command holding "\n::error::" or ESC reaches reports as U+FFFD, not as a line. */
+Test(dhat_json, control_characters_in_names_are_replaced)
+{
+    mg_profile *p = NULL;
+    mg_error err;
+    const mg_hotspot *h;
+    size_t n;
+    cr_assert_eq(parse("{\"dhatFileVersion\":2,\"mode\":\"heap\",\"bklt\":false,"
+                       "\"cmd\":\"app\\n::error::spoofed\\u001b[31m\","
+                       "\"pps\":[{\"tb\":5,\"tbk\":1,\"fs\":[1]}],"
+                       "\"ftbl\":[\"[root]\",\"0x1: evil\\n::warning::x\\u0007 (a.c:1)\"]}",
+                       &p, &err),
+                 0, "%s", err.msg);
+    cr_expect_str_eq(mg_profile_command(p), "app\xEF\xBF\xBD::error::spoofed\xEF\xBF\xBD[31m");
+    h = mg_profile_hotspots(p, &n);
+    cr_assert_eq(n, 1);
+    cr_expect_str_eq(h[0].function, "evil\xEF\xBF\xBD::warning::x\xEF\xBF\xBD");
+    mg_profile_free(p);
+}
