@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 build=${FUZZ_BUILD:-build-fuzz}
-targets=(dhat_json dhat_text profile baseline limits toml pmat_yaml rustscan)
+targets=(dhat_json dhat_text profile baseline limits toml pmat_yaml rustscan result)
 
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
