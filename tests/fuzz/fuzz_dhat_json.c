@@ -16,7 +16,7 @@
 
 #define SOURCE "fuzz.json"
 
-static const mg_load_options json_opts = {MG_FORMAT_DHAT_JSON, 0, 3};
+static const mg_load_options json_opts = {.format = MG_FORMAT_DHAT_JSON, .top_n = 3};
 
 static int parse_streamed(const uint8_t *data, size_t size, size_t head_len, mg_profile **out,
                           mg_error *err)

@@ -8,7 +8,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* which summary to take: the last (0) or one picked by the input's hash */
-    mg_load_options opts = {MG_FORMAT_DHAT_TEXT, (unsigned)(fuzz_hash(data, size) % 4), 0};
+    mg_load_options opts = {.format = MG_FORMAT_DHAT_TEXT,
+                            .summary_index = (unsigned)(fuzz_hash(data, size) % 4)};
     mg_profile *p = NULL;
     mg_error err;
     int rc;

@@ -24,7 +24,7 @@ static int write_all(int fd, const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const mg_load_options opts = {NULL, 0, 5};
+    static const mg_load_options opts = {.top_n = 5};
     char path[64];
     mg_profile *a = NULL, *b = NULL;
     mg_error e1, e2;

@@ -4,7 +4,7 @@
 
 #include "memgate/profile.h"
 
-static const mg_load_options json_opts = {MG_FORMAT_DHAT_JSON, 0, 0};
+static const mg_load_options json_opts = {.format = MG_FORMAT_DHAT_JSON};
 
 #define HEAD "{\"dhatFileVersion\":2,\"mode\":\"heap\",\"bklt\":false,"
 #define FTBL "\"ftbl\":[\"[root]\",\"0x1: main (a.c:1)\"]"
