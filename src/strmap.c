@@ -1,4 +1,4 @@
-/* String-keyed hash map (SipHash-1-3 with a random key per map, linear probing); groups hotspots and frames. */
+/* String-keyed hash map (keyed SipHash-1-3, linear probing); groups hotspots and frames. */
 #include "strmap.h"
 
 #include <stdlib.h>
@@ -15,22 +15,22 @@
  * Iteration order is never exposed, so the random key does not change output.
  */
 #define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND(v0, v1, v2, v3)                                                               \
-    do {                                                                                       \
-        v0 += v1;                                                                              \
-        v1 = ROTL(v1, 13);                                                                     \
-        v1 ^= v0;                                                                              \
-        v0 = ROTL(v0, 32);                                                                     \
-        v2 += v3;                                                                              \
-        v3 = ROTL(v3, 16);                                                                     \
-        v3 ^= v2;                                                                              \
-        v0 += v3;                                                                              \
-        v3 = ROTL(v3, 21);                                                                     \
-        v3 ^= v0;                                                                              \
-        v2 += v1;                                                                              \
-        v1 = ROTL(v1, 17);                                                                     \
-        v1 ^= v2;                                                                              \
-        v2 = ROTL(v2, 32);                                                                     \
+#define SIPROUND(v0, v1, v2, v3)                                                                   \
+    do {                                                                                           \
+        v0 += v1;                                                                                  \
+        v1 = ROTL(v1, 13);                                                                         \
+        v1 ^= v0;                                                                                  \
+        v0 = ROTL(v0, 32);                                                                         \
+        v2 += v3;                                                                                  \
+        v3 = ROTL(v3, 16);                                                                         \
+        v3 ^= v2;                                                                                  \
+        v0 += v3;                                                                                  \
+        v3 = ROTL(v3, 21);                                                                         \
+        v3 ^= v0;                                                                                  \
+        v2 += v1;                                                                                  \
+        v1 = ROTL(v1, 17);                                                                         \
+        v1 ^= v2;                                                                                  \
+        v2 = ROTL(v2, 32);                                                                         \
     } while (0)
 
 static uint64_t load_le64(const unsigned char *p)

@@ -456,8 +456,8 @@ static int top_member(dhat_state *st, const char *key, mg_error *err)
 
 static int parse_top(dhat_state *st, mg_error *err)
 {
-    static const char *const top_keys[] = {"dhatFileVersion", "mode", "tu", "cmd", "bklt",
-                                           "te",              "tg",   "pps", "ftbl"};
+    static const char *const top_keys[] = {
+        "dhatFileVersion", "mode", "tu", "cmd", "bklt", "te", "tg", "pps", "ftbl"};
     enum mg_jp_tok tok;
     bool first = true;
     int rc;

@@ -13,14 +13,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Stop the run with a message: libFuzzer saves the input that got here as a crash. */
-#define FUZZ_CHECK(cond, ...)                                                                  \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fprintf(stderr, "fuzz check failed: %s: ", #cond);                                \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-            abort();                                                                           \
-        }                                                                                      \
+#define FUZZ_CHECK(cond, ...)                                                                      \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz check failed: %s: ", #cond);                                     \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 /* A cheap deterministic hash: lets a target derive a split point without a config prefix. */
@@ -74,8 +74,8 @@ static inline void fuzz_same_error(const mg_error *a, const mg_error *b)
     FUZZ_CHECK(a->code == b->code, "code %d vs %d ('%s' vs '%s')", (int)a->code, (int)b->code,
                a->msg, b->msg);
     FUZZ_CHECK(strcmp(a->msg, b->msg) == 0, "'%s' vs '%s'", a->msg, b->msg);
-    FUZZ_CHECK(a->line == b->line && a->column == b->column, "'%s' at %lu:%lu vs %lu:%lu",
-               a->msg, a->line, a->column, b->line, b->column);
+    FUZZ_CHECK(a->line == b->line && a->column == b->column, "'%s' at %lu:%lu vs %lu:%lu", a->msg,
+               a->line, a->column, b->line, b->column);
 }
 
 /* Hotspot names and other strings that reach reports must be valid UTF-8 without NUL games. */

@@ -11,8 +11,8 @@ typedef struct mg_run {
 } mg_run;
 
 /*
- * Run MEMGATE_BIN (behind $MEMGATE_WRAPPER when set) with argv (NULL-terminated, argv[0] not included) in the
- * current directory, with stdin from stdin_path (NULL = /dev/null). envp_extra
+ * Run MEMGATE_BIN (behind $MEMGATE_WRAPPER when set) with argv (NULL-terminated, argv[0] not
+ * included) in the current directory, with stdin from stdin_path (NULL = /dev/null). envp_extra
  * entries ("NAME=value", NULL-terminated, may be NULL) are added to a
  * cleaned environment (CI variables of the outer run are removed).
  */
