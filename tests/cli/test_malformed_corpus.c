@@ -270,3 +270,46 @@ Test(hostile_limits, more_held_frame_indices_than_the_cap, .init = make_dir, .fi
                    ((size_t)1 << 26) + 1, "]}],\"ftbl\":[\"[root]\"]}");
     expect_limit(path, "show", "more than 67108864 frame indices in 'fs' held at once");
 }
+
+/*
+ * Not malformed, but the layout a streaming reader gets wrong: the frame table
+ * first and longer than the 64 KiB detection head, then program points that
+ * cross every read window. (On the formats branch this read freed memory when
+ * the window grew under a program point; ASan and valgrind see it here.)
+ */
+Test(stream_layout, frame_table_first_and_longer_than_the_head, .init = make_dir,
+     .fini = remove_dir)
+{
+    char path[4096], frame[96], pp[96];
+    const char *argv[] = {"show", "--format", "json", path, NULL};
+    const unsigned frames = 3000, pps = 80000;
+    unsigned long long total = 0;
+    char want[64];
+    FILE *f;
+    mg_run r;
+    unsigned i;
+
+    snprintf(path, sizeof(path), "%s/ftbl-first.json", gen_dir);
+    f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fputs(DHAT_HEAD "\"ftbl\":[\"[root]\"", f);
+    for (i = 1; i < frames; i++) {
+        snprintf(frame, sizeof(frame), ",\"0x%x: function_number_%u (src/file_%u.rs:%u:5)\"", i,
+                 i, i, i);
+        fputs(frame, f);
+    }
+    fputs("],\"pps\":[", f);
+    for (i = 0; i < pps; i++) {
+        snprintf(pp, sizeof(pp), "%s{\"tb\":%u,\"tbk\":1,\"fs\":[%u]}", i ? "," : "", i + 1,
+                 1 + i % (frames - 1));
+        fputs(pp, f);
+        total += i + 1;
+    }
+    fputs("]}\n", f);
+    cr_assert_eq(fclose(f), 0);
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+    snprintf(want, sizeof(want), "\"total_allocations_bytes\": %llu", total);
+    cr_expect(strstr(r.out, want) != NULL, "%s not in the report", want);
+    mg_run_release(&r);
+}

@@ -22,17 +22,22 @@ static int parse_streamed(const uint8_t *data, size_t size, size_t head_len, mg_
                           mg_error *err)
 {
     mg_profile *p = calloc(1, sizeof(*p));
+    /* the head in its own buffer followed by zero bytes, as mg_profile_load passes it
+       (stream readers may look a few bytes past the end: 64 covers MG_JP_PAD) */
+    char *head = calloc(1, head_len + 64);
     FILE *f;
     int rc;
 
     *out = NULL;
-    FUZZ_CHECK(p && (p->source = strdup(SOURCE)), "out of memory");
+    FUZZ_CHECK(p && head && (p->source = strdup(SOURCE)), "out of memory");
+    memcpy(head, data, head_len);
     /* glibc's fmemopen refuses a zero-length buffer; an empty stream is /dev/null */
     f = size > head_len ? fmemopen((void *)(data + head_len), size - head_len, "rb")
                         : fopen("/dev/null", "rb");
     FUZZ_CHECK(f != NULL, "cannot open the stream");
-    rc = mg_format_dhat_json.parse_stream(p, f, (const char *)data, head_len, &json_opts, err);
+    rc = mg_format_dhat_json.parse_stream(p, f, head, head_len, &json_opts, err);
     fclose(f);
+    free(head);
     if (rc < 0) {
         mg_profile_free(p);
         return rc;
