@@ -204,12 +204,19 @@ int mg_baseline_parse(mg_baseline **out, const char *text, size_t len, const cha
     return 0;
 }
 
+/*
+ * A baseline is a few hundred bytes, a few KiB with workloads and hotspots.
+ * jansson holds about 50 bytes per byte of a file of tiny values, and a pull
+ * request can change the baseline, so the cap keeps that under 200 MiB.
+ */
+#define MG_BASELINE_MAX_SIZE ((size_t)4 << 20)
+
 int mg_baseline_load(mg_baseline **out, const char *path, mg_error *err)
 {
     mg_buf buf;
     int rc;
 
-    mg_buf_init(&buf, 64u << 20);
+    mg_buf_init(&buf, MG_BASELINE_MAX_SIZE);
     rc = mg_buf_read_file(&buf, path, err);
     if (rc == 0 && buf.len == 0)
         rc = mg_error_set_at(err, MG_E_INPUT, path, 0, 0, "baseline file is empty");

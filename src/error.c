@@ -11,6 +11,10 @@ void mg_error_init(mg_error *err)
         memset(err, 0, sizeof(*err));
 }
 
+/* the attribute makes clang's -Wformat-nonliteral check callers instead of this vsnprintf */
+static void set_msg(mg_error *err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void set_msg(mg_error *err, const char *fmt, va_list ap)
 {
     vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
@@ -94,4 +98,8 @@ void mg_error_format(const mg_error *err, char *out, size_t size)
         snprintf(out, size, "'%s': %s", err->source, err->msg);
     else
         snprintf(out, size, "%s", err->msg);
+    /* messages quote input: keep them one line, with no escape sequence or CI command */
+    for (; *out; out++)
+        if ((unsigned char)*out < 0x20 || *out == 0x7F)
+            *out = '?';
 }

@@ -174,7 +174,7 @@ static bool unit_equal(const char *a, const char *b)
 int mg_parse_size(const char *str, uint64_t *out, mg_error *err)
 {
     const char *p = str;
-    uint64_t scaled, whole;
+    uint64_t scaled = 0, whole; /* = 0: gcc -O3 cannot see parse_decimal sets it */
     size_t i;
 
     if (!str || !*str)
@@ -201,7 +201,7 @@ int mg_parse_size(const char *str, uint64_t *out, mg_error *err)
 int mg_parse_percent(const char *str, uint64_t *out_bp, mg_error *err)
 {
     const char *p = str;
-    uint64_t bp;
+    uint64_t bp = 0; /* = 0: gcc -O3 cannot see parse_decimal sets it */
 
     if (!str || !*str)
         return mg_error_set(err, MG_E_USAGE, "expected a percentage such as 5%%");

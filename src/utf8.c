@@ -48,7 +48,15 @@ bool mg_utf8_valid(const char *s, size_t len)
     return true;
 }
 
-char *mg_utf8_sanitize(const char *s, size_t len)
+/* A C0 or C1 control character, or DEL, at the valid sequence p[0..k). */
+static bool is_control(const unsigned char *p, size_t k)
+{
+    if (k == 1)
+        return p[0] < 0x20 || p[0] == 0x7F;
+    return k == 2 && p[0] == 0xC2 && p[1] < 0xA0; /* U+0080..U+009F */
+}
+
+static char *sanitize(const char *s, size_t len, bool display)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, o = 0, k;
@@ -60,16 +68,27 @@ char *mg_utf8_sanitize(const char *s, size_t len)
     if (!out)
         return NULL;
     while (i < len) {
-        if ((k = seq_len(p + i, len - i)) && !(k == 1 && p[i] == 0)) {
+        k = seq_len(p + i, len - i);
+        if (k && !(k == 1 && p[i] == 0) && !(display && is_control(p + i, k))) {
             memcpy(out + o, p + i, k);
             o += k;
             i += k;
         } else {
             memcpy(out + o, "\xEF\xBF\xBD", 3);
             o += 3;
-            i++;
+            i += k ? k : 1; /* a control character is replaced whole, a bad byte alone */
         }
     }
     out[o] = '\0';
     return out;
+}
+
+char *mg_utf8_sanitize(const char *s, size_t len)
+{
+    return sanitize(s, len, false);
+}
+
+char *mg_utf8_sanitize_display(const char *s, size_t len)
+{
+    return sanitize(s, len, true);
 }

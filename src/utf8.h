@@ -14,4 +14,12 @@ bool mg_utf8_valid(const char *s, size_t len);
  */
 char *mg_utf8_sanitize(const char *s, size_t len);
 
+/*
+ * The same, and control characters (C0, DEL, C1: newline, ESC, BEL, ...) become
+ * U+FFFD too. For text from a profile that reports print: a function name
+ * holding "\n::error::" or an escape sequence must not forge a CI workflow
+ * command, a log line or terminal output.
+ */
+char *mg_utf8_sanitize_display(const char *s, size_t len);
+
 #endif

@@ -28,7 +28,8 @@ void mg_buf_release(mg_buf *buf);
 int mg_buf_append(mg_buf *buf, const void *data, size_t len, mg_error *err);
 int mg_buf_printf(mg_buf *buf, mg_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int mg_buf_vprintf(mg_buf *buf, mg_error *err, const char *fmt, va_list ap);
+int mg_buf_vprintf(mg_buf *buf, mg_error *err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /*
  * Read a whole file ("-" = standard input, which may be a pipe) into buf.

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the attribute makes clang's -Wformat-nonliteral check callers instead of this vasprintf */
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *vformat(const char *fmt, va_list ap)
 {
     char *s = NULL;

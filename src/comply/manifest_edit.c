@@ -48,7 +48,8 @@ enum dep_place { DEP_AFTER_HEADER, DEP_NEW_TABLE, DEP_SUBTABLE, DEP_NONE };
 static int build(const char *text, size_t len, const manifest_edit *e, enum dep_place place,
                  unsigned long header_line, mg_buf *out, mg_error *err)
 {
-    const char *nl = strstr(text, "\r\n") ? "\r\n" : "\n";
+    /* memmem, not strstr: text is len bytes and need not end in a NUL */
+    const char *nl = memmem(text, len, "\r\n", 2) ? "\r\n" : "\n";
     size_t at = place == DEP_AFTER_HEADER ? line_start(text, len, header_line + 1) : len;
     int rc;
 

@@ -37,6 +37,9 @@ void toml_advance(toml_parser *p)
 }
 
 static int vfail_at(toml_parser *p, unsigned long line, unsigned long col, const char *fmt,
+                    va_list ap) __attribute__((format(printf, 4, 0)));
+
+static int vfail_at(toml_parser *p, unsigned long line, unsigned long col, const char *fmt,
                     va_list ap)
 {
     char msg[200];

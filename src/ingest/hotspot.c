@@ -185,7 +185,7 @@ static int add_row(mg_hotspot_agg *agg, const char *fn, size_t len, mg_error *er
     }
     row = &agg->rows[agg->n];
     memset(row, 0, sizeof(*row));
-    row->function = mg_utf8_sanitize(fn, len);
+    row->function = mg_utf8_sanitize_display(fn, len);
     if (!row->function)
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     agg->n++;

@@ -8,7 +8,11 @@
 
 #include "memgate/num.h"
 
-enum { CHUNK = 1 << 18 };
+/* Read window for streamed input; fuzz builds shrink it so tokens straddle every refill. */
+#ifndef MG_JP_CHUNK
+#define MG_JP_CHUNK (1 << 18)
+#endif
+enum { CHUNK = MG_JP_CHUNK };
 
 static void init_common(mg_jp *jp, const char *source)
 {
@@ -430,8 +434,9 @@ int mg_jp_next(mg_jp *jp, enum mg_jp_tok *tok, mg_error *err)
             *tok = MG_JP_NUMBER;
             return read_number(jp, err);
         }
-        return mg_jp_error(jp, err, MG_E_INPUT, "unexpected character '%c'",
-                           c >= 0x20 && c < 0x7f ? c : '?');
+        if (c >= 0x20 && c < 0x7f)
+            return mg_jp_error(jp, err, MG_E_INPUT, "unexpected character '%c'", c);
+        return mg_jp_error(jp, err, MG_E_INPUT, "unexpected byte 0x%02X", (unsigned)c);
     }
 }
 

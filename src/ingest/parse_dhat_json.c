@@ -10,6 +10,22 @@
 
 #define MACHINERY SIZE_MAX
 
+/*
+ * Limits against hostile files (docs/reliability.md), each a clear error. Real
+ * profiles stay far below them (thousands of frames and program points); they
+ * bound what a crafted file can make the reader hold: about 1 GiB at worst.
+ * Fuzz builds lower them to reach the error paths.
+ */
+#ifndef MG_DHAT_MAX_FRAMES
+#define MG_DHAT_MAX_FRAMES ((size_t)1 << 21) /* 'ftbl' entries */
+#endif
+#ifndef MG_DHAT_MAX_PPS
+#define MG_DHAT_MAX_PPS ((uint64_t)1 << 23) /* program points */
+#endif
+#ifndef MG_DHAT_MAX_FRAME_REFS
+#define MG_DHAT_MAX_FRAME_REFS ((size_t)1 << 26) /* 'fs' indices held until 'ftbl' is read */
+#endif
+
 /* A program point read before the frame table; attributed once ftbl is known. */
 struct pending_pp {
     uint64_t tb, tbk, gb, eb;
@@ -23,6 +39,7 @@ typedef struct dhat_state {
     const mg_load_options *opts;
     uint64_t version, te, tg;
     bool has_version, has_mode, has_te, has_tg, bklt, has_pps, has_ftbl;
+    unsigned top_seen; /* bit per entry of top_keys: a second one is an error */
     char *mode, *tu, *cmd;
     uint64_t tb, tbk, gb, gbk, eb, ebk, n_pps;
     mg_hotspot_agg agg;
@@ -52,6 +69,36 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem, mg_error *err
     return 0;
 }
 
+/*
+ * The key just read, for comparison with the keys we know. A key holding a
+ * NUL ("tb\u0000x") or longer than the buffer is no key we know: it becomes ""
+ * so it is skipped instead of being read as its prefix.
+ */
+static void copy_key(const dhat_state *st, char *key, size_t size)
+{
+    const char *s = st->jp.str.data ? st->jp.str.data : "";
+    size_t len = st->jp.str.len;
+    if (len >= size || memchr(s, '\0', len))
+        len = 0;
+    memcpy(key, s, len);
+    key[len] = '\0';
+}
+
+/* A known key given twice would be counted twice (pps, ftbl, fs): refuse it. */
+static int seen_twice(dhat_state *st, unsigned *seen, const char *const *keys, size_t n,
+                      const char *key, const char *where, mg_error *err)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (strcmp(key, keys[i]) != 0)
+            continue;
+        if (*seen & (1u << i))
+            return mg_jp_error(&st->jp, err, MG_E_INPUT, "duplicate key '%s'%s", key, where);
+        *seen |= 1u << i;
+    }
+    return 0;
+}
+
 static int read_string_value(dhat_state *st, const char *key, char **out, mg_error *err)
 {
     int rc = mg_jp_expect(&st->jp, MG_JP_STRING, "a string", err);
@@ -60,7 +107,7 @@ static int read_string_value(dhat_state *st, const char *key, char **out, mg_err
         return rc;
     }
     free(*out);
-    *out = mg_utf8_sanitize(st->jp.str.data ? st->jp.str.data : "", st->jp.str.len);
+    *out = mg_utf8_sanitize_display(st->jp.str.data ? st->jp.str.data : "", st->jp.str.len);
     return *out ? 0 : mg_error_set(err, MG_E_NOMEM, "out of memory");
 }
 
@@ -144,6 +191,11 @@ static int fs_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *e
         return rc;
     if (idx > UINT32_MAX)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "frame index %s is out of range", st->jp.num);
+    if (st->fs_len >= MG_DHAT_MAX_FRAME_REFS)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "more than %zu frame indices in 'fs' held at once (limit against "
+                           "hostile input)",
+                           (size_t)MG_DHAT_MAX_FRAME_REFS);
     if ((rc = grow((void **)&st->fs, &st->fs_cap, st->fs_len + 1, sizeof(*st->fs), err)) < 0)
         return rc;
     st->fs[st->fs_len++] = (uint32_t)idx;
@@ -189,6 +241,12 @@ static int pp_member(dhat_state *st, const char *key, struct pp_fields *pp, mg_e
     if (mg_jp_next(&st->jp, &tok, err) < 0)
         return -err->code;
     return mg_jp_skip_value(&st->jp, tok, err);
+}
+
+/* A program point's frame indices; NULL when it has none (st->fs may still be NULL then). */
+static const uint32_t *frames_at(const dhat_state *st, size_t off, uint32_t n)
+{
+    return n ? st->fs + off : NULL;
 }
 
 static int attribute(dhat_state *st, const uint32_t *fs, uint32_t n, uint64_t line, size_t *row,
@@ -247,7 +305,8 @@ static int finish_pp(dhat_state *st, struct pp_fields *pp, uint64_t line, mg_err
         return rc;
     st->n_pps++;
     if (st->has_ftbl) {
-        if ((rc = attribute(st, st->fs + pp->fs_start, pp->fs_len, line, &row, err)) < 0)
+        rc = attribute(st, frames_at(st, pp->fs_start, pp->fs_len), pp->fs_len, line, &row, err);
+        if (rc < 0)
             return rc;
         st->fs_len = pp->fs_start; /* frames no longer needed */
         return mg_hotspot_agg_add_row(&st->agg, row, pp->tb, pp->tbk, pp->gb, pp->eb, err);
@@ -261,15 +320,21 @@ static int finish_pp(dhat_state *st, struct pp_fields *pp, uint64_t line, mg_err
 
 static int pp_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *err)
 {
+    static const char *const pp_keys[] = {"tb", "tbk", "gb", "gbk", "eb", "ebk", "fs"};
     struct pp_fields pp;
     uint64_t line = st->jp.tok_line;
     bool first = true;
+    unsigned dup = 0;
     int rc;
     (void)ctx;
 
     if (tok != MG_JP_OBJ_BEGIN)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a program point object, found %s",
                            mg_jp_tok_name(tok));
+    if (st->n_pps >= MG_DHAT_MAX_PPS)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "more than %llu program points in 'pps' (limit against hostile input)",
+                           (unsigned long long)MG_DHAT_MAX_PPS);
     memset(&pp, 0, sizeof(pp));
     pp.fs_start = st->fs_len;
     for (;;) {
@@ -290,8 +355,9 @@ static int pp_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *e
         if (tok != MG_JP_STRING)
             return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a key, found %s",
                                mg_jp_tok_name(tok));
-        snprintf(key, sizeof(key), "%s", st->jp.str.data);
-        if ((rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
+        copy_key(st, key, sizeof(key));
+        if ((rc = seen_twice(st, &dup, pp_keys, 7, key, " in a program point", err)) < 0 ||
+            (rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
             (rc = pp_member(st, key, &pp, err)) < 0)
             return rc;
     }
@@ -308,6 +374,10 @@ static int ftbl_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error 
     if (tok != MG_JP_STRING)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' entries must be strings, found %s",
                            mg_jp_tok_name(tok));
+    if (st->n_frames >= MG_DHAT_MAX_FRAMES)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "more than %zu frames in 'ftbl' (limit against hostile input)",
+                           (size_t)MG_DHAT_MAX_FRAMES);
     mg_frame_split(st->jp.str.data, st->jp.str.len, &name, &name_len, &loc, &loc_len);
     if (!mg_frame_is_machinery(name, name_len, loc, loc_len) &&
         mg_hotspot_agg_intern(&st->agg, name, name_len, &row, err) < 0)
@@ -326,7 +396,8 @@ static int attribute_pending(dhat_state *st, mg_error *err)
     int rc;
     for (i = 0; i < st->n_pend; i++) {
         const struct pending_pp *pp = &st->pend[i];
-        if ((rc = attribute(st, st->fs + pp->fs_off, pp->fs_len, pp->line, &row, err)) < 0 ||
+        const uint32_t *fs = frames_at(st, pp->fs_off, pp->fs_len);
+        if ((rc = attribute(st, fs, pp->fs_len, pp->line, &row, err)) < 0 ||
             (rc = mg_hotspot_agg_add_row(&st->agg, row, pp->tb, pp->tbk, pp->gb, pp->eb, err)) < 0)
             return rc;
     }
@@ -385,6 +456,8 @@ static int top_member(dhat_state *st, const char *key, mg_error *err)
 
 static int parse_top(dhat_state *st, mg_error *err)
 {
+    static const char *const top_keys[] = {
+        "dhatFileVersion", "mode", "tu", "cmd", "bklt", "te", "tg", "pps", "ftbl"};
     enum mg_jp_tok tok;
     bool first = true;
     int rc;
@@ -408,8 +481,10 @@ static int parse_top(dhat_state *st, mg_error *err)
         if (tok != MG_JP_STRING)
             return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a key, found %s",
                                mg_jp_tok_name(tok));
-        snprintf(key, sizeof(key), "%s", st->jp.str.data);
-        if ((rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
+        copy_key(st, key, sizeof(key));
+        if ((rc = seen_twice(st, &st->top_seen, top_keys, sizeof(top_keys) / sizeof(top_keys[0]),
+                             key, "", err)) < 0 ||
+            (rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
             (rc = top_member(st, key, err)) < 0)
             return rc;
     }

@@ -11,14 +11,19 @@ typedef struct mg_run {
 } mg_run;
 
 /*
- * Run MEMGATE_BIN with argv (NULL-terminated, argv[0] not included) in the
- * current directory, with stdin from stdin_path (NULL = /dev/null). envp_extra
+ * Run MEMGATE_BIN (behind $MEMGATE_WRAPPER when set) with argv (NULL-terminated, argv[0] not
+ * included) in the current directory, with stdin from stdin_path (NULL = /dev/null). envp_extra
  * entries ("NAME=value", NULL-terminated, may be NULL) are added to a
  * cleaned environment (CI variables of the outer run are removed).
  */
 mg_run mg_run_memgate(const char *const *argv, const char *const *envp_extra,
                       const char *stdin_path);
 void mg_run_release(mg_run *r);
+/*
+ * Set MEMGATE_WRAPPER (e.g. "valgrind --error-exitcode=99 --log-file=...") to
+ * run every invocation under that command; ci/memcheck.sh does. Nonzero when set.
+ */
+int mg_run_wrapped(void);
 
 /* Path of a file under testdata/ (static buffer, valid until the next call). */
 const char *mg_testdata(const char *rel);

@@ -199,3 +199,14 @@ Test(error, format_into_zero_bytes_writes_nothing)
     mg_error_format(&err, out, 0);
     cr_expect_str_eq(out, "abc");
 }
+
+/* Messages quote input; the line printed to stderr stays one line with no escapes in it. */
+Test(error, format_replaces_control_characters)
+{
+    mg_error err;
+    char out[128];
+    mg_error_init(&err);
+    mg_error_set_at(&err, MG_E_INPUT, "a\nb.json", 2, 0, "bad '%s'", "x\n::error::y\x1b[1m");
+    mg_error_format(&err, out, sizeof(out));
+    cr_expect_str_eq(out, "'a?b.json' line 2: bad 'x?::error::y?[1m'");
+}

@@ -423,8 +423,8 @@ Test(jsonpull, unexpected_characters)
 {
     fails("@", MG_E_INPUT, "unexpected character '@'", 1, 1);
     fails("[1,\n 'a']", MG_E_INPUT, "unexpected character '''", 2, 2);
-    fails("\x01", MG_E_INPUT, "unexpected character '?'", 1, 1);
-    fails("\xC3\xA9", MG_E_INPUT, "unexpected character '?'", 1, 1);
+    fails("\x01", MG_E_INPUT, "unexpected byte 0x01", 1, 1);
+    fails("\xC3\xA9", MG_E_INPUT, "unexpected byte 0xC3", 1, 1);
     fails("[1]//", MG_E_INPUT, "unexpected character '/'", 1, 4);
 }
 

@@ -381,7 +381,10 @@ Test(dhat_json, values_of_the_wrong_type)
 {
     parse_bad(TOP "\"pps\": [{\"tb\": \"5\"}]}", MG_E_INPUT,
               "'tb' must be a number, found a string", 2, 16);
-    parse_bad(TOP "\"bklt\": 1}", MG_E_INPUT, "'bklt' must be true or false, found a number", 2, 9);
+    /* not TOP: it sets bklt already, and a second bklt is a duplicate key */
+    parse_bad("{\"dhatFileVersion\": 2, \"mode\": \"heap\",\n\"bklt\": 1}", MG_E_INPUT,
+              "'bklt' must be true or false, found a number", 2, 9);
+    parse_bad(TOP "\"bklt\": 1}", MG_E_INPUT, "duplicate key 'bklt'", 2, 1);
     parse_bad("{\"dhatFileVersion\": 2, \"mode\": 5}", MG_E_INPUT,
               "value of 'mode': expected a string, found a number", 1, 32);
     parse_bad(TOP "\"te\": null}", MG_E_INPUT, "'te' must be a number, found null", 2, 7);

@@ -130,3 +130,20 @@ Test(utf8, sanitize_reads_only_len_bytes)
 {
     sanitizes_to("abc\xFF", 3, "abc");
 }
+
+/* Text from a profile must not forge CI workflow commands, log lines or terminal escapes. */
+Test(utf8, display_sanitize_replaces_control_characters)
+{
+    static const char in[] = "evil\n::error::x\x1b[31m\a\t\x7f\xc2\x9b"
+                             "caf\xc3\xa9 \xe2\x82\xac";
+    char *out = mg_utf8_sanitize_display(in, sizeof(in) - 1);
+    cr_assert_not_null(out);
+    cr_expect_str_eq(out, "evil\xEF\xBF\xBD::error::x\xEF\xBF\xBD[31m\xEF\xBF\xBD\xEF\xBF\xBD"
+                          "\xEF\xBF\xBD\xEF\xBF\xBD"
+                          "caf\xc3\xa9 \xe2\x82\xac");
+    free(out);
+    /* the plain sanitizer keeps them: it only repairs encoding */
+    out = mg_utf8_sanitize("a\nb", 3);
+    cr_expect_str_eq(out, "a\nb");
+    free(out);
+}
