@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 build=${FUZZ_BUILD:-build-fuzz}
-targets=(dhat_json dhat_text profile baseline limits toml pmat_yaml rustscan result)
+targets=(dhat_json dhat_text profile baseline limits toml pmat_yaml rustscan result config history
+         reports)
 
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
@@ -56,6 +57,9 @@ seed() { # TARGET DIR
     toml) mapfile -t globs < <(find testdata -name '*.toml') ;;
     pmat_yaml) mapfile -t globs < <(find testdata -name '*.yaml' -o -name '*.yml') ;;
     rustscan) mapfile -t globs < <(find testdata -name '*.rs') ;;
+    config) mapfile -t globs < <(find testdata -name '*.yaml' -o -name '*.yml') ;;
+    history) mapfile -t globs < <(find testdata -name '*.jsonl') ;;
+    reports) globs=(testdata/profiles/* testdata/logs/*) ;;
   esac
   for f in "${globs[@]}"; do
     [ -f "$f" ] || continue
