@@ -1,6 +1,26 @@
-/* dhat JSON (dhatFileVersion 2, dhat-rs and Valgrind DHAT): one streaming pass, no DOM. */
+/*
+ * dhat JSON (dhatFileVersion 2, dhat-rs and Valgrind DHAT): one streaming
+ * pass, no DOM, memory bounded by the frame table and the per-function sums.
+ *
+ * Real files put "ftbl" (the frame table) after "pps" (the program points),
+ * but attributing a program point needs its frames. For a seekable file the
+ * frame table is therefore read first from the end of the file (it is the
+ * last key; the candidate is verified: "ftbl": [strings] } and end of file),
+ * then the program points stream past and are attributed on the fly. When
+ * that is not possible (pipes, compressed input, unusual key order) program
+ * points seen before the frame table are kept compactly, in memory up to a
+ * limit and then in an anonymous temporary file, and attributed once it has
+ * been read.
+ *
+ * Program points are parsed by a fast path that works on the read buffer
+ * directly and handles the exact shapes both producers write; anything else
+ * (escapes, odd numbers, errors) goes to the general tokenizer, which also
+ * produces every error message with its line and column.
+ */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ingest/hotspot.h"
 #include "ingest/ingest.h"
@@ -8,49 +28,176 @@
 #include "memgate/num.h"
 #include "utf8.h"
 
-#define MACHINERY SIZE_MAX
+/* Program points held before the frame table is known: in memory, then spilled. */
+#define PENDING_MEM_CAP ((size_t)32 << 20)
 
-/* A program point read before the frame table; attributed once ftbl is known. */
-struct pending_pp {
-    uint64_t tb, tbk, gb, eb;
-    size_t fs_off;
-    uint32_t fs_len;
-    uint64_t line;
+struct pending_hdr {
+    uint64_t tb, tbk, gb, eb, line;
+    uint32_t fs_len, pad;
+};
+
+struct pending {
+    char *mem;
+    size_t len, cap;
+    FILE *spill;
+    size_t count;
 };
 
 typedef struct dhat_state {
     mg_jp jp;
     const mg_load_options *opts;
+    FILE *f;
     uint64_t version, te, tg;
     bool has_version, has_mode, has_te, has_tg, bklt, has_pps, has_ftbl;
     char *mode, *tu, *cmd;
     uint64_t tb, tbk, gb, gbk, eb, ebk, n_pps;
     mg_hotspot_agg agg;
-    size_t *frame_row; /* per ftbl index: hotspot row of its function, or MACHINERY */
-    size_t n_frames, frames_cap;
-    struct pending_pp *pend;
-    size_t n_pend, pend_cap;
-    uint32_t *fs; /* fs indices of pending pps, back to back */
+    bool frames_known;
+    /* the frame table read ahead from the end of a seekable file */
+    bool preloaded;
+    uint64_t ftbl_key_off, ftbl_end_off, ftbl_lines, ftbl_line_start;
+    struct pending pend;
+    uint32_t *fs; /* frames of the program point being read */
     size_t fs_len, fs_cap;
-    size_t root_row, all_alloc_row;
-    bool have_root_row, have_all_alloc_row;
 } dhat_state;
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem, mg_error *err)
+struct pp_fields {
+    uint64_t v[6]; /* tb tbk gb gbk eb ebk */
+    unsigned seen; /* bit per key, see K_* */
+    uint64_t line;
+};
+
+enum {
+    K_TB = 1 << 0, K_TBK = 1 << 1, K_GB = 1 << 2, K_GBK = 1 << 3, K_EB = 1 << 4, K_EBK = 1 << 5,
+    K_FS = 1 << 6, K_OTHER_SHIFT = 7 /* tl mb mbk rb wb acc: bits 7.. */
+};
+
+static const char *const pp_keys[] = {"tb", "tbk", "gb", "gbk", "eb", "ebk", "fs",
+                                      "tl", "mb",  "mbk", "rb", "wb", "acc"};
+#define N_PP_KEYS 13
+
+static int key_id(const char *k, size_t n)
 {
-    size_t ncap = *cap ? *cap : 256;
-    void *p;
-    if (need <= *cap)
-        return 0;
-    while (ncap < need)
-        ncap *= 2;
-    p = realloc(*arr, ncap * elem);
-    if (!p)
-        return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    *arr = p;
-    *cap = ncap;
+    int i;
+    for (i = 0; i < N_PP_KEYS; i++)
+        if (strlen(pp_keys[i]) == n && !memcmp(pp_keys[i], k, n))
+            return i;
+    return -1;
+}
+
+static int push_fs(dhat_state *st, uint32_t idx, mg_error *err)
+{
+    if (st->fs_len == st->fs_cap) {
+        size_t cap = st->fs_cap ? st->fs_cap * 2 : 256;
+        uint32_t *n = realloc(st->fs, cap * sizeof(*n));
+        if (!n)
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        st->fs = n;
+        st->fs_cap = cap;
+    }
+    st->fs[st->fs_len++] = idx;
     return 0;
 }
+
+static int ensure_fs(dhat_state *st, size_t n, mg_error *err)
+{
+    uint32_t *p;
+    size_t cap = st->fs_cap ? st->fs_cap : 256;
+    if (n <= st->fs_cap)
+        return 0;
+    while (cap < n)
+        cap *= 2;
+    if (!(p = realloc(st->fs, cap * sizeof(*p))))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    st->fs = p;
+    st->fs_cap = cap;
+    return 0;
+}
+
+/* ---- pending program points ---- */
+
+static int pend_write(struct pending *pd, const void *data, size_t n, mg_error *err)
+{
+    if (pd->spill)
+        return fwrite(data, 1, n, pd->spill) == n
+                   ? 0
+                   : mg_error_set(err, MG_E_IO, "cannot write the temporary file");
+    if (pd->len + n > PENDING_MEM_CAP && (pd->spill = tmpfile()) != NULL) {
+        /* move what is held so far to the anonymous temporary file */
+        if (fwrite(pd->mem, 1, pd->len, pd->spill) != pd->len)
+            return mg_error_set(err, MG_E_IO, "cannot write the temporary file");
+        free(pd->mem);
+        pd->mem = NULL;
+        pd->len = pd->cap = 0;
+        return pend_write(pd, data, n, err);
+    }
+    if (pd->len + n > pd->cap) {
+        size_t cap = pd->cap ? pd->cap : 65536;
+        char *m;
+        while (cap < pd->len + n)
+            cap *= 2;
+        if (!(m = realloc(pd->mem, cap)))
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        pd->mem = m;
+        pd->cap = cap;
+    }
+    memcpy(pd->mem + pd->len, data, n);
+    pd->len += n;
+    return 0;
+}
+
+static void pend_release(struct pending *pd)
+{
+    free(pd->mem);
+    if (pd->spill)
+        fclose(pd->spill);
+    memset(pd, 0, sizeof(*pd));
+}
+
+static int add_to_agg(dhat_state *st, const uint32_t *fs, size_t n, uint64_t line,
+                      const uint64_t *v, mg_error *err)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (fs[i] >= st->agg.n_frames)
+            return mg_error_set_at(err, MG_E_INPUT, st->jp.source, (unsigned long)line, 0,
+                                   "program point refers to frame %u, but 'ftbl' has %zu entries",
+                                   (unsigned)fs[i], st->agg.n_frames);
+    return mg_hotspot_agg_add_pp(&st->agg, fs, n, v[0], v[1], v[2], v[4], err);
+}
+
+/* Attribute the program points kept before the frame table was known. */
+static int pend_replay(dhat_state *st, mg_error *err)
+{
+    struct pending *pd = &st->pend;
+    size_t off = 0, k;
+    int rc = 0;
+
+    if (pd->spill && (fflush(pd->spill) != 0 || fseeko(pd->spill, 0, SEEK_SET) != 0))
+        return mg_error_set(err, MG_E_IO, "cannot read back the temporary file");
+    for (k = 0; k < pd->count && rc == 0; k++) {
+        struct pending_hdr h;
+        uint64_t v[6] = {0};
+        size_t bytes;
+        if (pd->spill ? fread(&h, sizeof(h), 1, pd->spill) != 1
+                      : (memcpy(&h, pd->mem + off, sizeof(h)), off += sizeof(h), false))
+            return mg_error_set(err, MG_E_IO, "cannot read back the temporary file");
+        if ((rc = ensure_fs(st, h.fs_len, err)) < 0)
+            return rc;
+        bytes = h.fs_len * sizeof(uint32_t);
+        if (pd->spill ? (h.fs_len && fread(st->fs, 1, bytes, pd->spill) != bytes)
+                      : (memcpy(st->fs, pd->mem + off, bytes), off += bytes, false))
+            return mg_error_set(err, MG_E_IO, "cannot read back the temporary file");
+        st->fs_len = h.fs_len;
+        v[0] = h.tb, v[1] = h.tbk, v[2] = h.gb, v[4] = h.eb;
+        rc = add_to_agg(st, st->fs, st->fs_len, h.line, v, err);
+    }
+    pend_release(pd);
+    st->fs_len = 0;
+    return rc;
+}
+
+/* ---- general (slow) path: every error is reported here ---- */
 
 static int read_string_value(dhat_state *st, const char *key, char **out, mg_error *err)
 {
@@ -122,162 +269,54 @@ static int each_element(dhat_state *st, const char *key,
     }
 }
 
-struct pp_fields {
-    uint64_t tb, tbk, gb, gbk, eb, ebk;
-    unsigned seen; /* bit per key below */
-    size_t fs_start;
-    uint32_t fs_len;
-};
-
-enum { K_TB = 1, K_TBK = 2, K_GB = 4, K_GBK = 8, K_EB = 16, K_EBK = 32, K_FS = 64 };
-
 static int fs_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *err)
 {
-    struct pp_fields *pp = ctx;
     uint64_t idx;
     int rc;
-
+    (void)ctx;
     if (tok != MG_JP_NUMBER)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "'fs' entries must be frame indices, found %s",
                            mg_jp_tok_name(tok));
     if ((rc = mg_jp_number_u64(&st->jp, "fs", &idx, err)) < 0)
         return rc;
-    if (idx > UINT32_MAX)
+    if (idx >= UINT32_MAX)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "frame index %s is out of range", st->jp.num);
-    if ((rc = grow((void **)&st->fs, &st->fs_cap, st->fs_len + 1, sizeof(*st->fs), err)) < 0)
-        return rc;
-    st->fs[st->fs_len++] = (uint32_t)idx;
-    pp->fs_len++;
-    return 0;
+    return push_fs(st, (uint32_t)idx, err);
 }
 
-static const struct {
-    const char *key;
-    unsigned bit;
-    size_t offset;
-} pp_counters[] = {
-    {"tb", K_TB, offsetof(struct pp_fields, tb)},    {"tbk", K_TBK, offsetof(struct pp_fields, tbk)},
-    {"gb", K_GB, offsetof(struct pp_fields, gb)},    {"gbk", K_GBK, offsetof(struct pp_fields, gbk)},
-    {"eb", K_EB, offsetof(struct pp_fields, eb)},    {"ebk", K_EBK, offsetof(struct pp_fields, ebk)},
-};
-
-/* Counters we validate but do not use. */
-static bool is_other_counter(const char *key)
-{
-    return !strcmp(key, "tl") || !strcmp(key, "mb") || !strcmp(key, "mbk") ||
-           !strcmp(key, "rb") || !strcmp(key, "wb");
-}
-
-static int pp_member(dhat_state *st, const char *key, struct pp_fields *pp, mg_error *err)
+static int pp_member(dhat_state *st, int id, struct pp_fields *pp, mg_error *err)
 {
     enum mg_jp_tok tok;
     uint64_t scratch;
-    size_t i;
 
-    for (i = 0; i < sizeof(pp_counters) / sizeof(pp_counters[0]); i++)
-        if (!strcmp(key, pp_counters[i].key)) {
-            pp->seen |= pp_counters[i].bit;
-            return read_u64_value(st, key, (uint64_t *)((char *)pp + pp_counters[i].offset), err);
-        }
-    if (!strcmp(key, "fs")) {
-        pp->seen |= K_FS;
-        return each_element(st, "fs", fs_element, pp, err);
-    }
-    if (is_other_counter(key))
-        return read_u64_value(st, key, &scratch, err);
+    if (id >= 0 && (pp->seen & (1u << id)))
+        return mg_jp_error(&st->jp, err, MG_E_INPUT, "program point has the key '%s' twice",
+                           pp_keys[id]);
+    if (id >= 0)
+        pp->seen |= 1u << id;
+    if (id >= 0 && id < 6)
+        return read_u64_value(st, pp_keys[id], &pp->v[id], err);
+    if (id == 6)
+        return each_element(st, "fs", fs_element, NULL, err);
+    if (id >= 7 && id <= 11)
+        return read_u64_value(st, pp_keys[id], &scratch, err);
     /* "acc" (run-length access counts, may be negative) and anything unknown */
     if (mg_jp_next(&st->jp, &tok, err) < 0)
         return -err->code;
     return mg_jp_skip_value(&st->jp, tok, err);
 }
 
-static int attribute(dhat_state *st, const uint32_t *fs, uint32_t n, uint64_t line, size_t *row,
-                     mg_error *err)
+static int slow_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
 {
-    uint32_t i;
-    if (n == 0) {
-        if (!st->have_root_row &&
-            mg_hotspot_agg_intern(&st->agg, "[root]", 6, &st->root_row, err) < 0)
-            return -err->code;
-        st->have_root_row = true;
-        *row = st->root_row;
-        return 0;
-    }
-    for (i = 0; i < n; i++)
-        if (fs[i] >= st->n_frames)
-            return mg_error_set_at(err, MG_E_INPUT, st->jp.source, (unsigned long)line, 0,
-                                   "program point refers to frame %u, but 'ftbl' has %zu entries",
-                                   (unsigned)fs[i], st->n_frames);
-    for (i = 0; i < n; i++) {
-        if (st->frame_row[fs[i]] != MACHINERY) {
-            *row = st->frame_row[fs[i]];
-            return 0;
-        }
-    }
-    if (!st->have_all_alloc_row &&
-        mg_hotspot_agg_intern(&st->agg, "[all-frames-allocator]", 22, &st->all_alloc_row, err) < 0)
-        return -err->code;
-    st->have_all_alloc_row = true;
-    *row = st->all_alloc_row;
-    return 0;
-}
-
-static int add_sums(dhat_state *st, const struct pp_fields *pp, mg_error *err)
-{
-    if (!mg_u64_add(st->tb, pp->tb, &st->tb) || !mg_u64_add(st->tbk, pp->tbk, &st->tbk) ||
-        !mg_u64_add(st->gb, pp->gb, &st->gb) || !mg_u64_add(st->gbk, pp->gbk, &st->gbk) ||
-        !mg_u64_add(st->eb, pp->eb, &st->eb) || !mg_u64_add(st->ebk, pp->ebk, &st->ebk))
-        return mg_jp_error(&st->jp, err, MG_E_OVERFLOW,
-                           "the sum of the program points' counts does not fit in 64 bits");
-    return 0;
-}
-
-static int finish_pp(dhat_state *st, struct pp_fields *pp, uint64_t line, mg_error *err)
-{
-    unsigned need = K_TB | K_TBK | K_FS | (st->bklt ? (K_GB | K_GBK | K_EB | K_EBK) : 0);
-    static const char *const names[] = {"tb", "tbk", "gb", "gbk", "eb", "ebk", "fs"};
-    size_t row;
-    int rc, b;
-
-    for (b = 0; b < 7; b++)
-        if ((need & (1u << b)) && !(pp->seen & (1u << b)))
-            return mg_jp_error(&st->jp, err, MG_E_INPUT, "program point lacks the key '%s'",
-                               names[b]);
-    if ((rc = add_sums(st, pp, err)) < 0)
-        return rc;
-    st->n_pps++;
-    if (st->has_ftbl) {
-        if ((rc = attribute(st, st->fs + pp->fs_start, pp->fs_len, line, &row, err)) < 0)
-            return rc;
-        st->fs_len = pp->fs_start; /* frames no longer needed */
-        return mg_hotspot_agg_add_row(&st->agg, row, pp->tb, pp->tbk, pp->gb, pp->eb, err);
-    }
-    if ((rc = grow((void **)&st->pend, &st->pend_cap, st->n_pend + 1, sizeof(*st->pend), err)) < 0)
-        return rc;
-    st->pend[st->n_pend++] = (struct pending_pp){pp->tb, pp->tbk, pp->gb, pp->eb, pp->fs_start,
-                                                 pp->fs_len, line};
-    return 0;
-}
-
-static int pp_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *err)
-{
-    struct pp_fields pp;
-    uint64_t line = st->jp.tok_line;
+    enum mg_jp_tok tok;
     bool first = true;
     int rc;
-    (void)ctx;
 
-    if (tok != MG_JP_OBJ_BEGIN)
-        return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a program point object, found %s",
-                           mg_jp_tok_name(tok));
-    memset(&pp, 0, sizeof(pp));
-    pp.fs_start = st->fs_len;
     for (;;) {
-        char key[16];
         if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
             return rc;
         if (tok == MG_JP_OBJ_END)
-            break;
+            return 0;
         if (!first) {
             if (tok != MG_JP_COMMA)
                 return mg_jp_error(&st->jp, err, MG_E_INPUT,
@@ -290,52 +329,355 @@ static int pp_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *e
         if (tok != MG_JP_STRING)
             return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a key, found %s",
                                mg_jp_tok_name(tok));
-        snprintf(key, sizeof(key), "%s", st->jp.str.data);
-        if ((rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
-            (rc = pp_member(st, key, &pp, err)) < 0)
+        rc = key_id(st->jp.str.data, st->jp.str.len);
+        if (mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err) < 0 || pp_member(st, rc, pp, err) < 0)
+            return -err->code;
+    }
+}
+
+/* ---- fast path ---- */
+
+enum fast_result { FAST_OK, FAST_MORE, FAST_BAIL };
+
+struct fast_cur {
+    const char *p, *end;
+    uint64_t line, line_start; /* line_start: absolute offset */
+    uint64_t base;             /* absolute offset of the window start */
+    const char *win;
+};
+
+static inline bool fast_ws(struct fast_cur *c)
+{
+    while (c->p < c->end) {
+        char ch = *c->p;
+        if (ch == '\n') {
+            c->line++;
+            c->line_start = c->base + (uint64_t)(c->p - c->win) + 1;
+        } else if (ch != ' ' && ch != '\t' && ch != '\r') {
+            return true;
+        }
+        c->p++;
+    }
+    return false;
+}
+
+/* A JSON unsigned integer that certainly fits: at most 19 digits, no leading zero. */
+static inline enum fast_result fast_uint(struct fast_cur *c, uint64_t *out)
+{
+    const char *s = c->p;
+    uint64_t v = 0;
+    size_t n = 0;
+    while (s + n < c->end && (unsigned)(s[n] - '0') < 10) {
+        v = v * 10 + (uint64_t)(s[n] - '0');
+        n++;
+    }
+    if (s + n >= c->end)
+        return FAST_MORE;
+    if (n == 0 || n > 19 || (n > 1 && s[0] == '0') || s[n] == '.' || s[n] == 'e' || s[n] == 'E')
+        return FAST_BAIL;
+    c->p = s + n;
+    *out = v;
+    return FAST_OK;
+}
+
+/* "[" n, n, ... "]" of frame indices, or of acc (which may hold negatives) when store is false. */
+static enum fast_result fast_array(dhat_state *st, struct fast_cur *c, bool store, mg_error *err)
+{
+    enum fast_result r;
+    uint64_t v;
+    if (c->p >= c->end)
+        return FAST_MORE;
+    if (*c->p++ != '[')
+        return FAST_BAIL;
+    if (!fast_ws(c))
+        return FAST_MORE;
+    if (*c->p == ']') {
+        c->p++;
+        return FAST_OK;
+    }
+    for (;;) {
+        if (!store && *c->p == '-')
+            c->p++;
+        if ((r = fast_uint(c, &v)) != FAST_OK)
+            return r;
+        if (store) {
+            if (v >= UINT32_MAX)
+                return FAST_BAIL;
+            if (push_fs(st, (uint32_t)v, err) < 0)
+                return FAST_BAIL;
+        }
+        if (!fast_ws(c))
+            return FAST_MORE;
+        if (*c->p == ']') {
+            c->p++;
+            return FAST_OK;
+        }
+        if (*c->p++ != ',' || !fast_ws(c))
+            return c->p >= c->end ? FAST_MORE : FAST_BAIL;
+    }
+}
+
+static enum fast_result fast_member(dhat_state *st, struct fast_cur *c, struct pp_fields *pp,
+                                    mg_error *err)
+{
+    const char *k = ++c->p, *q;
+    uint64_t scratch;
+    int id;
+
+    for (q = k; q < c->end && q - k < 8 && *q != '"' && *q != '\\'; q++)
+        ;
+    if (q >= c->end)
+        return FAST_MORE;
+    if (*q != '"' || (id = key_id(k, (size_t)(q - k))) < 0 || (pp->seen & (1u << id)))
+        return FAST_BAIL;
+    pp->seen |= 1u << id;
+    c->p = q + 1;
+    if (!fast_ws(c))
+        return FAST_MORE;
+    if (*c->p++ != ':')
+        return FAST_BAIL;
+    if (!fast_ws(c))
+        return FAST_MORE;
+    if (id < 6)
+        return fast_uint(c, &pp->v[id]);
+    if (id == 6)
+        return fast_array(st, c, true, err);
+    if (id == 12)
+        return fast_array(st, c, false, err);
+    return fast_uint(c, &scratch);
+}
+
+/* One program point object from the buffer; jp->pos is just after its '{'. */
+static enum fast_result fast_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
+{
+    mg_jp *jp = &st->jp;
+    struct fast_cur c = {jp->src + jp->pos, jp->src + jp->len, jp->line, jp->line_start,
+                         jp->consumed, jp->src};
+    enum fast_result r;
+
+    for (;;) {
+        if (!fast_ws(&c))
+            return FAST_MORE;
+        if (*c.p != '"')
+            return FAST_BAIL;
+        if ((r = fast_member(st, &c, pp, err)) != FAST_OK)
+            return r;
+        if (!fast_ws(&c))
+            return FAST_MORE;
+        if (*c.p == '}') {
+            c.p++;
+            break;
+        }
+        if (*c.p++ != ',')
+            return FAST_BAIL;
+    }
+    jp->pos = (size_t)(c.p - jp->src);
+    jp->line = c.line;
+    jp->line_start = c.line_start;
+    jp->depth--; /* the '{' was counted by the tokenizer */
+    return FAST_OK;
+}
+
+/* ---- one program point ---- */
+
+static int finish_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
+{
+    unsigned need = K_TB | K_TBK | K_FS | (st->bklt ? (K_GB | K_GBK | K_EB | K_EBK) : 0);
+    struct pending_hdr h;
+    int b, rc;
+
+    for (b = 0; b < 7; b++)
+        if ((need & (1u << b)) && !(pp->seen & (1u << b)))
+            return mg_jp_error(&st->jp, err, MG_E_INPUT, "program point lacks the key '%s'",
+                               pp_keys[b]);
+    if (!mg_u64_add(st->tb, pp->v[0], &st->tb) || !mg_u64_add(st->tbk, pp->v[1], &st->tbk) ||
+        !mg_u64_add(st->gb, pp->v[2], &st->gb) || !mg_u64_add(st->gbk, pp->v[3], &st->gbk) ||
+        !mg_u64_add(st->eb, pp->v[4], &st->eb) || !mg_u64_add(st->ebk, pp->v[5], &st->ebk))
+        return mg_jp_error(&st->jp, err, MG_E_OVERFLOW,
+                           "the sum of the program points' counts does not fit in 64 bits");
+    st->n_pps++;
+    if (st->frames_known)
+        return add_to_agg(st, st->fs, st->fs_len, pp->line, pp->v, err);
+    memset(&h, 0, sizeof(h));
+    h.tb = pp->v[0], h.tbk = pp->v[1], h.gb = pp->v[2], h.eb = pp->v[4], h.line = pp->line;
+    h.fs_len = (uint32_t)st->fs_len;
+    if ((rc = pend_write(&st->pend, &h, sizeof(h), err)) < 0 ||
+        (rc = pend_write(&st->pend, st->fs, st->fs_len * sizeof(uint32_t), err)) < 0)
+        return rc;
+    st->pend.count++;
+    return 0;
+}
+
+/* Parse the program point whose '{' was just read. */
+static int one_pp(dhat_state *st, mg_error *err)
+{
+    struct pp_fields pp;
+    enum fast_result r;
+    bool grown = false;
+
+    for (;;) {
+        memset(&pp, 0, sizeof(pp));
+        pp.line = st->jp.tok_line;
+        st->fs_len = 0;
+        r = fast_pp(st, &pp, err);
+        if (r == FAST_OK)
+            break;
+        if (err && err->code)
+            return -err->code;
+        if (r == FAST_MORE && !grown) {
+            /* bring the whole object into the buffer, then try once more */
+            long got = mg_jp_ensure(&st->jp, (size_t)1 << 20, err);
+            if (got < 0)
+                return (int)got;
+            grown = true;
+            continue;
+        }
+        memset(&pp, 0, sizeof(pp));
+        pp.line = st->jp.tok_line;
+        st->fs_len = 0;
+        if (slow_pp(st, &pp, err) < 0)
+            return -err->code;
+        break;
+    }
+    return finish_pp(st, &pp, err);
+}
+
+static int parse_pps(dhat_state *st, mg_error *err)
+{
+    enum mg_jp_tok tok;
+    bool first = true;
+    int rc;
+
+    if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+        return rc;
+    if (tok != MG_JP_ARR_BEGIN)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT, "'pps' must be an array, found %s",
+                           mg_jp_tok_name(tok));
+    for (;;) {
+        if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+            return rc;
+        if (tok == MG_JP_ARR_END)
+            return 0;
+        if (!first) {
+            if (tok != MG_JP_COMMA)
+                return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                                   "expected ',' or ']' in 'pps', found %s", mg_jp_tok_name(tok));
+            if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+                return rc;
+        }
+        first = false;
+        if (tok != MG_JP_OBJ_BEGIN)
+            return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                               "expected a program point object, found %s", mg_jp_tok_name(tok));
+        if ((rc = one_pp(st, err)) < 0)
             return rc;
     }
-    return finish_pp(st, &pp, line, err);
 }
+
+/* ---- frame table ---- */
 
 static int ftbl_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *err)
 {
-    const char *name, *loc;
-    size_t name_len, loc_len, row = MACHINERY;
-    int rc;
     (void)ctx;
-
     if (tok != MG_JP_STRING)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' entries must be strings, found %s",
                            mg_jp_tok_name(tok));
-    mg_frame_split(st->jp.str.data, st->jp.str.len, &name, &name_len, &loc, &loc_len);
-    if (!mg_frame_is_machinery(name, name_len, loc, loc_len) &&
-        mg_hotspot_agg_intern(&st->agg, name, name_len, &row, err) < 0)
-        return -err->code;
-    if ((rc = grow((void **)&st->frame_row, &st->frames_cap, st->n_frames + 1,
-                   sizeof(*st->frame_row), err)) < 0)
-        return rc;
-    st->frame_row[st->n_frames++] = row;
-    return 0;
+    return mg_hotspot_agg_add_frame(&st->agg, st->jp.str.data, st->jp.str.len, err);
 }
 
-/* Program points read before 'ftbl' are attributed once it is complete. */
-static int attribute_pending(dhat_state *st, mg_error *err)
+/* The top-level "ftbl" key met by the forward pass. */
+static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
 {
-    size_t i, row;
     int rc;
-    for (i = 0; i < st->n_pend; i++) {
-        const struct pending_pp *pp = &st->pend[i];
-        if ((rc = attribute(st, st->fs + pp->fs_off, pp->fs_len, pp->line, &row, err)) < 0 ||
-            (rc = mg_hotspot_agg_add_row(&st->agg, row, pp->tb, pp->tbk, pp->gb, pp->eb, err)) < 0)
-            return rc;
+    if (st->has_ftbl)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' appears more than once");
+    st->has_ftbl = true;
+    if (st->preloaded) {
+        if (key_off != st->ftbl_key_off)
+            return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' appears more than once");
+        /* already read from the end of the file: continue after it */
+        return mg_jp_seek(&st->jp, st->ftbl_end_off, st->ftbl_lines, st->ftbl_line_start, err);
     }
-    st->n_pend = 0;
-    st->fs_len = 0;
-    return 0;
+    if ((rc = each_element(st, "ftbl", ftbl_element, NULL, err)) < 0)
+        return rc;
+    st->frames_known = true;
+    return pend_replay(st, err);
 }
 
-static int top_member(dhat_state *st, const char *key, mg_error *err)
+/* ---- reading the frame table ahead, from the end of a seekable file ---- */
+
+/* Offset of the last '"ftbl"' key candidate (even backslashes before, ':' after), or -1. */
+static int64_t find_ftbl_key(int fd, uint64_t size)
+{
+    enum { BLK = 1 << 20, OVER = 64 };
+    char *buf = malloc(BLK + OVER);
+    uint64_t end = size;
+    int64_t found = -1;
+
+    while (buf && end > 0 && found < 0) {
+        uint64_t start = end > BLK ? end - BLK : 0;
+        size_t want = (size_t)(end - start) + (end + OVER <= size ? OVER : (size_t)(size - end));
+        ssize_t n = pread(fd, buf, want, (off_t)start);
+        size_t i;
+        if (n <= 0)
+            break;
+        for (i = (size_t)(end - start); i-- > 0 && found < 0;) {
+            size_t j = i + 6, bs = 0;
+            if (buf[i] != '"' || i + 6 > (size_t)n || memcmp(buf + i, "\"ftbl\"", 6) != 0)
+                continue;
+            while (j < (size_t)n && (buf[j] == ' ' || buf[j] == '\n' || buf[j] == '\r' ||
+                                     buf[j] == '\t'))
+                j++;
+            if (j >= (size_t)n || buf[j] != ':')
+                continue;
+            while (bs < i && buf[i - 1 - bs] == '\\')
+                bs++;
+            if (bs % 2 == 0 && (bs < i || start == 0))
+                found = (int64_t)(start + i);
+        }
+        end = start;
+    }
+    free(buf);
+    return found;
+}
+
+static int preload_ftbl(dhat_state *st, int fd, uint64_t size, mg_error *err)
+{
+    int64_t key = find_ftbl_key(fd, size);
+    mg_jp saved = st->jp;
+    mg_error local;
+    enum mg_jp_tok tok;
+    int rc = -1;
+
+    if (key < 0)
+        return -1;
+    mg_error_init(&local);
+    mg_jp_init_pread(&st->jp, fd, (uint64_t)key, st->jp.source);
+    if (mg_jp_expect(&st->jp, MG_JP_STRING, "", &local) == 0 &&
+        mg_jp_expect(&st->jp, MG_JP_COLON, "", &local) == 0 &&
+        each_element(st, "ftbl", ftbl_element, NULL, &local) == 0) {
+        st->ftbl_end_off = mg_jp_offset(&st->jp);
+        st->ftbl_lines = st->jp.line - 1;
+        st->ftbl_line_start = st->jp.line_start;
+        /* it must be the last member of the top-level object */
+        if (mg_jp_next(&st->jp, &tok, &local) == 0 && tok == MG_JP_OBJ_END &&
+            mg_jp_next(&st->jp, &tok, &local) == 0 && tok == MG_JP_EOF)
+            rc = 0;
+    }
+    if (local.code == MG_E_NOMEM)
+        rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
+    mg_jp_release(&st->jp);
+    st->jp = saved;
+    if (rc == 0) {
+        st->preloaded = st->frames_known = true;
+        st->ftbl_key_off = (uint64_t)key;
+    }
+    return rc;
+}
+
+/* ---- top level ---- */
+
+static int top_member(dhat_state *st, const char *key, uint64_t key_off, mg_error *err)
 {
     enum mg_jp_tok tok;
     int rc;
@@ -369,15 +711,13 @@ static int top_member(dhat_state *st, const char *key, mg_error *err)
         return read_u64_value(st, key, &st->tg, err);
     }
     if (!strcmp(key, "pps")) {
+        if (st->has_pps)
+            return mg_jp_error(&st->jp, err, MG_E_INPUT, "'pps' appears more than once");
         st->has_pps = true;
-        return each_element(st, key, pp_element, NULL, err);
+        return parse_pps(st, err);
     }
-    if (!strcmp(key, "ftbl")) {
-        if ((rc = each_element(st, key, ftbl_element, NULL, err)) < 0)
-            return rc;
-        st->has_ftbl = true;
-        return attribute_pending(st, err);
-    }
+    if (!strcmp(key, "ftbl"))
+        return on_ftbl(st, key_off, err);
     if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
         return rc;
     return mg_jp_skip_value(&st->jp, tok, err);
@@ -393,6 +733,7 @@ static int parse_top(dhat_state *st, mg_error *err)
         return rc;
     for (;;) {
         char key[64];
+        uint64_t key_off;
         if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
             return rc;
         if (tok == MG_JP_OBJ_END)
@@ -408,9 +749,10 @@ static int parse_top(dhat_state *st, mg_error *err)
         if (tok != MG_JP_STRING)
             return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a key, found %s",
                                mg_jp_tok_name(tok));
+        key_off = st->jp.tok_off;
         snprintf(key, sizeof(key), "%s", st->jp.str.data);
         if ((rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
-            (rc = top_member(st, key, err)) < 0)
+            (rc = top_member(st, key, key_off, err)) < 0)
             return rc;
     }
     if (!st->has_version || !st->has_mode || !st->has_pps || !st->has_ftbl)
@@ -435,6 +777,25 @@ static enum mg_profile_mode classify(const dhat_state *st)
     return st->bklt ? MG_MODE_HEAP : MG_MODE_OTHER;
 }
 
+static const char *gate_note(enum mg_profile_mode mode, bool rust)
+{
+    if (mode == MG_MODE_COPY)
+        return "a Valgrind DHAT --mode=copy profile counts bytes copied by memcpy-like "
+               "functions, not heap allocations: it cannot be gated on any heap metric (peak, "
+               "total, count, end); run DHAT in its default heap mode to gate memory. Its "
+               "hotspots (the biggest copy sites) are still shown";
+    if (mode == MG_MODE_AD_HOC)
+        return rust ? "a dhat-rs ad hoc profile counts user-defined units and events, not heap "
+                      "allocations: no heap metric can be gated; only runtime_us (from 'te') can. "
+                      "Its hotspots rank where the events happened"
+                    : "a Valgrind DHAT --mode=ad-hoc profile counts user-defined units and "
+                      "events, not heap allocations: nothing in it can be gated. Its hotspots "
+                      "rank where the events happened";
+    if (mode == MG_MODE_OTHER)
+        return "unknown dhat mode without block lifetimes: only the totals could be read";
+    return NULL;
+}
+
 static int fill_profile(dhat_state *st, mg_profile *p, mg_error *err)
 {
     bool rust = !strncmp(st->mode, "rust-", 5) || (st->tu && !strcmp(st->tu, "\xC2\xB5s"));
@@ -444,7 +805,8 @@ static int fill_profile(dhat_state *st, mg_profile *p, mg_error *err)
     p->mode = classify(st);
     if (mg_profile_set_str(&p->producer, rust ? "dhat-rs" : "valgrind-dhat", err) < 0 ||
         mg_profile_set_str(&p->mode_label, st->mode, err) < 0 ||
-        mg_profile_set_str(&p->command, st->cmd, err) < 0)
+        mg_profile_set_str(&p->command, st->cmd, err) < 0 ||
+        mg_profile_set_str(&p->gate_note, gate_note(p->mode, rust), err) < 0)
         return -err->code;
     if (p->mode == MG_MODE_HEAP) {
         mg_metrics_set(m, MG_TOTAL_BYTES, st->tb);
@@ -460,22 +822,30 @@ static int fill_profile(dhat_state *st, mg_profile *p, mg_error *err)
         p->raw_amount = st->tb;
         p->raw_count = st->tbk;
     }
+    mg_profile_add_extra(p, "program_points", st->n_pps, "count", "program points");
+    mg_profile_add_extra(p, "frames", st->agg.n_frames, "count", "frame table entries");
     /* dhat-rs times are microseconds; Valgrind's are instruction counts, not time */
     if (rust && st->has_te)
         mg_metrics_set(m, MG_RUNTIME_US, st->te);
-    return mg_hotspot_agg_take(&st->agg, top, &p->hotspots, &p->n_hotspots, err);
+    return mg_hotspot_agg_finish(&st->agg, p, top, err);
 }
 
 static void state_release(dhat_state *st)
 {
     mg_jp_release(&st->jp);
     mg_hotspot_agg_release(&st->agg);
+    pend_release(&st->pend);
     free(st->mode);
     free(st->tu);
     free(st->cmd);
-    free(st->frame_row);
-    free(st->pend);
     free(st->fs);
+}
+
+static void state_init(dhat_state *st, const mg_load_options *opts)
+{
+    memset(st, 0, sizeof(*st));
+    st->opts = opts;
+    mg_hotspot_agg_init(&st->agg, opts);
 }
 
 static int run(dhat_state *st, mg_profile *p, mg_error *err)
@@ -491,9 +861,7 @@ static int parse_mem(mg_profile *p, const char *data, size_t len, const mg_load_
                      mg_error *err)
 {
     dhat_state st;
-    memset(&st, 0, sizeof(st));
-    st.opts = opts;
-    mg_hotspot_agg_init(&st.agg);
+    state_init(&st, opts);
     mg_jp_init_mem(&st.jp, data, len, p->source);
     return run(&st, p, err);
 }
@@ -502,10 +870,21 @@ static int parse_stream(mg_profile *p, FILE *f, const char *head, size_t head_le
                         const mg_load_options *opts, mg_error *err)
 {
     dhat_state st;
-    memset(&st, 0, sizeof(st));
-    st.opts = opts;
-    mg_hotspot_agg_init(&st.agg);
+    struct stat sb;
+    int fd = fileno(f);
+
+    state_init(&st, opts);
     mg_jp_init_stream(&st.jp, f, head, head_len, p->source);
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && !getenv("MEMGATE_NO_PRELOAD") &&
+        preload_ftbl(&st, fd, (uint64_t)sb.st_size, err) < 0) {
+        if (err && err->code) {
+            state_release(&st);
+            return -err->code;
+        }
+        /* not found or not verifiable: the frame table is read where it is */
+        mg_hotspot_agg_release(&st.agg);
+        mg_hotspot_agg_init(&st.agg, opts);
+    }
     return run(&st, p, err);
 }
 
@@ -531,4 +910,5 @@ const mg_format mg_format_dhat_json = {
     detect,
     parse_mem,
     parse_stream,
+    false,
 };
