@@ -427,17 +427,19 @@ int mg_profile_parse(mg_profile **out, const char *data, size_t len, const char 
     return finish(p, fmt, fmt->parse(p, data, len, opts, err), out, err);
 }
 
+/* Zero bytes kept after the head: streaming scanners read ahead (MG_JP_PAD). */
+#define HEAD_PAD 64
+enum { HEAD = 65536 };
+
 /* Read up to 64 KiB for detection; a pipe may deliver it in several pieces. */
 static size_t read_head(FILE *f, char *head, size_t cap)
 {
     size_t n = 0, r;
     while (n < cap && (r = fread(head + n, 1, cap - n, f)) > 0)
         n += r;
-    head[n] = '\0';
+    memset(head + n, 0, HEAD_PAD);
     return n;
 }
-
-enum { HEAD = 65536 };
 
 /* Formats without a streaming parser get the whole input in memory. */
 static int load_whole(mg_profile **out, FILE *f, const char *shown, const mg_format *fmt,
@@ -501,7 +503,7 @@ static int load_compressed(mg_profile **out, FILE *f, const char *shown, const c
     size_t n;
     int rc;
 
-    if (!z || !(head = malloc(HEAD + 1))) {
+    if (!z || !(head = malloc(HEAD + HEAD_PAD))) {
         if (z)
             fclose(z);
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
@@ -533,7 +535,7 @@ static int load_compressed(mg_profile **out, FILE *f, const char *shown, const c
 int mg_profile_load_file(mg_profile **out, FILE *f, const char *shown,
                          const mg_load_options *opts, mg_error *err)
 {
-    char *head = malloc(HEAD + 1);
+    char *head = malloc(HEAD + HEAD_PAD);
     size_t n;
     int rc;
 

@@ -85,20 +85,27 @@ void mg_frame_split(const char *frame, size_t len, const char **name, size_t *na
     *loc_len = n - open - 2;
 }
 
+/* The first-byte checks keep these cheap: frame tables can hold 10^5+ entries. */
 static bool starts(const char *s, size_t n, const char *prefix)
 {
-    size_t k = strlen(prefix);
+    size_t k;
+    if (!n || *s != *prefix)
+        return false;
+    k = strlen(prefix);
     return n >= k && memcmp(s, prefix, k) == 0;
 }
 
 static bool equals(const char *s, size_t n, const char *word)
 {
-    return strlen(word) == n && memcmp(s, word, n) == 0;
+    return n && *s == *word && strlen(word) == n && memcmp(s, word, n) == 0;
 }
 
 static bool istarts(const char *s, size_t n, const char *prefix)
 {
-    size_t k = strlen(prefix);
+    size_t k;
+    if (!n || (*s | 0x20) != (*prefix | 0x20))
+        return false;
+    k = strlen(prefix);
     return n >= k && strncasecmp(s, prefix, k) == 0;
 }
 
@@ -115,6 +122,9 @@ static bool is_alloc_wrapper(const char *s, size_t n)
         s++;
         n--;
     }
+    /* every match ends in ...c (alloc), 0 (malloc0), 4 (64) or p (strdup) */
+    if (n < 5 || !strchr("cC04pP", s[n - 1]))
+        return false;
     for (a = 0; a < sizeof(pre) / sizeof(pre[0]); a++) {
         size_t pl = strlen(pre[a]);
         if (!istarts(s, n, pre[a]))
@@ -204,6 +214,10 @@ bool mg_frame_is_std(const char *s, size_t n)
     static const char *const refs[] = {"&mut ", "&", "*const ", "*mut "};
     size_t i, k;
 
+    /* every form has "::" (crates, " as std::") or '>' / " as " after a primitive */
+    if (!memchr(s, ':', n) && !memchr(s, '>', n) && !memmem(s, n, " as ", 4))
+        return false;
+
     while (n && *s == '<')
         s++, n--;
     for (i = 0; i < 4; i++)
@@ -265,8 +279,11 @@ bool mg_frame_is_clone(const char *name, size_t name_len, const char *loc, size_
                                         "to_vec_in", "to_owned",  "to_string"};
     const char *seg;
     size_t seg_len, i;
+    bool rust;
+    if (!memmem(name, name_len, "clone", 5) && !memmem(name, name_len, "to_", 3))
+        return false;
     /* a bare C "clone" is the thread-creation call, not a copy */
-    bool rust = memmem(name, name_len, "::", 2) ||
+    rust = memmem(name, name_len, "::", 2) ||
                 (loc_len && memmem(loc, loc_len, ".rs:", 4));
     if (!rust)
         return false;
@@ -291,7 +308,7 @@ static bool ends(const char *s, size_t n, const char *suffix)
 bool mg_frame_in_test_file(const char *loc, size_t n)
 {
     size_t i, comp = 0;
-    if (n == 0 || starts(loc, n, "in "))
+    if (n == 0 || starts(loc, n, "in ") || !memmem(loc, n, "test", 4))
         return false;
     /* strip ":LINE" and ":COL" */
     for (i = 0; i < 2 && n; i++) {
@@ -413,6 +430,7 @@ void mg_hotspot_agg_release(mg_hotspot_agg *agg)
     free(agg->text);
     free(agg->frame_off);
     free(agg->frame_fn);
+    free(agg->fn_row);
     free(agg->frame_canon);
     free(agg->frame_bits);
     free(agg->fn_frame);
@@ -524,8 +542,7 @@ int mg_hotspot_agg_add_frame(mg_hotspot_agg *agg, const char *text, size_t len, 
     agg->text_len += len + 1;
     mg_frame_split(t, len, &name, &name_len, &loc, &loc_len);
     agg->frame_bits[i] = classify(agg, name, name_len, loc, loc_len);
-    if (intern_fn(agg, name, name_len, i, &agg->frame_fn[i], err) < 0)
-        return -err->code;
+    agg->frame_fn[i] = NO_FRAME; /* interned when a program point is attributed to it */
     agg->n_frames++;
     if (agg->opts && agg->opts->group_by == MG_GROUP_STACK)
         return add_canon(agg, i, t, len, err);
@@ -545,6 +562,26 @@ static int ensure_row(mg_hotspot_agg *agg, size_t row, mg_error *err)
         agg->rows[i].key = (uint32_t)i;
     }
     agg->n_rows = row + 1;
+    return 0;
+}
+
+/* Row of a function id; rows exist only for functions program points are attributed to. */
+static int fn_row(mg_hotspot_agg *agg, uint32_t id, size_t *row, mg_error *err)
+{
+    if (id >= agg->fn_row_cap) {
+        size_t old = agg->fn_row_cap, i;
+        if (grow((void **)&agg->fn_row, &agg->fn_row_cap, (size_t)id + 1, sizeof(uint32_t), err) < 0)
+            return -err->code;
+        for (i = old; i < agg->fn_row_cap; i++)
+            agg->fn_row[i] = NO_FRAME;
+    }
+    if (agg->fn_row[id] == NO_FRAME) {
+        if (ensure_row(agg, agg->n_rows, err) < 0)
+            return -err->code;
+        agg->fn_row[id] = (uint32_t)(agg->n_rows - 1);
+        agg->rows[agg->n_rows - 1].key = id;
+    }
+    *row = agg->fn_row[id];
     return 0;
 }
 
@@ -648,16 +685,30 @@ static long attributed(const mg_hotspot_agg *agg, const uint32_t *fs, size_t n)
     return -2;
 }
 
+/* Function id of a frame, interning its name on first use. */
+static int frame_fn_id(mg_hotspot_agg *agg, size_t frame, uint32_t *id, mg_error *err)
+{
+    if (agg->frame_fn[frame] == NO_FRAME) {
+        const char *t = frame_text(agg, frame), *name, *loc;
+        size_t name_len, loc_len;
+        mg_frame_split(t, strlen(t), &name, &name_len, &loc, &loc_len);
+        if (intern_fn(agg, name, name_len, frame, &agg->frame_fn[frame], err) < 0)
+            return -err->code;
+    }
+    *id = agg->frame_fn[frame];
+    return 0;
+}
+
 static int row_of(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, long at, size_t *row,
                   mg_error *err)
 {
     uint32_t id = 0;
     size_t i;
     if (!agg->opts || agg->opts->group_by != MG_GROUP_STACK) {
-        if (at < 0 && special_fn(agg, at == -1, &id, err) < 0)
+        if (at < 0 ? special_fn(agg, at == -1, &id, err) < 0
+                   : frame_fn_id(agg, fs[at], &id, err) < 0)
             return -err->code;
-        *row = at < 0 ? id : agg->frame_fn[fs[at]];
-        return ensure_row(agg, *row, err);
+        return fn_row(agg, id, row, err);
     }
     if (at == -1)
         return stack_row(agg, NULL, 0, row, err);
@@ -749,8 +800,9 @@ static char *row_label(const mg_hotspot_agg *agg, const struct agg_row *r)
         return mg_utf8_sanitize("[all-frames-allocator]", 22);
     mg_buf_init(&b, 0);
     for (i = 0; i < r->seq_len; i++) {
-        const char *n = fn_name(agg, agg->frame_fn[agg->canon_frame[agg->seq[r->seq_off + i]]],
-                                &len);
+        const char *t = frame_text(agg, agg->canon_frame[agg->seq[r->seq_off + i]]), *n, *loc;
+        size_t loc_len;
+        mg_frame_split(t, strlen(t), &n, &len, &loc, &loc_len);
         if ((i && mg_buf_append(&b, " <- ", 4, NULL) < 0) || mg_buf_append(&b, n, len, NULL) < 0) {
             mg_buf_release(&b);
             return NULL;
@@ -820,19 +872,51 @@ static int fill_row(const mg_hotspot_agg *agg, const struct agg_row *r, uint64_t
     return 0;
 }
 
-/* Top-N rows by one value, ties by label; only the rows that can make the cut get labels. */
+/*
+ * Top-N rows by one value, ties by label. Two linear passes find the N-th
+ * best value; only rows at or above it get labels and are sorted.
+ */
 static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct cand *c,
                     size_t nc, mg_hotspot **out, size_t *n_out, mg_error *err)
 {
-    size_t i, keep = 0, m;
+    uint64_t best[64], cut;
+    size_t i, k = 0, keep = 0, m = 0;
     int rc = 0;
-    mg_hotspot *h;
+    mg_hotspot *h = NULL;
 
-    for (i = 0; i < nc; i++)
-        c[i].v = agg->rows[c[i].row].v[rk];
-    qsort(c, nc, sizeof(*c), by_value);
-    for (m = 0; m < nc && (m < top_n || c[m].v == c[top_n - 1].v); m++)
-        if (!(c[m].label = row_label(agg, &agg->rows[c[m].row])))
+    if (top_n > 64) {
+        /* large N (--top up to 1000): plain sort */
+        for (i = 0; i < nc; i++)
+            c[i].v = agg->rows[c[i].row].v[rk];
+        qsort(c, nc, sizeof(*c), by_value);
+        cut = c[(top_n < nc ? top_n : nc) - 1].v;
+    } else {
+        /* the top_n largest values, kept sorted descending */
+        for (i = 0; i < nc; i++) {
+            uint64_t v = agg->rows[c[i].row].v[rk];
+            size_t j;
+            if (k == top_n && v <= best[k - 1])
+                continue;
+            j = k < top_n ? k++ : k - 1;
+            while (j > 0 && best[j - 1] < v) {
+                best[j] = best[j - 1];
+                j--;
+            }
+            best[j] = v;
+        }
+        cut = best[k - 1];
+    }
+    for (i = 0; i < nc; i++) {
+        uint64_t v = agg->rows[c[i].row].v[rk];
+        if (v >= cut) {
+            struct cand t = c[i];
+            t.v = v;
+            c[i] = c[m];
+            c[m++] = t;
+        }
+    }
+    for (i = 0; i < m && rc == 0; i++)
+        if (!(c[i].label = row_label(agg, &agg->rows[c[i].row])))
             rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
     if (rc == 0) {
         qsort(c, m, sizeof(*c), by_value_label);
@@ -849,7 +933,7 @@ static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct c
             c[i].label = NULL;
         }
         if (rc == 0) {
-            *out = keep ? h : NULL;
+            *out = h;
             *n_out = keep;
         }
     }

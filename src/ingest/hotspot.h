@@ -40,7 +40,9 @@ typedef struct mg_hotspot_agg {
     char *text; /* every frame string, NUL-terminated, back to back */
     size_t text_len, text_cap;
     size_t *frame_off;
-    uint32_t *frame_fn;    /* function id of each frame */
+    uint32_t *frame_fn;    /* function id of each frame (UINT32_MAX until attributed) */
+    uint32_t *fn_row;      /* row of each function id (UINT32_MAX: none yet) */
+    size_t fn_row_cap;
     uint32_t *frame_canon; /* --group-by stack: id of the address-less frame text */
     uint8_t *frame_bits;   /* MG_FB_* */
     size_t n_frames, frames_cap;

@@ -11,6 +11,9 @@
 
 enum { CHUNK = 1 << 18 };
 
+/* An empty window that still honours the read-ahead padding. */
+static const char no_bytes[MG_JP_PAD];
+
 static void init_common(mg_jp *jp, const char *source)
 {
     memset(jp, 0, sizeof(*jp));
@@ -27,6 +30,7 @@ void mg_jp_init_stream(mg_jp *jp, FILE *f, const char *head, size_t head_len, co
     jp->src = head;
     jp->len = head_len;
     jp->in_head = true;
+    jp->padded = true;
     if (head_len >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3))
         jp->pos = jp->line_start = 3;
 }
@@ -47,7 +51,7 @@ void mg_jp_init_pread(mg_jp *jp, int fd, uint64_t offset, const char *source)
     jp->fd_off = offset;
     jp->consumed = offset;
     jp->line_start = offset;
-    jp->src = "";
+    jp->src = no_bytes;
 }
 
 void mg_jp_release(mg_jp *jp)
@@ -116,7 +120,7 @@ static bool alloc_chunk(mg_jp *jp, size_t need, int *rc, mg_error *err)
         return true;
     while (cap < need)
         cap *= 2;
-    if (!(c = realloc(jp->chunk, cap))) {
+    if (!(c = realloc(jp->chunk, cap + MG_JP_PAD))) {
         *rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
         jp->eof = true;
         return false;
@@ -168,6 +172,7 @@ static bool refill(mg_jp *jp, int *rc, mg_error *err)
     }
     jp->src = jp->chunk;
     jp->len = n;
+    memset(jp->chunk + n, 0, MG_JP_PAD);
     return true;
 }
 
@@ -195,6 +200,7 @@ long mg_jp_ensure(mg_jp *jp, size_t want, mg_error *err)
             break;
         jp->len += n;
     }
+    memset(jp->chunk + jp->len, 0, MG_JP_PAD);
     return (long)jp->len;
 }
 
@@ -204,7 +210,7 @@ int mg_jp_seek(mg_jp *jp, uint64_t off, uint64_t lines, uint64_t line_start, mg_
         return mg_error_set(err, MG_E_INPUT, "cannot seek in '%s'", jp->source);
     jp->consumed = off;
     jp->pos = jp->len = 0;
-    jp->src = "";
+    jp->src = no_bytes;
     jp->in_head = false;
     jp->eof = false;
     jp->line += lines;

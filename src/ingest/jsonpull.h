@@ -25,13 +25,17 @@ enum mg_jp_tok {
     MG_JP_NULL,
 };
 
+/* Zero bytes after every stream window, so scanners may read ahead without bound checks. */
+#define MG_JP_PAD 32
+
 /* Hostile-input limits; each gives a clear error when exceeded. */
 #define MG_JP_MAX_DEPTH 64
 #define MG_JP_MAX_STRING ((size_t)1 << 20) /* one frame string: 1 MiB */
 
 /*
  * The reader either streams from f (after first consuming `head`, bytes the
- * caller already read for format detection) or walks a memory buffer (f NULL).
+ * caller already read for format detection; head[head_len .. + MG_JP_PAD)
+ * must be readable and zero) or walks a memory buffer (f NULL).
  */
 typedef struct mg_jp {
     FILE *f;
@@ -50,6 +54,7 @@ typedef struct mg_jp {
     char num[72];
     size_t num_len;
     unsigned depth;
+    bool padded;     /* src[len .. len + MG_JP_PAD) is readable and zero (stream modes) */
     int fd;          /* pread mode (fd >= 0 and f NULL): read the file from fd_off on */
     uint64_t fd_off;
 } mg_jp;

@@ -29,7 +29,7 @@
 #include "utf8.h"
 
 /* Program points held before the frame table is known: in memory, then spilled. */
-#define PENDING_MEM_CAP ((size_t)32 << 20)
+#define PENDING_MEM_CAP ((size_t)8 << 20)
 
 struct pending_hdr {
     uint64_t tb, tbk, gb, eb, line;
@@ -335,150 +335,7 @@ static int slow_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
     }
 }
 
-/* ---- fast path ---- */
-
-enum fast_result { FAST_OK, FAST_MORE, FAST_BAIL };
-
-struct fast_cur {
-    const char *p, *end;
-    uint64_t line, line_start; /* line_start: absolute offset */
-    uint64_t base;             /* absolute offset of the window start */
-    const char *win;
-};
-
-static inline bool fast_ws(struct fast_cur *c)
-{
-    while (c->p < c->end) {
-        char ch = *c->p;
-        if (ch == '\n') {
-            c->line++;
-            c->line_start = c->base + (uint64_t)(c->p - c->win) + 1;
-        } else if (ch != ' ' && ch != '\t' && ch != '\r') {
-            return true;
-        }
-        c->p++;
-    }
-    return false;
-}
-
-/* A JSON unsigned integer that certainly fits: at most 19 digits, no leading zero. */
-static inline enum fast_result fast_uint(struct fast_cur *c, uint64_t *out)
-{
-    const char *s = c->p;
-    uint64_t v = 0;
-    size_t n = 0;
-    while (s + n < c->end && (unsigned)(s[n] - '0') < 10) {
-        v = v * 10 + (uint64_t)(s[n] - '0');
-        n++;
-    }
-    if (s + n >= c->end)
-        return FAST_MORE;
-    if (n == 0 || n > 19 || (n > 1 && s[0] == '0') || s[n] == '.' || s[n] == 'e' || s[n] == 'E')
-        return FAST_BAIL;
-    c->p = s + n;
-    *out = v;
-    return FAST_OK;
-}
-
-/* "[" n, n, ... "]" of frame indices, or of acc (which may hold negatives) when store is false. */
-static enum fast_result fast_array(dhat_state *st, struct fast_cur *c, bool store, mg_error *err)
-{
-    enum fast_result r;
-    uint64_t v;
-    if (c->p >= c->end)
-        return FAST_MORE;
-    if (*c->p++ != '[')
-        return FAST_BAIL;
-    if (!fast_ws(c))
-        return FAST_MORE;
-    if (*c->p == ']') {
-        c->p++;
-        return FAST_OK;
-    }
-    for (;;) {
-        if (!store && *c->p == '-')
-            c->p++;
-        if ((r = fast_uint(c, &v)) != FAST_OK)
-            return r;
-        if (store) {
-            if (v >= UINT32_MAX)
-                return FAST_BAIL;
-            if (push_fs(st, (uint32_t)v, err) < 0)
-                return FAST_BAIL;
-        }
-        if (!fast_ws(c))
-            return FAST_MORE;
-        if (*c->p == ']') {
-            c->p++;
-            return FAST_OK;
-        }
-        if (*c->p++ != ',' || !fast_ws(c))
-            return c->p >= c->end ? FAST_MORE : FAST_BAIL;
-    }
-}
-
-static enum fast_result fast_member(dhat_state *st, struct fast_cur *c, struct pp_fields *pp,
-                                    mg_error *err)
-{
-    const char *k = ++c->p, *q;
-    uint64_t scratch;
-    int id;
-
-    for (q = k; q < c->end && q - k < 8 && *q != '"' && *q != '\\'; q++)
-        ;
-    if (q >= c->end)
-        return FAST_MORE;
-    if (*q != '"' || (id = key_id(k, (size_t)(q - k))) < 0 || (pp->seen & (1u << id)))
-        return FAST_BAIL;
-    pp->seen |= 1u << id;
-    c->p = q + 1;
-    if (!fast_ws(c))
-        return FAST_MORE;
-    if (*c->p++ != ':')
-        return FAST_BAIL;
-    if (!fast_ws(c))
-        return FAST_MORE;
-    if (id < 6)
-        return fast_uint(c, &pp->v[id]);
-    if (id == 6)
-        return fast_array(st, c, true, err);
-    if (id == 12)
-        return fast_array(st, c, false, err);
-    return fast_uint(c, &scratch);
-}
-
-/* One program point object from the buffer; jp->pos is just after its '{'. */
-static enum fast_result fast_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
-{
-    mg_jp *jp = &st->jp;
-    struct fast_cur c = {jp->src + jp->pos, jp->src + jp->len, jp->line, jp->line_start,
-                         jp->consumed, jp->src};
-    enum fast_result r;
-
-    for (;;) {
-        if (!fast_ws(&c))
-            return FAST_MORE;
-        if (*c.p != '"')
-            return FAST_BAIL;
-        if ((r = fast_member(st, &c, pp, err)) != FAST_OK)
-            return r;
-        if (!fast_ws(&c))
-            return FAST_MORE;
-        if (*c.p == '}') {
-            c.p++;
-            break;
-        }
-        if (*c.p++ != ',')
-            return FAST_BAIL;
-    }
-    jp->pos = (size_t)(c.p - jp->src);
-    jp->line = c.line;
-    jp->line_start = c.line_start;
-    jp->depth--; /* the '{' was counted by the tokenizer */
-    return FAST_OK;
-}
-
-/* ---- one program point ---- */
+/* ---- one program point, general path ---- */
 
 static int finish_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
 {
@@ -508,69 +365,313 @@ static int finish_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
     return 0;
 }
 
-/* Parse the program point whose '{' was just read. */
-static int one_pp(dhat_state *st, mg_error *err)
+/*
+ * One element of 'pps' through the tokenizer: returns 1 at the closing ']',
+ * 0 after a program point.
+ */
+static int slow_element(dhat_state *st, bool first, mg_error *err)
 {
     struct pp_fields pp;
-    enum fast_result r;
-    bool grown = false;
-
-    for (;;) {
-        memset(&pp, 0, sizeof(pp));
-        pp.line = st->jp.tok_line;
-        st->fs_len = 0;
-        r = fast_pp(st, &pp, err);
-        if (r == FAST_OK)
-            break;
-        if (err && err->code)
-            return -err->code;
-        if (r == FAST_MORE && !grown) {
-            /* bring the whole object into the buffer, then try once more */
-            long got = mg_jp_ensure(&st->jp, (size_t)1 << 20, err);
-            if (got < 0)
-                return (int)got;
-            grown = true;
-            continue;
-        }
-        memset(&pp, 0, sizeof(pp));
-        pp.line = st->jp.tok_line;
-        st->fs_len = 0;
-        if (slow_pp(st, &pp, err) < 0)
-            return -err->code;
-        break;
-    }
-    return finish_pp(st, &pp, err);
-}
-
-static int parse_pps(dhat_state *st, mg_error *err)
-{
     enum mg_jp_tok tok;
-    bool first = true;
     int rc;
 
     if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
         return rc;
-    if (tok != MG_JP_ARR_BEGIN)
-        return mg_jp_error(&st->jp, err, MG_E_INPUT, "'pps' must be an array, found %s",
-                           mg_jp_tok_name(tok));
-    for (;;) {
+    if (tok == MG_JP_ARR_END)
+        return 1;
+    if (!first) {
+        if (tok != MG_JP_COMMA)
+            return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected ',' or ']' in 'pps', found %s",
+                               mg_jp_tok_name(tok));
         if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
             return rc;
-        if (tok == MG_JP_ARR_END)
-            return 0;
-        if (!first) {
-            if (tok != MG_JP_COMMA)
-                return mg_jp_error(&st->jp, err, MG_E_INPUT,
-                                   "expected ',' or ']' in 'pps', found %s", mg_jp_tok_name(tok));
-            if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
-                return rc;
+    }
+    if (tok != MG_JP_OBJ_BEGIN)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a program point object, found %s",
+                           mg_jp_tok_name(tok));
+    memset(&pp, 0, sizeof(pp));
+    pp.line = st->jp.tok_line;
+    st->fs_len = 0;
+    if ((rc = slow_pp(st, &pp, err)) < 0)
+        return rc;
+    return finish_pp(st, &pp, err);
+}
+
+/* ---- fast path: program points straight from the read buffer ---- */
+
+enum fast_result { FAST_DONE, FAST_STOP };
+
+/*
+ * JSON white space; a newline moves the line counter. Anything else below
+ * 0x21 (the zero padding after the buffer included) makes the caller stop.
+ */
+#define WS()                                                                                      \
+    do {                                                                                          \
+        while ((unsigned char)*p <= ' ') {                                                        \
+            if (*p == '\n') {                                                                     \
+                line++;                                                                           \
+                last_nl = p;                                                                      \
+            } else if (*p != ' ' && *p != '\t' && *p != '\r') {                                   \
+                goto stop;                                                                        \
+            }                                                                                     \
+            p++;                                                                                  \
+        }                                                                                         \
+    } while (0)
+
+/*
+ * Up to 8 decimal digits at p at once (SWAR): returns how many of the 8 bytes
+ * are leading digits and their value. Reading 8 bytes is safe thanks to the
+ * buffer's zero padding.
+ */
+static inline __attribute__((always_inline)) unsigned digits8(const char *p, uint64_t *val)
+{
+    uint64_t x, t, nd;
+    unsigned n;
+    memcpy(&x, p, 8);
+    t = x - 0x3030303030303030ull;
+    nd = ((t + 0x7676767676767676ull) | t) & 0x8080808080808080ull;
+    n = nd ? (unsigned)__builtin_ctzll(nd) >> 3 : 8;
+    if (n == 0)
+        return 0;
+    t <<= 8 * (8 - n);
+    t = (t * 10 + (t >> 8)) & 0x00FF00FF00FF00FFull;
+    t = (t * 100 + (t >> 16)) & 0x0000FFFF0000FFFFull;
+    t = (t * 10000 + (t >> 32)) & 0xFFFFFFFFull;
+    *val = t;
+    return n;
+}
+
+static const bool num_end[256] = {[' '] = true, ['\t'] = true, ['\n'] = true, ['\r'] = true,
+                                  [','] = true, [']'] = true,  ['}'] = true};
+
+static const uint64_t pow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+/*
+ * A JSON unsigned integer of at most 19 digits (so it fits in 64 bits), no
+ * leading zero, no fraction or exponent: returns its end, or NULL to stop.
+ */
+static inline __attribute__((always_inline)) const char *fast_uint(const char *p, uint64_t *out)
+{
+    uint64_t v = 0, w = 0;
+    unsigned n = digits8(p, &v), m;
+    const char *q = p + n;
+
+    if (n == 0)
+        return NULL;
+    if (n == 8) {
+        if ((m = digits8(q, &w)) > 0)
+            v = v * pow10[m] + w;
+        q += m;
+        if (m == 8) {
+            if ((m = digits8(q, &w)) > 3)
+                return NULL;
+            if (m)
+                v = v * pow10[m] + w;
+            q += m;
         }
-        first = false;
-        if (tok != MG_JP_OBJ_BEGIN)
-            return mg_jp_error(&st->jp, err, MG_E_INPUT,
-                               "expected a program point object, found %s", mg_jp_tok_name(tok));
-        if ((rc = one_pp(st, err)) < 0)
+    }
+    /* valid JSON continues a number only with white space, ',', ']' or '}' */
+    if (!num_end[(unsigned char)*q] || (*p == '0' && q - p > 1))
+        return NULL;
+    *out = v;
+    return q;
+}
+
+#define UINT(dst)                                                                                 \
+    do {                                                                                          \
+        if (!(p = fast_uint(p, &(dst))))                                                          \
+            goto stop_null;                                                                       \
+    } while (0)
+
+/* Key id of "xx" / "xxx" at p (just after the opening quote), or -1. */
+static inline int fast_key(const char *k, size_t avail, size_t *len)
+{
+    if (avail >= 3 && k[2] == '"') {
+        *len = 2;
+        switch ((k[0] << 8) | k[1]) {
+        case ('t' << 8) | 'b': return 0;
+        case ('g' << 8) | 'b': return 2;
+        case ('e' << 8) | 'b': return 4;
+        case ('f' << 8) | 's': return 6;
+        case ('t' << 8) | 'l': return 7;
+        case ('m' << 8) | 'b': return 8;
+        case ('r' << 8) | 'b': return 10;
+        case ('w' << 8) | 'b': return 11;
+        }
+        return -1;
+    }
+    if (avail >= 4 && k[3] == '"' && k[2] == 'k') {
+        *len = 3;
+        switch ((k[0] << 8) | k[1]) {
+        case ('t' << 8) | 'b': return 1;
+        case ('g' << 8) | 'b': return 3;
+        case ('e' << 8) | 'b': return 5;
+        case ('m' << 8) | 'b': return 9;
+        }
+        return -1;
+    }
+    if (avail >= 4 && k[0] == 'a' && k[1] == 'c' && k[2] == 'c' && k[3] == '"') {
+        *len = 3;
+        return 12;
+    }
+    return -1;
+}
+
+/*
+ * As many elements of 'pps' as the buffer holds completely, in the shapes
+ * dhat-rs and Valgrind write. Stops (leaving the position at the start of the
+ * element) at anything else or at the end of the buffer; *first tracks
+ * whether a ',' is due. FAST_DONE after the closing ']'.
+ */
+static enum fast_result fast_pps(dhat_state *st, bool *first, int *rc, mg_error *err)
+{
+    mg_jp *jp = &st->jp;
+    const char *p = jp->src + jp->pos, *end = jp->src + jp->len;
+    unsigned need = K_TB | K_TBK | K_FS | (st->bklt ? (K_GB | K_GBK | K_EB | K_EBK) : 0);
+
+    if (!jp->padded)
+        return FAST_STOP;
+    for (;;) {
+        const char *last_nl = NULL, *obj;
+        uint64_t line = jp->line, obj_line, obj_col;
+        struct pp_fields pp;
+
+        WS();
+        if (*p == ']') {
+            jp->pos = (size_t)(p + 1 - jp->src);
+            jp->line = line;
+            if (last_nl)
+                jp->line_start = jp->consumed + (uint64_t)(last_nl - jp->src) + 1;
+            jp->depth--;
+            return FAST_DONE;
+        }
+        if (!*first) {
+            if (*p++ != ',')
+                goto stop;
+            WS();
+        }
+        if (*p != '{')
+            goto stop;
+        obj = p++;
+        obj_line = line;
+        obj_col = last_nl ? (uint64_t)(obj - last_nl)
+                          : jp->consumed + (uint64_t)(obj - jp->src) - jp->line_start + 1;
+        pp.seen = 0;
+        pp.line = line;
+        memset(pp.v, 0, sizeof(pp.v));
+        st->fs_len = 0;
+        for (;;) {
+            size_t klen;
+            int id;
+            WS();
+            if (*p != '"' || (id = fast_key(p + 1, 8, &klen)) < 0 ||
+                (pp.seen & (1u << id)))
+                goto stop;
+            pp.seen |= 1u << id;
+            p += klen + 2;
+            WS();
+            if (*p++ != ':')
+                goto stop;
+            WS();
+            if (id < 6) {
+                UINT(pp.v[id]);
+            } else if (id == 6 || id == 12) {
+                if (*p++ != '[')
+                    goto stop;
+                WS();
+                if (*p == ']') {
+                    p++;
+                } else {
+                    for (;;) {
+                        uint64_t v;
+                        if (id == 12 && *p == '-')
+                            p++;
+                        UINT(v);
+                        if (id == 6) {
+                            if (v >= UINT32_MAX)
+                                goto stop;
+                            if (st->fs_len == st->fs_cap && ensure_fs(st, st->fs_len + 1, err) < 0)
+                                goto stop;
+                            st->fs[st->fs_len++] = (uint32_t)v;
+                        }
+                        WS();
+                        if (*p == ']')
+                            break;
+                        if (*p++ != ',')
+                            goto stop;
+                        WS();
+                    }
+                    p++;
+                }
+            } else {
+                uint64_t scratch;
+                UINT(scratch);
+                (void)scratch;
+            }
+            WS();
+            if (*p == '}')
+                break;
+            if (*p++ != ',')
+                goto stop;
+        }
+        if ((pp.seen & need) != need || p >= end)
+            goto stop; /* the tokenizer names the missing key */
+        p++;
+        /* commit this element, then account for it */
+        jp->tok_line = obj_line;
+        jp->tok_col = obj_col;
+        if (last_nl)
+            jp->line_start = jp->consumed + (uint64_t)(last_nl - jp->src) + 1;
+        jp->pos = (size_t)(p - jp->src);
+        jp->line = line;
+        *first = false;
+        if ((*rc = finish_pp(st, &pp, err)) < 0)
+            return FAST_STOP;
+        continue;
+    stop_null:
+    stop:
+        if (err && err->code)
+            *rc = -err->code;
+        return FAST_STOP;
+    }
+}
+
+#undef WS
+#undef UINT
+
+static int parse_pps(dhat_state *st, mg_error *err)
+{
+    bool first = true;
+    int rc;
+
+    if ((rc = mg_jp_expect(&st->jp, MG_JP_ARR_BEGIN, "'[' for 'pps'", err)) < 0)
+        return rc;
+    for (;;) {
+        size_t before;
+        rc = 0;
+        if (fast_pps(st, &first, &rc, err) == FAST_DONE)
+            return 0;
+        if (rc < 0)
             return rc;
+        /* at an element the buffer cuts off: refill so that a whole one fits, retry */
+        before = st->jp.len - st->jp.pos;
+        if (before < ((size_t)1 << 20)) {
+            long got = mg_jp_ensure(&st->jp, (size_t)1 << 20, err);
+            if (got < 0)
+                return (int)got;
+            if ((size_t)got > before) {
+                if (fast_pps(st, &first, &rc, err) == FAST_DONE)
+                    return 0;
+                if (rc < 0)
+                    return rc;
+            }
+        }
+        /* unusual shape, an error, or one huge object: the tokenizer takes one element */
+        if ((rc = slow_element(st, first, err)) < 0)
+            return rc;
+        if (rc == 1)
+            return 0;
+        first = false;
     }
 }
 
