@@ -85,6 +85,19 @@ void mg_frame_split(const char *frame, size_t len, const char **name, size_t *na
     *loc_len = n - open - 2;
 }
 
+/* Substring search for short needles in short strings (glibc memmem is slow to start). */
+static bool has(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    const char *p = s, *end = s + n;
+    while (k && (size_t)(end - p) >= k && (p = memchr(p, needle[0], (size_t)(end - p - k + 1)))) {
+        if (!memcmp(p, needle, k))
+            return true;
+        p++;
+    }
+    return false;
+}
+
 /* The first-byte checks keep these cheap: frame tables can hold 10^5+ entries. */
 static bool starts(const char *s, size_t n, const char *prefix)
 {
@@ -215,7 +228,7 @@ bool mg_frame_is_std(const char *s, size_t n)
     size_t i, k;
 
     /* every form has "::" (crates, " as std::") or '>' / " as " after a primitive */
-    if (!memchr(s, ':', n) && !memchr(s, '>', n) && !memmem(s, n, " as ", 4))
+    if (!memchr(s, ':', n) && !memchr(s, '>', n) && !has(s, n, " as "))
         return false;
 
     while (n && *s == '<')
@@ -280,11 +293,10 @@ bool mg_frame_is_clone(const char *name, size_t name_len, const char *loc, size_
     const char *seg;
     size_t seg_len, i;
     bool rust;
-    if (!memmem(name, name_len, "clone", 5) && !memmem(name, name_len, "to_", 3))
+    if (!has(name, name_len, "clone") && !has(name, name_len, "to_"))
         return false;
     /* a bare C "clone" is the thread-creation call, not a copy */
-    rust = memmem(name, name_len, "::", 2) ||
-                (loc_len && memmem(loc, loc_len, ".rs:", 4));
+    rust = has(name, name_len, "::") || (loc_len && has(loc, loc_len, ".rs:"));
     if (!rust)
         return false;
     last_segment(name, name_len, &seg, &seg_len);
@@ -308,7 +320,7 @@ static bool ends(const char *s, size_t n, const char *suffix)
 bool mg_frame_in_test_file(const char *loc, size_t n)
 {
     size_t i, comp = 0;
-    if (n == 0 || starts(loc, n, "in ") || !memmem(loc, n, "test", 4))
+    if (n == 0 || starts(loc, n, "in ") || !has(loc, n, "test"))
         return false;
     /* strip ":LINE" and ":COL" */
     for (i = 0; i < 2 && n; i++) {
@@ -723,9 +735,12 @@ static int row_of(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, long at, si
     return stack_row(agg, agg->scratch, n - (size_t)at, row, err);
 }
 
-static bool add3(uint64_t *a, uint64_t x, uint64_t *b, uint64_t y, uint64_t *c, uint64_t z)
+static inline bool add3(uint64_t *a, uint64_t x, uint64_t *b, uint64_t y, uint64_t *c,
+                        uint64_t z)
 {
-    return mg_u64_add(*a, x, a) && mg_u64_add(*b, y, b) && mg_u64_add(*c, z, c);
+    /* inline: this runs once per program point */
+    return !__builtin_add_overflow(*a, x, a) && !__builtin_add_overflow(*b, y, b) &&
+           !__builtin_add_overflow(*c, z, c);
 }
 
 int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uint64_t tb,
@@ -751,9 +766,9 @@ int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uin
     r = &agg->rows[row];
     if (!add3(&r->v[MG_RANK_TOTAL_BYTES], tb, &r->v[MG_RANK_PEAK_BYTES], gb,
               &r->v[MG_RANK_ALLOC_COUNT], tbk) ||
-        !mg_u64_add(r->eb, eb, &r->eb) ||
-        ((bits & MG_FB_CLONE) && !mg_u64_add(r->clone_tb, tb, &r->clone_tb)) ||
-        ((bits & MG_FB_TEST) && !mg_u64_add(r->test_tb, tb, &r->test_tb)))
+        __builtin_add_overflow(r->eb, eb, &r->eb) ||
+        ((bits & MG_FB_CLONE) && __builtin_add_overflow(r->clone_tb, tb, &r->clone_tb)) ||
+        ((bits & MG_FB_TEST) && __builtin_add_overflow(r->test_tb, tb, &r->test_tb)))
         return mg_error_set(err, MG_E_OVERFLOW, "hotspot sums overflow 64 bits");
     r->pps++;
     if (at >= 0 && (r->best_frame == NO_FRAME || tb > r->best_tb)) {

@@ -343,13 +343,17 @@ static int finish_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
     struct pending_hdr h;
     int b, rc;
 
-    for (b = 0; b < 7; b++)
-        if ((need & (1u << b)) && !(pp->seen & (1u << b)))
-            return mg_jp_error(&st->jp, err, MG_E_INPUT, "program point lacks the key '%s'",
-                               pp_keys[b]);
-    if (!mg_u64_add(st->tb, pp->v[0], &st->tb) || !mg_u64_add(st->tbk, pp->v[1], &st->tbk) ||
-        !mg_u64_add(st->gb, pp->v[2], &st->gb) || !mg_u64_add(st->gbk, pp->v[3], &st->gbk) ||
-        !mg_u64_add(st->eb, pp->v[4], &st->eb) || !mg_u64_add(st->ebk, pp->v[5], &st->ebk))
+    if ((pp->seen & need) != need)
+        for (b = 0; b < 7; b++)
+            if ((need & (1u << b)) && !(pp->seen & (1u << b)))
+                return mg_jp_error(&st->jp, err, MG_E_INPUT, "program point lacks the key '%s'",
+                                   pp_keys[b]);
+    if (__builtin_add_overflow(st->tb, pp->v[0], &st->tb) |
+        __builtin_add_overflow(st->tbk, pp->v[1], &st->tbk) |
+        __builtin_add_overflow(st->gb, pp->v[2], &st->gb) |
+        __builtin_add_overflow(st->gbk, pp->v[3], &st->gbk) |
+        __builtin_add_overflow(st->eb, pp->v[4], &st->eb) |
+        __builtin_add_overflow(st->ebk, pp->v[5], &st->ebk))
         return mg_jp_error(&st->jp, err, MG_E_OVERFLOW,
                            "the sum of the program points' counts does not fit in 64 bits");
     st->n_pps++;
@@ -517,6 +521,86 @@ static inline int fast_key(const char *k, size_t avail, size_t *len)
     return -1;
 }
 
+/* Two bytes at p equal the two characters a b. */
+#define TWO(p, a, b) ((p)[0] == (a) && (p)[1] == (b))
+
+/*
+ * A program point in dhat-rs's exact layout: "{\n" then lines '"key": N,'
+ * and an "fs" array with one index per line, "\n}" at the end. p is at the
+ * newline after '{'. Returns the end of the object, or NULL for any other
+ * shape (the caller then reads it the general way).
+ */
+static const char *rs_lane(dhat_state *st, const char *p, struct pp_fields *pp, uint64_t *line,
+                           const char **last_nl, mg_error *err)
+{
+    uint64_t ln = *line, v;
+    const char *nl;
+
+    nl = p++;
+    ln++;
+    for (;;) {
+        size_t klen;
+        int id;
+        if (*p != '"' || (id = fast_key(p + 1, 8, &klen)) < 0 || (pp->seen & (1u << id)))
+            return NULL;
+        pp->seen |= 1u << id;
+        p += klen + 2;
+        if (!TWO(p, ':', ' '))
+            return NULL;
+        p += 2;
+        if (id == 6) {
+            if (TWO(p, '[', ']')) {
+                p += 2;
+            } else {
+                if (!TWO(p, '[', '\n'))
+                    return NULL;
+                nl = p + 1;
+                p += 2;
+                ln++;
+                for (;;) {
+                    if (!(p = fast_uint(p, &v)) || v >= UINT32_MAX)
+                        return NULL;
+                    if (st->fs_len == st->fs_cap && ensure_fs(st, st->fs_len + 1, err) < 0)
+                        return NULL;
+                    st->fs[st->fs_len++] = (uint32_t)v;
+                    if (TWO(p, ',', '\n')) {
+                        nl = p + 1;
+                        p += 2;
+                        ln++;
+                        continue;
+                    }
+                    if (!TWO(p, '\n', ']'))
+                        return NULL;
+                    nl = p;
+                    p += 2;
+                    ln++;
+                    break;
+                }
+            }
+        } else if (id < 6) {
+            if (!(p = fast_uint(p, &pp->v[id])))
+                return NULL;
+        } else if (id != 12) {
+            if (!(p = fast_uint(p, &v)))
+                return NULL;
+        } else {
+            return NULL; /* "acc" is Valgrind's; it never comes in this layout */
+        }
+        if (TWO(p, ',', '\n')) {
+            nl = p + 1;
+            p += 2;
+            ln++;
+            continue;
+        }
+        if (!TWO(p, '\n', '}'))
+            return NULL;
+        *line = ln + 1;
+        *last_nl = p;
+        return p + 2;
+    }
+    (void)nl;
+}
+
 /*
  * As many elements of 'pps' as the buffer holds completely, in the shapes
  * dhat-rs and Valgrind write. Stops (leaving the position at the start of the
@@ -532,7 +616,7 @@ static enum fast_result fast_pps(dhat_state *st, bool *first, int *rc, mg_error 
     if (!jp->padded)
         return FAST_STOP;
     for (;;) {
-        const char *last_nl = NULL, *obj;
+        const char *last_nl = NULL, *obj, *lane_nl;
         uint64_t line = jp->line, obj_line, obj_col;
         struct pp_fields pp;
 
@@ -553,6 +637,7 @@ static enum fast_result fast_pps(dhat_state *st, bool *first, int *rc, mg_error 
         if (*p != '{')
             goto stop;
         obj = p++;
+        lane_nl = last_nl;
         obj_line = line;
         obj_col = last_nl ? (uint64_t)(obj - last_nl)
                           : jp->consumed + (uint64_t)(obj - jp->src) - jp->line_start + 1;
@@ -560,6 +645,23 @@ static enum fast_result fast_pps(dhat_state *st, bool *first, int *rc, mg_error 
         pp.line = line;
         memset(pp.v, 0, sizeof(pp.v));
         st->fs_len = 0;
+        if (*p == '\n') {
+            /* dhat-rs's layout, one member per line: the lane with no white-space loops */
+            const char *q = rs_lane(st, p, &pp, &line, &last_nl, err);
+            if (q) {
+                p = q;
+                goto done;
+            }
+            if (err && err->code)
+                goto stop;
+            /* not that layout after all: read the object the general way */
+            line = obj_line;
+            last_nl = lane_nl;
+            pp.seen = 0;
+            memset(pp.v, 0, sizeof(pp.v));
+            st->fs_len = 0;
+        }
+        lane_nl = last_nl;
         for (;;) {
             size_t klen;
             int id;
@@ -614,9 +716,10 @@ static enum fast_result fast_pps(dhat_state *st, bool *first, int *rc, mg_error 
             if (*p++ != ',')
                 goto stop;
         }
-        if ((pp.seen & need) != need || p >= end)
-            goto stop; /* the tokenizer names the missing key */
         p++;
+    done:
+        if ((pp.seen & need) != need || p > end)
+            goto stop; /* the tokenizer names the missing key */
         /* commit this element, then account for it */
         jp->tok_line = obj_line;
         jp->tok_col = obj_col;
@@ -722,9 +825,14 @@ static int64_t find_ftbl_key(int fd, uint64_t size)
         size_t i;
         if (n <= 0)
             break;
-        for (i = (size_t)(end - start); i-- > 0 && found < 0;) {
-            size_t j = i + 6, bs = 0;
-            if (buf[i] != '"' || i + 6 > (size_t)n || memcmp(buf + i, "\"ftbl\"", 6) != 0)
+        for (i = (size_t)(end - start); found < 0;) {
+            const char *q = i ? memrchr(buf, '"', i) : NULL;
+            size_t j, bs = 0;
+            if (!q)
+                break;
+            i = (size_t)(q - buf);
+            j = i + 6;
+            if (i + 6 > (size_t)n || memcmp(buf + i, "\"ftbl\"", 6) != 0)
                 continue;
             while (j < (size_t)n && (buf[j] == ' ' || buf[j] == '\n' || buf[j] == '\r' ||
                                      buf[j] == '\t'))
