@@ -22,9 +22,9 @@ static const char check_help[] =
     "  --workload NAME       compare with this workload of the baseline's 'workloads'\n" CLI_LIMIT_HELP
     "  --format text|json    report format (repeatable, each with its own --output)\n"
     "  --output FILE         write the preceding --format to FILE instead of stdout\n"
-    "  --input-format NAME   skip detection: dhat-json or dhat-text\n"
+    "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
-    "  --top N               number of hotspots in reports (default 10)\n"
+    "  --top N               number of hotspots in reports (default 10)\n" CLI_HOTSPOT_HELP
     "  -h, --help            this text\n"
     "\n"
     "exit status: 0 pass or warn, 1 regression, 2 usage, 3 bad profile or baseline,\n"
@@ -37,6 +37,7 @@ static const struct option check_options[] = {
     {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
     {"input-format", required_argument, NULL, 'i'}, {"summary", required_argument, NULL, 's'},
     {"top", required_argument, NULL, 't'},          {"help", no_argument, NULL, 'h'},
+    CLI_HOTSPOT_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
@@ -48,6 +49,7 @@ struct check_opts {
     struct cli_limits limits;
     struct cli_outputs outputs;
     mg_load_options load;
+    struct cli_hotspots hotspots;
     const char *profile;
 };
 
@@ -79,6 +81,8 @@ static int parse_one(int c, struct check_opts *o, mg_error *err)
     case 't':
         return cli_parse_top(optarg, &o->load.top_n, err);
     }
+    if (cli_hotspot_option(c, optarg, &o->hotspots, &o->load, err) != 1)
+        return err->code ? -err->code : 0;
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 
@@ -102,7 +106,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err
         return mg_error_set(err, MG_E_USAGE, "expected one PROFILE argument (see --help)");
     o->profile = argv[optind];
     cli_outputs_default(&o->outputs);
-    return 0;
+    return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
 
 static int load_baseline(const struct check_opts *o, mg_baseline **b, mg_metrics *m,
@@ -145,8 +149,10 @@ int cmd_check(int argc, char **argv, mg_error *err)
     int rc, status = 0;
 
     memset(&o, 0, sizeof(o));
-    if ((rc = parse_args(argc, argv, &o, err)) != 0)
+    if ((rc = parse_args(argc, argv, &o, err)) != 0) {
+        cli_hotspots_release(&o.hotspots);
         return rc > 0 ? 0 : mg_error_exit_code(err);
+    }
     mg_policy_defaults(&policy);
     if (cli_policy_build(&policy, &o.limits, err) < 0 ||
         mg_profile_load(&p, o.profile, &o.load, err) < 0 || load_baseline(&o, &b, &base, err) < 0) {
@@ -156,10 +162,14 @@ int cmd_check(int argc, char **argv, mg_error *err)
     mg_gate_evaluate(&v, &base, mg_profile_metrics(p), &policy);
     if (v.n_compared == 0) {
         /* a copy/ad-hoc profile or the wrong file must not pass by comparing nothing */
-        mg_error_set_at(err, MG_E_INPUT, mg_profile_source(p), 0, 0,
-                        "nothing to compare: this %s profile (mode %s) has none of the gated "
-                        "metrics the baseline holds",
-                        mg_profile_format(p), mg_profile_mode_label(p));
+        if (mg_profile_gate_note(p))
+            mg_error_set_at(err, MG_E_INPUT, mg_profile_source(p), 0, 0,
+                            "nothing to compare with the baseline: %s", mg_profile_gate_note(p));
+        else
+            mg_error_set_at(err, MG_E_INPUT, mg_profile_source(p), 0, 0,
+                            "nothing to compare: this %s profile (mode %s) has none of the "
+                            "gated metrics the baseline holds",
+                            mg_profile_format(p), mg_profile_mode_label(p));
         status = mg_error_exit_code(err);
         goto done;
     }
@@ -182,5 +192,6 @@ int cmd_check(int argc, char **argv, mg_error *err)
 done:
     mg_baseline_free(b);
     mg_profile_free(p);
+    cli_hotspots_release(&o.hotspots);
     return status;
 }
