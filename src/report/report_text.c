@@ -97,6 +97,11 @@ static int show_metrics(mg_buf *b, const mg_profile *p, mg_error *err)
     rc = metric_line(b, "peak (t-gmax)", m, MG_PEAK_BYTES, MG_PEAK_BLOCKS, err);
     if (rc == 0)
         rc = metric_line(b, "total allocated", m, MG_TOTAL_BYTES, MG_ALLOC_COUNT, err);
+    if (rc == 0 && !m->present[MG_TOTAL_BYTES] && m->present[MG_ALLOC_COUNT]) {
+        char c[32];
+        mg_format_count(m->value[MG_ALLOC_COUNT], c, sizeof(c));
+        rc = mg_buf_printf(b, err, "%-16s %s\n", "allocations", c);
+    }
     if (rc == 0)
         rc = metric_line(b, "at t-end", m, MG_END_BYTES, MG_END_BLOCKS, err);
     if (rc == 0)
