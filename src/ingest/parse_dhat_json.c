@@ -118,6 +118,8 @@ static int ensure_fs(dhat_state *st, size_t n, mg_error *err)
 
 static int pend_write(struct pending *pd, const void *data, size_t n, mg_error *err)
 {
+    if (n == 0)
+        return 0;
     if (pd->spill)
         return fwrite(data, 1, n, pd->spill) == n
                    ? 0
@@ -179,15 +181,23 @@ static int pend_replay(dhat_state *st, mg_error *err)
         struct pending_hdr h;
         uint64_t v[6] = {0};
         size_t bytes;
-        if (pd->spill ? fread(&h, sizeof(h), 1, pd->spill) != 1
-                      : (memcpy(&h, pd->mem + off, sizeof(h)), off += sizeof(h), false))
-            return mg_error_set(err, MG_E_IO, "cannot read back the temporary file");
+        if (pd->spill) {
+            if (fread(&h, sizeof(h), 1, pd->spill) != 1)
+                return mg_error_set(err, MG_E_IO, "cannot read back the temporary file");
+        } else {
+            memcpy(&h, pd->mem + off, sizeof(h));
+            off += sizeof(h);
+        }
         if ((rc = ensure_fs(st, h.fs_len, err)) < 0)
             return rc;
         bytes = h.fs_len * sizeof(uint32_t);
-        if (pd->spill ? (h.fs_len && fread(st->fs, 1, bytes, pd->spill) != bytes)
-                      : (memcpy(st->fs, pd->mem + off, bytes), off += bytes, false))
-            return mg_error_set(err, MG_E_IO, "cannot read back the temporary file");
+        if (bytes && pd->spill) {
+            if (fread(st->fs, 1, bytes, pd->spill) != bytes)
+                return mg_error_set(err, MG_E_IO, "cannot read back the temporary file");
+        } else if (bytes) {
+            memcpy(st->fs, pd->mem + off, bytes);
+            off += bytes;
+        }
         st->fs_len = h.fs_len;
         v[0] = h.tb, v[1] = h.tbk, v[2] = h.gb, v[4] = h.eb;
         rc = add_to_agg(st, st->fs, st->fs_len, h.line, v, err);
