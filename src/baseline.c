@@ -144,6 +144,11 @@ int mg_baseline_parse(mg_baseline **out, const char *text, size_t len, const cha
     b->text[len] = '\0';
     b->text_len = len;
     snprintf(b->source, sizeof(b->source), "%s", source);
+    /* a UTF-8 BOM (some editors add one) is not JSON; skipped and not counted, as in jsonpull */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        text += 3;
+        len -= 3;
+    }
     b->root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!b->root) {
         enum json_error_code jc = json_error_code(&je);
@@ -243,6 +248,19 @@ static json_t *target_object(mg_baseline *b, const char *workload, mg_error *err
     return json_object_get(wls, workload);
 }
 
+/*
+ * A field of this measurement; an unknown one (NULL) removes the old value, so
+ * new numbers never sit next to the commit or format of the previous run.
+ */
+static int set_meta(json_t *obj, const char *key, const char *value, mg_error *err)
+{
+    if (!value) {
+        json_object_del(obj, key);
+        return 0;
+    }
+    return set_new(obj, key, json_string(value), err);
+}
+
 int mg_baseline_update(mg_baseline *b, const char *workload, const mg_metrics *m,
                        const mg_baseline_meta *meta, mg_error *err)
 {
@@ -263,14 +281,14 @@ int mg_baseline_update(mg_baseline *b, const char *workload, const mg_metrics *m
                                 mg_metric_name(k));
         rc = set_new(obj, mg_metric_name(k), json_integer((json_int_t)m->value[k]), err);
     }
-    if (rc == 0 && meta->measured_at)
-        rc = set_new(obj, "measured_at", json_string(meta->measured_at), err);
-    if (rc == 0 && meta->commit)
-        rc = set_new(obj, "commit", json_string(meta->commit), err);
-    if (rc == 0 && meta->tool)
-        rc = set_new(obj, "tool", json_string(meta->tool), err);
-    if (rc == 0 && meta->profile_format)
-        rc = set_new(obj, "profile_format", json_string(meta->profile_format), err);
+    if (rc == 0)
+        rc = set_meta(obj, "measured_at", meta->measured_at, err);
+    if (rc == 0)
+        rc = set_meta(obj, "commit", meta->commit, err);
+    if (rc == 0)
+        rc = set_meta(obj, "tool", meta->tool, err);
+    if (rc == 0)
+        rc = set_meta(obj, "profile_format", meta->profile_format, err);
     return rc;
 }
 

@@ -40,7 +40,8 @@ static bool level_trips(const mg_limit *l, const mg_row *r, char *why, size_t si
 
 static void evaluate_row(mg_row *r, const mg_policy *p)
 {
-    if (r->in_baseline && !r->in_current) {
+    if (!r->in_current) {
+        /* in the baseline, or only a ceiling asks for it: skipped, never taken as zero */
         r->status = MG_STATUS_ABSENT;
         snprintf(r->reason, sizeof(r->reason), "not in this profile's format; skipped");
         return;
@@ -75,7 +76,8 @@ void mg_gate_evaluate(mg_verdict *out, const mg_metrics *baseline, const mg_metr
     for (m = 0; m < MG_METRIC_COUNT; m++) {
         mg_row *r = &out->rows[out->n_rows];
         bool in_b = baseline && baseline->present[m], in_c = current->present[m];
-        if (!in_b && !in_c)
+        bool ceiling = policy->fail[m].has_max || policy->warn[m].has_max;
+        if (!in_b && !in_c && !ceiling)
             continue;
         memset(r, 0, sizeof(*r));
         r->metric = (enum mg_metric)m;

@@ -97,7 +97,11 @@ int mg_parse_grouped_u64(const char *s, size_t len, uint64_t *out, mg_error *err
     return 0;
 }
 
-/* Split "12.34" into integer part and up to `scale_digits` decimals scaled by 10^scale_digits. */
+/*
+ * Split "12.34" into integer part and up to `scale_digits` decimals scaled by 10^scale_digits.
+ * Only sizes and percentages from flags, .pmat.yaml and the environment come here, so every
+ * failure, overflow included, is a usage error (exit 2), not bad profile input (exit 3).
+ */
 static int parse_decimal(const char **pp, unsigned scale_digits, uint64_t *out, mg_error *err)
 {
     const char *p = *pp;
@@ -107,7 +111,7 @@ static int parse_decimal(const char **pp, unsigned scale_digits, uint64_t *out, 
 
     for (; *p >= '0' && *p <= '9'; p++, any = true)
         if (!mg_u64_mul(v, 10, &v) || !mg_u64_add(v, (uint64_t)(*p - '0'), &v))
-            return mg_error_set(err, MG_E_OVERFLOW, "number too large");
+            return mg_error_set(err, MG_E_USAGE, "number too large");
     if (*p == '.') {
         p++;
         for (; *p >= '0' && *p <= '9'; p++, any = true) {
@@ -115,7 +119,7 @@ static int parse_decimal(const char **pp, unsigned scale_digits, uint64_t *out, 
                 return mg_error_set(err, MG_E_USAGE, "too many decimals (at most %u)",
                                     scale_digits);
             if (!mg_u64_mul(v, 10, &v) || !mg_u64_add(v, (uint64_t)(*p - '0'), &v))
-                return mg_error_set(err, MG_E_OVERFLOW, "number too large");
+                return mg_error_set(err, MG_E_USAGE, "number too large");
             frac++;
         }
     }
@@ -123,7 +127,7 @@ static int parse_decimal(const char **pp, unsigned scale_digits, uint64_t *out, 
         return mg_error_set(err, MG_E_USAGE, "expected a number");
     for (; frac < scale_digits; frac++)
         if (!mg_u64_mul(v, 10, &v))
-            return mg_error_set(err, MG_E_OVERFLOW, "number too large");
+            return mg_error_set(err, MG_E_USAGE, "number too large");
     *pp = p;
     *out = v;
     return 0;
@@ -227,9 +231,17 @@ void mg_format_size(uint64_t bytes, char *out, size_t size)
         v /= 1024.0;
         u++;
     }
-    if (v >= 100.0)
+    /*
+     * Choose the precision by the value as it will be rounded, so 1048575 B
+     * (1023.999 KiB) prints "1.00 MiB", not "1024 KiB", and 9.999 KiB "10.0 KiB".
+     */
+    if (v >= 1023.5 && u < 6) {
+        v /= 1024.0;
+        u++;
+    }
+    if (v >= 99.95)
         snprintf(out, size, "%.0f %s", v, units[u]);
-    else if (v >= 10.0)
+    else if (v >= 9.995)
         snprintf(out, size, "%.1f %s", v, units[u]);
     else
         snprintf(out, size, "%.2f %s", v, units[u]);

@@ -27,10 +27,15 @@ static int parse_amount(const char *s, uint64_t *out, mg_error *err)
     return mg_parse_size(s, out, err);
 }
 
+static bool is_none(const char *t, size_t n)
+{
+    return (n == 4 && !memcmp(t, "none", 4)) || (n == 3 && !memcmp(t, "off", 3));
+}
+
 static int parse_term(const char *t, mg_limit *l, mg_error *err)
 {
     size_t n = strlen(t);
-    if (!strcmp(t, "none") || !strcmp(t, "off")) {
+    if (is_none(t, n)) {
         memset(l, 0, sizeof(*l));
         return 0;
     }
@@ -98,6 +103,25 @@ void mg_limit_merge(mg_limit *dst, const mg_limit *src, bool clear)
     }
 }
 
+/* Does one of the '&'-separated terms say "none" (or "off"): start from no limit at all? */
+static bool clears(const char *spec)
+{
+    const char *t = spec;
+    for (;;) {
+        size_t n;
+        while (*t == ' ')
+            t++;
+        n = strcspn(t, "&");
+        while (n > 0 && t[n - 1] == ' ')
+            n--;
+        if (is_none(t, n))
+            return true;
+        if (!(t = strchr(t, '&')))
+            return false;
+        t++;
+    }
+}
+
 int mg_policy_apply(mg_policy *p, const char *assignment, bool warn, enum mg_limit_source src,
                     mg_error *err)
 {
@@ -117,7 +141,7 @@ int mg_policy_apply(mg_policy *p, const char *assignment, bool warn, enum mg_lim
                             name);
     if (mg_limit_parse(eq + 1, &l, err) < 0)
         return -err->code;
-    mg_limit_merge(warn ? &p->warn[m] : &p->fail[m], &l, strstr(eq + 1, "none") != NULL);
+    mg_limit_merge(warn ? &p->warn[m] : &p->fail[m], &l, clears(eq + 1));
     if (warn)
         p->warn_src[m] = src;
     else

@@ -192,7 +192,7 @@ static int unknown_format(const char *name, mg_error *err)
 {
     char list[512];
     format_list(list, sizeof(list), false);
-    return mg_error_set(err, MG_E_USAGE, "unknown input format '%s' (known: auto, %s)", name,
+    return mg_error_set(err, MG_E_USAGE, "unknown --input-format '%s' (known: auto, %s)", name,
                         list);
 }
 
@@ -207,19 +207,16 @@ static void describe(const char *head, size_t len, bool complete, char *out, siz
         lines += c == '\n';
         ctrl += c < 0x20 && c != '\n' && c != '\r' && c != '\t';
     }
-    if (ctrl * 20 > len) {
-        snprintf(out, size, "binary data (%s%zu bytes, first bytes %02x %02x %02x %02x)",
-                 complete ? "" : "at least ", len, (unsigned char)head[0],
-                 len > 1 ? (unsigned char)head[1] : 0, len > 2 ? (unsigned char)head[2] : 0,
-                 len > 3 ? (unsigned char)head[3] : 0);
-        return;
-    }
     for (i = 0; i < len && head[i] != '\n' && n < sizeof(first) - 1; i++)
         first[n++] = (head[i] >= 0x20 && head[i] < 0x7f) ? head[i] : '.';
     first[n] = '\0';
-    snprintf(out, size, "%s%zu bytes of text in %zu lines, starting \"%s%s\"",
-             complete ? "" : "at least ", len, lines + (len && head[len - 1] != '\n'), first,
-             i < len && head[i] != '\n' ? "..." : "");
+    if (ctrl * 20 > len)
+        snprintf(out, size, "binary data of %s%zu bytes; it starts with \"%s\"",
+                 complete ? "" : "at least ", len, first);
+    else
+        snprintf(out, size, "%s%zu bytes of text in %zu lines; it starts with \"%s%s\"",
+                 complete ? "" : "at least ", len, lines + (len && head[len - 1] != '\n'), first,
+                 i < len && head[i] != '\n' ? "..." : "");
 }
 
 static int nothing_matched(const char *source, const char *head, size_t len, mg_error *err)
@@ -419,7 +416,7 @@ int mg_profile_parse(mg_profile **out, const char *data, size_t len, const char 
     if (opts->format && strcmp(opts->format, MG_FORMAT_AUTO) != 0) {
         if (!(fmt = find_format(opts->format)))
             return unknown_format(opts->format, err);
-    } else if (!(fmt = detect(data, len < 65536 ? len : 65536))) {
+    } else if (!(fmt = detect(data, len))) { /* all of it: a summary may sit deep in a CI log */
         return nothing_matched(source, data, len, err);
     }
     if (profile_new(&p, source, err) < 0)

@@ -8,7 +8,7 @@
 #include "memgate/error.h"
 
 typedef struct mg_strmap_entry {
-    char *key; /* owned copy, NUL-terminated (keys may hold any byte but NUL) */
+    char *key; /* owned copy plus a NUL; compared by length, so any byte (NUL too) may occur */
     size_t key_len;
     uint64_t hash;
     size_t value;

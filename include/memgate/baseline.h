@@ -35,7 +35,7 @@ int mg_baseline_metrics(const mg_baseline *b, const char *workload, mg_metrics *
 /* A string field of a workload ("measured_at", "commit", ...) or NULL; borrowed. */
 const char *mg_baseline_string(const mg_baseline *b, const char *workload, const char *key);
 
-/* What update-baseline records besides the metrics. */
+/* What update-baseline records besides the metrics. A NULL field removes the old value. */
 typedef struct mg_baseline_meta {
     const char *measured_at;    /* UTC ISO-8601 */
     const char *commit;         /* may be NULL */
@@ -46,7 +46,8 @@ typedef struct mg_baseline_meta {
 /*
  * Replace a workload's metrics with the profile's present metrics and record
  * meta. Keys this version does not know are kept; metrics the new profile
- * lacks are removed so the baseline never claims a number nobody measured.
+ * lacks (and meta fields that are NULL) are removed so the baseline never
+ * claims a number, or a commit, nobody measured.
  */
 int mg_baseline_update(mg_baseline *b, const char *workload, const mg_metrics *m,
                        const mg_baseline_meta *meta, mg_error *err);

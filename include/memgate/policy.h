@@ -53,7 +53,8 @@ void mg_policy_defaults(mg_policy *p);
  * Parse a limit: terms joined by '&':
  *   +5%      relative increase      +64KiB / +1000  absolute increase
  *   <=500MB  ceiling (also "max=500MB" or "max:500MB")
- *   none     no limit
+ *   none     no limit (also "off"); with mg_policy_apply it also drops what a
+ *            lower-precedence source set, so "none&<=1GB" leaves only the ceiling
  * Sizes take B, KB, MB, GB (1000) and KiB, MiB, GiB (1024); counts are plain.
  */
 int mg_limit_parse(const char *spec, mg_limit *out, mg_error *err);
@@ -72,7 +73,10 @@ void mg_limit_merge(mg_limit *dst, const mg_limit *src, bool clear);
 int mg_policy_apply(mg_policy *p, const char *assignment, bool warn, enum mg_limit_source src,
                     mg_error *err);
 
-/* Render a limit for tables: "+10% & +64 KiB", "<= 500 MB", "-" when unset. */
+/*
+ * Render a limit for tables, amounts in the metric's unit (mg_format_size or
+ * mg_format_count): "+10% & +64.0 KiB", "<=477 MiB" (500 MB), "+2% & +16", "-" when unset.
+ */
 void mg_limit_format(const mg_limit *l, enum mg_metric m, char *out, size_t size);
 
 const char *mg_limit_source_name(enum mg_limit_source s);

@@ -10,6 +10,8 @@ const struct cmd_spec cli_commands[] = {
     {"show", cmd_show, "print a profile's metrics and top allocation hotspots"},
     {"check", cmd_check, "compare a profile with the baseline and gate on the limits"},
     {"update-baseline", cmd_update_baseline, "record a profile as the new reviewed baseline"},
+    {"comply", cmd_comply, "check CB-141: dhat dependency, profile binary, baseline file"},
+    {"init", cmd_init, "add CB-141's dhat dependency, profile example and first baseline"},
     {NULL, NULL, NULL},
 };
 
@@ -26,7 +28,8 @@ static const char exit_text[] =
     "\n"
     "exit status:\n"
     "  0  gate passed (warnings allowed), or the command succeeded\n"
-    "  1  gate failed: a metric regressed past its limit\n"
+    "  1  gate failed: a metric regressed past its limit (comply: CB-141 pieces are\n"
+    "     missing and its severity is error)\n"
     "  2  usage or configuration error, or an update that was not approved\n"
     "  3  unreadable or malformed input (profile or baseline)\n"
     "  4  I/O error writing a report or the baseline (including standard output)\n"

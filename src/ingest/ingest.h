@@ -42,11 +42,12 @@ void mg_profile_add_extra(mg_profile *p, const char *key, uint64_t value, const 
 int mg_profile_set_str(char **field, const char *value, mg_error *err);
 
 /*
- * One input format. detect() sees the first bytes of the input (up to 64 KiB,
- * NUL-terminated) and says whether this format claims it. parse() gets the
- * whole input in memory. parse_stream(), when set, is used instead for files
- * and pipes so huge inputs need not be held in memory; `head` holds the bytes
- * already read from `f` for detection.
+ * One input format. detect() sees the first len bytes of the input (the first
+ * 64 KiB of a file or pipe, later all of it; not necessarily NUL-terminated,
+ * so it must not read past len) and says whether this format claims it.
+ * parse() gets the whole input in memory. parse_stream(), when set, is used
+ * instead for files and pipes so huge inputs need not be held in memory;
+ * `head` holds the bytes already read from `f` for detection.
  */
 typedef struct mg_format {
     const char *name;

@@ -104,12 +104,22 @@ int mg_jp_error(mg_jp *jp, mg_error *err, enum mg_code code, const char *fmt, ..
                            (unsigned long)jp->tok_col, "%s", msg);
 }
 
-/* Position the error at the current byte rather than at the token start. */
-static int error_here(mg_jp *jp, mg_error *err, const char *msg)
+/*
+ * Position the error at the byte with absolute offset `at` on the current line
+ * rather than at the token start. Offsets, unlike window positions, do not
+ * depend on where the 256 KiB reads happened to split the input.
+ */
+static int error_at(mg_jp *jp, mg_error *err, uint64_t at, const char *msg)
 {
     jp->tok_line = jp->line;
-    jp->tok_col = jp->consumed + jp->pos - jp->line_start + 1;
+    jp->tok_col = at - jp->line_start + 1;
     return mg_jp_error(jp, err, MG_E_INPUT, "%s", msg);
+}
+
+/* ... at the current byte. */
+static int error_here(mg_jp *jp, mg_error *err, const char *msg)
+{
+    return error_at(jp, err, jp->consumed + jp->pos, msg);
 }
 
 static bool alloc_chunk(mg_jp *jp, size_t need, int *rc, mg_error *err)
@@ -248,7 +258,19 @@ static int skip_ws(mg_jp *jp, mg_error *err)
     }
 }
 
-static int put_utf8(mg_buf *b, uint32_t cp, mg_error *err)
+/*
+ * Append decoded bytes to the current string. Escapes decode to up to 4 bytes
+ * each, so the limit is checked here, on what is kept, for raw runs and
+ * escapes alike; the error names the string's opening quote.
+ */
+static int str_append(mg_jp *jp, const char *data, size_t n, mg_error *err)
+{
+    if (n > MG_JP_MAX_STRING - jp->str.len)
+        return mg_jp_error(jp, err, MG_E_INPUT, "string is longer than 1 MiB");
+    return mg_buf_append(&jp->str, data, n, err);
+}
+
+static int put_utf8(mg_jp *jp, uint32_t cp, mg_error *err)
 {
     char u[4];
     size_t n;
@@ -271,7 +293,7 @@ static int put_utf8(mg_buf *b, uint32_t cp, mg_error *err)
         u[3] = (char)(0x80 | (cp & 0x3F));
         n = 4;
     }
-    return mg_buf_append(b, u, n, err);
+    return str_append(jp, u, n, err);
 }
 
 static int read_hex4(mg_jp *jp, uint32_t *out, mg_error *err)
@@ -296,40 +318,44 @@ static int read_hex4(mg_jp *jp, uint32_t *out, mg_error *err)
     return 0;
 }
 
+/* After a backslash. Errors name the escape: its letter, a bad hex digit, or its backslash. */
 static int read_escape(mg_jp *jp, mg_error *err)
 {
     static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    static const char unpaired[] = "unpaired surrogate in \\u escape";
+    uint64_t backslash = jp->consumed + jp->pos - 1;
     int rc = 0, c = peek(jp, &rc, err);
     const char *hit;
     uint32_t cp, lo;
 
     if (c < 0)
         return rc < 0 ? rc : error_here(jp, err, "unterminated string");
-    jp->pos++;
     if (c != 'u') {
         if (c == 0 || !(hit = strchr(from, c)))
-            return error_here(jp, err, "invalid escape in string");
-        return mg_buf_append(&jp->str, &to[hit - from], 1, err);
+            return error_at(jp, err, backslash + 1, "invalid escape in string");
+        jp->pos++;
+        return str_append(jp, &to[hit - from], 1, err);
     }
+    jp->pos++;
     if ((rc = read_hex4(jp, &cp, err)) < 0)
         return rc;
     if (cp >= 0xD800 && cp <= 0xDBFF) {
         /* a surrogate pair must follow as another \u escape */
         if (peek(jp, &rc, err) != '\\')
-            return error_here(jp, err, "unpaired surrogate in \\u escape");
+            return rc < 0 ? rc : error_at(jp, err, backslash, unpaired);
         jp->pos++;
         if (peek(jp, &rc, err) != 'u')
-            return error_here(jp, err, "unpaired surrogate in \\u escape");
+            return rc < 0 ? rc : error_at(jp, err, backslash, unpaired);
         jp->pos++;
         if ((rc = read_hex4(jp, &lo, err)) < 0)
             return rc;
         if (lo < 0xDC00 || lo > 0xDFFF)
-            return error_here(jp, err, "unpaired surrogate in \\u escape");
+            return error_at(jp, err, backslash, unpaired);
         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
     } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-        return error_here(jp, err, "unpaired surrogate in \\u escape");
+        return error_at(jp, err, backslash, unpaired);
     }
-    return put_utf8(&jp->str, cp, err);
+    return put_utf8(jp, cp, err);
 }
 
 /* After the opening quote. Raw bytes >= 0x80 are kept: Valgrind writes non-UTF-8 paths. */
@@ -357,12 +383,8 @@ static int read_string(mg_jp *jp, mg_error *err)
                 break;
             jp->pos++;
         }
-        if (jp->pos > start) {
-            if (jp->pos - start > MG_JP_MAX_STRING - jp->str.len)
-                return error_here(jp, err, "string is longer than 1 MiB");
-            if ((rc = mg_buf_append(&jp->str, jp->src + start, jp->pos - start, err)) < 0)
-                return rc;
-        }
+        if (jp->pos > start && (rc = str_append(jp, jp->src + start, jp->pos - start, err)) < 0)
+            return rc;
         if (jp->pos == jp->len) {
             if (!refill(jp, &rc, err))
                 return rc < 0 ? rc : error_here(jp, err, "unterminated string");

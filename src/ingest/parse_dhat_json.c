@@ -757,8 +757,12 @@ static int parse_pps(dhat_state *st, mg_error *err)
     bool first = true;
     int rc;
 
-    if ((rc = mg_jp_expect(&st->jp, MG_JP_ARR_BEGIN, "'[' for 'pps'", err)) < 0)
+    enum mg_jp_tok tok;
+    if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
         return rc;
+    if (tok != MG_JP_ARR_BEGIN)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT, "'pps' must be an array, found %s",
+                           mg_jp_tok_name(tok));
     for (;;) {
         size_t before;
         rc = 0;

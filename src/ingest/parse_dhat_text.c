@@ -55,6 +55,8 @@ static int clean_line(struct text_state *st, const char *line, size_t len, size_
         st->orig_col[n] = i + 1;
         st->clean[n++] = line[i];
     }
+    /* a line that ends where a number or word was expected: point just past its last byte */
+    st->orig_col[n] = n ? st->orig_col[n - 1] + 1 : 1;
     st->clean[n] = '\0';
     *out_len = n;
     return 0;
@@ -313,10 +315,11 @@ static int parse(mg_profile *p, const char *data, size_t len, const mg_load_opti
 /* Any line with a summary marker; ANSI codes and prefixes may surround it. */
 static bool detect(const char *head, size_t len)
 {
-    (void)len;
-    if (strstr(head, "dhat: Total:"))
+    static const char rs[] = "dhat: Total:", banner[] = "DHAT, a dynamic heap analysis tool",
+                      vg[] = "== Total:";
+    if (memmem(head, len, rs, sizeof(rs) - 1))
         return true;
-    return strstr(head, "DHAT, a dynamic heap analysis tool") && strstr(head, "== Total:");
+    return memmem(head, len, banner, sizeof(banner) - 1) && memmem(head, len, vg, sizeof(vg) - 1);
 }
 
 const mg_format mg_format_dhat_text = {

@@ -258,9 +258,11 @@ static int check_report(mg_buf *b, const mg_report_input *in, mg_error *err)
         rc = table_row(b, &v->rows[i], in->color, err);
     for (i = 0; rc == 0 && i < v->n_rows; i++)
         if (v->rows[i].status == MG_STATUS_ABSENT)
-            rc = mg_buf_printf(b, err, "note: %s is in the baseline but this %s profile does "
-                                       "not measure it; it was skipped, not taken as zero\n",
-                               mg_metric_name(v->rows[i].metric), mg_profile_format(in->profile));
+            rc = mg_buf_printf(b, err, "note: %s %s but this %s profile does not measure it; "
+                                       "it was skipped, not taken as zero\n",
+                               mg_metric_name(v->rows[i].metric),
+                               v->rows[i].in_baseline ? "is in the baseline" : "has a ceiling",
+                               mg_profile_format(in->profile));
     if (rc == 0 && v->n_improved && !v->n_fail)
         rc = mg_buf_printf(b, err,
                            "improvement: lock it in after review with `memgate update-baseline "

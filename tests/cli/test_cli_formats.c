@@ -317,7 +317,7 @@ Test(formats, nothing_matched_lists_what_was_tried)
     cr_expect(strstr(r.err, "tried heaptrack, dhat-json, jemalloc-json, massif, ms-print, "
                             "heaptrack-print, dhat-text, time"),
               "%s", r.err);
-    cr_expect(strstr(r.err, "31 bytes of text in 2 lines, starting \"just some notes\""), "%s",
+    cr_expect(strstr(r.err, "31 bytes of text in 2 lines; it starts with \"just some notes\""), "%s",
               r.err);
     mg_run_release(&r);
     free(dir);

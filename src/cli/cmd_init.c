@@ -1,0 +1,148 @@
+/* memgate init: print, or with --write make, the CB-141 set-up of a Rust project. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "memgate/onboard.h"
+
+static const char init_help[] =
+    "usage: memgate init [OPTIONS] [DIR]\n"
+    "\n"
+    "Put the memory-profiling set-up that check CB-141 (memgate comply) looks for into\n"
+    "the Rust project in DIR (default: the current directory). Pieces already in place\n"
+    "are left alone; for the others init prints what it would add:\n"
+    "\n"
+    "  - dhat = \"0.3\" in [dev-dependencies] of Cargo.toml (dhat = { workspace = true }\n"
+    "    when the workspace root lists dhat in [workspace.dependencies])\n"
+    "  - examples/dhat_profile.rs, a profile binary that installs dhat::Alloc as the\n"
+    "    #[global_allocator] and writes dhat-heap.json (only when no example, bin or\n"
+    "    bench does that yet)\n"
+    "  - its [[example]] entry (name = \"dhat_profile\") in Cargo.toml\n"
+    "  - the first baseline, from a profile run (--profile)\n"
+    "\n"
+    "With --write it makes those changes. Cargo.toml is only added to: the dependency\n"
+    "goes on the line after the [dev-dependencies] header (or a new table is appended)\n"
+    "and the [[example]] entry is appended; the result is parsed again before the file\n"
+    "is replaced atomically, keeping its line endings and permissions. An existing\n"
+    "example file or baseline is never replaced without --force.\n"
+    "\n"
+    "Typical use:\n"
+    "  memgate init --write\n"
+    "  cargo run --example dhat_profile --release       # writes dhat-heap.json\n"
+    "  memgate init --profile dhat-heap.json            # the first baseline\n"
+    "  memgate comply                                   # score 0\n"
+    "\n"
+    "options:\n"
+    "  --write               make the changes (default: only print them)\n"
+    "  --force               replace an existing examples/dhat_profile.rs or baseline\n"
+    "  --profile FILE        write the first baseline from FILE (dhat JSON or dhat-rs\n"
+    "                        output; needs total, peak and count), even without --write\n"
+    "  --baseline PATH       baseline file (default: options.baseline_path of\n"
+    "                        .pmat.yaml, else .pmat-metrics/memory-baseline.json)\n"
+    "  --commit SHA          commit to record in the baseline (default: GITHUB_SHA or\n"
+    "                        CI_COMMIT_SHA when set)\n"
+    "  --member DIR          in a workspace, the member crate (relative to DIR) that gets\n"
+    "                        the dependency and the example; needed for a virtual\n"
+    "                        manifest\n"
+    "  --config FILE         read the settings from FILE instead of DIR/.pmat.yaml\n"
+    "  -h, --help            this text\n"
+    "\n"
+    "exit status:\n"
+    "  0  done (or, without --write, the plan was printed)\n"
+    "  2  no Cargo.toml, a malformed manifest or .pmat.yaml, a profiler other than dhat\n"
+    "     in .pmat.yaml, or a file in the way that only --force would replace\n"
+    "  3  the --profile file is unreadable or lacks the baseline metrics\n"
+    "  4  a file could not be written\n";
+
+static const struct option init_options[] = {
+    {"write", no_argument, NULL, 'w'},
+    {"force", no_argument, NULL, 'F'},
+    {"profile", required_argument, NULL, 'p'},
+    {"baseline", required_argument, NULL, 'b'},
+    {"commit", required_argument, NULL, 'c'},
+    {"member", required_argument, NULL, 'm'},
+    {"config", required_argument, NULL, 'C'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int parse_one(int c, mg_onboard_options *o)
+{
+    switch (c) {
+    case 'w':
+        o->write = true;
+        break;
+    case 'F':
+        o->force = true;
+        break;
+    case 'p':
+        o->profile = optarg;
+        break;
+    case 'b':
+        o->baseline_path = optarg;
+        break;
+    case 'c':
+        o->commit = optarg;
+        break;
+    case 'm':
+        o->member = optarg;
+        break;
+    case 'C':
+        o->config_path = optarg;
+        break;
+    default:
+        return -1;
+    }
+    return 0;
+}
+
+/* 1 when --help was printed, 0 to go on, negative on a usage error. */
+static int parse_args(int argc, char **argv, mg_onboard_options *o, mg_error *err)
+{
+    int c;
+
+    cli_reset_getopt();
+    while ((c = getopt_long(argc, argv, "h", init_options, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(init_help, stdout);
+            return 1;
+        }
+        if (parse_one(c, o) < 0)
+            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
+                                argv[optind - 1]);
+    }
+    if (argc - optind > 1)
+        return mg_error_set(err, MG_E_USAGE, "expected at most one DIR argument (see --help)");
+    o->dir = optind < argc ? argv[optind] : ".";
+    if (o->baseline_path && !*o->baseline_path)
+        return mg_error_set(err, MG_E_USAGE, "--baseline needs a file path");
+    /* the commit the CI is building, as update-baseline records it */
+    if (!o->commit)
+        o->commit = getenv("GITHUB_SHA") ? getenv("GITHUB_SHA") : getenv("CI_COMMIT_SHA");
+    return 0;
+}
+
+int cmd_init(int argc, char **argv, mg_error *err)
+{
+    mg_onboard_options o;
+    mg_onboard_plan *plan = NULL;
+    mg_buf out;
+    int rc;
+
+    memset(&o, 0, sizeof(o));
+    rc = parse_args(argc, argv, &o, err);
+    if (rc != 0)
+        return rc > 0 ? 0 : mg_error_exit_code(err);
+    if (mg_onboard_run(&plan, &o, err) < 0)
+        return mg_error_exit_code(err);
+    /* the plan is rendered after the run, so it reports what was really written */
+    mg_buf_init(&out, 0);
+    rc = mg_onboard_render_text(plan, &out, err);
+    if (rc == 0)
+        rc = cli_write("-", &out, err);
+    mg_buf_release(&out);
+    mg_onboard_free(plan);
+    return rc < 0 ? mg_error_exit_code(err) : 0;
+}

@@ -1,0 +1,476 @@
+/* memgate init: work out which CB-141 pieces a project lacks, then add them without clobbering. */
+#include "memgate/onboard.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "comply/cargo.h"
+#include "comply/comply_int.h"
+#include "comply/deps.h"
+#include "comply/fsutil.h"
+#include "comply/manifest_edit.h"
+#include "comply/onboard_int.h"
+#include "comply/toml.h"
+#include "memgate/baseline.h"
+#include "memgate/comply.h"
+#include "memgate/profile.h"
+
+#define DHAT_VERSION "0.3"
+#define EXAMPLE_NAME "dhat_profile"
+#define EXAMPLE_PATH "examples/dhat_profile.rs"
+
+/* %s is the package's crate name, for the hint in the comment. */
+static const char example_template[] =
+    "//! Heap profile of the workload, for memgate and check CB-141. Run it with\n"
+    "//!     cargo run --example dhat_profile --release\n"
+    "//! dhat prints a summary to stderr and writes dhat-heap.json when the profiler\n"
+    "//! is dropped at the end of main; gate it with `memgate check dhat-heap.json`.\n"
+    "\n"
+    "#[global_allocator]\n"
+    "static ALLOC: dhat::Alloc = dhat::Alloc;\n"
+    "\n"
+    "fn main() {\n"
+    "    let _profiler = dhat::Profiler::new_heap();\n"
+    "\n"
+    "    // Run the workload here, for example `%s::run(input)`. Keep it\n"
+    "    // deterministic (same input, same work) so runs compare.\n"
+    "}\n";
+
+/* Everything the run needs while it works out and applies the steps. */
+typedef struct onboard_ctx {
+    const mg_onboard_options *opts;
+    mg_onboard_plan *plan;
+    mg_cb141_config config;
+    cargo_project proj;
+    const cargo_pkg *pkg;
+    mg_comply_report *before;
+    mg_error *err;
+    /* what --write will do */
+    manifest_edit edit;
+    mg_buf manifest_new; /* the edited Cargo.toml, when edit holds anything */
+    char *example_fs, *manifest_fs, *baseline_fs;
+    mg_baseline *baseline; /* from --profile */
+    /* indexes into plan->steps of what --write (or --profile) changes; NONE when nothing */
+    size_t dep_step, example_step, entry_step, baseline_step;
+    unsigned long dep_line; /* where the dependency lands in the edited Cargo.toml */
+    bool example_existed;   /* --force replaces examples/dhat_profile.rs */
+    bool oom;               /* a copy into the plan failed (err holds MG_E_NOMEM) */
+} onboard_ctx;
+
+#define NONE ((size_t)-1)
+
+static const char *text(onboard_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static const char *text(onboard_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    char *s = NULL;
+    int n;
+    va_start(ap, fmt);
+    n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    return strlist_take(&c->plan->text, n < 0 ? NULL : s, c->err);
+}
+
+/*
+ * Add a step; file, detail and snippet are copied into the plan (they often
+ * point into the project or the comply report, which the run frees).
+ */
+static size_t add_step(onboard_ctx *c, const char *title, const char *file,
+                       enum mg_onboard_action action, const char *detail, const char *snippet)
+{
+    mg_onboard_step *s = &c->plan->steps[c->plan->n];
+    s->title = title;
+    s->action = action;
+    s->file = file ? strlist_take(&c->plan->text, strdup(file), c->err) : NULL;
+    s->detail = detail ? strlist_take(&c->plan->text, strdup(detail), c->err) : NULL;
+    s->snippet = snippet ? strlist_take(&c->plan->text, strdup(snippet), c->err) : NULL;
+    if ((file && !s->file) || (detail && !s->detail) || (snippet && !s->snippet))
+        c->oom = true;
+    return c->plan->n++;
+}
+
+/* ---- which package gets the dependency and the example ---- */
+
+static int pick_package(onboard_ctx *c)
+{
+    const char *want = c->opts->member ? c->opts->member : "";
+    size_t i, wl;
+
+    if (!strncmp(want, "./", 2))
+        want += 2;
+    wl = strlen(want);
+    while (wl && want[wl - 1] == '/')
+        wl--;
+    for (i = 0; i < c->proj.n_pkgs; i++)
+        if (strlen(c->proj.pkgs[i].rel) == wl && !strncmp(c->proj.pkgs[i].rel, want, wl))
+            c->pkg = &c->proj.pkgs[i];
+    if (c->pkg)
+        return 0;
+    if (!c->opts->member)
+        return mg_error_set_at(c->err, MG_E_USAGE, c->proj.dir, 0, 0,
+                               "Cargo.toml is a virtual workspace manifest: name the member "
+                               "crate that should hold the profile with --member DIR");
+    return mg_error_set(c->err, MG_E_USAGE,
+                        "'%s' is not a package of the project in '%s' (a workspace member with "
+                        "[package] in its Cargo.toml)",
+                        c->opts->member, c->proj.dir);
+}
+
+/* ---- the dependency ---- */
+
+static int plan_dependency(onboard_ctx *c)
+{
+    static const char *const dhat[] = {"dhat", NULL};
+    const mg_toml_value *ws = NULL;
+    const char *ws_manifest = NULL, *detail;
+    dep_hits hits;
+    size_t i;
+    bool inherit;
+    int rc;
+
+    dep_hits_init(&hits);
+    rc = deps_find(&c->proj, c->pkg, dhat, &hits, c->err);
+    for (i = 0; rc == 0 && i < hits.n; i++) {
+        const dep_hit *h = &hits.v[i];
+        if (h->problem) { /* a second dhat entry would not help: that one needs fixing */
+            rc = mg_error_set_at(c->err, MG_E_REFUSED, c->pkg->manifest, h->line, 0,
+                                 "%s; fix that first", h->problem);
+        } else if (h->kind == DEP_DEV) {
+            detail = text(c, "%s line %lu: %s %s", c->pkg->manifest, h->line, h->table, h->key);
+            add_step(c, "dhat dev-dependency", c->pkg->manifest, MG_ONBOARD_OK, detail, NULL);
+            dep_hits_release(&hits);
+            return detail ? 0 : -(int)MG_E_NOMEM;
+        }
+    }
+    dep_hits_release(&hits);
+    if (rc < 0 || cargo_workspace_root(&c->proj, &ws, &ws_manifest, c->err) < 0)
+        return -(int)c->err->code;
+    /* In a workspace that already pins dhat, the member inherits the pin. */
+    inherit = mg_toml_path(ws, "workspace", "dependencies", "dhat", NULL) != NULL;
+    c->edit.dep_key = "dhat";
+    c->edit.dep_value = inherit ? "{ workspace = true }" : "\"" DHAT_VERSION "\"";
+    c->edit.dep_table_body = inherit ? "workspace = true" : "version = \"" DHAT_VERSION "\"";
+    detail = inherit ? text(c,
+                            "add it to [dev-dependencies], inheriting %s's "
+                            "[workspace.dependencies] dhat",
+                            ws_manifest)
+                     : "add it to [dev-dependencies]";
+    c->dep_step = add_step(c, "dhat dev-dependency", c->pkg->manifest, MG_ONBOARD_ADD, detail,
+                           text(c, "[dev-dependencies]\ndhat = %s", c->edit.dep_value));
+    return detail && c->plan->steps[c->dep_step].snippet ? 0 : -(int)MG_E_NOMEM;
+}
+
+/* ---- the profile example and its [[example]] entry ---- */
+
+static const char *crate_name(onboard_ctx *c)
+{
+    const char *name = mg_toml_string(mg_toml_path(c->pkg->toml, "package", "name", NULL), NULL);
+    char *s, *p;
+
+    s = strdup(name ? name : "your_crate");
+    for (p = s; p && *p; p++)
+        if (*p == '-') /* the crate my-lib is my_lib in code */
+            *p = '_';
+    return strlist_take(&c->plan->text, s, c->err);
+}
+
+static int plan_example(onboard_ctx *c)
+{
+    const mg_comply_item *it = mg_comply_item_get(c->before, MG_COMPLY_PROFILE_BINARY);
+    const char *rel = text(c, "%s%s%s", c->pkg->rel, *c->pkg->rel ? "/" : "", EXAMPLE_PATH);
+    const char *crate = crate_name(c), *snippet;
+    bool exists;
+
+    if (!rel || !crate || !(c->example_fs = fs_join(c->pkg->dir, EXAMPLE_PATH)))
+        return mg_error_set(c->err, MG_E_NOMEM, "out of memory");
+    if (it->present) {
+        const char *detail =
+            text(c, "%s line %lu: %s", it->found[0].file, it->found[0].line, it->found[0].what);
+        add_step(c, "profile binary", it->found[0].file, MG_ONBOARD_OK, detail, NULL);
+        return detail ? 0 : -(int)MG_E_NOMEM;
+    }
+    exists = c->example_existed = fs_exists(c->example_fs);
+    if (exists && !c->opts->force)
+        return mg_error_set_at(c->err, MG_E_REFUSED, rel, 0, 0,
+                               "exists but does not install dhat::Alloc as the "
+                               "#[global_allocator]; not replacing it without --force");
+    snippet = text(c, example_template, crate);
+    c->example_step = add_step(c, "profile example", rel, MG_ONBOARD_ADD,
+                               exists ? "replace it (--force)" : "create it", snippet);
+    if (manifest_has_example(c->pkg->toml, EXAMPLE_NAME)) {
+        add_step(c, "[[example]] entry", c->pkg->manifest, MG_ONBOARD_OK,
+                 "[[example]] " EXAMPLE_NAME " is listed", NULL);
+        return snippet ? 0 : -(int)MG_E_NOMEM;
+    }
+    c->edit.example_name = EXAMPLE_NAME;
+    c->edit.example_path = EXAMPLE_PATH;
+    c->entry_step =
+        add_step(c, "[[example]] entry", c->pkg->manifest, MG_ONBOARD_ADD, "append it",
+                 "[[example]]\nname = \"" EXAMPLE_NAME "\"\npath = \"" EXAMPLE_PATH "\"");
+    return snippet ? 0 : -(int)MG_E_NOMEM;
+}
+
+/* Work out the edited Cargo.toml now, so a refusal comes before anything is written. */
+static int plan_manifest(onboard_ctx *c)
+{
+    mg_buf old;
+    int rc;
+
+    if (!c->edit.dep_key && !c->edit.example_name)
+        return 0;
+    if (!(c->manifest_fs = fs_join(c->pkg->dir, "Cargo.toml")))
+        return mg_error_set(c->err, MG_E_NOMEM, "out of memory");
+    mg_buf_init(&old, MG_TOML_MAX_BYTES);
+    rc = mg_buf_read_file(&old, c->manifest_fs, c->err);
+    if (rc == 0)
+        rc = manifest_apply(old.data ? old.data : "", old.len, c->pkg->manifest, &c->edit,
+                            &c->manifest_new, &c->dep_line, c->err);
+    mg_buf_release(&old);
+    return rc;
+}
+
+/* ---- the baseline ---- */
+
+static void utc_now(char *out, size_t size)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Read the profile into a new baseline with the three keys CB-141 requires. */
+static int baseline_from_profile(onboard_ctx *c, const char **detail)
+{
+    static const enum mg_metric required[] = {MG_TOTAL_BYTES, MG_PEAK_BYTES, MG_ALLOC_COUNT};
+    mg_profile *p = NULL;
+    const mg_metrics *m;
+    char now[32], tool[64];
+    size_t i;
+    int rc;
+
+    if ((rc = mg_profile_load(&p, c->opts->profile, NULL, c->err)) < 0)
+        return rc;
+    m = mg_profile_metrics(p);
+    for (i = 0; i < 3 && rc == 0; i++)
+        if (!m->present[required[i]])
+            rc = mg_error_set_at(c->err, MG_E_INPUT, c->opts->profile, 0, 0,
+                                 "has no %s, which a CB-141 baseline needs (with %s and %s): "
+                                 "use a dhat profile",
+                                 mg_metric_name(required[i]), mg_metric_name(required[(i + 1) % 3]),
+                                 mg_metric_name(required[(i + 2) % 3]));
+    if (rc == 0) {
+        mg_baseline_meta meta = {c->opts->measured_at, c->opts->commit, mg_profile_format(p), tool};
+        if (!meta.measured_at) {
+            utc_now(now, sizeof(now));
+            meta.measured_at = now;
+        }
+        snprintf(tool, sizeof(tool), "memgate %s", MEMGATE_VERSION);
+        rc = mg_baseline_new(&c->baseline, c->err);
+        if (rc == 0)
+            rc = mg_baseline_update(c->baseline, NULL, m, &meta, c->err);
+        *detail = text(c,
+                       "from %s: total_allocations_bytes %llu, peak_memory_bytes %llu, "
+                       "allocation_count %llu",
+                       c->opts->profile, (unsigned long long)m->value[MG_TOTAL_BYTES],
+                       (unsigned long long)m->value[MG_PEAK_BYTES],
+                       (unsigned long long)m->value[MG_ALLOC_COUNT]);
+    }
+    mg_profile_free(p);
+    return rc == 0 && !*detail ? -(int)MG_E_NOMEM : rc;
+}
+
+static int plan_baseline(onboard_ctx *c)
+{
+    const mg_comply_item *it = mg_comply_item_get(c->before, MG_COMPLY_BASELINE);
+    const char *shown = c->config.baseline_path, *detail = NULL;
+
+    if (!(c->baseline_fs = fs_join(c->proj.dir, shown)))
+        return mg_error_set(c->err, MG_E_NOMEM, "out of memory");
+    if (!c->opts->profile && it->present) {
+        add_step(c, "baseline", shown, MG_ONBOARD_OK, it->found[0].what, NULL);
+        return 0;
+    }
+    if (!c->opts->profile) {
+        add_step(c, "baseline", shown, MG_ONBOARD_TODO,
+                 "run the profile, then record the first baseline from its output",
+                 "cargo run --example dhat_profile --release    # writes dhat-heap.json\n"
+                 "memgate init --profile dhat-heap.json");
+        return 0;
+    }
+    if (fs_exists(c->baseline_fs) && !c->opts->force) {
+        if (!it->present)
+            return mg_error_set_at(c->err, MG_E_REFUSED, shown, 0, 0,
+                                   "exists but is not a valid baseline (%s); not replacing it "
+                                   "without --force",
+                                   it->problem);
+        add_step(c, "baseline", shown, MG_ONBOARD_KEPT,
+                 "a valid baseline is there; not replaced without --force (memgate "
+                 "update-baseline records new ones)",
+                 NULL);
+        return 0;
+    }
+    if (baseline_from_profile(c, &detail) < 0)
+        return -(int)c->err->code;
+    c->baseline_step = add_step(c, "baseline", shown, MG_ONBOARD_ADD, detail, NULL);
+    return 0;
+}
+
+/* ---- applying ---- */
+
+static int mkdirs_for(const char *path, mg_error *err)
+{
+    char *dir = strdup(path), *slash;
+    int rc = 0;
+
+    if (!dir)
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        rc = fs_mkdirs(dir, err);
+    }
+    free(dir);
+    return rc;
+}
+
+/* Mark a step done, saying what was done (the plan's wording was what would be done). */
+static void wrote(onboard_ctx *c, size_t step, const char *detail)
+{
+    if (step == NONE)
+        return;
+    c->plan->steps[step].action = MG_ONBOARD_WROTE;
+    if (detail)
+        c->plan->steps[step].detail = detail;
+}
+
+static int apply(onboard_ctx *c)
+{
+    int rc = 0;
+
+    if (c->opts->write && c->example_step != NONE) {
+        const char *body = c->plan->steps[c->example_step].snippet;
+        rc = mkdirs_for(c->example_fs, c->err);
+        if (rc == 0)
+            rc = fs_write_atomic(c->example_fs, body, strlen(body), 0644, c->err);
+        if (rc == 0)
+            wrote(c, c->example_step, c->example_existed ? "replaced (--force)" : "created");
+    }
+    if (rc == 0 && c->opts->write && c->manifest_fs) {
+        rc = fs_write_atomic(c->manifest_fs, c->manifest_new.data, c->manifest_new.len, 0644,
+                             c->err);
+        if (rc == 0) {
+            wrote(c, c->dep_step, text(c, "added to [dev-dependencies] on line %lu", c->dep_line));
+            wrote(c, c->entry_step, "appended");
+        }
+    }
+    if (rc == 0 && c->baseline) {
+        rc = mkdirs_for(c->baseline_fs, c->err);
+        if (rc == 0)
+            rc = mg_baseline_save(c->baseline, c->baseline_fs, c->err);
+        if (rc == 0)
+            wrote(c, c->baseline_step, NULL);
+    }
+    return rc;
+}
+
+/* ---- the run ---- */
+
+static int plan_all(onboard_ctx *c)
+{
+    const char *name;
+    int rc;
+
+    if ((rc = comply_load_config(&c->config, c->plan->dir, c->opts->config_path, c->err)) < 0)
+        return rc;
+    if (c->config.profiler != MG_CB141_DHAT)
+        return mg_error_set_at(c->err, MG_E_USAGE, c->config.source, 0, 0,
+                               "selects profiler '%s'; memgate init sets up dhat only (memgate "
+                               "comply --help says what %s needs)",
+                               mg_cb141_profiler_name(c->config.profiler),
+                               mg_cb141_profiler_name(c->config.profiler));
+    c->config.enabled = true; /* init sets the check up even where it is switched off */
+    if (c->opts->baseline_path)
+        snprintf(c->config.baseline_path, sizeof(c->config.baseline_path), "%s",
+                 c->opts->baseline_path);
+    if ((rc = cargo_project_load(&c->proj, c->plan->dir, &c->plan->text, c->err)) < 0 ||
+        (rc = pick_package(c)) < 0 ||
+        (rc = comply_run_with(&c->before, c->plan->dir, &c->config, c->err)) < 0)
+        return rc;
+    name = mg_toml_string(mg_toml_path(c->pkg->toml, "package", "name", NULL), NULL);
+    c->plan->package = text(c, "package '%s' (%s)", name ? name : "?", c->pkg->manifest);
+    if ((rc = plan_dependency(c)) < 0 || (rc = plan_example(c)) < 0 ||
+        (rc = plan_manifest(c)) < 0 || (rc = plan_baseline(c)) < 0)
+        return rc;
+    return c->plan->package && !c->oom ? 0 : mg_error_set(c->err, MG_E_NOMEM, "out of memory");
+}
+
+static int final_score(onboard_ctx *c)
+{
+    mg_comply_report *after = NULL;
+    size_t i;
+    bool changed = false;
+
+    for (i = 0; i < c->plan->n; i++)
+        changed |= c->plan->steps[i].action == MG_ONBOARD_WROTE;
+    if (!changed) {
+        c->plan->score = mg_comply_score(c->before);
+        return 0;
+    }
+    if (comply_run_with(&after, c->plan->dir, &c->config, c->err) < 0)
+        return -(int)c->err->code;
+    c->plan->score = mg_comply_score(after);
+    mg_comply_report_free(after);
+    return 0;
+}
+
+int mg_onboard_run(mg_onboard_plan **out, const mg_onboard_options *opts, mg_error *err)
+{
+    onboard_ctx c;
+    int rc;
+
+    *out = NULL;
+    memset(&c, 0, sizeof(c));
+    c.opts = opts;
+    c.err = err;
+    c.dep_step = c.example_step = c.entry_step = c.baseline_step = NONE;
+    mg_buf_init(&c.manifest_new, MG_TOML_MAX_BYTES);
+    c.plan = calloc(1, sizeof(*c.plan));
+    if (!c.plan || !(c.plan->dir = strdup(opts->dir ? opts->dir : "."))) {
+        free(c.plan);
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    }
+    strlist_init(&c.plan->text);
+    c.plan->write = opts->write;
+    rc = plan_all(&c);
+    if (rc == 0)
+        rc = apply(&c);
+    if (rc == 0)
+        rc = final_score(&c);
+    cargo_project_release(&c.proj);
+    mg_comply_report_free(c.before);
+    mg_baseline_free(c.baseline);
+    mg_buf_release(&c.manifest_new);
+    free(c.example_fs);
+    free(c.manifest_fs);
+    free(c.baseline_fs);
+    if (rc < 0) {
+        mg_onboard_free(c.plan);
+        return rc;
+    }
+    *out = c.plan;
+    return 0;
+}
+
+void mg_onboard_free(mg_onboard_plan *p)
+{
+    if (!p)
+        return;
+    strlist_release(&p->text);
+    free(p->dir);
+    free(p);
+}

@@ -1,0 +1,3 @@
+#[global_allocator]
+static ALLOC: heap_prof::Alloc = heap_prof::Alloc;
+fn main() {}
