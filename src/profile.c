@@ -394,12 +394,17 @@ static FILE *unzip_open(FILE *in, const char *head, size_t head_len, struct unzi
 
 /* ---- loading ---- */
 
+/* Zero bytes kept after input held in memory: streaming scanners read ahead (MG_JP_PAD). */
+#define HEAD_PAD 64
+enum { HEAD = 65536 };
+
+static int parse_copy(mg_profile **out, const char *data, size_t len, const char *source,
+                      const mg_load_options *opts, mg_error *err);
+
 int mg_profile_parse(mg_profile **out, const char *data, size_t len, const char *source,
                      const mg_load_options *opts, mg_error *err)
 {
     static const mg_load_options defaults;
-    const mg_format *fmt;
-    mg_profile *p = NULL;
 
     *out = NULL;
     opts = opts ? opts : &defaults;
@@ -413,20 +418,41 @@ int mg_profile_parse(mg_profile **out, const char *data, size_t len, const char 
         fclose(f);
         return rc;
     }
+    return parse_copy(out, data, len, source, opts, err);
+}
+
+/*
+ * Detectors and parsers may treat their input as a C string and scan a few
+ * bytes ahead: work on a NUL-padded copy, since callers' bytes need not be.
+ */
+static int parse_copy(mg_profile **out, const char *data, size_t len, const char *source,
+                      const mg_load_options *opts, mg_error *err)
+{
+    const mg_format *fmt;
+    mg_profile *p = NULL;
+    char *copy;
+    int rc;
+
     if (opts->format && strcmp(opts->format, MG_FORMAT_AUTO) != 0) {
         if (!(fmt = find_format(opts->format)))
             return unknown_format(opts->format, err);
-    } else if (!(fmt = detect(data, len))) { /* all of it: a summary may sit deep in a CI log */
-        return nothing_matched(source, data, len, err);
+    } else {
+        fmt = NULL;
     }
-    if (profile_new(&p, source, err) < 0)
-        return -err->code;
-    return finish(p, fmt, fmt->parse(p, data, len, opts, err), out, err);
+    if (!(copy = malloc(len + HEAD_PAD)))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    memcpy(copy, data, len);
+    memset(copy + len, 0, HEAD_PAD);
+    /* all of it: a summary may sit deep in a CI log */
+    if (!fmt && !(fmt = detect(copy, len)))
+        rc = nothing_matched(source, copy, len, err);
+    else if (profile_new(&p, source, err) < 0)
+        rc = -err->code;
+    else
+        rc = finish(p, fmt, fmt->parse(p, copy, len, opts, err), out, err);
+    free(copy);
+    return rc;
 }
-
-/* Zero bytes kept after the head: streaming scanners read ahead (MG_JP_PAD). */
-#define HEAD_PAD 64
-enum { HEAD = 65536 };
 
 /* Read up to 64 KiB for detection; a pipe may deliver it in several pieces. */
 static size_t read_head(FILE *f, char *head, size_t cap)
