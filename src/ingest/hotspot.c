@@ -431,7 +431,6 @@ void mg_hotspot_agg_init(mg_hotspot_agg *agg, const mg_load_options *opts)
 {
     memset(agg, 0, sizeof(*agg));
     agg->opts = opts;
-    mg_strmap_init(&agg->fn_index);
     mg_strmap_init(&agg->canon_index);
 }
 
@@ -442,16 +441,18 @@ void mg_hotspot_agg_release(mg_hotspot_agg *agg)
     free(agg->text);
     free(agg->frame_off);
     free(agg->frame_fn);
-    free(agg->fn_row);
     free(agg->frame_canon);
     free(agg->frame_bits);
     free(agg->fn_frame);
+    free(agg->fn_off);
+    free(agg->fn_len);
+    free(agg->fn_hash);
+    free(agg->fn_slots);
     free(agg->canon_frame);
     free(agg->rows);
     free(agg->slots);
     free(agg->seq);
     free(agg->scratch);
-    mg_strmap_release(&agg->fn_index);
     mg_strmap_release(&agg->canon_index);
     memset(agg, 0, sizeof(*agg));
 }
@@ -461,20 +462,71 @@ static const char *frame_text(const mg_hotspot_agg *agg, size_t i)
     return agg->text + agg->frame_off[i];
 }
 
-/* Intern a function name; its id is also its row in function mode. */
-static int intern_fn(mg_hotspot_agg *agg, const char *name, size_t len, size_t frame,
+static uint64_t hash_name(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    size_t i;
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h ^ (h >> 32);
+}
+
+static int fn_rehash(mg_hotspot_agg *agg, mg_error *err)
+{
+    size_t cap = agg->fn_slots_cap ? agg->fn_slots_cap * 2 : 1024, i, j;
+    uint32_t *n = malloc(cap * sizeof(*n));
+    if (!n)
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    for (i = 0; i < cap; i++)
+        n[i] = UINT32_MAX;
+    for (i = 0; i < agg->n_fns; i++) {
+        for (j = agg->fn_hash[i] & (cap - 1); n[j] != UINT32_MAX; j = (j + 1) & (cap - 1))
+            ;
+        n[j] = (uint32_t)i;
+    }
+    free(agg->fn_slots);
+    agg->fn_slots = n;
+    agg->fn_slots_cap = cap;
+    return 0;
+}
+
+/*
+ * Intern a function name (name lies in the text arena at name_off); its id is
+ * also its row in function mode.
+ */
+static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, size_t frame,
                      uint32_t *id, mg_error *err)
 {
-    size_t v;
-    int inserted;
-    if (mg_strmap_upsert(&agg->fn_index, name, len, agg->n_fns, &v, &inserted, err) < 0)
+    const char *name = agg->text + name_off;
+    uint64_t h = hash_name(name, len);
+    size_t j, k, c1, c2, c3;
+
+    if ((agg->n_fns + 1) * 2 > agg->fn_slots_cap && fn_rehash(agg, err) < 0)
         return -err->code;
-    if (inserted) {
-        if (grow((void **)&agg->fn_frame, &agg->fns_cap, agg->n_fns + 1, sizeof(size_t), err) < 0)
-            return -err->code;
-        agg->fn_frame[agg->n_fns++] = frame;
+    for (j = h & (agg->fn_slots_cap - 1); agg->fn_slots[j] != UINT32_MAX;
+         j = (j + 1) & (agg->fn_slots_cap - 1)) {
+        k = agg->fn_slots[j];
+        if (agg->fn_hash[k] == h && agg->fn_len[k] == len &&
+            !memcmp(agg->text + agg->fn_off[k], name, len)) {
+            *id = (uint32_t)k;
+            return 0;
+        }
     }
-    *id = (uint32_t)v;
+    if (agg->n_fns >= UINT32_MAX - 1)
+        return mg_error_set(err, MG_E_INPUT, "more than 2^32 functions");
+    c1 = c2 = c3 = agg->fns_cap;
+    if (grow((void **)&agg->fn_off, &c1, agg->n_fns + 1, sizeof(size_t), err) < 0 ||
+        grow((void **)&agg->fn_len, &c2, agg->n_fns + 1, sizeof(uint32_t), err) < 0 ||
+        grow((void **)&agg->fn_hash, &c3, agg->n_fns + 1, sizeof(uint64_t), err) < 0 ||
+        grow((void **)&agg->fn_frame, &agg->fns_cap, agg->n_fns + 1, sizeof(size_t), err) < 0)
+        return -err->code;
+    k = agg->n_fns++;
+    agg->fn_off[k] = name_off;
+    agg->fn_len[k] = (uint32_t)len;
+    agg->fn_hash[k] = h;
+    agg->fn_frame[k] = frame;
+    agg->fn_slots[j] = (uint32_t)k;
+    *id = (uint32_t)k;
     return 0;
 }
 
@@ -577,24 +629,11 @@ static int ensure_row(mg_hotspot_agg *agg, size_t row, mg_error *err)
     return 0;
 }
 
-/* Row of a function id; rows exist only for functions program points are attributed to. */
+/* Row of a function id: the same number (ids exist only for attributed functions). */
 static int fn_row(mg_hotspot_agg *agg, uint32_t id, size_t *row, mg_error *err)
 {
-    if (id >= agg->fn_row_cap) {
-        size_t old = agg->fn_row_cap, i;
-        if (grow((void **)&agg->fn_row, &agg->fn_row_cap, (size_t)id + 1, sizeof(uint32_t), err) < 0)
-            return -err->code;
-        for (i = old; i < agg->fn_row_cap; i++)
-            agg->fn_row[i] = NO_FRAME;
-    }
-    if (agg->fn_row[id] == NO_FRAME) {
-        if (ensure_row(agg, agg->n_rows, err) < 0)
-            return -err->code;
-        agg->fn_row[id] = (uint32_t)(agg->n_rows - 1);
-        agg->rows[agg->n_rows - 1].key = id;
-    }
-    *row = agg->fn_row[id];
-    return 0;
+    *row = id;
+    return ensure_row(agg, id, err);
 }
 
 /* Special rows "[root]" (empty stack) and "[all-frames-allocator]". */
@@ -604,7 +643,13 @@ static int special_fn(mg_hotspot_agg *agg, bool root, uint32_t *id, mg_error *er
     uint32_t *slot = root ? &agg->root_fn : &agg->alloc_fn;
     const char *name = root ? "[root]" : "[all-frames-allocator]";
     if (!*has) {
-        if (intern_fn(agg, name, strlen(name), SIZE_MAX, slot, err) < 0)
+        size_t len = strlen(name), off = agg->text_len;
+        /* the name goes into the text arena like frame names, but is no frame */
+        if (grow((void **)&agg->text, &agg->text_cap, agg->text_len + len + 1, 1, err) < 0)
+            return -err->code;
+        memcpy(agg->text + off, name, len + 1);
+        agg->text_len += len + 1;
+        if (intern_fn(agg, off, len, SIZE_MAX, slot, err) < 0)
             return -err->code;
         *has = true;
     }
@@ -704,7 +749,8 @@ static int frame_fn_id(mg_hotspot_agg *agg, size_t frame, uint32_t *id, mg_error
         const char *t = frame_text(agg, frame), *name, *loc;
         size_t name_len, loc_len;
         mg_frame_split(t, strlen(t), &name, &name_len, &loc, &loc_len);
-        if (intern_fn(agg, name, name_len, frame, &agg->frame_fn[frame], err) < 0)
+        if (intern_fn(agg, (size_t)(name - agg->text), name_len, frame, &agg->frame_fn[frame],
+                      err) < 0)
             return -err->code;
     }
     *id = agg->frame_fn[frame];
@@ -788,16 +834,8 @@ struct cand {
 
 static const char *fn_name(const mg_hotspot_agg *agg, uint32_t id, size_t *len)
 {
-    size_t f = agg->fn_frame[id];
-    const char *name, *loc;
-    size_t loc_len;
-    if (f == SIZE_MAX) {
-        name = id == agg->root_fn && agg->has_root ? "[root]" : "[all-frames-allocator]";
-        *len = strlen(name);
-        return name;
-    }
-    mg_frame_split(frame_text(agg, f), strlen(frame_text(agg, f)), &name, len, &loc, &loc_len);
-    return name;
+    *len = agg->fn_len[id];
+    return agg->text + agg->fn_off[id];
 }
 
 static char *row_label(const mg_hotspot_agg *agg, const struct agg_row *r)

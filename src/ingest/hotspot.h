@@ -41,13 +41,17 @@ typedef struct mg_hotspot_agg {
     size_t text_len, text_cap;
     size_t *frame_off;
     uint32_t *frame_fn;    /* function id of each frame (UINT32_MAX until attributed) */
-    uint32_t *fn_row;      /* row of each function id (UINT32_MAX: none yet) */
-    size_t fn_row_cap;
     uint32_t *frame_canon; /* --group-by stack: id of the address-less frame text */
     uint8_t *frame_bits;   /* MG_FB_* */
     size_t n_frames, frames_cap;
-    mg_strmap fn_index;    /* function name -> id */
-    size_t *fn_frame;      /* a frame that carries each function id */
+    /* functions, interned when a program point is first attributed to them; the id is
+       also the row in function mode. Names stay in the text arena (no copies). */
+    uint32_t *fn_slots; /* open addressing: function id or UINT32_MAX */
+    size_t fn_slots_cap;
+    size_t *fn_frame; /* a frame that carries each function id (SIZE_MAX: special row) */
+    size_t *fn_off;   /* its name: offset into text, and length */
+    uint32_t *fn_len;
+    uint64_t *fn_hash;
     size_t n_fns, fns_cap;
     mg_strmap canon_index; /* address-less frame text -> canonical id */
     size_t *canon_frame;

@@ -64,7 +64,7 @@ py='import json,sys; d=json.load(open(sys.argv[1])); print(sum(p["tb"] for p in 
 declare -a names cmds
 names+=("memgate show");          cmds+=("$memgate show $big")
 names+=("memgate check");         cmds+=("$memgate check $big --baseline $dir/baseline-big.json")
-names+=("memgate show < pipe");   cmds+=("sh -c '$memgate show - < $big'")
+names+=("memgate show - (pipe)"); cmds+=("sh -c 'cat $big | $memgate show -'")
 names+=("python3 json.load+sum"); cmds+=("python3 -c '$py' $big")
 names+=("jq '[.pps[].tb]|add'");  cmds+=("jq '[.pps[].tb]|add' $big")
 names+=("wc -l");                 cmds+=("wc -l $big")
