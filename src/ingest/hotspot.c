@@ -453,6 +453,8 @@ void mg_hotspot_agg_release(mg_hotspot_agg *agg)
     free(agg->slots);
     free(agg->seq);
     free(agg->scratch);
+    free(agg->batch.pp);
+    free(agg->batch.fs);
     mg_strmap_release(&agg->canon_index);
     memset(agg, 0, sizeof(*agg));
 }
@@ -789,39 +791,101 @@ static inline bool add3(uint64_t *a, uint64_t x, uint64_t *b, uint64_t y, uint64
            !__builtin_add_overflow(*c, z, c);
 }
 
+/* Add one program point's numbers to its row (bits: the OR of its frames' MG_FB_*). */
+static int accumulate(mg_hotspot_agg *agg, const struct batch_pp *b, const uint32_t *fs,
+                      mg_error *err)
+{
+    struct agg_row *r = &agg->rows[b->row];
+    if (!add3(&r->v[MG_RANK_TOTAL_BYTES], b->tb, &r->v[MG_RANK_PEAK_BYTES], b->gb,
+              &r->v[MG_RANK_ALLOC_COUNT], b->tbk) ||
+        __builtin_add_overflow(r->eb, b->eb, &r->eb) ||
+        ((b->bits & MG_FB_CLONE) && __builtin_add_overflow(r->clone_tb, b->tb, &r->clone_tb)) ||
+        ((b->bits & MG_FB_TEST) && __builtin_add_overflow(r->test_tb, b->tb, &r->test_tb)))
+        return mg_error_set(err, MG_E_OVERFLOW, "hotspot sums overflow 64 bits");
+    r->pps++;
+    if (b->at >= 0 && (r->best_frame == NO_FRAME || b->tb > r->best_tb)) {
+        r->best_tb = b->tb;
+        r->best_frame = fs[b->at];
+    }
+    return 0;
+}
+
+/*
+ * Program points are handled in chunks, in three passes, so that the
+ * frame-table and row lookups of one (random accesses into tables of 10^5+
+ * entries) are prefetched while others are being worked on.
+ */
+static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const uint32_t *bfs,
+                       mg_error *err)
+{
+    size_t i, k;
+    int rc = 0;
+
+    for (i = 0; i < n; i++)
+        for (k = 0; k < pp[i].n; k++) {
+            uint32_t f = bfs[pp[i].fs_off + k];
+            __builtin_prefetch(&agg->frame_bits[f]);
+            __builtin_prefetch(&agg->frame_fn[f]);
+        }
+    for (i = 0; i < n; i++) {
+        struct batch_pp *b = &pp[i];
+        const uint32_t *fs = bfs + b->fs_off;
+        size_t row = 0;
+        if (!add3(&agg->whole[MG_RANK_TOTAL_BYTES], b->tb, &agg->whole[MG_RANK_PEAK_BYTES], b->gb,
+                  &agg->whole[MG_RANK_ALLOC_COUNT], b->tbk))
+            return mg_error_set(err, MG_E_OVERFLOW, "hotspot sums overflow 64 bits");
+        b->bits = 0;
+        for (k = 0; k < b->n; k++)
+            b->bits |= agg->frame_bits[fs[k]];
+        b->skip = (b->bits & MG_FB_TEST) && agg->opts && agg->opts->exclude_tests;
+        if (b->skip) {
+            agg->excluded++;
+            continue;
+        }
+        b->at = attributed(agg, fs, b->n);
+        if (row_of(agg, fs, b->n, b->at, &row, err) < 0)
+            return -err->code;
+        b->row = row;
+        __builtin_prefetch(&agg->rows[row]);
+    }
+    for (i = 0; i < n && rc == 0; i++)
+        if (!pp[i].skip)
+            rc = accumulate(agg, &pp[i], bfs + pp[i].fs_off, err);
+    return rc;
+}
+
+static int flush(mg_hotspot_agg *agg, struct agg_batch *b, mg_error *err)
+{
+    size_t i;
+    int rc = 0;
+    for (i = 0; i < b->n && rc == 0; i += 64)
+        rc = flush_chunk(agg, b->pp + i, b->n - i < 64 ? b->n - i : 64, b->fs, err);
+    b->n = 0;
+    b->fs_len = 0;
+    return rc;
+}
+
 int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uint64_t tb,
                           uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err)
 {
-    struct agg_row *r;
-    uint8_t bits = 0;
-    size_t i, row;
-    long at;
+    struct agg_batch *bt = &agg->batch;
+    struct batch_pp *b;
+    size_t cap;
 
-    for (i = 0; i < n; i++)
-        bits |= agg->frame_bits[fs[i]];
-    if (!add3(&agg->whole[MG_RANK_TOTAL_BYTES], tb, &agg->whole[MG_RANK_PEAK_BYTES], gb,
-              &agg->whole[MG_RANK_ALLOC_COUNT], tbk))
-        return mg_error_set(err, MG_E_OVERFLOW, "hotspot sums overflow 64 bits");
-    if ((bits & MG_FB_TEST) && agg->opts && agg->opts->exclude_tests) {
-        agg->excluded++;
-        return 0;
-    }
-    at = attributed(agg, fs, n);
-    if (row_of(agg, fs, n, at, &row, err) < 0)
+    if (!bt->pp && !(bt->pp = malloc(MG_AGG_BATCH * sizeof(*bt->pp))))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    cap = bt->fs_cap;
+    if (grow((void **)&bt->fs, &cap, bt->fs_len + n, sizeof(uint32_t), err) < 0)
         return -err->code;
-    r = &agg->rows[row];
-    if (!add3(&r->v[MG_RANK_TOTAL_BYTES], tb, &r->v[MG_RANK_PEAK_BYTES], gb,
-              &r->v[MG_RANK_ALLOC_COUNT], tbk) ||
-        __builtin_add_overflow(r->eb, eb, &r->eb) ||
-        ((bits & MG_FB_CLONE) && __builtin_add_overflow(r->clone_tb, tb, &r->clone_tb)) ||
-        ((bits & MG_FB_TEST) && __builtin_add_overflow(r->test_tb, tb, &r->test_tb)))
-        return mg_error_set(err, MG_E_OVERFLOW, "hotspot sums overflow 64 bits");
-    r->pps++;
-    if (at >= 0 && (r->best_frame == NO_FRAME || tb > r->best_tb)) {
-        r->best_tb = tb;
-        r->best_frame = fs[at];
-    }
-    return 0;
+    bt->fs_cap = cap;
+    b = &bt->pp[bt->n++];
+    b->tb = tb, b->tbk = tbk, b->gb = gb, b->eb = eb;
+    b->fs_off = bt->fs_len;
+    b->n = n;
+    if (n)
+        memcpy(bt->fs + bt->fs_len, fs, n * sizeof(*fs));
+    bt->fs_len += n;
+    return bt->n == MG_AGG_BATCH ? flush(agg, bt, err) : 0;
 }
 
 /* ---- ranking ---- */
@@ -1003,6 +1067,8 @@ int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_e
     size_t i, nc = 0;
     int rk, rc = 0;
 
+    if (agg->batch.n && flush(agg, &agg->batch, err) < 0)
+        return -err->code;
     p->has_whole = true;
     memcpy(p->whole, agg->whole, sizeof(p->whole));
     p->excluded_pps = agg->excluded;

@@ -30,6 +30,23 @@ void mg_hotspots_free(mg_hotspot *h, size_t n);
 
 struct agg_row;
 
+/* A program point waiting in a batch (see flush in hotspot.c). */
+#define MG_AGG_BATCH 256
+struct batch_pp {
+    uint64_t tb, tbk, gb, eb;
+    size_t fs_off, n, row;
+    long at;
+    uint8_t bits;
+    bool skip;
+};
+
+struct agg_batch {
+    struct batch_pp *pp;
+    size_t n;
+    uint32_t *fs; /* the frame lists, back to back */
+    size_t fs_len, fs_cap;
+};
+
 /*
  * The frame table of one profile plus per-group sums. Frames are added in
  * table order (index 0 first); program points refer to them by index.
@@ -65,6 +82,7 @@ typedef struct mg_hotspot_agg {
     size_t seq_len, seq_cap;
     uint32_t *scratch;
     size_t scratch_cap;
+    struct agg_batch batch; /* program points waiting to be attributed */
     uint64_t whole[MG_RANK_COUNT];
     uint64_t excluded;
     uint32_t root_fn, alloc_fn;

@@ -490,7 +490,12 @@ Test(hotspot, sums_that_overflow_are_refused)
     agg_init(&agg);
     add(&agg, "f", UINT64_MAX, 1, 0, 0);
     mg_error_init(&err);
-    cr_expect_eq(add_pp(&agg, "f", 1, 1, 0, 0, &err), -MG_E_OVERFLOW);
+    /* found when the program point is added or, batched, when ranking */
+    if (add_pp(&agg, "f", 1, 1, 0, 0, &err) == 0) {
+        mg_profile *p = calloc(1, sizeof(*p));
+        cr_expect_eq(mg_hotspot_agg_finish(&agg, p, 10, &err), -MG_E_OVERFLOW);
+        mg_profile_free(p);
+    }
     check_error(&err, MG_E_OVERFLOW, "hotspot sums overflow 64 bits", "", 0, 0);
     mg_hotspot_agg_release(&agg);
 }
