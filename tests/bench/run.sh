@@ -3,7 +3,8 @@
 #
 # usage: tests/bench/run.sh [BUILD_DIR] [RUNS]
 #   BUILD_DIR  where the memgate binary is (default: build)
-#   RUNS       runs per command; the median wall time and its peak RSS are shown (default 3)
+#   RUNS       runs per command; the best (lowest) wall time is shown, with that run's peak
+#              RSS and CPU time: the machine may be shared, and noise only adds time (default 3)
 # Environment: BENCH_DIR (default /tmp/memgate-bench), BENCH_PPS (1000000),
 #   BENCH_FRAMES (200000), BENCH_SMALL_PPS (5000, the ~1 MB profile).
 #
@@ -51,13 +52,13 @@ if bad:
     sys.exit("bench: memgate read the file wrong: %s" % bad)
 EOF
 
-# median wall time of $runs runs, and the peak RSS (KiB) of that run
+# best wall time of $runs runs, with the peak RSS (KiB) and CPU time (user + sys) of that run
 measure() {
-    local i out
+    local i
     for ((i = 0; i < runs; i++)); do
-        /usr/bin/time -f '%e %M' -o "$dir/time.out" "$@" > /dev/null 2>&1 || true
-        cat "$dir/time.out"
-    done | sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2) { print $1, $2 }'
+        /usr/bin/time -f '%e %M %U %S' -o "$dir/time.out" "$@" > /dev/null 2>&1 || true
+        awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$dir/time.out"
+    done | sort -n | head -n 1
 }
 
 py='import json,sys; d=json.load(open(sys.argv[1])); print(sum(p["tb"] for p in d["pps"]))'
@@ -70,21 +71,25 @@ names+=("jq '[.pps[].tb]|add'");  cmds+=("jq '[.pps[].tb]|add' $big")
 names+=("wc -l");                 cmds+=("wc -l $big")
 
 size=$(stat -c %s "$big")
-echo "file: $big ($((size / 1000000)) MB, $pps program points, $frames frames); $runs runs each, median"
+echo "file: $big ($((size / 1000000)) MB, $pps program points, $frames frames); best of $runs runs each"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '| %-24s | %9s | %13s | %-26s |\n' command "wall (s)" "peak RSS (MiB)" "vs memgate show"
-printf '|%s|%s|%s|%s|\n' "--------------------------" "-----------:" "---------------:" "----------------------------"
-base_t=
+printf '| %-24s | %8s | %12s | %14s | %-16s | %-16s |\n' command "wall (s)" "CPU (s)" "peak RSS (MiB)" \
+    "wall vs memgate" "CPU vs memgate"
+printf '|%s|%s|%s|%s|%s|%s|\n' "--------------------------" "---------:" "-------------:" \
+    "---------------:" "------------------" "------------------"
+base_t= base_c=
 for i in "${!names[@]}"; do
-    read -r t m < <(eval measure "${cmds[$i]}")
-    [ -z "$base_t" ] && base_t=$t
-    ratio=$(awk -v a="$t" -v b="$base_t" 'BEGIN { if (b > 0) printf "%.1fx the time", a / b; else print "-" }')
-    printf '| %-24s | %9s | %15.1f | %-26s |\n' "${names[$i]}" "$t" "$(awk -v m="$m" 'BEGIN{print m/1024}')" "$ratio"
+    read -r t m c < <(eval measure "${cmds[$i]}")
+    [ -z "$base_t" ] && base_t=$t base_c=$c
+    rt=$(awk -v a="$t" -v b="$base_t" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')
+    rc=$(awk -v a="$c" -v b="$base_c" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')
+    printf '| %-24s | %8s | %12s | %14.1f | %-16s | %-16s |\n' "${names[$i]}" "$t" "$c" \
+        "$(awk -v m="$m" 'BEGIN{print m/1024}')" "$rt" "$rc"
 done
 
 # small: /usr/bin/time counts in 10 ms steps, so time 20 runs in a row and divide
-read -r t m < <(measure "$memgate" check "$small" --baseline "$dir/baseline-small.json")
+read -r t m c < <(measure "$memgate" check "$small" --baseline "$dir/baseline-small.json")
 start=$(date +%s%N)
 for ((i = 0; i < 20; i++)); do
     "$memgate" check "$small" --baseline "$dir/baseline-small.json" > /dev/null
