@@ -28,6 +28,7 @@ int cmd_check(int argc, char **argv, mg_error *err);
 int cmd_update_baseline(int argc, char **argv, mg_error *err);
 int cmd_comply(int argc, char **argv, mg_error *err);
 int cmd_init(int argc, char **argv, mg_error *err);
+int cmd_post(int argc, char **argv, mg_error *err);
 
 /* Report outputs: each --format adds one; --output FILE redirects the latest. */
 #define CLI_MAX_OUTPUTS 8

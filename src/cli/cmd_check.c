@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli_policy.h"
+#include "cli_post.h"
 #include "cmd.h"
 #include "memgate/baseline.h"
 #include "memgate/gate.h"
@@ -26,9 +27,10 @@ static const char check_help[] =
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
     "  --top N               number of hotspots in reports (default 10)\n" CLI_HOTSPOT_HELP
     "  -h, --help            this text\n"
+    "posting (default --post none):\n" CLI_POST_HELP
     "\n"
     "exit status: 0 pass or warn, 1 regression, 2 usage, 3 bad profile or baseline,\n"
-    "4 cannot write a report.\n";
+    "4 cannot write a report, 5 posting failed (only under --require-post).\n";
 
 static const struct option check_options[] = {
     {"baseline", required_argument, NULL, 'b'},     {"workload", required_argument, NULL, 'w'},
@@ -38,6 +40,7 @@ static const struct option check_options[] = {
     {"input-format", required_argument, NULL, 'i'}, {"summary", required_argument, NULL, 's'},
     {"top", required_argument, NULL, 't'},          {"help", no_argument, NULL, 'h'},
     CLI_HOTSPOT_OPTIONS,
+    CLI_POST_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
@@ -51,10 +54,14 @@ struct check_opts {
     mg_load_options load;
     struct cli_hotspots hotspots;
     const char *profile;
+    struct cli_post_opts post;
 };
 
 static int parse_one(int c, struct check_opts *o, mg_error *err)
 {
+    int posting = cli_post_option(c, optarg, &o->post, err);
+    if (posting != 0)
+        return posting < 0 ? posting : 0;
     switch (c) {
     case 'b':
         o->baseline_path = optarg;
@@ -90,6 +97,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err
 {
     int c, rc;
     o->baseline_path = MG_BASELINE_DEFAULT_PATH;
+    cli_post_defaults(&o->post, MG_POST_NONE);
     cli_reset_getopt();
     while ((c = getopt_long(argc, argv, "h", check_options, NULL)) != -1) {
         if (c == 'h') {
@@ -189,6 +197,14 @@ int cmd_check(int argc, char **argv, mg_error *err)
         }
     }
     status = v.overall == MG_STATUS_FAIL ? 1 : 0;
+    {
+        /* a failed post is reported and leaves the verdict's status, unless --require-post */
+        struct cli_post_rows rows;
+        mg_publish_workload w;
+        cli_post_from_verdict(&w, &rows, &v, p, o.workload ? o.workload : "default");
+        if (cli_post_publish(&o.post, &w, 1, err) < 0)
+            status = mg_error_exit_code(err);
+    }
 done:
     mg_baseline_free(b);
     mg_profile_free(p);

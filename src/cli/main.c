@@ -12,6 +12,7 @@ const struct cmd_spec cli_commands[] = {
     {"update-baseline", cmd_update_baseline, "record a profile as the new reviewed baseline"},
     {"comply", cmd_comply, "check CB-141: dhat dependency, profile binary, baseline file"},
     {"init", cmd_init, "add CB-141's dhat dependency, profile example and first baseline"},
+    {"post", cmd_post, "post verdicts from result files to the PR/MR (comment, statuses)"},
     {NULL, NULL, NULL},
 };
 

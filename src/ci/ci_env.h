@@ -1,0 +1,56 @@
+/* Private: what the CI environment tells memgate (platform, repository, PR/MR, commit, token). */
+#ifndef MEMGATE_CI_ENV_H
+#define MEMGATE_CI_ENV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "memgate/error.h"
+#include "memgate/publish.h"
+
+/* AUTO -> GITHUB when GITHUB_ACTIONS=true, GITLAB when GITLAB_CI=true, else NONE. */
+enum mg_post_target mg_ci_detect(enum mg_post_target requested);
+
+/*
+ * The API token for a platform, from the environment only. Borrowed from environ.
+ * GitHub: MEMGATE_GITHUB_TOKEN, then GITHUB_TOKEN. GitLab: MEMGATE_GITLAB_TOKEN, then
+ * GITLAB_TOKEN; CI_JOB_TOKEN is refused with a message naming the variable to set.
+ * MG_E_POST when there is none.
+ */
+int mg_ci_token(enum mg_post_target platform, const char **out, mg_error *err);
+
+typedef struct mg_gh_ctx {
+    char api[512];    /* GITHUB_API_URL without a trailing '/', default https://api.github.com */
+    char owner[101];
+    char repo[101];
+    char event[64];   /* GITHUB_EVENT_NAME */
+    uint64_t pr;      /* 0 = not a pull request */
+    bool pr_from_event; /* the number came from the trusted event payload */
+    char sha[65];     /* the commit to annotate: the PR head, never the merge commit */
+    char run_url[512]; /* link to the workflow run, "" when unknown */
+} mg_gh_ctx;
+
+/*
+ * Fill ctx from GITHUB_* variables and the event payload at GITHUB_EVENT_PATH.
+ * pr and sha override what the environment says (0/NULL = no override); they are
+ * validated (digits; 40 or 64 hex digits) like everything read from files.
+ */
+int mg_gh_ctx_load(mg_gh_ctx *ctx, uint64_t pr, const char *sha, mg_error *err);
+
+typedef struct mg_gl_ctx {
+    char api[512];        /* CI_API_V4_URL without a trailing '/' */
+    char project[300];    /* the pipeline's project: numeric id or URL-encoded path */
+    char mr_project[300]; /* the MR's project (CI_MERGE_REQUEST_PROJECT_ID), else project */
+    uint64_t mr;          /* MR iid; 0 = not an MR pipeline */
+    char sha[65];         /* CI_MERGE_REQUEST_SOURCE_BRANCH_SHA if set, else CI_COMMIT_SHA */
+    char ref[256];        /* CI_COMMIT_REF_NAME */
+    char job_url[256];    /* CI_JOB_URL */
+    uint64_t pipeline_id; /* CI_PIPELINE_ID, 0 = unknown */
+} mg_gl_ctx;
+
+int mg_gl_ctx_load(mg_gl_ctx *ctx, uint64_t mr, const char *sha, mg_error *err);
+
+/* 40 or 64 lower- or upper-case hex digits. */
+bool mg_ci_sha_ok(const char *s);
+
+#endif

@@ -1,0 +1,236 @@
+/* GitLab: sticky MR note and commit statuses (ci-apis.md §2). */
+#include "ci/post.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ci/ci_env.h"
+#include "ci/render.h"
+#include "memgate/num.h"
+
+static const char *const gl_headers[] = {"Accept: application/json", NULL};
+
+typedef struct gl {
+    mg_post_run *run;
+    mg_gl_ctx ctx;
+} gl;
+
+static void notes_url(const gl *g, char *out, size_t size)
+{
+    snprintf(out, size, "%s/projects/%s/merge_requests/%llu/notes", g->ctx.api, g->ctx.mr_project,
+             (unsigned long long)g->ctx.mr);
+}
+
+/* Oldest note starting with the marker; system notes ("changed the description") never count. */
+static bool scan_page(const mg_http_response *resp, const char *marker, int64_t *id, char **body,
+                      mg_error *err, int *rc)
+{
+    json_t *arr = resp->body.len ? json_loadb(resp->body.data, resp->body.len, 0, NULL) : NULL;
+    json_t *n;
+    size_t i;
+    bool found = false;
+
+    *rc = 0;
+    if (!json_is_array(arr)) {
+        *rc = mg_error_set(err, MG_E_POST, "listing notes: the answer is not a JSON array");
+        json_decref(arr);
+        return false;
+    }
+    json_array_foreach(arr, i, n) {
+        const json_t *idv = json_object_get(n, "id");
+        const char *b = json_string_value(json_object_get(n, "body"));
+        if (json_is_true(json_object_get(n, "system")))
+            continue;
+        if (json_is_integer(idv) && json_integer_value(idv) > 0 && b &&
+            strncmp(b, marker, strlen(marker)) == 0) {
+            *id = (int64_t)json_integer_value(idv);
+            *body = strdup(b);
+            found = true;
+            break;
+        }
+    }
+    json_decref(arr);
+    return found;
+}
+
+/* The next page's URL: x-next-page (empty on the last page), else a rel="next" link. */
+static bool next_url(const gl *g, const mg_http_response *resp, char *url, size_t size)
+{
+    uint64_t page;
+    char base[1024];
+
+    if (resp->next_page[0] && mg_parse_u64(resp->next_page, 1000000, &page, NULL) == 0) {
+        notes_url(g, base, sizeof(base));
+        snprintf(url, size, "%s?sort=asc&order_by=created_at&per_page=100&page=%llu", base,
+                 (unsigned long long)page);
+        return true;
+    }
+    return resp->link && mg_http_link_next(resp->link, url, size);
+}
+
+static int gl_find(void *vctx, const char *marker, int64_t *id, char **body, mg_error *err)
+{
+    gl *g = vctx;
+    char url[2048], base[1024];
+    int rc = 0;
+
+    *id = 0;
+    *body = NULL;
+    notes_url(g, base, sizeof(base));
+    /* ascending: the oldest marked note is the one kept up to date */
+    snprintf(url, sizeof(url), "%s?sort=asc&order_by=created_at&per_page=100", base);
+    for (int page = 0; page < MG_MAX_PAGES; page++) {
+        mg_http_response resp;
+        bool found, more;
+        mg_http_response_init(&resp);
+        rc = mg_http_request(g->run->http, "GET", url, NULL, 0, &resp, err);
+        found = rc == 0 && scan_page(&resp, marker, id, body, err, &rc);
+        more = rc == 0 && !found && next_url(g, &resp, url, sizeof(url));
+        mg_http_response_release(&resp);
+        if (rc < 0 || !more)
+            return rc;
+        if (!mg_http_same_origin(url, g->ctx.api))
+            return mg_error_set(err, MG_E_POST,
+                                "refusing to follow a pagination link to another host");
+    }
+    return 0;
+}
+
+static int gl_write(gl *g, const char *method, const char *url, const char *body, unsigned flags,
+                    mg_http_response *resp, mg_error *err)
+{
+    json_t *o = json_pack("{ss}", "body", body);
+    char *json = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    int rc = json ? mg_http_request(g->run->http, method, url, json, flags, resp, err)
+                  : mg_error_set(err, MG_E_NOMEM, "out of memory");
+    free(json);
+    json_decref(o);
+    return rc;
+}
+
+static int gl_create(void *vctx, const char *body, mg_http_response *resp, mg_error *err)
+{
+    gl *g = vctx;
+    char url[1024];
+    notes_url(g, url, sizeof(url));
+    return gl_write(g, "POST", url, body, MG_HTTP_NOT_IDEMPOTENT, resp, err);
+}
+
+static int gl_update(void *vctx, int64_t id, const char *body, mg_http_response *resp,
+                     mg_error *err)
+{
+    gl *g = vctx;
+    char url[1200], base[1024];
+    notes_url(g, base, sizeof(base));
+    snprintf(url, sizeof(url), "%s/%lld", base, (long long)id);
+    return gl_write(g, "PUT", url, body, 0, resp, err);
+}
+
+static const mg_sticky_ops gl_ops = {gl_find, gl_create, gl_update};
+
+static void post_note(gl *g)
+{
+    mg_post_run *run = g->run;
+    enum mg_sticky_done done = MG_STICKY_SKIPPED;
+    mg_http_response resp;
+    char key[80], marker[128];
+    mg_buf body;
+    mg_error e;
+
+    mg_error_init(&e);
+    mg_buf_init(&body, 0);
+    mg_http_response_init(&resp);
+    mg_md_sticky_key(run->req, key, sizeof(key));
+    mg_md_marker(key, marker, sizeof(marker));
+    if (mg_post_comment_body(&body, run->req, g->ctx.sha, g->ctx.job_url, MG_GITLAB_NOTE_MAX,
+                             &e) < 0 ||
+        mg_sticky_post(&gl_ops, g, marker, body.data, mg_post_may_create(run->req), &done, &resp,
+                       &e) < 0)
+        mg_post_failed(run, "posting the MR note", &e);
+    else if (done == MG_STICKY_SKIPPED)
+        mg_post_note(run, "verdict passed: no MR note created (comment mode not-pass)");
+    else if (done == MG_STICKY_UNCHANGED)
+        mg_post_note(run, "MR !%llu note is up to date", (unsigned long long)g->ctx.mr);
+    else {
+        run->out->n_posted++;
+        mg_post_note(run, "%s MR !%llu note", done == MG_STICKY_CREATED ? "created" : "updated",
+                     (unsigned long long)g->ctx.mr);
+    }
+    mg_http_response_release(&resp);
+    mg_buf_release(&body);
+}
+
+static void post_status(gl *g, const mg_publish_workload *w)
+{
+    const mg_publish_request *req = g->run->req;
+    bool failed = !strcmp(w->verdict, "fail") && !(req->flags & MG_PUBLISH_INFORMATIONAL);
+    char url[1024], name[100], desc[256];
+    mg_http_response resp;
+    json_t *o;
+    char *json = NULL;
+    mg_error e;
+    int rc;
+
+    mg_error_init(&e);
+    mg_post_context(w, name, sizeof(name));
+    mg_post_description(req, w, desc, sizeof(desc));
+    snprintf(url, sizeof(url), "%s/projects/%s/statuses/%s", g->ctx.api, g->ctx.project,
+             g->ctx.sha);
+    o = json_pack("{ss ss ss}", "state", failed ? "failed" : "success", "name", name,
+                  "description", desc);
+    if (o && g->ctx.job_url[0])
+        json_object_set_new(o, "target_url", json_string(g->ctx.job_url));
+    if (o && g->ctx.ref[0])
+        json_object_set_new(o, "ref", json_string(g->ctx.ref));
+    if (o && g->ctx.pipeline_id)
+        json_object_set_new(o, "pipeline_id", json_integer((json_int_t)g->ctx.pipeline_id));
+    json = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    mg_http_response_init(&resp);
+    /* 409: another update for this commit is in flight; it clears quickly */
+    rc = json ? mg_http_request(g->run->http, "POST", url, json, MG_HTTP_RETRY_CONFLICT, &resp, &e)
+              : mg_error_set(&e, MG_E_NOMEM, "out of memory");
+    if (rc < 0) {
+        mg_post_failed(g->run, "posting the commit status", &e);
+    } else {
+        g->run->out->n_posted++;
+        mg_post_note(g->run, "status %s on %.12s: %s", name, g->ctx.sha, desc);
+    }
+    mg_http_response_release(&resp);
+    free(json);
+    json_decref(o);
+}
+
+int mg_gitlab_publish(mg_post_run *run)
+{
+    gl g = {.run = run};
+    const char *token = NULL;
+    mg_error e;
+
+    mg_error_init(&e);
+    if (mg_gl_ctx_load(&g.ctx, run->req->number, run->req->sha, &e) < 0) {
+        mg_post_failed(run, "reading the GitLab CI environment", &e);
+        return 0;
+    }
+    if (mg_ci_token(MG_POST_GITLAB, &token, &e) < 0) {
+        mg_post_failed(run, "posting to GitLab", &e);
+        return 0;
+    }
+    if (mg_post_http(run, token, gl_headers, false, &e) < 0) {
+        mg_post_failed(run, "setting up HTTP", &e);
+        return 0;
+    }
+    if (!g.ctx.mr)
+        mg_post_note(run, "not a merge request pipeline: no MR note");
+    else if (run->req->comment != MG_COMMENT_NEVER)
+        post_note(&g);
+    if (run->req->flags & MG_PUBLISH_NO_STATUS)
+        return 0;
+    if (!g.ctx.sha[0])
+        mg_post_note(run, "no commit SHA known: no commit status (pass --sha)");
+    for (size_t i = 0; g.ctx.sha[0] && i < run->req->n_workloads; i++)
+        post_status(&g, &run->req->workloads[i]);
+    return 0;
+}

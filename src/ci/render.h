@@ -1,0 +1,53 @@
+/* Private: the Markdown memgate posts (comment, job summary) and the escaping it relies on. */
+#ifndef MEMGATE_CI_RENDER_H
+#define MEMGATE_CI_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "memgate/buf.h"
+#include "memgate/publish.h"
+
+/* Separates the comparable body from the footer (run link), which changes every run. */
+#define MG_MD_FOOTER_MARK "<!-- memgate:footer -->"
+
+/* "pass", "warn" or "fail": the worst verdict of all workloads. */
+const char *mg_md_overall(const mg_publish_request *req);
+
+/* The sticky key: req->sticky_key, the single workload's name, or "combined"; made safe. */
+void mg_md_sticky_key(const mg_publish_request *req, char *out, size_t size);
+
+/* "<!-- memgate:sticky v1 key=KEY -->" */
+void mg_md_marker(const char *key, char *out, size_t size);
+
+/*
+ * The report: a heading with the verdict, then one table (one workload) or a
+ * summary table plus a section per workload. sha (may be NULL) is named in the
+ * heading line. Appends to out.
+ */
+int mg_md_body(mg_buf *out, const mg_publish_request *req, const char *sha, mg_error *err);
+
+/* MG_MD_FOOTER_MARK, then a small line with the memgate version and the run link. */
+int mg_md_footer(mg_buf *out, const char *run_url, mg_error *err);
+
+/*
+ * An untrusted string as an inline code span: backticks become ', control bytes
+ * and newlines become spaces, '|' is escaped inside tables, and at most max_bytes
+ * bytes are kept (never cutting a UTF-8 sequence). Code spans neither link nor
+ * mention (@user) nor render HTML.
+ */
+int mg_md_code(mg_buf *out, const char *s, size_t max_bytes, bool in_table, mg_error *err);
+
+/* The same string as HTML text (for <summary>): & < > " ' escaped. */
+int mg_md_html(mg_buf *out, const char *s, size_t max_bytes, mg_error *err);
+
+/*
+ * Keep body->len <= max_bytes: cut at a line boundary (UTF-8 safe) and append
+ * notice, a line explaining where the full report is. No-op when it fits.
+ */
+void mg_md_cap(mg_buf *body, size_t max_bytes, const char *notice);
+
+/* Length of the longest prefix of s[0..len) that does not end inside a UTF-8 sequence. */
+size_t mg_utf8_prefix(const char *s, size_t len);
+
+#endif

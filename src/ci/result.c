@@ -1,0 +1,237 @@
+/* Reading memgate/result/v1 files strictly: in the fork-PR pattern they come from untrusted code. */
+#include "memgate/publish.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#define MAX_METRICS 32
+#define MAX_HOTSPOTS 20
+#define MAX_NAME 64
+#define MAX_FUNCTION 1024
+
+struct mg_result {
+    json_t *root; /* every string below is borrowed from here */
+    mg_publish_workload w;
+    mg_publish_metric metrics[MAX_METRICS];
+    mg_publish_hotspot hotspots[MAX_HOTSPOTS];
+    char limits[MAX_METRICS][40]; /* a numeric limit, printed */
+};
+
+static const char *const verdicts[] = {"pass", "warn", "fail", NULL};
+static const char *const statuses[] = {"ok", "improved", "warn", "fail", "absent", NULL};
+
+static const char *one_of(const json_t *v, const char *const *allowed)
+{
+    const char *s = json_string_value(v);
+    for (; s && *allowed; allowed++)
+        if (strcmp(s, *allowed) == 0)
+            return *allowed; /* a static string: no need to keep the JSON around for it */
+    return NULL;
+}
+
+static int bad(mg_error *err, const char *source, const char *what)
+{
+    return mg_error_set_at(err, MG_E_INPUT, source, 0, 0, "not a memgate result: %s", what);
+}
+
+static int bad_row(mg_error *err, const char *source, size_t row, const char *what)
+{
+    return mg_error_set_at(err, MG_E_INPUT, source, 0, 0, "not a memgate result: metrics[%zu]: %s",
+                           row, what);
+}
+
+/* Names become status contexts and table cells: short, printable, no control bytes. */
+static bool printable(const char *s, size_t max)
+{
+    size_t n = 0;
+    for (; *s; s++, n++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f || n >= max)
+            return false;
+    return n > 0;
+}
+
+static bool metric_name_ok(const char *s)
+{
+    if (!s || !*s || strlen(s) > MAX_NAME)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+/* null/absent -> false; a non-negative integer -> true; anything else is an error (-1). */
+static int opt_count(const json_t *v, uint64_t *out)
+{
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 0)
+        return -1;
+    *out = (uint64_t)json_integer_value(v);
+    return 1;
+}
+
+static int parse_metric(mg_result *r, size_t i, const json_t *m, const char *source,
+                        mg_error *err)
+{
+    mg_publish_metric *pm = &r->metrics[i];
+    const json_t *limit = json_object_get(m, "limit");
+    const json_t *pct = json_object_get(m, "delta_pct");
+    int b, c;
+
+    if (!json_is_object(m))
+        return bad_row(err, source, i, "metrics[] must hold objects");
+    pm->name = json_string_value(json_object_get(m, "metric"));
+    if (!metric_name_ok(pm->name))
+        return bad_row(err, source, i, "a metric name must be 1-64 characters of a-z, 0-9 and _");
+    pm->status = one_of(json_object_get(m, "status"), statuses);
+    if (!pm->status)
+        return bad_row(err, source, i, "a metric status must be ok, improved, warn, fail or absent");
+    b = opt_count(json_object_get(m, "baseline"), &pm->baseline);
+    c = opt_count(json_object_get(m, "current"), &pm->current);
+    if (b < 0 || c < 0)
+        return bad_row(err, source, i, "baseline and current must be non-negative integers or null");
+    pm->has_baseline = b > 0;
+    pm->has_current = c > 0;
+    if (pct && !json_is_null(pct)) {
+        if (!json_is_number(pct))
+            return bad_row(err, source, i, "delta_pct must be a number or null");
+        pm->has_delta_pct = true;
+        pm->delta_pct = json_number_value(pct);
+    }
+    if (json_is_string(limit) && !strcmp(json_string_value(limit), "-"))
+        pm->limit = NULL; /* memgate check writes "-" for "no limit" */
+    else if (json_is_string(limit) && printable(json_string_value(limit), MAX_NAME))
+        pm->limit = json_string_value(limit);
+    else if (json_is_integer(limit) && json_integer_value(limit) >= 0)
+        pm->limit = (snprintf(r->limits[i], sizeof(r->limits[i]), "%lld",
+                              (long long)json_integer_value(limit)),
+                     r->limits[i]);
+    else if (limit && !json_is_null(limit) && !json_is_real(limit))
+        return bad_row(err, source, i, "limit must be a short string, a number or null");
+    return 0;
+}
+
+/* Hotspots are decoration: take the ones of a known shape, skip the rest. */
+static void parse_hotspots(mg_result *r, const json_t *arr)
+{
+    size_t i;
+    const json_t *h;
+
+    json_array_foreach(arr, i, h) {
+        const char *fn = json_string_value(json_object_get(h, "function"));
+        uint64_t bytes = 0;
+        if (r->w.n_hotspots == MAX_HOTSPOTS)
+            break;
+        if (!fn || !*fn || strlen(fn) > MAX_FUNCTION)
+            continue;
+        if (opt_count(json_object_get(h, "total_bytes"), &bytes) <= 0 &&
+            opt_count(json_object_get(h, "bytes"), &bytes) <= 0 &&
+            opt_count(json_object_get(h, "peak_bytes"), &bytes) <= 0)
+            continue;
+        r->hotspots[r->w.n_hotspots++] = (mg_publish_hotspot){fn, bytes};
+    }
+}
+
+static int validate(mg_result *r, const char *source, mg_error *err)
+{
+    const json_t *root = r->root, *metrics, *m, *workload, *profile;
+    size_t i;
+    int rc;
+
+    if (!json_is_object(root))
+        return bad(err, source, "the top level must be an object");
+    if (json_is_string(json_object_get(root, "command")) &&
+        strcmp(json_string_value(json_object_get(root, "command")), "check") != 0)
+        return bad(err, source, "this is not the output of 'memgate check --format json'");
+    if (!json_is_string(json_object_get(root, "schema")) ||
+        strcmp(json_string_value(json_object_get(root, "schema")), "memgate/result/v1") != 0)
+        return bad(err, source, "\"schema\" must be \"memgate/result/v1\"");
+    r->w.verdict = one_of(json_object_get(root, "verdict"), verdicts);
+    if (!r->w.verdict)
+        return bad(err, source, "\"verdict\" must be pass, warn or fail");
+    workload = json_object_get(root, "workload");
+    r->w.name = workload ? json_string_value(workload) : "default";
+    if (!r->w.name || !printable(r->w.name, MAX_NAME))
+        return bad(err, source, "\"workload\" must be 1-64 printable characters");
+    metrics = json_object_get(root, "metrics");
+    if (!json_is_array(metrics) || json_array_size(metrics) > MAX_METRICS)
+        return bad(err, source, "\"metrics\" must be an array of at most 32 rows");
+    json_array_foreach(metrics, i, m) {
+        if ((rc = parse_metric(r, i, m, source, err)) < 0)
+            return rc;
+    }
+    r->w.metrics = r->metrics;
+    r->w.n_metrics = json_array_size(metrics);
+    profile = json_object_get(root, "profile");
+    if (json_is_array(json_object_get(profile, "hotspots")))
+        parse_hotspots(r, json_object_get(profile, "hotspots"));
+    r->w.hotspots = r->hotspots;
+    return 0;
+}
+
+int mg_result_parse(mg_result **out, const char *data, size_t len, const char *source,
+                    mg_error *err)
+{
+    mg_result *r = NULL;
+    json_error_t je;
+    int rc;
+
+    *out = NULL;
+    if (len > MG_RESULT_MAX_BYTES)
+        return mg_error_set_at(err, MG_E_INPUT, source, 0, 0,
+                               "a result file may be at most %zu KiB",
+                               MG_RESULT_MAX_BYTES >> 10);
+    r = calloc(1, sizeof(*r));
+    if (!r)
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    r->root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    if (!r->root) {
+        rc = mg_error_set_at(err, MG_E_INPUT, source, (unsigned long)je.line,
+                             (unsigned long)je.column, "invalid JSON: %s", je.text);
+        mg_result_free(r);
+        return rc;
+    }
+    if ((rc = validate(r, source, err)) < 0) {
+        mg_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+int mg_result_load(mg_result **out, const char *path, mg_error *err)
+{
+    mg_buf b;
+    struct stat st;
+    int rc;
+
+    *out = NULL;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > MG_RESULT_MAX_BYTES)
+        return mg_error_set_at(err, MG_E_INPUT, path, 0, 0, "a result file may be at most %zu KiB",
+                               MG_RESULT_MAX_BYTES >> 10);
+    /* the cap also bounds what a pipe or a growing file can feed us */
+    mg_buf_init(&b, MG_RESULT_MAX_BYTES);
+    rc = mg_buf_read_file(&b, path, err);
+    if (rc == 0)
+        rc = mg_result_parse(out, b.data, b.len, path, err);
+    mg_buf_release(&b);
+    return rc;
+}
+
+void mg_result_free(mg_result *r)
+{
+    if (!r)
+        return;
+    json_decref(r->root);
+    free(r);
+}
+
+const mg_publish_workload *mg_result_workload(const mg_result *r)
+{
+    return &r->w;
+}
