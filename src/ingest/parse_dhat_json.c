@@ -544,9 +544,8 @@ static const char *rs_lane(dhat_state *st, const char *p, struct pp_fields *pp, 
                            const char **last_nl, mg_error *err)
 {
     uint64_t ln = *line, v;
-    const char *nl;
 
-    nl = p++;
+    p++; /* the newline after '{' */
     ln++;
     for (;;) {
         size_t klen;
@@ -564,7 +563,6 @@ static const char *rs_lane(dhat_state *st, const char *p, struct pp_fields *pp, 
             } else {
                 if (!TWO(p, '[', '\n'))
                     return NULL;
-                nl = p + 1;
                 p += 2;
                 ln++;
                 for (;;) {
@@ -574,14 +572,12 @@ static const char *rs_lane(dhat_state *st, const char *p, struct pp_fields *pp, 
                         return NULL;
                     st->fs[st->fs_len++] = (uint32_t)v;
                     if (TWO(p, ',', '\n')) {
-                        nl = p + 1;
                         p += 2;
                         ln++;
                         continue;
                     }
                     if (!TWO(p, '\n', ']'))
                         return NULL;
-                    nl = p;
                     p += 2;
                     ln++;
                     break;
@@ -597,7 +593,6 @@ static const char *rs_lane(dhat_state *st, const char *p, struct pp_fields *pp, 
             return NULL; /* "acc" is Valgrind's; it never comes in this layout */
         }
         if (TWO(p, ',', '\n')) {
-            nl = p + 1;
             p += 2;
             ln++;
             continue;
@@ -608,7 +603,6 @@ static const char *rs_lane(dhat_state *st, const char *p, struct pp_fields *pp, 
         *last_nl = p;
         return p + 2;
     }
-    (void)nl;
 }
 
 /*
