@@ -442,14 +442,6 @@ int mg_baseline_hotspots(const mg_baseline *b, const char *workload, mg_hotspot 
     return 0;
 }
 
-void mg_hotspots_free(mg_hotspot *h, size_t n)
-{
-    size_t i;
-    for (i = 0; h && i < n; i++)
-        free(h[i].function);
-    free(h);
-}
-
 /* Keys in the order a freshly written workload object lists them (after the metrics). */
 static const char *const meta_order[] = {
     "measured_at",      "commit",       "tool",     "profile_format",       "producer",

@@ -2,9 +2,12 @@
 #include "memgate/profile.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include "ingest/ingest.h"
 #include "ingest/hotspot.h"
@@ -84,12 +87,11 @@ static int profile_new(mg_profile **out, const char *source, mg_error *err)
 
 void mg_profile_free(mg_profile *p)
 {
-    size_t i;
     if (!p)
         return;
-    for (i = 0; i < p->n_hotspots; i++)
-        free(p->hotspots[i].function);
-    free(p->hotspots);
+    for (int r = 0; r < MG_RANK_COUNT; r++)
+        mg_hotspots_free(p->rank[r], p->n_rank[r]);
+    free(p->gate_note);
     free(p->source);
     free(p->format);
     free(p->producer);
@@ -119,9 +121,50 @@ bool mg_profile_raw_total(const mg_profile *p, uint64_t *amount, uint64_t *count
 
 const mg_hotspot *mg_profile_hotspots(const mg_profile *p, size_t *count)
 {
-    *count = p->n_hotspots;
-    return p->hotspots;
+    return mg_profile_ranking(p, MG_RANK_TOTAL_BYTES, count);
 }
+
+const mg_hotspot *mg_profile_ranking(const mg_profile *p, enum mg_rank r, size_t *count)
+{
+    if ((unsigned)r >= MG_RANK_COUNT) {
+        *count = 0;
+        return NULL;
+    }
+    *count = p->n_rank[r];
+    return p->rank[r];
+}
+
+bool mg_profile_hotspot_whole(const mg_profile *p, enum mg_rank r, uint64_t *whole)
+{
+    if (!p->has_whole || (unsigned)r >= MG_RANK_COUNT)
+        return false;
+    *whole = p->whole[r];
+    return true;
+}
+
+uint64_t mg_profile_excluded_pps(const mg_profile *p) { return p->excluded_pps; }
+
+const char *mg_rank_name(enum mg_rank r)
+{
+    static const char *const names[MG_RANK_COUNT] = {"total_bytes", "peak_bytes",
+                                                     "allocation_count"};
+    return (unsigned)r < MG_RANK_COUNT ? names[r] : "unknown";
+}
+
+const mg_profile_extra *mg_profile_extras(const mg_profile *p, size_t *count)
+{
+    *count = p->n_extras;
+    return p->extras;
+}
+
+void mg_profile_add_extra(mg_profile *p, const char *key, uint64_t value, const char *unit,
+                          const char *label)
+{
+    if (p->n_extras < MG_MAX_EXTRAS)
+        p->extras[p->n_extras++] = (mg_profile_extra){key, value, unit, label};
+}
+
+const char *mg_profile_gate_note(const mg_profile *p) { return p->gate_note; }
 
 static const mg_format *find_format(const char *name)
 {
@@ -132,38 +175,64 @@ static const mg_format *find_format(const char *name)
     return NULL;
 }
 
-static int unknown_format(const char *name, mg_error *err)
+/* "a, b, c" of the registry's names; supported formats only unless all. */
+static void format_list(char *out, size_t size, bool all)
 {
-    char list[512] = "";
-    size_t i;
+    size_t i, n = 0;
+    out[0] = '\0';
     for (i = 0; mg_formats[i]; i++) {
-        strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
-        strncat(list, mg_formats[i]->name, sizeof(list) - strlen(list) - 1);
+        if (!all && mg_formats[i]->unsupported)
+            continue;
+        strncat(out, n++ ? ", " : "", size - strlen(out) - 1);
+        strncat(out, mg_formats[i]->name, size - strlen(out) - 1);
     }
-    return mg_error_set(err, MG_E_USAGE, "unknown --format '%s' (known: auto, %s)", name, list);
 }
 
-/* Describe what the unrecognised input looked like: its first line, printable bytes only. */
-static int nothing_matched(const char *source, const char *head, size_t len, mg_error *err)
+static int unknown_format(const char *name, mg_error *err)
 {
-    char first[61];
-    size_t i, n = 0;
-    char tried[512] = "";
+    char list[512];
+    format_list(list, sizeof(list), false);
+    return mg_error_set(err, MG_E_USAGE, "unknown --input-format '%s' (known: auto, %s)", name,
+                        list);
+}
 
+/* What the unrecognised input looked like: size, lines, text or binary, its first line. */
+static void describe(const char *head, size_t len, bool complete, char *out, size_t size)
+{
+    char first[33];
+    size_t i, n = 0, lines = 0, ctrl = 0;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)head[i];
+        lines += c == '\n';
+        ctrl += c < 0x20 && c != '\n' && c != '\r' && c != '\t';
+    }
     for (i = 0; i < len && head[i] != '\n' && n < sizeof(first) - 1; i++)
         first[n++] = (head[i] >= 0x20 && head[i] < 0x7f) ? head[i] : '.';
     first[n] = '\0';
-    for (i = 0; mg_formats[i]; i++) {
-        strncat(tried, i ? ", " : "", sizeof(tried) - strlen(tried) - 1);
-        strncat(tried, mg_formats[i]->name, sizeof(tried) - strlen(tried) - 1);
-    }
+    if (ctrl * 20 > len)
+        snprintf(out, size, "binary data of %s%zu bytes; it starts with \"%s\"",
+                 complete ? "" : "at least ", len, first);
+    else
+        snprintf(out, size, "%s%zu bytes of text in %zu lines; it starts with \"%s%s\"",
+                 complete ? "" : "at least ", len, lines + (len && head[len - 1] != '\n'), first,
+                 i < len && head[i] != '\n' ? "..." : "");
+}
+
+static int nothing_matched(const char *source, const char *head, size_t len, mg_error *err)
+{
+    char tried[512], looks[160];
+
+    format_list(tried, sizeof(tried), false);
     if (len == 0)
         return mg_error_set_at(err, MG_E_INPUT, source, 0, 0,
                                "file is empty, expected a profile (tried %s)", tried);
+    describe(head, len, true, looks, sizeof(looks));
+    /* the message buffer is small: the hint most people need comes first */
     return mg_error_set_at(err, MG_E_INPUT, source, 1, 1,
                            "no profile found: no format matched (tried %s; a dhat summary needs a "
-                           "'dhat: Total:' or '==PID== Total:' line); it starts with \"%s\"",
-                           tried, first);
+                           "'dhat: Total:' line); the input is %s",
+                           tried, looks);
 }
 
 static const mg_format *detect(const char *head, size_t len)
@@ -189,24 +258,200 @@ static int finish(mg_profile *p, const mg_format *fmt, int rc, mg_profile **out,
     return 0;
 }
 
+/* ---- transparent gzip / zstd input (heaptrack writes .gz or .zst) ---- */
+
+enum { ZIN = 1 << 16 };
+
+struct unzip {
+    FILE *in;
+    const char *head; /* compressed bytes already read */
+    size_t head_len, head_pos;
+    bool zstd, in_eof, done, failed, frame_open;
+    z_stream zs;
+    ZSTD_DStream *zd;
+    unsigned char buf[ZIN];
+    size_t buf_len, buf_pos;
+    char why[96];
+};
+
+static bool gz_magic(const char *h, size_t n)
+{
+    return n >= 2 && (unsigned char)h[0] == 0x1f && (unsigned char)h[1] == 0x8b;
+}
+
+static bool zstd_magic(const char *h, size_t n)
+{
+    return n >= 4 && !memcmp(h, "\x28\xb5\x2f\xfd", 4);
+}
+
+/* Make compressed input available in buf; false at its end. */
+static bool unzip_input(struct unzip *u)
+{
+    if (u->buf_pos < u->buf_len)
+        return true;
+    u->buf_pos = 0;
+    if (u->head_pos < u->head_len) {
+        u->buf_len = u->head_len - u->head_pos < ZIN ? u->head_len - u->head_pos : ZIN;
+        memcpy(u->buf, u->head + u->head_pos, u->buf_len);
+        u->head_pos += u->buf_len;
+        return true;
+    }
+    u->buf_len = u->in_eof ? 0 : fread(u->buf, 1, ZIN, u->in);
+    if (u->buf_len == 0)
+        u->in_eof = true;
+    return u->buf_len > 0;
+}
+
+static ssize_t unzip_fail(struct unzip *u, const char *why)
+{
+    u->failed = true;
+    snprintf(u->why, sizeof(u->why), "%s", why);
+    errno = EIO;
+    return -1;
+}
+
+static ssize_t unzip_read(void *cookie, char *out, size_t size)
+{
+    struct unzip *u = cookie;
+    size_t got = 0;
+
+    while (got < size && !u->done) {
+        bool more = unzip_input(u);
+        if (u->zstd) {
+            ZSTD_inBuffer ib = {u->buf, u->buf_len, u->buf_pos};
+            ZSTD_outBuffer ob = {out + got, size - got, 0};
+            size_t r = ZSTD_decompressStream(u->zd, &ob, &ib);
+            if (ZSTD_isError(r))
+                return unzip_fail(u, ZSTD_getErrorName(r));
+            u->buf_pos = ib.pos;
+            got += ob.pos;
+            if (ib.pos || ob.pos)
+                u->frame_open = r != 0; /* 0: a frame ended and was flushed */
+            if (!more && ob.pos == 0) {
+                if (u->frame_open)
+                    return unzip_fail(u, "truncated zstd data");
+                u->done = true;
+            }
+        } else {
+            int r;
+            u->zs.next_in = u->buf + u->buf_pos;
+            u->zs.avail_in = (uInt)(u->buf_len - u->buf_pos);
+            u->zs.next_out = (Bytef *)out + got;
+            u->zs.avail_out = (uInt)(size - got > (1u << 30) ? (1u << 30) : size - got);
+            r = inflate(&u->zs, Z_NO_FLUSH);
+            got = (size_t)((char *)u->zs.next_out - out);
+            u->buf_pos = u->buf_len - u->zs.avail_in;
+            if (r == Z_STREAM_END) {
+                /* concatenated gzip members continue the stream */
+                if (unzip_input(u))
+                    inflateReset(&u->zs);
+                else
+                    u->done = true;
+            } else if (r != Z_OK && r != Z_BUF_ERROR) {
+                return unzip_fail(u, u->zs.msg ? u->zs.msg : "corrupt gzip data");
+            } else if (!more && r == Z_BUF_ERROR) {
+                return unzip_fail(u, "truncated gzip data");
+            }
+        }
+    }
+    return (ssize_t)got;
+}
+
+static int unzip_close(void *cookie)
+{
+    struct unzip *u = cookie;
+    if (u->zstd)
+        ZSTD_freeDStream(u->zd);
+    else
+        inflateEnd(&u->zs);
+    free(u);
+    return 0;
+}
+
+/* A FILE that yields the decompressed bytes of (head, then in); *u for error details. */
+static FILE *unzip_open(FILE *in, const char *head, size_t head_len, struct unzip **out)
+{
+    static const cookie_io_functions_t io = {unzip_read, NULL, NULL, unzip_close};
+    struct unzip *u = calloc(1, sizeof(*u));
+    FILE *f;
+    if (!u)
+        return NULL;
+    u->in = in;
+    u->head = head;
+    u->head_len = head_len;
+    u->zstd = zstd_magic(head, head_len);
+    if (u->zstd ? !(u->zd = ZSTD_createDStream()) : inflateInit2(&u->zs, 15 + 32) != Z_OK) {
+        free(u);
+        return NULL;
+    }
+    if (!(f = fopencookie(u, "r", io))) {
+        unzip_close(u);
+        return NULL;
+    }
+    *out = u;
+    return f;
+}
+
+/* ---- loading ---- */
+
+/* Zero bytes kept after input held in memory: streaming scanners read ahead (MG_JP_PAD). */
+#define HEAD_PAD 64
+enum { HEAD = 65536 };
+
+static int parse_copy(mg_profile **out, const char *data, size_t len, const char *source,
+                      const mg_load_options *opts, mg_error *err);
+
 int mg_profile_parse(mg_profile **out, const char *data, size_t len, const char *source,
                      const mg_load_options *opts, mg_error *err)
 {
-    static const mg_load_options defaults = {NULL, 0, 0};
-    const mg_format *fmt;
-    mg_profile *p = NULL;
+    static const mg_load_options defaults;
 
     *out = NULL;
     opts = opts ? opts : &defaults;
+    if (gz_magic(data, len) || zstd_magic(data, len)) {
+        /* compressed bytes go through the streaming loader */
+        FILE *f = fmemopen((void *)data, len, "rb");
+        int rc;
+        if (!f)
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        rc = mg_profile_load_file(out, f, source, opts, err);
+        fclose(f);
+        return rc;
+    }
+    return parse_copy(out, data, len, source, opts, err);
+}
+
+/*
+ * Detectors and parsers may treat their input as a C string and scan a few
+ * bytes ahead: work on a NUL-padded copy, since callers' bytes need not be.
+ */
+static int parse_copy(mg_profile **out, const char *data, size_t len, const char *source,
+                      const mg_load_options *opts, mg_error *err)
+{
+    const mg_format *fmt;
+    mg_profile *p = NULL;
+    char *copy;
+    int rc;
+
     if (opts->format && strcmp(opts->format, MG_FORMAT_AUTO) != 0) {
         if (!(fmt = find_format(opts->format)))
             return unknown_format(opts->format, err);
-    } else if (!(fmt = detect(data, len))) { /* all of it: a summary may sit deep in a CI log */
-        return nothing_matched(source, data, len, err);
+    } else {
+        fmt = NULL;
     }
-    if (profile_new(&p, source, err) < 0)
-        return -err->code;
-    return finish(p, fmt, fmt->parse(p, data, len, opts, err), out, err);
+    if (!(copy = malloc(len + HEAD_PAD)))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    memcpy(copy, data, len);
+    memset(copy + len, 0, HEAD_PAD);
+    /* all of it: a summary may sit deep in a CI log */
+    if (!fmt && !(fmt = detect(copy, len)))
+        rc = nothing_matched(source, copy, len, err);
+    else if (profile_new(&p, source, err) < 0)
+        rc = -err->code;
+    else
+        rc = finish(p, fmt, fmt->parse(p, copy, len, opts, err), out, err);
+    free(copy);
+    return rc;
 }
 
 /* Read up to 64 KiB for detection; a pipe may deliver it in several pieces. */
@@ -215,50 +460,20 @@ static size_t read_head(FILE *f, char *head, size_t cap)
     size_t n = 0, r;
     while (n < cap && (r = fread(head + n, 1, cap - n, f)) > 0)
         n += r;
-    head[n] = '\0';
+    memset(head + n, 0, HEAD_PAD);
     return n;
 }
 
-static int load_stream(mg_profile **out, FILE *f, const char *shown, const mg_load_options *opts,
-                       mg_error *err)
+/* Formats without a streaming parser get the whole input in memory. */
+static int load_whole(mg_profile **out, FILE *f, const char *shown, const mg_format *fmt,
+                      const char *head, size_t n, const mg_load_options *opts, mg_error *err)
 {
-    enum { HEAD = 65536 };
-    char *head = malloc(HEAD + 1);
-    const mg_format *fmt = NULL;
     mg_profile *p = NULL;
     mg_buf all;
-    size_t n;
     int rc;
 
-    if (!head)
-        return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    n = read_head(f, head, HEAD);
-    if (ferror(f)) {
-        free(head);
-        return mg_error_set_at(err, MG_E_INPUT, shown, 0, 0, "read error: %s", strerror(errno));
-    }
-    if (opts->format && strcmp(opts->format, MG_FORMAT_AUTO) != 0) {
-        if (!(fmt = find_format(opts->format))) {
-            free(head);
-            return unknown_format(opts->format, err);
-        }
-    } else if (!(fmt = detect(head, n)) && n < HEAD) {
-        rc = nothing_matched(shown, head, n, err);
-        free(head);
-        return rc;
-    }
-    if (fmt && fmt->parse_stream) {
-        if (profile_new(&p, shown, err) == 0)
-            rc = finish(p, fmt, fmt->parse_stream(p, f, head, n, opts, err), out, err);
-        else
-            rc = -err->code;
-        free(head);
-        return rc;
-    }
-    /* formats without a streaming parser get the whole input in memory */
     mg_buf_init(&all, 0);
     rc = mg_buf_append(&all, head, n, err);
-    free(head);
     while (rc == 0 && !feof(f) && !ferror(f)) {
         char chunk[65536];
         size_t r = fread(chunk, 1, sizeof(chunk), f);
@@ -280,10 +495,90 @@ static int load_stream(mg_profile **out, FILE *f, const char *shown, const mg_lo
     return rc;
 }
 
+static int load_plain(mg_profile **out, FILE *f, const char *shown, char *head, size_t n,
+                      const mg_load_options *opts, mg_error *err)
+{
+    const mg_format *fmt = NULL;
+    mg_profile *p = NULL;
+
+    if (opts->format && strcmp(opts->format, MG_FORMAT_AUTO) != 0) {
+        if (!(fmt = find_format(opts->format)))
+            return unknown_format(opts->format, err);
+    } else if (!(fmt = detect(head, n)) && n < HEAD) {
+        return nothing_matched(shown, head, n, err);
+    }
+    if (fmt && fmt->parse_stream) {
+        if (profile_new(&p, shown, err) < 0)
+            return -err->code;
+        return finish(p, fmt, fmt->parse_stream(p, f, head, n, opts, err), out, err);
+    }
+    return load_whole(out, f, shown, fmt, head, n, opts, err);
+}
+
+/* Decompress on the fly and detect again on what is inside. */
+static int load_compressed(mg_profile **out, FILE *f, const char *shown, const char *raw,
+                           size_t raw_n, const mg_load_options *opts, mg_error *err)
+{
+    struct unzip *u = NULL;
+    bool zstd = zstd_magic(raw, raw_n);
+    FILE *z = unzip_open(f, raw, raw_n, &u);
+    char *head = NULL;
+    size_t n;
+    int rc;
+
+    if (!z || !(head = malloc(HEAD + HEAD_PAD))) {
+        if (z)
+            fclose(z);
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    }
+    n = read_head(z, head, HEAD);
+    if (u->failed)
+        rc = mg_error_set_at(err, MG_E_INPUT, shown, 0, 0, "cannot decompress %s data: %s",
+                             zstd ? "zstd" : "gzip", u->why);
+    else
+        rc = load_plain(out, z, shown, head, n, opts, err);
+    if (rc < 0 && u->failed && err && !strstr(err->msg, "decompress")) {
+        /* the parser saw a read error: name the real cause */
+        mg_error_init(err);
+        rc = mg_error_set_at(err, MG_E_INPUT, shown, 0, 0, "cannot decompress %s data: %s",
+                             zstd ? "zstd" : "gzip", u->why);
+    }
+    if (rc == 0 && !(*out)->note &&
+        mg_profile_set_str(&(*out)->note, zstd ? "read from zstd-compressed input"
+                                               : "read from gzip-compressed input", err) < 0) {
+        mg_profile_free(*out);
+        *out = NULL;
+        rc = -err->code;
+    }
+    fclose(z);
+    free(head);
+    return rc;
+}
+
+int mg_profile_load_file(mg_profile **out, FILE *f, const char *shown,
+                         const mg_load_options *opts, mg_error *err)
+{
+    char *head = malloc(HEAD + HEAD_PAD);
+    size_t n;
+    int rc;
+
+    if (!head)
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    n = read_head(f, head, HEAD);
+    if (ferror(f))
+        rc = mg_error_set_at(err, MG_E_INPUT, shown, 0, 0, "read error: %s", strerror(errno));
+    else if (gz_magic(head, n) || zstd_magic(head, n))
+        rc = load_compressed(out, f, shown, head, n, opts, err);
+    else
+        rc = load_plain(out, f, shown, head, n, opts, err);
+    free(head);
+    return rc;
+}
+
 int mg_profile_load(mg_profile **out, const char *path, const mg_load_options *opts,
                     mg_error *err)
 {
-    static const mg_load_options defaults = {NULL, 0, 0};
+    static const mg_load_options defaults;
     const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
     struct stat st;
     FILE *f;
@@ -292,7 +587,7 @@ int mg_profile_load(mg_profile **out, const char *path, const mg_load_options *o
     *out = NULL;
     opts = opts ? opts : &defaults;
     if (strcmp(path, "-") == 0)
-        return load_stream(out, stdin, shown, opts, err);
+        return mg_profile_load_file(out, stdin, shown, opts, err);
     f = fopen(path, "rb");
     if (!f)
         return mg_error_set_at(err, MG_E_INPUT, shown, 0, 0, "cannot open: %s", strerror(errno));
@@ -301,7 +596,7 @@ int mg_profile_load(mg_profile **out, const char *path, const mg_load_options *o
         return mg_error_set_at(err, MG_E_INPUT, shown, 0, 0,
                                "is a directory, expected a profile file");
     }
-    rc = load_stream(out, f, shown, opts, err);
+    rc = mg_profile_load_file(out, f, shown, opts, err);
     fclose(f);
     return rc;
 }

@@ -52,7 +52,6 @@ const char *mg_baseline_string(const mg_baseline *b, const char *workload, const
  */
 int mg_baseline_hotspots(const mg_baseline *b, const char *workload, mg_hotspot **out, size_t *n,
                          bool *complete, mg_error *err);
-void mg_hotspots_free(mg_hotspot *h, size_t n);
 
 /*
  * What update-baseline records besides the metrics. A NULL string is not

@@ -41,19 +41,50 @@ void mg_metrics_set(mg_metrics *m, enum mg_metric which, uint64_t value);
 /* What kind of events the profile counts; only heap profiles can be gated on heap metrics. */
 enum mg_profile_mode { MG_MODE_HEAP, MG_MODE_COPY, MG_MODE_AD_HOC, MG_MODE_OTHER };
 
+/* Hotspot flags: links to the spec's optimization patterns. */
+enum mg_hotspot_flags {
+    MG_HOTSPOT_CLONE = 1u << 0, /* pattern 1: some of its stacks pass through a clone */
+    MG_HOTSPOT_TEST = 1u << 1,  /* pattern 5: some of its frames sit in test files */
+};
+
 /*
- * A function and what was allocated under it. For dhat files: program points
- * attributed to their first frame that is not allocator machinery, grouped by
- * that function name.
+ * A function (or a whole call stack, with --group-by stack) and what was
+ * allocated under it. For dhat files: program points attributed to their
+ * first frame that is not allocator machinery, grouped by that function name.
  */
 typedef struct mg_hotspot {
-    char *function;       /* owned by the profile */
+    char *function;       /* group key: function name, or the stack's frames joined by " <- " */
+    char *frame;          /* full text of the attributed frame of the group's biggest program
+                             point (address and location included), or NULL */
+    char **stack;         /* with --group-by stack: the full frame strings, innermost first */
+    size_t stack_len;
     uint64_t total_bytes; /* sum of tb */
     uint64_t total_blocks;
     uint64_t peak_bytes; /* sum of gb: live at t-gmax */
     uint64_t end_bytes;
     uint64_t program_points;
+    uint64_t clone_bytes; /* part of total_bytes whose stacks pass through a clone */
+    uint64_t test_bytes;  /* part of total_bytes with a frame in a test file */
+    unsigned flags;       /* enum mg_hotspot_flags */
+    double share;         /* 0..1: this row's amount over the whole profile's, for its ranking */
 } mg_hotspot;
+
+/* Free an array of n hotspots (each row's strings and the array); NULL is a no-op. */
+void mg_hotspots_free(mg_hotspot *h, size_t n);
+
+/* The three rankings a profile carries (each top-N, share relative to the whole). */
+enum mg_rank { MG_RANK_TOTAL_BYTES, MG_RANK_PEAK_BYTES, MG_RANK_ALLOC_COUNT, MG_RANK_COUNT };
+const char *mg_rank_name(enum mg_rank r); /* "total_bytes", "peak_bytes", "allocation_count" */
+
+/* How program points are grouped into hotspots. */
+enum mg_group_by { MG_GROUP_FUNCTION, MG_GROUP_STACK };
+
+/* Which frames attribution skips (see --help-hotspots). */
+enum mg_attribution {
+    MG_ATTR_SKIP_ALLOC, /* allocator machinery (default) */
+    MG_ATTR_SKIP_STD,   /* also Rust standard-library frames, to surface user code */
+    MG_ATTR_FIRST_FRAME /* nothing skipped: the allocation site itself */
+};
 
 typedef struct mg_profile mg_profile;
 
@@ -61,6 +92,12 @@ typedef struct mg_profile mg_profile;
 #define MG_FORMAT_AUTO "auto"
 #define MG_FORMAT_DHAT_TEXT "dhat-text"
 #define MG_FORMAT_DHAT_JSON "dhat-json"
+#define MG_FORMAT_HEAPTRACK "heaptrack"
+#define MG_FORMAT_HEAPTRACK_PRINT "heaptrack-print"
+#define MG_FORMAT_MASSIF "massif"
+#define MG_FORMAT_MS_PRINT "ms-print"
+#define MG_FORMAT_TIME "time"
+#define MG_FORMAT_JEMALLOC "jemalloc-json"
 
 typedef struct mg_load_options {
     const char *format; /* NULL or "auto": detect by content */
@@ -69,7 +106,17 @@ typedef struct mg_load_options {
      * (and say so), N >= 1 = the N-th.
      */
     unsigned summary_index;
-    unsigned top_n; /* hotspots to keep; 0 = 10 */
+    unsigned top_n; /* hotspots to keep per ranking; 0 = 10 */
+    /*
+     * Extra frame-name prefixes to treat as allocator machinery, on top of the
+     * built-in list (--skip-frame, MEMGATE_SKIP_FRAMES, or a config file).
+     * Borrowed; n_skip_frames entries.
+     */
+    const char *const *skip_frames;
+    size_t n_skip_frames;
+    enum mg_group_by group_by;
+    enum mg_attribution attribution;
+    bool exclude_tests; /* leave program points with a frame in a test file out */
 } mg_load_options;
 
 /*
@@ -96,7 +143,44 @@ const char *mg_profile_mode_label(const mg_profile *p); /* "rust-heap", "heap", 
 const char *mg_profile_command(const mg_profile *p);    /* profiled command, or NULL */
 /* ad hoc / copy profiles: the raw Total line ("units"/"events", "bytes copied"/"calls") */
 bool mg_profile_raw_total(const mg_profile *p, uint64_t *amount, uint64_t *count);
+/* Top hotspots by total bytes (same as mg_profile_ranking(p, MG_RANK_TOTAL_BYTES, count)). */
 const mg_hotspot *mg_profile_hotspots(const mg_profile *p, size_t *count);
+const mg_hotspot *mg_profile_ranking(const mg_profile *p, enum mg_rank r, size_t *count);
+/*
+ * The whole amounts rankings are shared against (sum over every program
+ * point, excluded ones included); false when the profile has no hotspots.
+ */
+bool mg_profile_hotspot_whole(const mg_profile *p, enum mg_rank r, uint64_t *whole);
+/* Program points left out by exclude_tests. */
+uint64_t mg_profile_excluded_pps(const mg_profile *p);
+
+/*
+ * Values a format yields beside the canonical metrics, shown but never gated
+ * (e.g. massif's peak including allocator overhead, heaptrack's temporary
+ * allocations, jemalloc's resident bytes at exit). key is a stable
+ * snake_case name; unit is "bytes", "count", "us" or "" (an index, a status).
+ */
+typedef struct mg_profile_extra {
+    const char *key;
+    uint64_t value;
+    const char *unit;
+    const char *label; /* short human description */
+} mg_profile_extra;
+const mg_profile_extra *mg_profile_extras(const mg_profile *p, size_t *count);
+
+/*
+ * A plain statement of what this profile can and cannot be gated on, set by
+ * formats whose numbers are not heap metrics or are approximate; NULL when
+ * every metric it yields is exact.
+ */
+const char *mg_profile_gate_note(const mg_profile *p);
+
+/*
+ * A short form of a frame string for terminals: the "0xADDR: " prefix
+ * dropped, a location path cut to its last two components, and the result
+ * cut to width characters with "..." in the middle. Writes at most size bytes.
+ */
+void mg_frame_short(const char *frame, size_t width, char *out, size_t size);
 /* A human note about how the input was read (e.g. which of several summaries), or NULL. */
 const char *mg_profile_note(const mg_profile *p);
 

@@ -66,6 +66,36 @@ bool cli_color_wanted(const char *path);
 int cli_parse_summary(const char *arg, unsigned *out, mg_error *err);
 int cli_parse_top(const char *arg, unsigned *out, mg_error *err);
 
+/* Hotspot options shared by show and check (short codes K, G, A, X). */
+#define CLI_MAX_SKIP 64
+#define CLI_HOTSPOT_OPTIONS                                                                   \
+    {"skip-frame", required_argument, NULL, 'K'}, {"group-by", required_argument, NULL, 'G'},  \
+        {"attribution", required_argument, NULL, 'A'},                                          \
+        {"exclude-tests", no_argument, NULL, 'X'}
+#define CLI_HOTSPOT_HELP                                                                      \
+    "  --skip-frame PREFIX   also skip frames whose function starts with PREFIX when\n"       \
+    "                        attributing hotspots (repeatable; also MEMGATE_SKIP_FRAMES\n"    \
+    "                        as a comma-separated list)\n"                                    \
+    "  --group-by function|stack  group hotspots by function (default) or whole stack\n"     \
+    "  --attribution skip-alloc|skip-std|first-frame  which frames attribution skips\n"      \
+    "  --exclude-tests       leave program points with a frame in a test file out\n"
+#define CLI_INPUT_FORMATS                                                                     \
+    "dhat-json, dhat-text, heaptrack, heaptrack-print,\n"                                     \
+    "                        massif, ms-print, time, jemalloc-json"
+
+struct cli_hotspots {
+    const char *skip[CLI_MAX_SKIP];
+    size_t n;
+    char *env; /* owned copy of MEMGATE_SKIP_FRAMES, split in place */
+};
+
+/* Handle one hotspot option; returns 1 when c is not one of them. */
+int cli_hotspot_option(int c, const char *arg, struct cli_hotspots *h, mg_load_options *load,
+                       mg_error *err);
+/* Add MEMGATE_SKIP_FRAMES and point load at the list (h must outlive load's use). */
+int cli_hotspots_finish(struct cli_hotspots *h, mg_load_options *load, mg_error *err);
+void cli_hotspots_release(struct cli_hotspots *h);
+
 /* getopt_long state is global; every command starts from a clean slate. */
 void cli_reset_getopt(void);
 

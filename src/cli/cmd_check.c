@@ -44,9 +44,9 @@ static const char check_help[] =
     "  --format FMT          text, json, markdown, junit or openmetrics (repeatable,\n"
     "                        each with its own --output)\n"
     "  --output FILE         write the preceding --format to FILE instead of stdout\n"
-    "  --input-format NAME   skip detection: dhat-json or dhat-text\n"
+    "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
-    "  --top N               number of hotspots in reports (default 10)\n"
+    "  --top N               number of hotspots in reports (default 10)\n" CLI_HOTSPOT_HELP
     "  -h, --help            this text\n";
 
 /* A second string: C99 promises string literals of 4095 bytes, not more. */
@@ -75,6 +75,7 @@ static const struct option check_options[] = {
     {"summary", required_argument, NULL, 's'},
     {"top", required_argument, NULL, 't'},
     {"help", no_argument, NULL, 'h'},
+    CLI_HOTSPOT_OPTIONS,
     CLI_POST_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -84,6 +85,7 @@ struct check_opts {
     struct cli_limits limits;
     struct cli_outputs outputs;
     mg_load_options load;
+    struct cli_hotspots hotspots;
     const char *profile, *anchor, *accept;
     bool explain, approve;
     unsigned top;
@@ -155,6 +157,8 @@ static int parse_one(int c, struct check_opts *o, mg_error *err)
     case 't':
         return cli_parse_top(optarg, &o->top, err);
     }
+    if (cli_hotspot_option(c, optarg, &o->hotspots, &o->load, err) != 1)
+        return err->code ? -err->code : 0;
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 
@@ -182,7 +186,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err
     o->profile = argv[optind];
     o->load.top_n = 1000; /* every function: a hotspot that went away is really gone */
     cli_outputs_default(&o->outputs);
-    return 0;
+    return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
 
 /* The drift anchor from --anchor, else memgate.drift.anchor, else "first". */
@@ -386,6 +390,10 @@ static int gate(const struct check_opts *o, struct check_run *run, mg_error *err
     int found;
 
     mg_gate_evaluate(&run->verdict, &run->base, mg_profile_metrics(run->profile), &run->policy);
+    if (run->verdict.n_compared == 0 && mg_profile_gate_note(run->profile))
+        return mg_error_set_at(err, MG_E_INPUT, mg_profile_source(run->profile), 0, 0,
+                               "nothing to compare with the baseline: %s",
+                               mg_profile_gate_note(run->profile));
     if (run->verdict.n_compared == 0)
         /* a copy/ad-hoc profile or the wrong file must not pass by comparing nothing */
         return mg_error_set_at(err, MG_E_INPUT, mg_profile_source(run->profile), 0, 0,
@@ -490,8 +498,10 @@ int cmd_check(int argc, char **argv, mg_error *err)
 
     memset(&o, 0, sizeof(o));
     cli_command_line(argc, argv, o.cmdline, sizeof(o.cmdline));
-    if ((rc = parse_args(argc, argv, &o, err)) != 0)
+    if ((rc = parse_args(argc, argv, &o, err)) != 0) {
+        cli_hotspots_release(&o.hotspots);
         return rc > 0 ? 0 : mg_error_exit_code(err);
+    }
     memset(&run, 0, sizeof(run));
     mg_history_init(&run.history);
     if (run_check(&o, &run, err) < 0)
@@ -501,5 +511,6 @@ int cmd_check(int argc, char **argv, mg_error *err)
     else
         status = post(&o, &run, run.verdict.overall == MG_STATUS_FAIL ? 1 : 0, err);
     release(&run);
+    cli_hotspots_release(&o.hotspots);
     return status;
 }

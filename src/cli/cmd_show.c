@@ -12,22 +12,26 @@ static const char show_help[] =
     "Print peak bytes and blocks at t-gmax, total bytes and blocks, bytes and blocks at\n"
     "t-end, the runtime where the profile has one, and for dhat JSON the top allocation\n"
     "hotspots. PROFILE is a file or '-' for standard input; its format is detected by\n"
-    "content (dhat JSON, dhat-rs or Valgrind DHAT text, also inside a CI log).\n"
+    "content (dhat JSON, dhat-rs or Valgrind DHAT text also inside a CI log, heaptrack data\n"
+    "or heaptrack_print text, massif.out or ms_print text, /usr/bin/time -v, jemalloc\n"
+    "stats JSON; .gz and .zst are decompressed). Hotspots are ranked by total bytes, by\n"
+    "bytes at t-gmax and by allocation count.\n"
     "\n"
     "options:\n"
     "  --format text|json    report format (repeatable, each with its own --output)\n"
     "  --output FILE         write the preceding --format to FILE instead of stdout\n"
-    "  --input-format NAME   skip detection: dhat-json or dhat-text\n"
+    "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
-    "  --top N               number of hotspots (default 10)\n"
-    "  --workload NAME       name the workload in reports\n"
+    "  --top N               number of hotspots per ranking (default 10)\n"
+    "  --workload NAME       name the workload in reports\n" CLI_HOTSPOT_HELP
     "  -h, --help            this text\n";
 
 static const struct option show_options[] = {
     {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
     {"input-format", required_argument, NULL, 'i'}, {"summary", required_argument, NULL, 's'},
     {"top", required_argument, NULL, 't'},          {"help", no_argument, NULL, 'h'},
-    {"workload", required_argument, NULL, 'w'},     {NULL, 0, NULL, 0},
+    {"workload", required_argument, NULL, 'w'},     CLI_HOTSPOT_OPTIONS,
+    {NULL, 0, NULL, 0},
 };
 
 static const char *const show_formats[] = {"text", "json", NULL};
@@ -36,6 +40,7 @@ struct show_opts {
     const char *workload; /* only a label here: the report names it */
     struct cli_outputs outputs;
     mg_load_options load;
+    struct cli_hotspots hotspots;
     const char *profile;
 };
 
@@ -70,8 +75,11 @@ static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
             fputs(mg_hotspot_rule_text, stdout);
             return 1;
         default:
-            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
-                                argv[optind - 1]);
+            rc = cli_hotspot_option(c, optarg, &o->hotspots, &o->load, err);
+            if (rc == 1)
+                return mg_error_set(err, MG_E_USAGE,
+                                    "unknown or incomplete option '%s' (see --help)",
+                                    argv[optind - 1]);
         }
         if (rc < 0)
             return rc;
@@ -80,7 +88,7 @@ static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
         return mg_error_set(err, MG_E_USAGE, "expected one PROFILE argument (see --help)");
     o->profile = argv[optind];
     cli_outputs_default(&o->outputs);
-    return 0;
+    return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
 
 int cmd_show(int argc, char **argv, mg_error *err)
@@ -93,10 +101,14 @@ int cmd_show(int argc, char **argv, mg_error *err)
 
     memset(&o, 0, sizeof(o));
     rc = parse_args(argc, argv, &o, err);
-    if (rc != 0)
+    if (rc != 0) {
+        cli_hotspots_release(&o.hotspots);
         return rc > 0 ? 0 : mg_error_exit_code(err);
-    if (mg_profile_load(&p, o.profile, &o.load, err) < 0)
+    }
+    if (mg_profile_load(&p, o.profile, &o.load, err) < 0) {
+        cli_hotspots_release(&o.hotspots);
         return mg_error_exit_code(err);
+    }
     for (i = 0; i < o.outputs.n && rc == 0; i++) {
         mg_report_input in;
         memset(&in, 0, sizeof(in));
@@ -112,5 +124,6 @@ int cmd_show(int argc, char **argv, mg_error *err)
         mg_buf_release(&out);
     }
     mg_profile_free(p);
+    cli_hotspots_release(&o.hotspots);
     return rc < 0 ? mg_error_exit_code(err) : 0;
 }

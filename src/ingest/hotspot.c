@@ -1,12 +1,18 @@
 /* Hotspot attribution: skip allocator frames, group program points by function, rank. */
 #include "ingest/hotspot.h"
 
+#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "ingest/ingest.h"
+#include "memgate/buf.h"
 #include "memgate/num.h"
 #include "utf8.h"
+
+enum { MG_FB_ALLOC = 1, MG_FB_STD = 2, MG_FB_CLONE = 4, MG_FB_TEST = 8 };
 
 const char mg_hotspot_rule_text[] =
     "Hotspots: each program point is attributed to the first frame of its stack\n"
@@ -21,7 +27,19 @@ const char mg_hotspot_rule_text[] =
     "grow_amortized, finish_grow, ...); frames located in Valgrind's vgpreload_\n"
     "library; and allocation wrappers such as xmalloc, g_malloc0, jv_mem_alloc,\n"
     "PyMem_RawMalloc, sqlite3Malloc, Perl_safesysmalloc. A program point whose\n"
-    "every frame is machinery is shown as [all-frames-allocator].\n";
+    "every frame is machinery is shown as [all-frames-allocator].\n"
+    "Add your own allocator wrappers with --skip-frame PREFIX (repeatable) or\n"
+    "MEMGATE_SKIP_FRAMES=PREFIX,PREFIX. --attribution skip-std also skips Rust\n"
+    "standard-library frames (alloc::, core::, std::, hashbrown::, <T as std::...>)\n"
+    "to surface your own code, falling back to the rule above when nothing is\n"
+    "left; --attribution first-frame takes the allocation site itself.\n"
+    "--group-by stack groups by the whole stack from that frame outwards.\n"
+    "Three rankings are kept: by total bytes, by bytes live at t-gmax and by\n"
+    "allocation count, each with its share of the whole profile.\n"
+    "Flags: [clone] when a stack passes through Clone::clone, to_vec, to_owned,\n"
+    "to_string... (spec pattern 1, clone elimination); [test] when a frame sits in\n"
+    "a test file (*_test.rs, *_tests.rs, test_*, or a tests/ directory; spec\n"
+    "pattern 5); --exclude-tests leaves such program points out of the ranking.\n";
 
 static bool is_hex(char c)
 {
@@ -67,20 +85,40 @@ void mg_frame_split(const char *frame, size_t len, const char **name, size_t *na
     *loc_len = n - open - 2;
 }
 
+/* Substring search for short needles in short strings (glibc memmem is slow to start). */
+static bool has(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    const char *p = s, *end = s + n;
+    while (k && (size_t)(end - p) >= k && (p = memchr(p, needle[0], (size_t)(end - p - k + 1)))) {
+        if (!memcmp(p, needle, k))
+            return true;
+        p++;
+    }
+    return false;
+}
+
+/* The first-byte checks keep these cheap: frame tables can hold 10^5+ entries. */
 static bool starts(const char *s, size_t n, const char *prefix)
 {
-    size_t k = strlen(prefix);
+    size_t k;
+    if (!n || *s != *prefix)
+        return false;
+    k = strlen(prefix);
     return n >= k && memcmp(s, prefix, k) == 0;
 }
 
 static bool equals(const char *s, size_t n, const char *word)
 {
-    return strlen(word) == n && memcmp(s, word, n) == 0;
+    return n && *s == *word && strlen(word) == n && memcmp(s, word, n) == 0;
 }
 
 static bool istarts(const char *s, size_t n, const char *prefix)
 {
-    size_t k = strlen(prefix);
+    size_t k;
+    if (!n || (*s | 0x20) != (*prefix | 0x20))
+        return false;
+    k = strlen(prefix);
     return n >= k && strncasecmp(s, prefix, k) == 0;
 }
 
@@ -97,6 +135,9 @@ static bool is_alloc_wrapper(const char *s, size_t n)
         s++;
         n--;
     }
+    /* every match ends in ...c (alloc), 0 (malloc0), 4 (64) or p (strdup) */
+    if (n < 5 || !strchr("cC04pP", s[n - 1]))
+        return false;
     for (a = 0; a < sizeof(pre) / sizeof(pre[0]); a++) {
         size_t pl = strlen(pre[a]);
         if (!istarts(s, n, pre[a]))
@@ -153,114 +194,893 @@ bool mg_frame_is_machinery(const char *name, size_t name_len, const char *loc, s
     return is_alloc_wrapper(name, name_len);
 }
 
-void mg_hotspot_agg_init(mg_hotspot_agg *agg)
+/* ---- further frame classes ---- */
+
+static bool is_prim(const char *s, size_t n, size_t *used)
 {
-    mg_strmap_init(&agg->index);
-    agg->rows = NULL;
-    agg->n = agg->cap = 0;
+    static const char *const prims[] = {"str",   "i8",   "i16",   "i32", "i64",  "i128",
+                                        "isize", "u8",   "u16",   "u32", "u64",  "u128",
+                                        "usize", "f32",  "f64",   "bool", "char"};
+    size_t i, best = 0;
+    if (n && s[0] == '[') {
+        const char *e = memchr(s + 1, ']', n - 1);
+        if (e) {
+            *used = (size_t)(e - s) + 1;
+            return true;
+        }
+        return false;
+    }
+    for (i = 0; i < sizeof(prims) / sizeof(prims[0]); i++)
+        if (starts(s, n, prims[i]) && strlen(prims[i]) > best)
+            best = strlen(prims[i]);
+    *used = best;
+    return best > 0;
+}
+
+/*
+ * After leading '<' and one '&', '&mut ', '*const ' or '*mut ':
+ * ^<*((alloc|core|std|hashbrown)::|(PRIM)(>| as )|[^ <>]+ as (alloc|core|std)::)
+ */
+bool mg_frame_is_std(const char *s, size_t n)
+{
+    static const char *const crates[] = {"alloc::", "core::", "std::", "hashbrown::"};
+    static const char *const refs[] = {"&mut ", "&", "*const ", "*mut "};
+    size_t i, k;
+
+    /* every form has "::" (crates, " as std::") or '>' / " as " after a primitive */
+    if (!memchr(s, ':', n) && !memchr(s, '>', n) && !has(s, n, " as "))
+        return false;
+
+    while (n && *s == '<')
+        s++, n--;
+    for (i = 0; i < 4; i++)
+        if (starts(s, n, refs[i])) {
+            s += strlen(refs[i]);
+            n -= strlen(refs[i]);
+            break;
+        }
+    while (n && *s == '<')
+        s++, n--;
+    for (i = 0; i < 4; i++)
+        if (starts(s, n, crates[i]))
+            return true;
+    if (is_prim(s, n, &k) && (starts(s + k, n - k, ">") || starts(s + k, n - k, " as ")))
+        return true;
+    for (k = 0; k < n && s[k] != ' ' && s[k] != '<' && s[k] != '>'; k++)
+        ;
+    if (k == 0 || !starts(s + k, n - k, " as "))
+        return false;
+    for (i = 0; i < 3; i++)
+        if (starts(s + k + 4, n - k - 4, crates[i]))
+            return true;
+    return false;
+}
+
+/* The last path segment of a Rust name, generic arguments and a turbofish dropped. */
+static void last_segment(const char *s, size_t n, const char **seg, size_t *seg_len)
+{
+    size_t i, depth = 0, start = 0, end = n;
+    /* drop a trailing "::<...>" turbofish or "<...>" (Valgrind's short names) */
+    if (n && s[n - 1] == '>') {
+        for (i = n; i-- > 0;) {
+            if (s[i] == '>')
+                depth++;
+            else if (s[i] == '<' && --depth == 0) {
+                end = i;
+                break;
+            }
+        }
+        if (end >= 2 && s[end - 1] == ':' && s[end - 2] == ':')
+            end -= 2;
+        depth = 0;
+    }
+    for (i = 0; i < end; i++) {
+        if (s[i] == '<')
+            depth++;
+        else if (s[i] == '>' && depth)
+            depth--;
+        else if (!depth && s[i] == ':' && i + 1 < end && s[i + 1] == ':')
+            start = i + 2;
+    }
+    *seg = s + start;
+    *seg_len = end > start ? end - start : 0;
+}
+
+bool mg_frame_is_clone(const char *name, size_t name_len, const char *loc, size_t loc_len)
+{
+    static const char *const words[] = {"clone",    "clone_from", "clone_into", "to_vec",
+                                        "to_vec_in", "to_owned",  "to_string"};
+    const char *seg;
+    size_t seg_len, i;
+    bool rust;
+    if (!has(name, name_len, "clone") && !has(name, name_len, "to_"))
+        return false;
+    /* a bare C "clone" is the thread-creation call, not a copy */
+    rust = has(name, name_len, "::") || (loc_len && has(loc, loc_len, ".rs:"));
+    if (!rust)
+        return false;
+    last_segment(name, name_len, &seg, &seg_len);
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (equals(seg, seg_len, words[i]))
+            return true;
+    return false;
+}
+
+static bool ends(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/*
+ * The spec's rule on the source path of "file.rs:12:5" / "dir/file.c:12":
+ * name ends in _tests.rs or _test.rs, starts with test_, or a component is
+ * "tests". "in /object" locations are binaries, not source files.
+ */
+bool mg_frame_in_test_file(const char *loc, size_t n)
+{
+    size_t i, comp = 0;
+    if (n == 0 || starts(loc, n, "in ") || !has(loc, n, "test"))
+        return false;
+    /* strip ":LINE" and ":COL" */
+    for (i = 0; i < 2 && n; i++) {
+        size_t k = n;
+        while (k && loc[k - 1] >= '0' && loc[k - 1] <= '9')
+            k--;
+        if (k == n || k == 0 || loc[k - 1] != ':')
+            break;
+        n = k - 1;
+    }
+    for (i = 0; i <= n; i++) {
+        if (i == n || loc[i] == '/' || loc[i] == '\\') {
+            if (i == n) {
+                const char *b = loc + comp;
+                size_t bl = n - comp;
+                return ends(b, bl, "_tests.rs") || ends(b, bl, "_test.rs") ||
+                       starts(b, bl, "test_") || equals(b, bl, "tests");
+            }
+            if (equals(loc + comp, i - comp, "tests"))
+                return true;
+            comp = i + 1;
+        }
+    }
+    return false;
+}
+
+/* ---- short display ---- */
+
+static size_t utf8_back(const char *s, size_t at)
+{
+    while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+        at--;
+    return at;
+}
+
+void mg_frame_short(const char *frame, size_t width, char *out, size_t size)
+{
+    const char *name, *loc;
+    size_t name_len, loc_len, i, slashes = 0, len;
+    char buf[1024];
+
+    mg_frame_split(frame, strlen(frame), &name, &name_len, &loc, &loc_len);
+    if (loc_len) {
+        const char *path = loc;
+        size_t plen = loc_len;
+        bool in = starts(loc, loc_len, "in ");
+        if (in)
+            path += 3, plen -= 3;
+        /* keep the last two path components (one for an "in /object") */
+        for (i = plen; i-- > 0;)
+            if ((path[i] == '/' || path[i] == '\\') && ++slashes == (in ? 1u : 2u)) {
+                path += i + 1;
+                plen -= i + 1;
+                break;
+            }
+        snprintf(buf, sizeof(buf), "%.*s (%s%.*s)", (int)name_len, name, in ? "in " : "",
+                 (int)plen, path);
+    } else {
+        snprintf(buf, sizeof(buf), "%.*s", (int)name_len, name);
+    }
+    len = strlen(buf);
+    if (width < 9 || len <= width) {
+        snprintf(out, size, "%s", buf);
+        return;
+    }
+    /* keep the head and the tail, "..." in between, on character boundaries */
+    {
+        size_t keep_head = utf8_back(buf, (width - 3) / 2);
+        size_t tail_from = utf8_back(buf, len - (width - 3 - keep_head));
+        snprintf(out, size, "%.*s...%s", (int)keep_head, buf, buf + tail_from);
+    }
+}
+
+/* ---- aggregation ---- */
+
+struct agg_row {
+    uint64_t v[MG_RANK_COUNT]; /* tb, gb, tbk */
+    uint64_t eb, pps, clone_tb, test_tb, best_tb;
+    uint32_t best_frame; /* UINT32_MAX: none */
+    size_t seq_off;      /* --group-by stack: the key in agg->seq */
+    uint32_t seq_len;
+    uint32_t key;        /* function id (function mode) */
+};
+
+struct stack_slot {
+    uint64_t hash;
+    uint32_t row; /* UINT32_MAX: empty */
+};
+
+#define NO_FRAME UINT32_MAX
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem, mg_error *err)
+{
+    size_t ncap = *cap ? *cap : 64;
+    void *p;
+    if (need <= *cap)
+        return 0;
+    while (ncap < need)
+        ncap *= 2;
+    if (!(p = realloc(*arr, ncap * elem)))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+void mg_hotspot_agg_init(mg_hotspot_agg *agg, const mg_load_options *opts)
+{
+    memset(agg, 0, sizeof(*agg));
+    agg->opts = opts;
+    mg_strmap_init(&agg->canon_index);
 }
 
 void mg_hotspot_agg_release(mg_hotspot_agg *agg)
 {
-    size_t i;
     if (!agg)
         return;
-    for (i = 0; i < agg->n; i++)
-        free(agg->rows[i].function);
+    free(agg->text);
+    free(agg->frame_off);
+    free(agg->frame_fn);
+    free(agg->frame_canon);
+    free(agg->frame_bits);
+    free(agg->fn_frame);
+    free(agg->fn_off);
+    free(agg->fn_len);
+    free(agg->fn_hash);
+    free(agg->fn_slots);
+    free(agg->canon_frame);
     free(agg->rows);
-    mg_strmap_release(&agg->index);
-    mg_hotspot_agg_init(agg);
+    free(agg->slots);
+    free(agg->seq);
+    free(agg->scratch);
+    free(agg->batch.pp);
+    free(agg->batch.fs);
+    mg_strmap_release(&agg->canon_index);
+    memset(agg, 0, sizeof(*agg));
 }
 
-static int add_row(mg_hotspot_agg *agg, const char *fn, size_t len, mg_error *err)
+static const char *frame_text(const mg_hotspot_agg *agg, size_t i)
 {
-    mg_hotspot *row;
-    if (agg->n == agg->cap) {
-        size_t ncap = agg->cap ? agg->cap * 2 : 64;
-        mg_hotspot *r = realloc(agg->rows, ncap * sizeof(*r));
-        if (!r)
-            return mg_error_set(err, MG_E_NOMEM, "out of memory");
-        agg->rows = r;
-        agg->cap = ncap;
-    }
-    row = &agg->rows[agg->n];
-    memset(row, 0, sizeof(*row));
-    row->function = mg_utf8_sanitize_display(fn, len);
-    if (!row->function)
+    return agg->text + agg->frame_off[i];
+}
+
+static uint64_t hash_name(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    size_t i;
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h ^ (h >> 32);
+}
+
+static int fn_rehash(mg_hotspot_agg *agg, mg_error *err)
+{
+    size_t cap = agg->fn_slots_cap ? agg->fn_slots_cap * 2 : 1024, i, j;
+    uint32_t *n = malloc(cap * sizeof(*n));
+    if (!n)
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    agg->n++;
+    for (i = 0; i < cap; i++)
+        n[i] = UINT32_MAX;
+    for (i = 0; i < agg->n_fns; i++) {
+        for (j = agg->fn_hash[i] & (cap - 1); n[j] != UINT32_MAX; j = (j + 1) & (cap - 1))
+            ;
+        n[j] = (uint32_t)i;
+    }
+    free(agg->fn_slots);
+    agg->fn_slots = n;
+    agg->fn_slots_cap = cap;
     return 0;
 }
 
-int mg_hotspot_agg_intern(mg_hotspot_agg *agg, const char *fn, size_t fn_len, size_t *row,
-                          mg_error *err)
+/*
+ * Intern a function name (name lies in the text arena at name_off); its id is
+ * also its row in function mode.
+ */
+static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, size_t frame,
+                     uint32_t *id, mg_error *err)
 {
+    const char *name = agg->text + name_off;
+    uint64_t h = hash_name(name, len);
+    size_t j, k, c1, c2, c3;
+
+    if ((agg->n_fns + 1) * 2 > agg->fn_slots_cap && fn_rehash(agg, err) < 0)
+        return -err->code;
+    for (j = h & (agg->fn_slots_cap - 1); agg->fn_slots[j] != UINT32_MAX;
+         j = (j + 1) & (agg->fn_slots_cap - 1)) {
+        k = agg->fn_slots[j];
+        if (agg->fn_hash[k] == h && agg->fn_len[k] == len &&
+            !memcmp(agg->text + agg->fn_off[k], name, len)) {
+            *id = (uint32_t)k;
+            return 0;
+        }
+    }
+    if (agg->n_fns >= UINT32_MAX - 1)
+        return mg_error_set(err, MG_E_INPUT, "more than 2^32 functions");
+    c1 = c2 = c3 = agg->fns_cap;
+    if (grow((void **)&agg->fn_off, &c1, agg->n_fns + 1, sizeof(size_t), err) < 0 ||
+        grow((void **)&agg->fn_len, &c2, agg->n_fns + 1, sizeof(uint32_t), err) < 0 ||
+        grow((void **)&agg->fn_hash, &c3, agg->n_fns + 1, sizeof(uint64_t), err) < 0 ||
+        grow((void **)&agg->fn_frame, &agg->fns_cap, agg->n_fns + 1, sizeof(size_t), err) < 0)
+        return -err->code;
+    k = agg->n_fns++;
+    agg->fn_off[k] = name_off;
+    agg->fn_len[k] = (uint32_t)len;
+    agg->fn_hash[k] = h;
+    agg->fn_frame[k] = frame;
+    agg->fn_slots[j] = (uint32_t)k;
+    *id = (uint32_t)k;
+    return 0;
+}
+
+static bool user_skip(const mg_hotspot_agg *agg, const char *name, size_t len)
+{
+    size_t i;
+    for (i = 0; agg->opts && i < agg->opts->n_skip_frames; i++)
+        if (agg->opts->skip_frames[i][0] && starts(name, len, agg->opts->skip_frames[i]))
+            return true;
+    return false;
+}
+
+static uint8_t classify(const mg_hotspot_agg *agg, const char *name, size_t name_len,
+                        const char *loc, size_t loc_len)
+{
+    uint8_t b = 0;
+    if (mg_frame_is_machinery(name, name_len, loc, loc_len) || user_skip(agg, name, name_len))
+        b |= MG_FB_ALLOC;
+    if (mg_frame_is_std(name, name_len))
+        b |= MG_FB_STD;
+    if (mg_frame_is_clone(name, name_len, loc, loc_len))
+        b |= MG_FB_CLONE;
+    if (mg_frame_in_test_file(loc, loc_len))
+        b |= MG_FB_TEST;
+    return b;
+}
+
+static int add_canon(mg_hotspot_agg *agg, size_t frame, const char *text, size_t len,
+                     mg_error *err)
+{
+    const char *name, *loc;
+    size_t name_len, loc_len, v;
     int inserted;
-    if (mg_strmap_upsert(&agg->index, fn, fn_len, agg->n, row, &inserted, err) < 0)
+    /* the address-less text: "name (location)" */
+    mg_frame_split(text, len, &name, &name_len, &loc, &loc_len);
+    if (mg_strmap_upsert(&agg->canon_index, name, (size_t)(text + len - name), agg->n_canon, &v,
+                         &inserted, err) < 0)
         return -err->code;
-    if (inserted && add_row(agg, fn, fn_len, err) < 0)
-        return -err->code;
+    if (inserted) {
+        if (grow((void **)&agg->canon_frame, &agg->canon_cap, agg->n_canon + 1, sizeof(size_t),
+                 err) < 0)
+            return -err->code;
+        agg->canon_frame[agg->n_canon++] = frame;
+    }
+    agg->frame_canon[frame] = (uint32_t)v;
     return 0;
 }
 
-int mg_hotspot_agg_add_row(mg_hotspot_agg *agg, size_t slot, uint64_t tb, uint64_t tbk,
-                           uint64_t gb, uint64_t eb, mg_error *err)
+int mg_hotspot_agg_add_frame(mg_hotspot_agg *agg, const char *text, size_t len, mg_error *err)
 {
-    mg_hotspot *row = &agg->rows[slot];
-    /* each sum is bounded by the file's total, which is overflow-checked too */
-    if (!mg_u64_add(row->total_bytes, tb, &row->total_bytes) ||
-        !mg_u64_add(row->total_blocks, tbk, &row->total_blocks) ||
-        !mg_u64_add(row->peak_bytes, gb, &row->peak_bytes) ||
-        !mg_u64_add(row->end_bytes, eb, &row->end_bytes))
+    size_t i = agg->n_frames, cap = agg->frames_cap, k;
+    const char *name, *loc;
+    size_t name_len, loc_len;
+    char *t;
+
+    if (i >= UINT32_MAX - 1)
+        return mg_error_set(err, MG_E_INPUT, "more than 2^32 frames");
+    if (i == cap) {
+        size_t ncap = cap ? cap * 2 : 256, c2 = cap, c3 = cap, c4 = cap, c5 = cap;
+        if (grow((void **)&agg->frame_off, &cap, ncap, sizeof(size_t), err) < 0 ||
+            grow((void **)&agg->frame_fn, &c2, ncap, sizeof(uint32_t), err) < 0 ||
+            grow((void **)&agg->frame_bits, &c3, ncap, 1, err) < 0 ||
+            grow((void **)&agg->frame_canon, &c4, ncap, sizeof(uint32_t), err) < 0)
+            return -err->code;
+        (void)c5;
+        agg->frames_cap = cap;
+    }
+    if (grow((void **)&agg->text, &agg->text_cap, agg->text_len + len + 1, 1, err) < 0)
+        return -err->code;
+    t = agg->text + agg->text_len;
+    memcpy(t, text, len);
+    for (k = 0; k < len; k++)
+        if (t[k] == '\0')
+            t[k] = '?'; /* a "\u0000" escape must not cut the string */
+    t[len] = '\0';
+    agg->frame_off[i] = agg->text_len;
+    agg->text_len += len + 1;
+    mg_frame_split(t, len, &name, &name_len, &loc, &loc_len);
+    agg->frame_bits[i] = classify(agg, name, name_len, loc, loc_len);
+    agg->frame_fn[i] = NO_FRAME; /* interned when a program point is attributed to it */
+    agg->n_frames++;
+    if (agg->opts && agg->opts->group_by == MG_GROUP_STACK)
+        return add_canon(agg, i, t, len, err);
+    return 0;
+}
+
+static int ensure_row(mg_hotspot_agg *agg, size_t row, mg_error *err)
+{
+    size_t old = agg->n_rows;
+    if (row < agg->n_rows)
+        return 0;
+    if (grow((void **)&agg->rows, &agg->rows_cap, row + 1, sizeof(*agg->rows), err) < 0)
+        return -err->code;
+    memset(agg->rows + old, 0, (row + 1 - old) * sizeof(*agg->rows));
+    for (size_t i = old; i <= row; i++) {
+        agg->rows[i].best_frame = NO_FRAME;
+        agg->rows[i].key = (uint32_t)i;
+    }
+    agg->n_rows = row + 1;
+    return 0;
+}
+
+/* Row of a function id: the same number (ids exist only for attributed functions). */
+static int fn_row(mg_hotspot_agg *agg, uint32_t id, size_t *row, mg_error *err)
+{
+    *row = id;
+    return ensure_row(agg, id, err);
+}
+
+/* Special rows "[root]" (empty stack) and "[all-frames-allocator]". */
+static int special_fn(mg_hotspot_agg *agg, bool root, uint32_t *id, mg_error *err)
+{
+    bool *has = root ? &agg->has_root : &agg->has_alloc;
+    uint32_t *slot = root ? &agg->root_fn : &agg->alloc_fn;
+    const char *name = root ? "[root]" : "[all-frames-allocator]";
+    if (!*has) {
+        size_t len = strlen(name), off = agg->text_len;
+        /* the name goes into the text arena like frame names, but is no frame */
+        if (grow((void **)&agg->text, &agg->text_cap, agg->text_len + len + 1, 1, err) < 0)
+            return -err->code;
+        memcpy(agg->text + off, name, len + 1);
+        agg->text_len += len + 1;
+        if (intern_fn(agg, off, len, SIZE_MAX, slot, err) < 0)
+            return -err->code;
+        *has = true;
+    }
+    *id = *slot;
+    return 0;
+}
+
+static uint64_t hash_seq(const uint32_t *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull ^ n;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ull;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+static int stack_grow(mg_hotspot_agg *agg, mg_error *err)
+{
+    size_t cap = agg->slots_cap ? agg->slots_cap * 2 : 1024, i;
+    struct stack_slot *n = malloc(cap * sizeof(*n)), *old = agg->slots;
+    if (!n)
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    for (i = 0; i < cap; i++)
+        n[i].row = UINT32_MAX;
+    for (i = 0; i < agg->slots_cap; i++) {
+        size_t j;
+        if (old[i].row == UINT32_MAX)
+            continue;
+        for (j = old[i].hash & (cap - 1); n[j].row != UINT32_MAX; j = (j + 1) & (cap - 1))
+            ;
+        n[j] = old[i];
+    }
+    free(old);
+    agg->slots = n;
+    agg->slots_cap = cap;
+    return 0;
+}
+
+/* Row of a stack key (canonical ids), created on first sight. */
+static int stack_row(mg_hotspot_agg *agg, const uint32_t *key, size_t n, size_t *row,
+                     mg_error *err)
+{
+    uint64_t h = hash_seq(key, n);
+    size_t j;
+    if ((agg->n_stacks + 1) * 4 > agg->slots_cap * 3 && stack_grow(agg, err) < 0)
+        return -err->code;
+    for (j = h & (agg->slots_cap - 1); agg->slots[j].row != UINT32_MAX;
+         j = (j + 1) & (agg->slots_cap - 1)) {
+        const struct agg_row *r = &agg->rows[agg->slots[j].row];
+        if (agg->slots[j].hash == h && r->seq_len == n &&
+            !memcmp(agg->seq + r->seq_off, key, n * sizeof(*key))) {
+            *row = agg->slots[j].row;
+            return 0;
+        }
+    }
+    if (agg->n_rows >= UINT32_MAX - 1 ||
+        grow((void **)&agg->seq, &agg->seq_cap, agg->seq_len + n + 1, sizeof(uint32_t), err) < 0 ||
+        ensure_row(agg, agg->n_rows, err) < 0)
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    *row = agg->n_rows - 1;
+    memcpy(agg->seq + agg->seq_len, key, n * sizeof(*key));
+    agg->rows[*row].seq_off = agg->seq_len;
+    agg->rows[*row].seq_len = (uint32_t)n;
+    agg->seq_len += n;
+    agg->slots[j].hash = h;
+    agg->slots[j].row = (uint32_t)*row;
+    agg->n_stacks++;
+    return 0;
+}
+
+/* Index in fs of the attributed frame, or -1 (empty stack) / -2 (all machinery). */
+static long attributed(const mg_hotspot_agg *agg, const uint32_t *fs, size_t n)
+{
+    enum mg_attribution a = agg->opts ? agg->opts->attribution : MG_ATTR_SKIP_ALLOC;
+    size_t i;
+    if (n == 0)
+        return -1;
+    if (a == MG_ATTR_FIRST_FRAME)
+        return 0;
+    if (a == MG_ATTR_SKIP_STD)
+        for (i = 0; i < n; i++)
+            if (!(agg->frame_bits[fs[i]] & (MG_FB_ALLOC | MG_FB_STD)))
+                return (long)i;
+    for (i = 0; i < n; i++)
+        if (!(agg->frame_bits[fs[i]] & MG_FB_ALLOC))
+            return (long)i;
+    return -2;
+}
+
+/* Function id of a frame, interning its name on first use. */
+static int frame_fn_id(mg_hotspot_agg *agg, size_t frame, uint32_t *id, mg_error *err)
+{
+    if (agg->frame_fn[frame] == NO_FRAME) {
+        const char *t = frame_text(agg, frame), *name, *loc;
+        size_t name_len, loc_len;
+        mg_frame_split(t, strlen(t), &name, &name_len, &loc, &loc_len);
+        if (intern_fn(agg, (size_t)(name - agg->text), name_len, frame, &agg->frame_fn[frame],
+                      err) < 0)
+            return -err->code;
+    }
+    *id = agg->frame_fn[frame];
+    return 0;
+}
+
+static int row_of(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, long at, size_t *row,
+                  mg_error *err)
+{
+    uint32_t id = 0;
+    size_t i;
+    if (!agg->opts || agg->opts->group_by != MG_GROUP_STACK) {
+        if (at < 0 ? special_fn(agg, at == -1, &id, err) < 0
+                   : frame_fn_id(agg, fs[at], &id, err) < 0)
+            return -err->code;
+        return fn_row(agg, id, row, err);
+    }
+    if (at == -1)
+        return stack_row(agg, NULL, 0, row, err);
+    if (at == -2) {
+        uint32_t marker = UINT32_MAX;
+        return stack_row(agg, &marker, 1, row, err);
+    }
+    if (grow((void **)&agg->scratch, &agg->scratch_cap, n, sizeof(uint32_t), err) < 0)
+        return -err->code;
+    for (i = (size_t)at; i < n; i++)
+        agg->scratch[i - (size_t)at] = agg->frame_canon[fs[i]];
+    return stack_row(agg, agg->scratch, n - (size_t)at, row, err);
+}
+
+static inline bool add3(uint64_t *a, uint64_t x, uint64_t *b, uint64_t y, uint64_t *c,
+                        uint64_t z)
+{
+    /* inline: this runs once per program point */
+    return !__builtin_add_overflow(*a, x, a) && !__builtin_add_overflow(*b, y, b) &&
+           !__builtin_add_overflow(*c, z, c);
+}
+
+/* Add one program point's numbers to its row (bits: the OR of its frames' MG_FB_*). */
+static int accumulate(mg_hotspot_agg *agg, const struct batch_pp *b, const uint32_t *fs,
+                      mg_error *err)
+{
+    struct agg_row *r = &agg->rows[b->row];
+    if (!add3(&r->v[MG_RANK_TOTAL_BYTES], b->tb, &r->v[MG_RANK_PEAK_BYTES], b->gb,
+              &r->v[MG_RANK_ALLOC_COUNT], b->tbk) ||
+        __builtin_add_overflow(r->eb, b->eb, &r->eb) ||
+        ((b->bits & MG_FB_CLONE) && __builtin_add_overflow(r->clone_tb, b->tb, &r->clone_tb)) ||
+        ((b->bits & MG_FB_TEST) && __builtin_add_overflow(r->test_tb, b->tb, &r->test_tb)))
         return mg_error_set(err, MG_E_OVERFLOW, "hotspot sums overflow 64 bits");
-    row->program_points++;
+    r->pps++;
+    if (b->at >= 0 && (r->best_frame == NO_FRAME || b->tb > r->best_tb)) {
+        r->best_tb = b->tb;
+        r->best_frame = fs[b->at];
+    }
     return 0;
 }
 
-int mg_hotspot_agg_add(mg_hotspot_agg *agg, const char *fn, size_t fn_len, uint64_t tb,
-                       uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err)
+/*
+ * Program points are handled in chunks, in three passes, so that the
+ * frame-table and row lookups of one (random accesses into tables of 10^5+
+ * entries) are prefetched while others are being worked on.
+ */
+static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const uint32_t *bfs,
+                       mg_error *err)
 {
-    size_t slot;
-    if (mg_hotspot_agg_intern(agg, fn, fn_len, &slot, err) < 0)
+    size_t i, k;
+    int rc = 0;
+
+    for (i = 0; i < n; i++)
+        for (k = 0; k < pp[i].n; k++) {
+            uint32_t f = bfs[pp[i].fs_off + k];
+            __builtin_prefetch(&agg->frame_bits[f]);
+            __builtin_prefetch(&agg->frame_fn[f]);
+        }
+    for (i = 0; i < n; i++) {
+        struct batch_pp *b = &pp[i];
+        const uint32_t *fs = bfs + b->fs_off;
+        size_t row = 0;
+        if (!add3(&agg->whole[MG_RANK_TOTAL_BYTES], b->tb, &agg->whole[MG_RANK_PEAK_BYTES], b->gb,
+                  &agg->whole[MG_RANK_ALLOC_COUNT], b->tbk))
+            return mg_error_set(err, MG_E_OVERFLOW, "hotspot sums overflow 64 bits");
+        b->bits = 0;
+        for (k = 0; k < b->n; k++)
+            b->bits |= agg->frame_bits[fs[k]];
+        b->skip = (b->bits & MG_FB_TEST) && agg->opts && agg->opts->exclude_tests;
+        if (b->skip) {
+            agg->excluded++;
+            continue;
+        }
+        b->at = attributed(agg, fs, b->n);
+        if (row_of(agg, fs, b->n, b->at, &row, err) < 0)
+            return -err->code;
+        b->row = row;
+        __builtin_prefetch(&agg->rows[row]);
+    }
+    for (i = 0; i < n && rc == 0; i++)
+        if (!pp[i].skip)
+            rc = accumulate(agg, &pp[i], bfs + pp[i].fs_off, err);
+    return rc;
+}
+
+static int flush(mg_hotspot_agg *agg, struct agg_batch *b, mg_error *err)
+{
+    size_t i;
+    int rc = 0;
+    for (i = 0; i < b->n && rc == 0; i += 64)
+        rc = flush_chunk(agg, b->pp + i, b->n - i < 64 ? b->n - i : 64, b->fs, err);
+    b->n = 0;
+    b->fs_len = 0;
+    return rc;
+}
+
+int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uint64_t tb,
+                          uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err)
+{
+    struct agg_batch *bt = &agg->batch;
+    struct batch_pp *b;
+    size_t cap;
+
+    if (!bt->pp && !(bt->pp = malloc(MG_AGG_BATCH * sizeof(*bt->pp))))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    cap = bt->fs_cap;
+    if (grow((void **)&bt->fs, &cap, bt->fs_len + n, sizeof(uint32_t), err) < 0)
         return -err->code;
-    return mg_hotspot_agg_add_row(agg, slot, tb, tbk, gb, eb, err);
+    bt->fs_cap = cap;
+    b = &bt->pp[bt->n++];
+    b->tb = tb, b->tbk = tbk, b->gb = gb, b->eb = eb;
+    b->fs_off = bt->fs_len;
+    b->n = n;
+    if (n)
+        memcpy(bt->fs + bt->fs_len, fs, n * sizeof(*fs));
+    bt->fs_len += n;
+    return bt->n == MG_AGG_BATCH ? flush(agg, bt, err) : 0;
 }
 
-static int by_total_desc(const void *a, const void *b)
+/* ---- ranking ---- */
+
+struct cand {
+    size_t row;
+    uint64_t v;
+    char *label; /* sanitized, owned */
+};
+
+static const char *fn_name(const mg_hotspot_agg *agg, uint32_t id, size_t *len)
 {
-    const mg_hotspot *x = a, *y = b;
-    if (x->total_bytes != y->total_bytes)
-        return x->total_bytes > y->total_bytes ? -1 : 1;
-    return strcmp(x->function, y->function);
+    *len = agg->fn_len[id];
+    return agg->text + agg->fn_off[id];
 }
 
-int mg_hotspot_agg_take(mg_hotspot_agg *agg, size_t top_n, mg_hotspot **out, size_t *n,
-                        mg_error *err)
+static char *row_label(const mg_hotspot_agg *agg, const struct agg_row *r)
 {
-    size_t keep, i;
-    size_t used = 0;
-    (void)err;
-    /* frames are interned when the frame table is read; only rows with program points count */
-    for (i = 0; i < agg->n; i++) {
-        if (agg->rows[i].program_points)
-            agg->rows[used++] = agg->rows[i];
-        else
-            free(agg->rows[i].function);
+    mg_buf b;
+    size_t i, len;
+    char *out;
+    if (!agg->opts || agg->opts->group_by != MG_GROUP_STACK) {
+        const char *n = fn_name(agg, r->key, &len);
+        return mg_utf8_sanitize_display(n, len);
     }
-    agg->n = used;
-    if (agg->n > 1) /* rows is NULL when nothing was interned: qsort(NULL, 0) is undefined */
-        qsort(agg->rows, agg->n, sizeof(*agg->rows), by_total_desc);
-    keep = agg->n < top_n ? agg->n : top_n;
-    for (i = keep; i < agg->n; i++)
-        free(agg->rows[i].function);
-    *out = agg->rows;
-    *n = keep;
-    agg->rows = NULL;
-    agg->n = agg->cap = 0;
-    mg_strmap_release(&agg->index);
-    if (keep == 0) {
-        free(*out);
-        *out = NULL;
+    if (r->seq_len == 0)
+        return mg_utf8_sanitize_display("[root]", 6);
+    if (r->seq_len == 1 && agg->seq[r->seq_off] == UINT32_MAX)
+        return mg_utf8_sanitize_display("[all-frames-allocator]", 22);
+    mg_buf_init(&b, 0);
+    for (i = 0; i < r->seq_len; i++) {
+        const char *t = frame_text(agg, agg->canon_frame[agg->seq[r->seq_off + i]]), *n, *loc;
+        size_t loc_len;
+        mg_frame_split(t, strlen(t), &n, &len, &loc, &loc_len);
+        if ((i && mg_buf_append(&b, " <- ", 4, NULL) < 0) || mg_buf_append(&b, n, len, NULL) < 0) {
+            mg_buf_release(&b);
+            return NULL;
+        }
+    }
+    out = mg_utf8_sanitize_display(b.data, b.len);
+    mg_buf_release(&b);
+    return out;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v > y->v ? -1 : 1;
+    return x->row < y->row ? -1 : (x->row > y->row ? 1 : 0);
+}
+
+static int by_value_label(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    return x->v != y->v ? (x->v > y->v ? -1 : 1) : strcmp(x->label, y->label);
+}
+
+void mg_hotspots_free(mg_hotspot *h, size_t n)
+{
+    size_t i, k;
+    for (i = 0; h && i < n; i++) {
+        free(h[i].function);
+        free(h[i].frame);
+        for (k = 0; k < h[i].stack_len; k++)
+            free(h[i].stack[k]);
+        free(h[i].stack);
+    }
+    free(h);
+}
+
+static int fill_row(const mg_hotspot_agg *agg, const struct agg_row *r, uint64_t whole,
+                    uint64_t v, mg_hotspot *h)
+{
+    size_t i;
+    memset(h, 0, sizeof(*h));
+    h->total_bytes = r->v[MG_RANK_TOTAL_BYTES];
+    h->peak_bytes = r->v[MG_RANK_PEAK_BYTES];
+    h->total_blocks = r->v[MG_RANK_ALLOC_COUNT];
+    h->end_bytes = r->eb;
+    h->program_points = r->pps;
+    h->clone_bytes = r->clone_tb;
+    h->test_bytes = r->test_tb;
+    h->flags = (r->clone_tb ? MG_HOTSPOT_CLONE : 0) | (r->test_tb ? MG_HOTSPOT_TEST : 0);
+    h->share = whole ? (double)v / (double)whole : 0.0;
+    if (r->best_frame != NO_FRAME) {
+        const char *t = frame_text(agg, r->best_frame);
+        if (!(h->frame = mg_utf8_sanitize_display(t, strlen(t))))
+            return -1;
+    }
+    if (agg->opts && agg->opts->group_by == MG_GROUP_STACK && r->seq_len &&
+        agg->seq[r->seq_off] != UINT32_MAX) {
+        if (!(h->stack = calloc(r->seq_len, sizeof(char *))))
+            return -1;
+        for (i = 0; i < r->seq_len; i++) {
+            const char *t = frame_text(agg, agg->canon_frame[agg->seq[r->seq_off + i]]);
+            if (!(h->stack[h->stack_len++] = mg_utf8_sanitize_display(t, strlen(t))))
+                return -1;
+        }
     }
     return 0;
+}
+
+/*
+ * Top-N rows by one value, ties by label. Two linear passes find the N-th
+ * best value; only rows at or above it get labels and are sorted.
+ */
+static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct cand *c,
+                    size_t nc, mg_hotspot **out, size_t *n_out, mg_error *err)
+{
+    uint64_t best[64], cut;
+    size_t i, k = 0, keep = 0, m = 0;
+    int rc = 0;
+    mg_hotspot *h = NULL;
+
+    if (top_n > 64) {
+        /* large N (--top up to 1000): plain sort */
+        for (i = 0; i < nc; i++)
+            c[i].v = agg->rows[c[i].row].v[rk];
+        qsort(c, nc, sizeof(*c), by_value);
+        cut = c[(top_n < nc ? top_n : nc) - 1].v;
+    } else {
+        /* the top_n largest values, kept sorted descending */
+        for (i = 0; i < nc; i++) {
+            uint64_t v = agg->rows[c[i].row].v[rk];
+            size_t j;
+            if (k == top_n && v <= best[k - 1])
+                continue;
+            j = k < top_n ? k++ : k - 1;
+            while (j > 0 && best[j - 1] < v) {
+                best[j] = best[j - 1];
+                j--;
+            }
+            best[j] = v;
+        }
+        cut = best[k - 1];
+    }
+    for (i = 0; i < nc; i++) {
+        uint64_t v = agg->rows[c[i].row].v[rk];
+        if (v >= cut) {
+            struct cand t = c[i];
+            t.v = v;
+            c[i] = c[m];
+            c[m++] = t;
+        }
+    }
+    for (i = 0; i < m && rc == 0; i++)
+        if (!(c[i].label = row_label(agg, &agg->rows[c[i].row])))
+            rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
+    if (rc == 0) {
+        qsort(c, m, sizeof(*c), by_value_label);
+        keep = m < top_n ? m : top_n;
+        if (keep && !(h = calloc(keep, sizeof(*h))))
+            rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
+        for (i = 0; rc == 0 && i < keep; i++) {
+            if (fill_row(agg, &agg->rows[c[i].row], agg->whole[rk], c[i].v, &h[i]) < 0) {
+                mg_hotspots_free(h, i + 1);
+                rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
+                break;
+            }
+            h[i].function = c[i].label;
+            c[i].label = NULL;
+        }
+        if (rc == 0) {
+            *out = h;
+            *n_out = keep;
+        }
+    }
+    for (i = 0; i < m; i++) {
+        free(c[i].label);
+        c[i].label = NULL;
+    }
+    return rc;
+}
+
+int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err)
+{
+    struct cand *c;
+    size_t i, nc = 0;
+    int rk, rc = 0;
+
+    if (agg->batch.n && flush(agg, &agg->batch, err) < 0)
+        return -err->code;
+    p->has_whole = true;
+    memcpy(p->whole, agg->whole, sizeof(p->whole));
+    p->excluded_pps = agg->excluded;
+    if (top_n == 0)
+        return 0;
+    if (!(c = calloc(agg->n_rows ? agg->n_rows : 1, sizeof(*c))))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    for (i = 0; i < agg->n_rows; i++)
+        if (agg->rows[i].pps)
+            c[nc++].row = i;
+    for (rk = 0; rc == 0 && nc && rk < MG_RANK_COUNT; rk++)
+        rc = rank_one(agg, (enum mg_rank)rk, top_n, c, nc, &p->rank[rk], &p->n_rank[rk], err);
+    free(c);
+    return rc;
 }

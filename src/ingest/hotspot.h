@@ -1,4 +1,4 @@
-/* Private: attribute dhat program points to functions and rank them. */
+/* Private: attribute dhat program points to functions (or stacks), flag them, rank them. */
 #ifndef MEMGATE_HOTSPOT_H
 #define MEMGATE_HOTSPOT_H
 
@@ -18,29 +18,85 @@ void mg_frame_split(const char *frame, size_t len, const char **name, size_t *na
 
 /* true when the frame is allocator machinery (see mg_hotspot_rule_text). */
 bool mg_frame_is_machinery(const char *name, size_t name_len, const char *loc, size_t loc_len);
+/* Rust standard-library frame (the skip_std rule). */
+bool mg_frame_is_std(const char *name, size_t name_len);
+/* A clone-like frame: Clone::clone, to_vec, to_owned, to_string, ... in Rust code. */
+bool mg_frame_is_clone(const char *name, size_t name_len, const char *loc, size_t loc_len);
+/* The spec's is_test_file rule applied to a frame's source location. */
+bool mg_frame_in_test_file(const char *loc, size_t loc_len);
 
-/* Accumulates per-function sums; a stack value: init/release. */
+struct agg_row;
+
+/* A program point waiting in a batch (see flush in hotspot.c). */
+#define MG_AGG_BATCH 256
+struct batch_pp {
+    uint64_t tb, tbk, gb, eb;
+    size_t fs_off, n, row;
+    long at;
+    uint8_t bits;
+    bool skip;
+};
+
+struct agg_batch {
+    struct batch_pp *pp;
+    size_t n;
+    uint32_t *fs; /* the frame lists, back to back */
+    size_t fs_len, fs_cap;
+};
+
+/*
+ * The frame table of one profile plus per-group sums. Frames are added in
+ * table order (index 0 first); program points refer to them by index.
+ * A stack value: init/release.
+ */
 typedef struct mg_hotspot_agg {
-    mg_strmap index; /* function name -> slot in rows */
-    mg_hotspot *rows;
-    size_t n, cap;
+    const mg_load_options *opts;
+    char *text; /* every frame string, NUL-terminated, back to back */
+    size_t text_len, text_cap;
+    size_t *frame_off;
+    uint32_t *frame_fn;    /* function id of each frame (UINT32_MAX until attributed) */
+    uint32_t *frame_canon; /* --group-by stack: id of the address-less frame text */
+    uint8_t *frame_bits;   /* MG_FB_* */
+    size_t n_frames, frames_cap;
+    /* functions, interned when a program point is first attributed to them; the id is
+       also the row in function mode. Names stay in the text arena (no copies). */
+    uint32_t *fn_slots; /* open addressing: function id or UINT32_MAX */
+    size_t fn_slots_cap;
+    size_t *fn_frame; /* a frame that carries each function id (SIZE_MAX: special row) */
+    size_t *fn_off;   /* its name: offset into text, and length */
+    uint32_t *fn_len;
+    uint64_t *fn_hash;
+    size_t n_fns, fns_cap;
+    mg_strmap canon_index; /* address-less frame text -> canonical id */
+    size_t *canon_frame;
+    size_t n_canon, canon_cap;
+    struct agg_row *rows;
+    size_t n_rows, rows_cap;
+    /* --group-by stack: open-addressing table of canonical-id sequences */
+    struct stack_slot *slots;
+    size_t slots_cap, n_stacks;
+    uint32_t *seq;
+    size_t seq_len, seq_cap;
+    uint32_t *scratch;
+    size_t scratch_cap;
+    struct agg_batch batch; /* program points waiting to be attributed */
+    uint64_t whole[MG_RANK_COUNT];
+    uint64_t excluded;
+    uint32_t root_fn, alloc_fn;
+    bool has_root, has_alloc;
 } mg_hotspot_agg;
 
-void mg_hotspot_agg_init(mg_hotspot_agg *agg);
+void mg_hotspot_agg_init(mg_hotspot_agg *agg, const mg_load_options *opts);
 void mg_hotspot_agg_release(mg_hotspot_agg *agg);
-/* Find or create the row of a function; *row stays valid until take(). */
-int mg_hotspot_agg_intern(mg_hotspot_agg *agg, const char *fn, size_t fn_len, size_t *row,
-                          mg_error *err);
-/* Add one program point's numbers to a row. */
-int mg_hotspot_agg_add_row(mg_hotspot_agg *agg, size_t row, uint64_t tb, uint64_t tbk,
-                           uint64_t gb, uint64_t eb, mg_error *err);
-int mg_hotspot_agg_add(mg_hotspot_agg *agg, const char *fn, size_t fn_len, uint64_t tb,
-                       uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
+/* Append the next frame-table entry (raw bytes; need not be UTF-8). */
+int mg_hotspot_agg_add_frame(mg_hotspot_agg *agg, const char *text, size_t len, mg_error *err);
 /*
- * Sort by total bytes (descending, ties by name) and move the first top_n rows
- * into *out (owned by the caller: free each function and the array).
+ * Add one program point; every fs[i] must be < n_frames (the caller checks,
+ * to report the position). Overflow of a sum is MG_E_OVERFLOW.
  */
-int mg_hotspot_agg_take(mg_hotspot_agg *agg, size_t top_n, mg_hotspot **out, size_t *n,
-                        mg_error *err);
+int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uint64_t tb,
+                          uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
+/* Rank and move the top-N of each ranking into the profile. */
+int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err);
 
 #endif

@@ -7,6 +7,8 @@
 #include "memgate/buf.h"
 #include "memgate/profile.h"
 
+#define MG_MAX_EXTRAS 24
+
 struct mg_profile {
     char *source;
     char *format;     /* MG_FORMAT_* name */
@@ -18,9 +20,23 @@ struct mg_profile {
     mg_metrics metrics;
     bool has_raw_total;
     uint64_t raw_amount, raw_count;
-    mg_hotspot *hotspots;
-    size_t n_hotspots;
+    mg_hotspot *rank[MG_RANK_COUNT]; /* top-N per ranking */
+    size_t n_rank[MG_RANK_COUNT];
+    uint64_t whole[MG_RANK_COUNT]; /* what shares are relative to */
+    bool has_whole;
+    uint64_t excluded_pps;
+    char *gate_note;
+    mg_profile_extra extras[MG_MAX_EXTRAS];
+    size_t n_extras;
 };
+
+/* Load from an open stream (already positioned at the start); shown names it in messages. */
+int mg_profile_load_file(mg_profile **out, FILE *f, const char *shown,
+                         const mg_load_options *opts, mg_error *err);
+
+/* Record an informational value (key/unit/label are static strings); extra ones are dropped. */
+void mg_profile_add_extra(mg_profile *p, const char *key, uint64_t value, const char *unit,
+                          const char *label);
 
 /* Replace *field with a copy of value (NULL allowed). */
 int mg_profile_set_str(char **field, const char *value, mg_error *err);
@@ -41,6 +57,7 @@ typedef struct mg_format {
                  mg_error *err);
     int (*parse_stream)(mg_profile *p, FILE *f, const char *head, size_t head_len,
                         const mg_load_options *opts, mg_error *err);
+    bool unsupported; /* recognised only to explain what to pass instead */
 } mg_format;
 
 /* The registry, in detection order; NULL-terminated. */
@@ -48,5 +65,24 @@ extern const mg_format *const mg_formats[];
 
 extern const mg_format mg_format_dhat_json;
 extern const mg_format mg_format_dhat_text;
+extern const mg_format mg_format_heaptrack;
+extern const mg_format mg_format_heaptrack_print;
+extern const mg_format mg_format_massif;
+extern const mg_format mg_format_ms_print;
+extern const mg_format mg_format_time;
+extern const mg_format mg_format_jemalloc;
+/* Recognised but not parseable: each one's parse explains what to pass instead. */
+extern const mg_format mg_format_unsupported_heaptrack_raw;
+extern const mg_format mg_format_unsupported_jemalloc_text;
+extern const mg_format mg_format_unsupported_exp_dhat;
+extern const mg_format mg_format_unsupported_jeprof;
+extern const mg_format mg_format_unsupported_massif_stderr;
+
+/*
+ * The GNU time -v report (or default-format line) inside a log: peak RSS in
+ * bytes (KiB x 1024). Returns false when there is none. Used by the dhat text
+ * parser to add peak RSS from the same CI log.
+ */
+bool mg_time_find_rss(const char *data, size_t len, uint64_t *bytes, unsigned long *line);
 
 #endif

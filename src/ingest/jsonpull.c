@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "memgate/num.h"
 
@@ -14,9 +15,13 @@
 #endif
 enum { CHUNK = MG_JP_CHUNK };
 
+/* An empty window that still honours the read-ahead padding. */
+static const char no_bytes[MG_JP_PAD];
+
 static void init_common(mg_jp *jp, const char *source)
 {
     memset(jp, 0, sizeof(*jp));
+    jp->fd = -1;
     jp->line = 1;
     jp->source = source;
     mg_buf_init(&jp->str, MG_JP_MAX_STRING + 16);
@@ -29,6 +34,7 @@ void mg_jp_init_stream(mg_jp *jp, FILE *f, const char *head, size_t head_len, co
     jp->src = head;
     jp->len = head_len;
     jp->in_head = true;
+    jp->padded = true;
     if (head_len >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3))
         jp->pos = jp->line_start = 3;
 }
@@ -40,6 +46,16 @@ void mg_jp_init_mem(mg_jp *jp, const char *data, size_t len, const char *source)
     jp->len = len;
     if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
         jp->pos = jp->line_start = 3;
+}
+
+void mg_jp_init_pread(mg_jp *jp, int fd, uint64_t offset, const char *source)
+{
+    init_common(jp, source);
+    jp->fd = fd;
+    jp->fd_off = offset;
+    jp->consumed = offset;
+    jp->line_start = offset;
+    jp->src = no_bytes;
 }
 
 void mg_jp_release(mg_jp *jp)
@@ -110,6 +126,44 @@ static int error_here(mg_jp *jp, mg_error *err, const char *msg)
     return error_at(jp, err, jp->consumed + jp->pos, msg);
 }
 
+static bool alloc_chunk(mg_jp *jp, size_t need, int *rc, mg_error *err)
+{
+    char *c;
+    size_t cap = jp->chunk_cap ? jp->chunk_cap : CHUNK;
+    if (jp->chunk && need <= jp->chunk_cap)
+        return true;
+    while (cap < need)
+        cap *= 2;
+    if (!(c = realloc(jp->chunk, cap + MG_JP_PAD))) {
+        *rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
+        jp->eof = true;
+        return false;
+    }
+    jp->chunk = c;
+    jp->chunk_cap = cap;
+    return true;
+}
+
+/* Read into chunk[at..cap); returns bytes read, sets *rc on a read error. */
+static size_t read_more(mg_jp *jp, size_t at, int *rc, mg_error *err)
+{
+    size_t n;
+    if (jp->fd >= 0 && !jp->f) {
+        ssize_t r = pread(jp->fd, jp->chunk + at, jp->chunk_cap - at, (off_t)jp->fd_off);
+        n = r > 0 ? (size_t)r : 0;
+        if (r < 0)
+            *rc = error_here(jp, err, "read error");
+        jp->fd_off += n;
+        return n;
+    }
+    if (!jp->f)
+        return 0;
+    n = fread(jp->chunk + at, 1, jp->chunk_cap - at, jp->f);
+    if (n == 0 && ferror(jp->f))
+        *rc = error_here(jp, err, "read error");
+    return n;
+}
+
 /* Load the next window; false at end of input. Read errors are reported via *rc. */
 static bool refill(mg_jp *jp, int *rc, mg_error *err)
 {
@@ -119,28 +173,67 @@ static bool refill(mg_jp *jp, int *rc, mg_error *err)
     jp->consumed += jp->len;
     jp->pos = jp->len = 0;
     jp->in_head = false;
-    if (!jp->f) {
+    if (!jp->f && jp->fd < 0) {
         jp->eof = true;
         return false;
     }
-    if (!jp->chunk) {
-        jp->chunk = malloc(CHUNK);
-        if (!jp->chunk) {
-            *rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
-            jp->eof = true;
-            return false;
-        }
-    }
-    n = fread(jp->chunk, 1, CHUNK, jp->f);
+    if (!alloc_chunk(jp, CHUNK, rc, err))
+        return false;
+    n = read_more(jp, 0, rc, err);
     if (n == 0) {
-        if (ferror(jp->f))
-            *rc = error_here(jp, err, "read error");
         jp->eof = true;
         return false;
     }
     jp->src = jp->chunk;
     jp->len = n;
+    memset(jp->chunk + n, 0, MG_JP_PAD);
     return true;
+}
+
+long mg_jp_ensure(mg_jp *jp, size_t want, mg_error *err)
+{
+    size_t have = jp->len - jp->pos;
+    int rc = 0;
+
+    bool in_chunk = jp->src == jp->chunk && jp->chunk;
+
+    if (have >= want || jp->eof || (!jp->f && jp->fd < 0))
+        return (long)have;
+    if (!alloc_chunk(jp, want > CHUNK ? want : CHUNK, &rc, err))
+        return rc;
+    /* keep the unread rest (it may come from the caller's head buffer); growing the chunk
+       may have moved it, so the window is found again from the chunk itself */
+    memmove(jp->chunk, (in_chunk ? jp->chunk : jp->src) + jp->pos, have);
+    jp->consumed += jp->pos;
+    jp->src = jp->chunk;
+    jp->pos = 0;
+    jp->len = have;
+    jp->in_head = false;
+    while (jp->len < want) {
+        size_t n = read_more(jp, jp->len, &rc, err);
+        if (rc < 0)
+            return rc;
+        if (n == 0)
+            break;
+        jp->len += n;
+    }
+    memset(jp->chunk + jp->len, 0, MG_JP_PAD);
+    return (long)jp->len;
+}
+
+int mg_jp_seek(mg_jp *jp, uint64_t off, uint64_t lines, uint64_t line_start, mg_error *err)
+{
+    if (!jp->f || fseeko(jp->f, (off_t)off, SEEK_SET) != 0)
+        return mg_error_set(err, MG_E_INPUT, "cannot seek in '%s'", jp->source);
+    jp->consumed = off;
+    jp->pos = jp->len = 0;
+    jp->src = no_bytes;
+    jp->in_head = false;
+    jp->eof = false;
+    jp->line += lines;
+    if (lines)
+        jp->line_start = line_start;
+    return 0;
 }
 
 /* Current byte or -1 at end of input. */
@@ -279,6 +372,18 @@ static int read_string(mg_jp *jp, mg_error *err)
     jp->str.len = 0;
     for (;;) {
         size_t start = jp->pos;
+        /* eight bytes at a time while none is '"', '\\' or a control byte */
+        while (jp->pos + 8 <= jp->len) {
+            uint64_t x, q, b;
+            memcpy(&x, jp->src + jp->pos, 8);
+            q = x ^ 0x2222222222222222ull;
+            b = x ^ 0x5C5C5C5C5C5C5C5Cull;
+            if (((q - 0x0101010101010101ull) & ~q & 0x8080808080808080ull) |
+                ((b - 0x0101010101010101ull) & ~b & 0x8080808080808080ull) |
+                ((x - 0x2020202020202020ull) & ~x & 0x8080808080808080ull))
+                break;
+            jp->pos += 8;
+        }
         while (jp->pos < jp->len) {
             unsigned char c = (unsigned char)jp->src[jp->pos];
             if (c == '"' || c == '\\' || c < 0x20)
@@ -387,6 +492,7 @@ int mg_jp_next(mg_jp *jp, enum mg_jp_tok *tok, mg_error *err)
         return rc;
     jp->tok_line = jp->line;
     jp->tok_col = jp->consumed + jp->pos - jp->line_start + 1;
+    jp->tok_off = jp->consumed + jp->pos;
     c = peek(jp, &rc, err);
     if (rc < 0)
         return rc;

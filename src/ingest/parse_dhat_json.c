@@ -1,6 +1,26 @@
-/* dhat JSON (dhatFileVersion 2, dhat-rs and Valgrind DHAT): one streaming pass, no DOM. */
+/*
+ * dhat JSON (dhatFileVersion 2, dhat-rs and Valgrind DHAT): one streaming
+ * pass, no DOM, memory bounded by the frame table and the per-function sums.
+ *
+ * Real files put "ftbl" (the frame table) after "pps" (the program points),
+ * but attributing a program point needs its frames. For a seekable file the
+ * frame table is therefore read first from the end of the file (it is the
+ * last key; the candidate is verified: "ftbl": [strings] } and end of file),
+ * then the program points stream past and are attributed on the fly. When
+ * that is not possible (pipes, compressed input, unusual key order) program
+ * points seen before the frame table are kept compactly, in memory up to a
+ * limit and then in an anonymous temporary file, and attributed once it has
+ * been read.
+ *
+ * Program points are parsed by a fast path that works on the read buffer
+ * directly and handles the exact shapes both producers write; anything else
+ * (escapes, odd numbers, errors) goes to the general tokenizer, which also
+ * produces every error message with its line and column.
+ */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ingest/hotspot.h"
 #include "ingest/ingest.h"
@@ -8,13 +28,13 @@
 #include "memgate/num.h"
 #include "utf8.h"
 
-#define MACHINERY SIZE_MAX
+/* Program points held before the frame table is known: in memory, then spilled. */
+#define PENDING_MEM_CAP ((size_t)8 << 20)
 
 /*
  * Limits against hostile files (docs/reliability.md), each a clear error. Real
- * profiles stay far below them (thousands of frames and program points); they
- * bound what a crafted file can make the reader hold: about 1 GiB at worst.
- * Fuzz builds lower them to reach the error paths.
+ * profiles stay far below them (thousands of frames and program points, stacks
+ * of at most a few hundred frames). Fuzz builds lower them to reach the errors.
  */
 #ifndef MG_DHAT_MAX_FRAMES
 #define MG_DHAT_MAX_FRAMES ((size_t)1 << 21) /* 'ftbl' entries */
@@ -22,52 +42,207 @@
 #ifndef MG_DHAT_MAX_PPS
 #define MG_DHAT_MAX_PPS ((uint64_t)1 << 23) /* program points */
 #endif
-#ifndef MG_DHAT_MAX_FRAME_REFS
-#define MG_DHAT_MAX_FRAME_REFS ((size_t)1 << 26) /* 'fs' indices held until 'ftbl' is read */
+#ifndef MG_DHAT_MAX_PP_FRAMES
+#define MG_DHAT_MAX_PP_FRAMES ((size_t)1 << 20) /* 'fs' entries of one program point */
 #endif
 
-/* A program point read before the frame table; attributed once ftbl is known. */
-struct pending_pp {
-    uint64_t tb, tbk, gb, eb;
-    size_t fs_off;
-    uint32_t fs_len;
-    uint64_t line;
+struct pending_hdr {
+    uint64_t tb, tbk, gb, eb, line;
+    uint32_t fs_len, pad;
+};
+
+struct pending {
+    char *mem;
+    size_t len, cap;
+    FILE *spill;
+    size_t count;
 };
 
 typedef struct dhat_state {
     mg_jp jp;
     const mg_load_options *opts;
+    FILE *f;
     uint64_t version, te, tg;
     bool has_version, has_mode, has_te, has_tg, bklt, has_pps, has_ftbl;
-    unsigned top_seen; /* bit per entry of top_keys: a second one is an error */
     char *mode, *tu, *cmd;
     uint64_t tb, tbk, gb, gbk, eb, ebk, n_pps;
     mg_hotspot_agg agg;
-    size_t *frame_row; /* per ftbl index: hotspot row of its function, or MACHINERY */
-    size_t n_frames, frames_cap;
-    struct pending_pp *pend;
-    size_t n_pend, pend_cap;
-    uint32_t *fs; /* fs indices of pending pps, back to back */
+    bool frames_known;
+    /* the frame table read ahead from the end of a seekable file */
+    bool preloaded;
+    uint64_t ftbl_key_off, ftbl_end_off, ftbl_lines, ftbl_line_start;
+    struct pending pend;
+    /* with a preloaded table, a bad frame index is reported at the end: a duplicate 'ftbl'
+     * found later is the real cause */
+    bool bad_ref;
+    uint64_t bad_ref_line;
+    uint32_t bad_ref_idx;
+    uint32_t *fs; /* frames of the program point being read */
     size_t fs_len, fs_cap;
-    size_t root_row, all_alloc_row;
-    bool have_root_row, have_all_alloc_row;
 } dhat_state;
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem, mg_error *err)
+struct pp_fields {
+    uint64_t v[6]; /* tb tbk gb gbk eb ebk */
+    unsigned seen; /* bit per key, see K_* */
+    uint64_t line;
+};
+
+enum {
+    K_TB = 1 << 0, K_TBK = 1 << 1, K_GB = 1 << 2, K_GBK = 1 << 3, K_EB = 1 << 4, K_EBK = 1 << 5,
+    K_FS = 1 << 6, K_OTHER_SHIFT = 7 /* tl mb mbk rb wb acc: bits 7.. */
+};
+
+static const char *const pp_keys[] = {"tb", "tbk", "gb", "gbk", "eb", "ebk", "fs",
+                                      "tl", "mb",  "mbk", "rb", "wb", "acc"};
+#define N_PP_KEYS 13
+
+static int key_id(const char *k, size_t n)
 {
-    size_t ncap = *cap ? *cap : 256;
-    void *p;
-    if (need <= *cap)
-        return 0;
-    while (ncap < need)
-        ncap *= 2;
-    p = realloc(*arr, ncap * elem);
-    if (!p)
-        return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    *arr = p;
-    *cap = ncap;
+    int i;
+    for (i = 0; i < N_PP_KEYS; i++)
+        if (strlen(pp_keys[i]) == n && !memcmp(pp_keys[i], k, n))
+            return i;
+    return -1;
+}
+
+static int push_fs(dhat_state *st, uint32_t idx, mg_error *err)
+{
+    if (st->fs_len >= MG_DHAT_MAX_PP_FRAMES)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "more than %zu frame indices in one program point's 'fs' (limit "
+                           "against hostile input)",
+                           (size_t)MG_DHAT_MAX_PP_FRAMES);
+    if (st->fs_len == st->fs_cap) {
+        size_t cap = st->fs_cap ? st->fs_cap * 2 : 256;
+        uint32_t *n = realloc(st->fs, cap * sizeof(*n));
+        if (!n)
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        st->fs = n;
+        st->fs_cap = cap;
+    }
+    st->fs[st->fs_len++] = idx;
     return 0;
 }
+
+static int ensure_fs(dhat_state *st, size_t n, mg_error *err)
+{
+    uint32_t *p;
+    size_t cap = st->fs_cap ? st->fs_cap : 256;
+    if (n <= st->fs_cap)
+        return 0;
+    while (cap < n)
+        cap *= 2;
+    if (!(p = realloc(st->fs, cap * sizeof(*p))))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    st->fs = p;
+    st->fs_cap = cap;
+    return 0;
+}
+
+/* ---- pending program points ---- */
+
+static int pend_write(struct pending *pd, const void *data, size_t n, mg_error *err)
+{
+    if (n == 0)
+        return 0;
+    if (pd->spill)
+        return fwrite(data, 1, n, pd->spill) == n
+                   ? 0
+                   : mg_error_set(err, MG_E_IO, "cannot write the temporary file");
+    if (pd->len + n > PENDING_MEM_CAP && (pd->spill = tmpfile()) != NULL) {
+        /* move what is held so far to the anonymous temporary file */
+        if (fwrite(pd->mem, 1, pd->len, pd->spill) != pd->len)
+            return mg_error_set(err, MG_E_IO, "cannot write the temporary file");
+        free(pd->mem);
+        pd->mem = NULL;
+        pd->len = pd->cap = 0;
+        return pend_write(pd, data, n, err);
+    }
+    if (pd->len + n > pd->cap) {
+        size_t cap = pd->cap ? pd->cap : 65536;
+        char *m;
+        while (cap < pd->len + n)
+            cap *= 2;
+        if (!(m = realloc(pd->mem, cap)))
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        pd->mem = m;
+        pd->cap = cap;
+    }
+    memcpy(pd->mem + pd->len, data, n);
+    pd->len += n;
+    return 0;
+}
+
+static void pend_release(struct pending *pd)
+{
+    free(pd->mem);
+    if (pd->spill)
+        fclose(pd->spill);
+    memset(pd, 0, sizeof(*pd));
+}
+
+static int add_to_agg(dhat_state *st, const uint32_t *fs, size_t n, uint64_t line,
+                      const uint64_t *v, mg_error *err)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (fs[i] < st->agg.n_frames)
+            continue;
+        if (st->preloaded) {
+            if (!st->bad_ref) {
+                st->bad_ref = true;
+                st->bad_ref_line = line;
+                st->bad_ref_idx = fs[i];
+            }
+            return 0;
+        }
+        return mg_error_set_at(err, MG_E_INPUT, st->jp.source, (unsigned long)line, 0,
+                               "program point refers to frame %u, but 'ftbl' has %zu entries",
+                               (unsigned)fs[i], st->agg.n_frames);
+    }
+    return mg_hotspot_agg_add_pp(&st->agg, fs, n, v[0], v[1], v[2], v[4], err);
+}
+
+/* Attribute the program points kept before the frame table was known. */
+static int pend_replay(dhat_state *st, mg_error *err)
+{
+    struct pending *pd = &st->pend;
+    size_t off = 0, k;
+    int rc = 0;
+
+    if (pd->spill && (fflush(pd->spill) != 0 || fseeko(pd->spill, 0, SEEK_SET) != 0))
+        return mg_error_set(err, MG_E_IO, "cannot read back the temporary file");
+    for (k = 0; k < pd->count && rc == 0; k++) {
+        struct pending_hdr h;
+        uint64_t v[6] = {0};
+        size_t bytes;
+        if (pd->spill) {
+            if (fread(&h, sizeof(h), 1, pd->spill) != 1)
+                return mg_error_set(err, MG_E_IO, "cannot read back the temporary file");
+        } else {
+            memcpy(&h, pd->mem + off, sizeof(h));
+            off += sizeof(h);
+        }
+        if ((rc = ensure_fs(st, h.fs_len, err)) < 0)
+            return rc;
+        bytes = h.fs_len * sizeof(uint32_t);
+        if (bytes && pd->spill) {
+            if (fread(st->fs, 1, bytes, pd->spill) != bytes)
+                return mg_error_set(err, MG_E_IO, "cannot read back the temporary file");
+        } else if (bytes) {
+            memcpy(st->fs, pd->mem + off, bytes);
+            off += bytes;
+        }
+        st->fs_len = h.fs_len;
+        v[0] = h.tb, v[1] = h.tbk, v[2] = h.gb, v[4] = h.eb;
+        rc = add_to_agg(st, st->fs, st->fs_len, h.line, v, err);
+    }
+    pend_release(pd);
+    st->fs_len = 0;
+    return rc;
+}
+
+/* ---- general (slow) path: every error is reported here ---- */
 
 /*
  * The key just read, for comparison with the keys we know. A key holding a
@@ -82,21 +257,6 @@ static void copy_key(const dhat_state *st, char *key, size_t size)
         len = 0;
     memcpy(key, s, len);
     key[len] = '\0';
-}
-
-/* A known key given twice would be counted twice (pps, ftbl, fs): refuse it. */
-static int seen_twice(dhat_state *st, unsigned *seen, const char *const *keys, size_t n,
-                      const char *key, const char *where, mg_error *err)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (strcmp(key, keys[i]) != 0)
-            continue;
-        if (*seen & (1u << i))
-            return mg_jp_error(&st->jp, err, MG_E_INPUT, "duplicate key '%s'%s", key, where);
-        *seen |= 1u << i;
-    }
-    return 0;
 }
 
 static int read_string_value(dhat_state *st, const char *key, char **out, mg_error *err)
@@ -169,180 +329,49 @@ static int each_element(dhat_state *st, const char *key,
     }
 }
 
-struct pp_fields {
-    uint64_t tb, tbk, gb, gbk, eb, ebk;
-    unsigned seen; /* bit per key below */
-    size_t fs_start;
-    uint32_t fs_len;
-};
-
-enum { K_TB = 1, K_TBK = 2, K_GB = 4, K_GBK = 8, K_EB = 16, K_EBK = 32, K_FS = 64 };
-
 static int fs_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *err)
 {
-    struct pp_fields *pp = ctx;
     uint64_t idx;
     int rc;
-
+    (void)ctx;
     if (tok != MG_JP_NUMBER)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "'fs' entries must be frame indices, found %s",
                            mg_jp_tok_name(tok));
     if ((rc = mg_jp_number_u64(&st->jp, "fs", &idx, err)) < 0)
         return rc;
-    if (idx > UINT32_MAX)
+    if (idx >= UINT32_MAX)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "frame index %s is out of range", st->jp.num);
-    if (st->fs_len >= MG_DHAT_MAX_FRAME_REFS)
-        return mg_jp_error(&st->jp, err, MG_E_INPUT,
-                           "more than %zu frame indices in 'fs' held at once (limit against "
-                           "hostile input)",
-                           (size_t)MG_DHAT_MAX_FRAME_REFS);
-    if ((rc = grow((void **)&st->fs, &st->fs_cap, st->fs_len + 1, sizeof(*st->fs), err)) < 0)
-        return rc;
-    st->fs[st->fs_len++] = (uint32_t)idx;
-    pp->fs_len++;
-    return 0;
+    return push_fs(st, (uint32_t)idx, err);
 }
 
-static const struct {
-    const char *key;
-    unsigned bit;
-    size_t offset;
-} pp_counters[] = {
-    {"tb", K_TB, offsetof(struct pp_fields, tb)},    {"tbk", K_TBK, offsetof(struct pp_fields, tbk)},
-    {"gb", K_GB, offsetof(struct pp_fields, gb)},    {"gbk", K_GBK, offsetof(struct pp_fields, gbk)},
-    {"eb", K_EB, offsetof(struct pp_fields, eb)},    {"ebk", K_EBK, offsetof(struct pp_fields, ebk)},
-};
-
-/* Counters we validate but do not use. */
-static bool is_other_counter(const char *key)
-{
-    return !strcmp(key, "tl") || !strcmp(key, "mb") || !strcmp(key, "mbk") ||
-           !strcmp(key, "rb") || !strcmp(key, "wb");
-}
-
-static int pp_member(dhat_state *st, const char *key, struct pp_fields *pp, mg_error *err)
+static int pp_member(dhat_state *st, int id, struct pp_fields *pp, mg_error *err)
 {
     enum mg_jp_tok tok;
     uint64_t scratch;
-    size_t i;
 
-    for (i = 0; i < sizeof(pp_counters) / sizeof(pp_counters[0]); i++)
-        if (!strcmp(key, pp_counters[i].key)) {
-            pp->seen |= pp_counters[i].bit;
-            return read_u64_value(st, key, (uint64_t *)((char *)pp + pp_counters[i].offset), err);
-        }
-    if (!strcmp(key, "fs")) {
-        pp->seen |= K_FS;
-        return each_element(st, "fs", fs_element, pp, err);
-    }
-    if (is_other_counter(key))
-        return read_u64_value(st, key, &scratch, err);
+    if (id >= 0 && id < 6)
+        return read_u64_value(st, pp_keys[id], &pp->v[id], err);
+    if (id == 6)
+        return each_element(st, "fs", fs_element, NULL, err);
+    if (id >= 7 && id <= 11)
+        return read_u64_value(st, pp_keys[id], &scratch, err);
     /* "acc" (run-length access counts, may be negative) and anything unknown */
     if (mg_jp_next(&st->jp, &tok, err) < 0)
         return -err->code;
     return mg_jp_skip_value(&st->jp, tok, err);
 }
 
-/* A program point's frame indices; NULL when it has none (st->fs may still be NULL then). */
-static const uint32_t *frames_at(const dhat_state *st, size_t off, uint32_t n)
+static int slow_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
 {
-    return n ? st->fs + off : NULL;
-}
-
-static int attribute(dhat_state *st, const uint32_t *fs, uint32_t n, uint64_t line, size_t *row,
-                     mg_error *err)
-{
-    uint32_t i;
-    if (n == 0) {
-        if (!st->have_root_row &&
-            mg_hotspot_agg_intern(&st->agg, "[root]", 6, &st->root_row, err) < 0)
-            return -err->code;
-        st->have_root_row = true;
-        *row = st->root_row;
-        return 0;
-    }
-    for (i = 0; i < n; i++)
-        if (fs[i] >= st->n_frames)
-            return mg_error_set_at(err, MG_E_INPUT, st->jp.source, (unsigned long)line, 0,
-                                   "program point refers to frame %u, but 'ftbl' has %zu entries",
-                                   (unsigned)fs[i], st->n_frames);
-    for (i = 0; i < n; i++) {
-        if (st->frame_row[fs[i]] != MACHINERY) {
-            *row = st->frame_row[fs[i]];
-            return 0;
-        }
-    }
-    if (!st->have_all_alloc_row &&
-        mg_hotspot_agg_intern(&st->agg, "[all-frames-allocator]", 22, &st->all_alloc_row, err) < 0)
-        return -err->code;
-    st->have_all_alloc_row = true;
-    *row = st->all_alloc_row;
-    return 0;
-}
-
-static int add_sums(dhat_state *st, const struct pp_fields *pp, mg_error *err)
-{
-    if (!mg_u64_add(st->tb, pp->tb, &st->tb) || !mg_u64_add(st->tbk, pp->tbk, &st->tbk) ||
-        !mg_u64_add(st->gb, pp->gb, &st->gb) || !mg_u64_add(st->gbk, pp->gbk, &st->gbk) ||
-        !mg_u64_add(st->eb, pp->eb, &st->eb) || !mg_u64_add(st->ebk, pp->ebk, &st->ebk))
-        return mg_jp_error(&st->jp, err, MG_E_OVERFLOW,
-                           "the sum of the program points' counts does not fit in 64 bits");
-    return 0;
-}
-
-static int finish_pp(dhat_state *st, struct pp_fields *pp, uint64_t line, mg_error *err)
-{
-    unsigned need = K_TB | K_TBK | K_FS | (st->bklt ? (K_GB | K_GBK | K_EB | K_EBK) : 0);
-    static const char *const names[] = {"tb", "tbk", "gb", "gbk", "eb", "ebk", "fs"};
-    size_t row;
-    int rc, b;
-
-    for (b = 0; b < 7; b++)
-        if ((need & (1u << b)) && !(pp->seen & (1u << b)))
-            return mg_jp_error(&st->jp, err, MG_E_INPUT, "program point lacks the key '%s'",
-                               names[b]);
-    if ((rc = add_sums(st, pp, err)) < 0)
-        return rc;
-    st->n_pps++;
-    if (st->has_ftbl) {
-        rc = attribute(st, frames_at(st, pp->fs_start, pp->fs_len), pp->fs_len, line, &row, err);
-        if (rc < 0)
-            return rc;
-        st->fs_len = pp->fs_start; /* frames no longer needed */
-        return mg_hotspot_agg_add_row(&st->agg, row, pp->tb, pp->tbk, pp->gb, pp->eb, err);
-    }
-    if ((rc = grow((void **)&st->pend, &st->pend_cap, st->n_pend + 1, sizeof(*st->pend), err)) < 0)
-        return rc;
-    st->pend[st->n_pend++] = (struct pending_pp){pp->tb, pp->tbk, pp->gb, pp->eb, pp->fs_start,
-                                                 pp->fs_len, line};
-    return 0;
-}
-
-static int pp_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *err)
-{
-    static const char *const pp_keys[] = {"tb", "tbk", "gb", "gbk", "eb", "ebk", "fs"};
-    struct pp_fields pp;
-    uint64_t line = st->jp.tok_line;
+    enum mg_jp_tok tok;
     bool first = true;
-    unsigned dup = 0;
     int rc;
-    (void)ctx;
 
-    if (tok != MG_JP_OBJ_BEGIN)
-        return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a program point object, found %s",
-                           mg_jp_tok_name(tok));
-    if (st->n_pps >= MG_DHAT_MAX_PPS)
-        return mg_jp_error(&st->jp, err, MG_E_INPUT,
-                           "more than %llu program points in 'pps' (limit against hostile input)",
-                           (unsigned long long)MG_DHAT_MAX_PPS);
-    memset(&pp, 0, sizeof(pp));
-    pp.fs_start = st->fs_len;
     for (;;) {
-        char key[16];
         if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
             return rc;
         if (tok == MG_JP_OBJ_END)
-            break;
+            return 0;
         if (!first) {
             if (tok != MG_JP_COMMA)
                 return mg_jp_error(&st->jp, err, MG_E_INPUT,
@@ -355,58 +384,585 @@ static int pp_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *e
         if (tok != MG_JP_STRING)
             return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a key, found %s",
                                mg_jp_tok_name(tok));
-        copy_key(st, key, sizeof(key));
-        if ((rc = seen_twice(st, &dup, pp_keys, 7, key, " in a program point", err)) < 0 ||
-            (rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
-            (rc = pp_member(st, key, &pp, err)) < 0)
+        rc = key_id(st->jp.str.data, st->jp.str.len);
+        /* a key given twice would be counted twice */
+        if (rc >= 0 && (pp->seen & (1u << rc)))
+            return mg_jp_error(&st->jp, err, MG_E_INPUT, "duplicate key '%s' in a program point",
+                               pp_keys[rc]);
+        if (rc >= 0)
+            pp->seen |= 1u << rc;
+        if (mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err) < 0 || pp_member(st, rc, pp, err) < 0)
+            return -err->code;
+    }
+}
+
+/* ---- one program point, general path ---- */
+
+static int finish_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
+{
+    unsigned need = K_TB | K_TBK | K_FS | (st->bklt ? (K_GB | K_GBK | K_EB | K_EBK) : 0);
+    struct pending_hdr h;
+    int b, rc;
+
+    if ((pp->seen & need) != need)
+        for (b = 0; b < 7; b++)
+            if ((need & (1u << b)) && !(pp->seen & (1u << b)))
+                return mg_jp_error(&st->jp, err, MG_E_INPUT, "program point lacks the key '%s'",
+                                   pp_keys[b]);
+    if (__builtin_add_overflow(st->tb, pp->v[0], &st->tb) |
+        __builtin_add_overflow(st->tbk, pp->v[1], &st->tbk) |
+        __builtin_add_overflow(st->gb, pp->v[2], &st->gb) |
+        __builtin_add_overflow(st->gbk, pp->v[3], &st->gbk) |
+        __builtin_add_overflow(st->eb, pp->v[4], &st->eb) |
+        __builtin_add_overflow(st->ebk, pp->v[5], &st->ebk))
+        return mg_jp_error(&st->jp, err, MG_E_OVERFLOW,
+                           "the sum of the program points' counts does not fit in 64 bits");
+    if (st->n_pps >= MG_DHAT_MAX_PPS)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "more than %llu program points in 'pps' (limit against hostile input)",
+                           (unsigned long long)MG_DHAT_MAX_PPS);
+    st->n_pps++;
+    if (st->frames_known)
+        return add_to_agg(st, st->fs, st->fs_len, pp->line, pp->v, err);
+    memset(&h, 0, sizeof(h));
+    h.tb = pp->v[0], h.tbk = pp->v[1], h.gb = pp->v[2], h.eb = pp->v[4], h.line = pp->line;
+    h.fs_len = (uint32_t)st->fs_len;
+    if ((rc = pend_write(&st->pend, &h, sizeof(h), err)) < 0 ||
+        (rc = pend_write(&st->pend, st->fs, st->fs_len * sizeof(uint32_t), err)) < 0)
+        return rc;
+    st->pend.count++;
+    return 0;
+}
+
+/*
+ * One element of 'pps' through the tokenizer: returns 1 at the closing ']',
+ * 0 after a program point.
+ */
+static int slow_element(dhat_state *st, bool first, mg_error *err)
+{
+    struct pp_fields pp;
+    enum mg_jp_tok tok;
+    int rc;
+
+    if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+        return rc;
+    if (tok == MG_JP_ARR_END)
+        return 1;
+    if (!first) {
+        if (tok != MG_JP_COMMA)
+            return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected ',' or ']' in 'pps', found %s",
+                               mg_jp_tok_name(tok));
+        if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
             return rc;
     }
-    return finish_pp(st, &pp, line, err);
+    if (tok != MG_JP_OBJ_BEGIN)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a program point object, found %s",
+                           mg_jp_tok_name(tok));
+    memset(&pp, 0, sizeof(pp));
+    pp.line = st->jp.tok_line;
+    st->fs_len = 0;
+    if ((rc = slow_pp(st, &pp, err)) < 0)
+        return rc;
+    return finish_pp(st, &pp, err);
 }
+
+/* ---- fast path: program points straight from the read buffer ---- */
+
+enum fast_result { FAST_DONE, FAST_STOP };
+
+/*
+ * JSON white space; a newline moves the line counter. Anything else below
+ * 0x21 (the zero padding after the buffer included) makes the caller stop.
+ */
+#define WS()                                                                                      \
+    do {                                                                                          \
+        while ((unsigned char)*p <= ' ') {                                                        \
+            if (*p == '\n') {                                                                     \
+                line++;                                                                           \
+                last_nl = p;                                                                      \
+            } else if (*p != ' ' && *p != '\t' && *p != '\r') {                                   \
+                goto stop;                                                                        \
+            }                                                                                     \
+            p++;                                                                                  \
+        }                                                                                         \
+    } while (0)
+
+/*
+ * Up to 8 decimal digits at p at once (SWAR): returns how many of the 8 bytes
+ * are leading digits and their value. Reading 8 bytes is safe thanks to the
+ * buffer's zero padding.
+ */
+static inline __attribute__((always_inline)) unsigned digits8(const char *p, uint64_t *val)
+{
+    uint64_t x, t, nd;
+    unsigned n;
+    memcpy(&x, p, 8);
+    t = x - 0x3030303030303030ull;
+    nd = ((t + 0x7676767676767676ull) | t) & 0x8080808080808080ull;
+    n = nd ? (unsigned)__builtin_ctzll(nd) >> 3 : 8;
+    if (n == 0)
+        return 0;
+    t <<= 8 * (8 - n);
+    t = (t * 10 + (t >> 8)) & 0x00FF00FF00FF00FFull;
+    t = (t * 100 + (t >> 16)) & 0x0000FFFF0000FFFFull;
+    t = (t * 10000 + (t >> 32)) & 0xFFFFFFFFull;
+    *val = t;
+    return n;
+}
+
+static const bool num_end[256] = {[' '] = true, ['\t'] = true, ['\n'] = true, ['\r'] = true,
+                                  [','] = true, [']'] = true,  ['}'] = true};
+
+static const uint64_t pow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+/*
+ * A JSON unsigned integer of at most 19 digits (so it fits in 64 bits), no
+ * leading zero, no fraction or exponent: returns its end, or NULL to stop.
+ */
+static inline __attribute__((always_inline)) const char *fast_uint(const char *p, uint64_t *out)
+{
+    uint64_t v = 0, w = 0;
+    unsigned n = digits8(p, &v), m;
+    const char *q = p + n;
+
+    if (n == 0)
+        return NULL;
+    if (n == 8) {
+        if ((m = digits8(q, &w)) > 0)
+            v = v * pow10[m] + w;
+        q += m;
+        if (m == 8) {
+            if ((m = digits8(q, &w)) > 3)
+                return NULL;
+            if (m)
+                v = v * pow10[m] + w;
+            q += m;
+        }
+    }
+    /* valid JSON continues a number only with white space, ',', ']' or '}' */
+    if (!num_end[(unsigned char)*q] || (*p == '0' && q - p > 1))
+        return NULL;
+    *out = v;
+    return q;
+}
+
+#define UINT(dst)                                                                                 \
+    do {                                                                                          \
+        if (!(p = fast_uint(p, &(dst))))                                                          \
+            goto stop_null;                                                                       \
+    } while (0)
+
+/* Key id of "xx" / "xxx" at p (just after the opening quote), or -1. */
+static inline int fast_key(const char *k, size_t avail, size_t *len)
+{
+    if (avail >= 3 && k[2] == '"') {
+        *len = 2;
+        switch (((unsigned)(unsigned char)k[0] << 8) | (unsigned char)k[1]) {
+        case ('t' << 8) | 'b': return 0;
+        case ('g' << 8) | 'b': return 2;
+        case ('e' << 8) | 'b': return 4;
+        case ('f' << 8) | 's': return 6;
+        case ('t' << 8) | 'l': return 7;
+        case ('m' << 8) | 'b': return 8;
+        case ('r' << 8) | 'b': return 10;
+        case ('w' << 8) | 'b': return 11;
+        }
+        return -1;
+    }
+    if (avail >= 4 && k[3] == '"' && k[2] == 'k') {
+        *len = 3;
+        switch (((unsigned)(unsigned char)k[0] << 8) | (unsigned char)k[1]) {
+        case ('t' << 8) | 'b': return 1;
+        case ('g' << 8) | 'b': return 3;
+        case ('e' << 8) | 'b': return 5;
+        case ('m' << 8) | 'b': return 9;
+        }
+        return -1;
+    }
+    if (avail >= 4 && k[0] == 'a' && k[1] == 'c' && k[2] == 'c' && k[3] == '"') {
+        *len = 3;
+        return 12;
+    }
+    return -1;
+}
+
+/* Two bytes at p equal the two characters a b. */
+#define TWO(p, a, b) ((p)[0] == (a) && (p)[1] == (b))
+
+/*
+ * A program point in dhat-rs's exact layout: "{\n" then lines '"key": N,'
+ * and an "fs" array with one index per line, "\n}" at the end. p is at the
+ * newline after '{'. Returns the end of the object, or NULL for any other
+ * shape (the caller then reads it the general way).
+ */
+static const char *rs_lane(dhat_state *st, const char *p, struct pp_fields *pp, uint64_t *line,
+                           const char **last_nl, mg_error *err)
+{
+    uint64_t ln = *line, v;
+
+    p++; /* the newline after '{' */
+    ln++;
+    for (;;) {
+        size_t klen;
+        int id;
+        if (*p != '"' || (id = fast_key(p + 1, 8, &klen)) < 0 || (pp->seen & (1u << id)))
+            return NULL;
+        pp->seen |= 1u << id;
+        p += klen + 2;
+        if (!TWO(p, ':', ' '))
+            return NULL;
+        p += 2;
+        if (id == 6) {
+            if (TWO(p, '[', ']')) {
+                p += 2;
+            } else {
+                if (!TWO(p, '[', '\n'))
+                    return NULL;
+                p += 2;
+                ln++;
+                for (;;) {
+                    if (!(p = fast_uint(p, &v)) || v >= UINT32_MAX)
+                        return NULL;
+                    if (st->fs_len >= MG_DHAT_MAX_PP_FRAMES ||
+                        (st->fs_len == st->fs_cap && ensure_fs(st, st->fs_len + 1, err) < 0))
+                        return NULL;
+                    st->fs[st->fs_len++] = (uint32_t)v;
+                    if (TWO(p, ',', '\n')) {
+                        p += 2;
+                        ln++;
+                        continue;
+                    }
+                    if (!TWO(p, '\n', ']'))
+                        return NULL;
+                    p += 2;
+                    ln++;
+                    break;
+                }
+            }
+        } else if (id < 6) {
+            if (!(p = fast_uint(p, &pp->v[id])))
+                return NULL;
+        } else if (id != 12) {
+            if (!(p = fast_uint(p, &v)))
+                return NULL;
+        } else {
+            return NULL; /* "acc" is Valgrind's; it never comes in this layout */
+        }
+        if (TWO(p, ',', '\n')) {
+            p += 2;
+            ln++;
+            continue;
+        }
+        if (!TWO(p, '\n', '}'))
+            return NULL;
+        *line = ln + 1;
+        *last_nl = p;
+        return p + 2;
+    }
+}
+
+/*
+ * As many elements of 'pps' as the buffer holds completely, in the shapes
+ * dhat-rs and Valgrind write. Stops (leaving the position at the start of the
+ * element) at anything else or at the end of the buffer; *first tracks
+ * whether a ',' is due. FAST_DONE after the closing ']'.
+ */
+static enum fast_result fast_pps(dhat_state *st, bool *first, int *rc, mg_error *err)
+{
+    mg_jp *jp = &st->jp;
+    const char *p = jp->src + jp->pos, *end = jp->src + jp->len;
+    unsigned need = K_TB | K_TBK | K_FS | (st->bklt ? (K_GB | K_GBK | K_EB | K_EBK) : 0);
+
+    if (!jp->padded)
+        return FAST_STOP;
+    for (;;) {
+        const char *last_nl = NULL, *obj, *lane_nl;
+        uint64_t line = jp->line, obj_line, obj_col;
+        struct pp_fields pp;
+
+        WS();
+        if (*p == ']') {
+            jp->pos = (size_t)(p + 1 - jp->src);
+            jp->line = line;
+            if (last_nl)
+                jp->line_start = jp->consumed + (uint64_t)(last_nl - jp->src) + 1;
+            jp->depth--;
+            return FAST_DONE;
+        }
+        if (!*first) {
+            if (*p++ != ',')
+                goto stop;
+            WS();
+        }
+        if (*p != '{')
+            goto stop;
+        obj = p++;
+        lane_nl = last_nl;
+        obj_line = line;
+        obj_col = last_nl ? (uint64_t)(obj - last_nl)
+                          : jp->consumed + (uint64_t)(obj - jp->src) - jp->line_start + 1;
+        pp.seen = 0;
+        pp.line = line;
+        memset(pp.v, 0, sizeof(pp.v));
+        st->fs_len = 0;
+        if (*p == '\n') {
+            /* dhat-rs's layout, one member per line: the lane with no white-space loops */
+            const char *q = rs_lane(st, p, &pp, &line, &last_nl, err);
+            if (q) {
+                p = q;
+                goto done;
+            }
+            if (err && err->code)
+                goto stop;
+            /* not that layout after all: read the object the general way */
+            line = obj_line;
+            last_nl = lane_nl;
+            pp.seen = 0;
+            memset(pp.v, 0, sizeof(pp.v));
+            st->fs_len = 0;
+        }
+        lane_nl = last_nl;
+        for (;;) {
+            size_t klen;
+            int id;
+            WS();
+            if (*p != '"' || (id = fast_key(p + 1, 8, &klen)) < 0 ||
+                (pp.seen & (1u << id)))
+                goto stop;
+            pp.seen |= 1u << id;
+            p += klen + 2;
+            WS();
+            if (*p++ != ':')
+                goto stop;
+            WS();
+            if (id < 6) {
+                UINT(pp.v[id]);
+            } else if (id == 6 || id == 12) {
+                if (*p++ != '[')
+                    goto stop;
+                WS();
+                if (*p == ']') {
+                    p++;
+                } else {
+                    for (;;) {
+                        uint64_t v;
+                        if (id == 12 && *p == '-')
+                            p++;
+                        UINT(v);
+                        if (id == 6) {
+                            if (v >= UINT32_MAX)
+                                goto stop;
+                            if (st->fs_len >= MG_DHAT_MAX_PP_FRAMES)
+                                goto stop; /* the tokenizer reports it, with the position */
+                            if (st->fs_len == st->fs_cap && ensure_fs(st, st->fs_len + 1, err) < 0)
+                                goto stop;
+                            st->fs[st->fs_len++] = (uint32_t)v;
+                        }
+                        WS();
+                        if (*p == ']')
+                            break;
+                        if (*p++ != ',')
+                            goto stop;
+                        WS();
+                    }
+                    p++;
+                }
+            } else {
+                uint64_t scratch;
+                UINT(scratch);
+                (void)scratch;
+            }
+            WS();
+            if (*p == '}')
+                break;
+            if (*p++ != ',')
+                goto stop;
+        }
+        p++;
+    done:
+        if ((pp.seen & need) != need || p > end)
+            goto stop; /* the tokenizer names the missing key */
+        /* commit this element, then account for it */
+        jp->tok_line = obj_line;
+        jp->tok_col = obj_col;
+        if (last_nl)
+            jp->line_start = jp->consumed + (uint64_t)(last_nl - jp->src) + 1;
+        jp->pos = (size_t)(p - jp->src);
+        jp->line = line;
+        *first = false;
+        if ((*rc = finish_pp(st, &pp, err)) < 0)
+            return FAST_STOP;
+        continue;
+    stop_null:
+    stop:
+        if (err && err->code)
+            *rc = -err->code;
+        return FAST_STOP;
+    }
+}
+
+#undef WS
+#undef UINT
+
+static int parse_pps(dhat_state *st, mg_error *err)
+{
+    bool first = true;
+    int rc;
+
+    enum mg_jp_tok tok;
+    if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+        return rc;
+    if (tok != MG_JP_ARR_BEGIN)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT, "'pps' must be an array, found %s",
+                           mg_jp_tok_name(tok));
+    for (;;) {
+        size_t before;
+        rc = 0;
+        if (fast_pps(st, &first, &rc, err) == FAST_DONE)
+            return 0;
+        if (rc < 0)
+            return rc;
+        /* at an element the buffer cuts off: refill so that a whole one fits, retry */
+        before = st->jp.len - st->jp.pos;
+        if (before < ((size_t)1 << 20)) {
+            long got = mg_jp_ensure(&st->jp, (size_t)1 << 20, err);
+            if (got < 0)
+                return (int)got;
+            if ((size_t)got > before) {
+                if (fast_pps(st, &first, &rc, err) == FAST_DONE)
+                    return 0;
+                if (rc < 0)
+                    return rc;
+            }
+        }
+        /* unusual shape, an error, or one huge object: the tokenizer takes one element */
+        if ((rc = slow_element(st, first, err)) < 0)
+            return rc;
+        if (rc == 1)
+            return 0;
+        first = false;
+    }
+}
+
+/* ---- frame table ---- */
 
 static int ftbl_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *err)
 {
-    const char *name, *loc;
-    size_t name_len, loc_len, row = MACHINERY;
-    int rc;
     (void)ctx;
-
     if (tok != MG_JP_STRING)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' entries must be strings, found %s",
                            mg_jp_tok_name(tok));
-    if (st->n_frames >= MG_DHAT_MAX_FRAMES)
+    if (st->agg.n_frames >= MG_DHAT_MAX_FRAMES)
         return mg_jp_error(&st->jp, err, MG_E_INPUT,
                            "more than %zu frames in 'ftbl' (limit against hostile input)",
                            (size_t)MG_DHAT_MAX_FRAMES);
-    mg_frame_split(st->jp.str.data, st->jp.str.len, &name, &name_len, &loc, &loc_len);
-    if (!mg_frame_is_machinery(name, name_len, loc, loc_len) &&
-        mg_hotspot_agg_intern(&st->agg, name, name_len, &row, err) < 0)
-        return -err->code;
-    if ((rc = grow((void **)&st->frame_row, &st->frames_cap, st->n_frames + 1,
-                   sizeof(*st->frame_row), err)) < 0)
-        return rc;
-    st->frame_row[st->n_frames++] = row;
-    return 0;
+    return mg_hotspot_agg_add_frame(&st->agg, st->jp.str.data, st->jp.str.len, err);
 }
 
-/* Program points read before 'ftbl' are attributed once it is complete. */
-static int attribute_pending(dhat_state *st, mg_error *err)
+/* The top-level "ftbl" key met by the forward pass. */
+static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
 {
-    size_t i, row;
     int rc;
-    for (i = 0; i < st->n_pend; i++) {
-        const struct pending_pp *pp = &st->pend[i];
-        const uint32_t *fs = frames_at(st, pp->fs_off, pp->fs_len);
-        if ((rc = attribute(st, fs, pp->fs_len, pp->line, &row, err)) < 0 ||
-            (rc = mg_hotspot_agg_add_row(&st->agg, row, pp->tb, pp->tbk, pp->gb, pp->eb, err)) < 0)
-            return rc;
+    if (st->has_ftbl)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' appears more than once");
+    st->has_ftbl = true;
+    if (st->preloaded) {
+        enum mg_jp_tok tok;
+        if (key_off != st->ftbl_key_off) {
+            /* an earlier 'ftbl' than the one read ahead: the duplicate check meets the latter */
+            st->has_ftbl = false;
+            if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+                return rc;
+            return mg_jp_skip_value(&st->jp, tok, err);
+        }
+        /* already read from the end of the file: continue after it */
+        return mg_jp_seek(&st->jp, st->ftbl_end_off, st->ftbl_lines, st->ftbl_line_start, err);
     }
-    st->n_pend = 0;
-    st->fs_len = 0;
-    return 0;
+    if ((rc = each_element(st, "ftbl", ftbl_element, NULL, err)) < 0)
+        return rc;
+    st->frames_known = true;
+    return pend_replay(st, err);
 }
 
-static int top_member(dhat_state *st, const char *key, mg_error *err)
+/* ---- reading the frame table ahead, from the end of a seekable file ---- */
+
+/* Offset of the last '"ftbl"' key candidate (even backslashes before, ':' after), or -1. */
+static int64_t find_ftbl_key(int fd, uint64_t size)
+{
+    enum { BLK = 1 << 20, OVER = 64 };
+    char *buf = malloc(BLK + OVER);
+    uint64_t end = size;
+    int64_t found = -1;
+
+    while (buf && end > 0 && found < 0) {
+        uint64_t start = end > BLK ? end - BLK : 0;
+        size_t want = (size_t)(end - start) + (end + OVER <= size ? OVER : (size_t)(size - end));
+        ssize_t n = pread(fd, buf, want, (off_t)start);
+        size_t i;
+        if (n <= 0)
+            break;
+        for (i = (size_t)(end - start); found < 0;) {
+            const char *q = i ? memrchr(buf, '"', i) : NULL;
+            size_t j, bs = 0;
+            if (!q)
+                break;
+            i = (size_t)(q - buf);
+            j = i + 6;
+            if (i + 6 > (size_t)n || memcmp(buf + i, "\"ftbl\"", 6) != 0)
+                continue;
+            while (j < (size_t)n && (buf[j] == ' ' || buf[j] == '\n' || buf[j] == '\r' ||
+                                     buf[j] == '\t'))
+                j++;
+            if (j >= (size_t)n || buf[j] != ':')
+                continue;
+            while (bs < i && buf[i - 1 - bs] == '\\')
+                bs++;
+            if (bs % 2 == 0 && (bs < i || start == 0))
+                found = (int64_t)(start + i);
+        }
+        end = start;
+    }
+    free(buf);
+    return found;
+}
+
+static int preload_ftbl(dhat_state *st, int fd, uint64_t size, mg_error *err)
+{
+    int64_t key = find_ftbl_key(fd, size);
+    mg_jp saved = st->jp;
+    mg_error local;
+    enum mg_jp_tok tok;
+    int rc = -1;
+
+    if (key < 0)
+        return -1;
+    mg_error_init(&local);
+    mg_jp_init_pread(&st->jp, fd, (uint64_t)key, st->jp.source);
+    if (mg_jp_expect(&st->jp, MG_JP_STRING, "", &local) == 0 &&
+        mg_jp_expect(&st->jp, MG_JP_COLON, "", &local) == 0 &&
+        each_element(st, "ftbl", ftbl_element, NULL, &local) == 0) {
+        st->ftbl_end_off = mg_jp_offset(&st->jp);
+        st->ftbl_lines = st->jp.line - 1;
+        st->ftbl_line_start = st->jp.line_start;
+        /* it must be the last member of the top-level object */
+        if (mg_jp_next(&st->jp, &tok, &local) == 0 && tok == MG_JP_OBJ_END &&
+            mg_jp_next(&st->jp, &tok, &local) == 0 && tok == MG_JP_EOF)
+            rc = 0;
+    }
+    if (local.code == MG_E_NOMEM)
+        rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
+    mg_jp_release(&st->jp);
+    st->jp = saved;
+    if (rc == 0) {
+        st->preloaded = st->frames_known = true;
+        st->ftbl_key_off = (uint64_t)key;
+    }
+    return rc;
+}
+
+/* ---- top level ---- */
+
+static int top_member(dhat_state *st, const char *key, uint64_t key_off, mg_error *err)
 {
     enum mg_jp_tok tok;
     int rc;
@@ -440,15 +996,13 @@ static int top_member(dhat_state *st, const char *key, mg_error *err)
         return read_u64_value(st, key, &st->tg, err);
     }
     if (!strcmp(key, "pps")) {
+        if (st->has_pps)
+            return mg_jp_error(&st->jp, err, MG_E_INPUT, "'pps' appears more than once");
         st->has_pps = true;
-        return each_element(st, key, pp_element, NULL, err);
+        return parse_pps(st, err);
     }
-    if (!strcmp(key, "ftbl")) {
-        if ((rc = each_element(st, key, ftbl_element, NULL, err)) < 0)
-            return rc;
-        st->has_ftbl = true;
-        return attribute_pending(st, err);
-    }
+    if (!strcmp(key, "ftbl"))
+        return on_ftbl(st, key_off, err);
     if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
         return rc;
     return mg_jp_skip_value(&st->jp, tok, err);
@@ -456,9 +1010,11 @@ static int top_member(dhat_state *st, const char *key, mg_error *err)
 
 static int parse_top(dhat_state *st, mg_error *err)
 {
-    static const char *const top_keys[] = {
-        "dhatFileVersion", "mode", "tu", "cmd", "bklt", "te", "tg", "pps", "ftbl"};
+    static const char *const top_keys[] = {"dhatFileVersion", "mode", "tu",  "cmd", "bklt",
+                                           "te",              "tg",   "pps", "ftbl"};
     enum mg_jp_tok tok;
+    unsigned seen = 0;
+    size_t i;
     bool first = true;
     int rc;
 
@@ -466,6 +1022,7 @@ static int parse_top(dhat_state *st, mg_error *err)
         return rc;
     for (;;) {
         char key[64];
+        uint64_t key_off;
         if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
             return rc;
         if (tok == MG_JP_OBJ_END)
@@ -481,11 +1038,18 @@ static int parse_top(dhat_state *st, mg_error *err)
         if (tok != MG_JP_STRING)
             return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a key, found %s",
                                mg_jp_tok_name(tok));
+        key_off = st->jp.tok_off;
         copy_key(st, key, sizeof(key));
-        if ((rc = seen_twice(st, &st->top_seen, top_keys, sizeof(top_keys) / sizeof(top_keys[0]),
-                             key, "", err)) < 0 ||
-            (rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
-            (rc = top_member(st, key, err)) < 0)
+        /* a known key given twice would be read twice (and 'pps' counted twice) */
+        for (i = 0; i < sizeof(top_keys) / sizeof(top_keys[0]); i++) {
+            if (strcmp(key, top_keys[i]) != 0)
+                continue;
+            if (seen & (1u << i))
+                return mg_jp_error(&st->jp, err, MG_E_INPUT, "duplicate key '%s'", key);
+            seen |= 1u << i;
+        }
+        if ((rc = mg_jp_expect(&st->jp, MG_JP_COLON, "':'", err)) < 0 ||
+            (rc = top_member(st, key, key_off, err)) < 0)
             return rc;
     }
     if (!st->has_version || !st->has_mode || !st->has_pps || !st->has_ftbl)
@@ -496,6 +1060,10 @@ static int parse_top(dhat_state *st, mg_error *err)
                                             : "ftbl");
     if ((rc = mg_jp_expect(&st->jp, MG_JP_EOF, "end of file after the top-level object", err)) < 0)
         return rc;
+    if (st->bad_ref)
+        return mg_error_set_at(err, MG_E_INPUT, st->jp.source, (unsigned long)st->bad_ref_line, 0,
+                               "program point refers to frame %u, but 'ftbl' has %zu entries",
+                               (unsigned)st->bad_ref_idx, st->agg.n_frames);
     return 0;
 }
 
@@ -510,6 +1078,25 @@ static enum mg_profile_mode classify(const dhat_state *st)
     return st->bklt ? MG_MODE_HEAP : MG_MODE_OTHER;
 }
 
+static const char *gate_note(enum mg_profile_mode mode, bool rust)
+{
+    if (mode == MG_MODE_COPY)
+        return "a Valgrind DHAT --mode=copy profile counts bytes copied by memcpy-like "
+               "functions, not heap allocations: it cannot be gated on any heap metric (peak, "
+               "total, count, end); run DHAT in its default heap mode to gate memory. Its "
+               "hotspots (the biggest copy sites) are still shown";
+    if (mode == MG_MODE_AD_HOC)
+        return rust ? "a dhat-rs ad hoc profile counts user-defined units and events, not heap "
+                      "allocations: no heap metric can be gated; only runtime_us (from 'te') can. "
+                      "Its hotspots rank where the events happened"
+                    : "a Valgrind DHAT --mode=ad-hoc profile counts user-defined units and "
+                      "events, not heap allocations: nothing in it can be gated. Its hotspots "
+                      "rank where the events happened";
+    if (mode == MG_MODE_OTHER)
+        return "unknown dhat mode without block lifetimes: only the totals could be read";
+    return NULL;
+}
+
 static int fill_profile(dhat_state *st, mg_profile *p, mg_error *err)
 {
     bool rust = !strncmp(st->mode, "rust-", 5) || (st->tu && !strcmp(st->tu, "\xC2\xB5s"));
@@ -519,7 +1106,8 @@ static int fill_profile(dhat_state *st, mg_profile *p, mg_error *err)
     p->mode = classify(st);
     if (mg_profile_set_str(&p->producer, rust ? "dhat-rs" : "valgrind-dhat", err) < 0 ||
         mg_profile_set_str(&p->mode_label, st->mode, err) < 0 ||
-        mg_profile_set_str(&p->command, st->cmd, err) < 0)
+        mg_profile_set_str(&p->command, st->cmd, err) < 0 ||
+        mg_profile_set_str(&p->gate_note, gate_note(p->mode, rust), err) < 0)
         return -err->code;
     if (p->mode == MG_MODE_HEAP) {
         mg_metrics_set(m, MG_TOTAL_BYTES, st->tb);
@@ -535,22 +1123,30 @@ static int fill_profile(dhat_state *st, mg_profile *p, mg_error *err)
         p->raw_amount = st->tb;
         p->raw_count = st->tbk;
     }
+    mg_profile_add_extra(p, "program_points", st->n_pps, "count", "program points");
+    mg_profile_add_extra(p, "frames", st->agg.n_frames, "count", "frame table entries");
     /* dhat-rs times are microseconds; Valgrind's are instruction counts, not time */
     if (rust && st->has_te)
         mg_metrics_set(m, MG_RUNTIME_US, st->te);
-    return mg_hotspot_agg_take(&st->agg, top, &p->hotspots, &p->n_hotspots, err);
+    return mg_hotspot_agg_finish(&st->agg, p, top, err);
 }
 
 static void state_release(dhat_state *st)
 {
     mg_jp_release(&st->jp);
     mg_hotspot_agg_release(&st->agg);
+    pend_release(&st->pend);
     free(st->mode);
     free(st->tu);
     free(st->cmd);
-    free(st->frame_row);
-    free(st->pend);
     free(st->fs);
+}
+
+static void state_init(dhat_state *st, const mg_load_options *opts)
+{
+    memset(st, 0, sizeof(*st));
+    st->opts = opts;
+    mg_hotspot_agg_init(&st->agg, opts);
 }
 
 static int run(dhat_state *st, mg_profile *p, mg_error *err)
@@ -566,9 +1162,7 @@ static int parse_mem(mg_profile *p, const char *data, size_t len, const mg_load_
                      mg_error *err)
 {
     dhat_state st;
-    memset(&st, 0, sizeof(st));
-    st.opts = opts;
-    mg_hotspot_agg_init(&st.agg);
+    state_init(&st, opts);
     mg_jp_init_mem(&st.jp, data, len, p->source);
     return run(&st, p, err);
 }
@@ -577,10 +1171,21 @@ static int parse_stream(mg_profile *p, FILE *f, const char *head, size_t head_le
                         const mg_load_options *opts, mg_error *err)
 {
     dhat_state st;
-    memset(&st, 0, sizeof(st));
-    st.opts = opts;
-    mg_hotspot_agg_init(&st.agg);
+    struct stat sb;
+    int fd = fileno(f);
+
+    state_init(&st, opts);
     mg_jp_init_stream(&st.jp, f, head, head_len, p->source);
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && !getenv("MEMGATE_NO_PRELOAD") &&
+        preload_ftbl(&st, fd, (uint64_t)sb.st_size, err) < 0) {
+        if (err && err->code) {
+            state_release(&st);
+            return -err->code;
+        }
+        /* not found or not verifiable: the frame table is read where it is */
+        mg_hotspot_agg_release(&st.agg);
+        mg_hotspot_agg_init(&st.agg, opts);
+    }
     return run(&st, p, err);
 }
 
@@ -606,4 +1211,5 @@ const mg_format mg_format_dhat_json = {
     detect,
     parse_mem,
     parse_stream,
+    false,
 };

@@ -1,4 +1,5 @@
 /* dhat summaries on stderr (dhat-rs "dhat: " and Valgrind "==PID== "), also inside noisy CI logs. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -286,6 +287,20 @@ static int fill(mg_profile *p, const struct summary *s, mg_error *err)
     return 0;
 }
 
+/* A CI log that also holds a /usr/bin/time -v report: its peak RSS comes along. */
+static int add_time_rss(mg_profile *p, const char *data, size_t len, mg_error *err)
+{
+    uint64_t rss;
+    unsigned long line;
+    char note[160];
+    if (!mg_time_find_rss(data, len, &rss, &line))
+        return 0;
+    mg_metrics_set(&p->metrics, MG_PEAK_RSS, rss);
+    snprintf(note, sizeof(note), "%s%speak_rss_bytes from the /usr/bin/time report at line %lu",
+             p->note ? p->note : "", p->note ? "; " : "", line);
+    return mg_profile_set_str(&p->note, note, err);
+}
+
 static int parse(mg_profile *p, const char *data, size_t len, const mg_load_options *opts,
                  mg_error *err)
 {
@@ -300,6 +315,8 @@ static int parse(mg_profile *p, const char *data, size_t len, const mg_load_opti
         rc = pick(&st, p, opts, &s, err);
     if (rc == 0)
         rc = fill(p, s, err);
+    if (rc == 0)
+        rc = add_time_rss(p, data, len, err);
     free(st.sums);
     free(st.clean);
     free(st.orig_col);
@@ -322,4 +339,5 @@ const mg_format mg_format_dhat_text = {
     detect,
     parse,
     NULL,
+    false,
 };

@@ -28,23 +28,81 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-/* The first top hotspots (0: all the profile holds; check loads every function to compare). */
-static json_t *hotspots_array(const mg_profile *p, unsigned top)
+static json_t *hotspot_object(const mg_hotspot *h)
+{
+    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:f, s:o, s:o}", "function",
+                          json_string(h->function), "total_bytes", u64_value(h->total_bytes),
+                          "total_blocks", u64_value(h->total_blocks), "peak_bytes",
+                          u64_value(h->peak_bytes), "end_bytes", u64_value(h->end_bytes),
+                          "program_points", u64_value(h->program_points), "share", h->share,
+                          "clone_bytes", u64_value(h->clone_bytes), "test_bytes",
+                          u64_value(h->test_bytes));
+    json_t *flags = json_array();
+    size_t i;
+    if (!o || !flags) {
+        json_decref(o);
+        json_decref(flags);
+        return NULL;
+    }
+    if (h->flags & MG_HOTSPOT_CLONE)
+        json_array_append_new(flags, json_string("clone-elimination-candidate"));
+    if (h->flags & MG_HOTSPOT_TEST)
+        json_array_append_new(flags, json_string("test-code"));
+    json_object_set_new(o, "flags", flags);
+    /* the full frame text: terminals get a shortened one, JSON keeps everything */
+    json_object_set_new(o, "frame", str_or_null(h->frame));
+    if (h->stack_len) {
+        json_t *st = json_array();
+        for (i = 0; st && i < h->stack_len; i++)
+            json_array_append_new(st, json_string(h->stack[i]));
+        json_object_set_new(o, "stack", st);
+    }
+    return o;
+}
+
+/* The first top entries of a ranking (0: all the profile holds; check loads every function). */
+static json_t *ranking_array(const mg_profile *p, enum mg_rank r, unsigned top)
 {
     size_t n, i;
-    const mg_hotspot *h = mg_profile_hotspots(p, &n);
+    const mg_hotspot *h = mg_profile_ranking(p, r, &n);
     if (top && n > top)
         n = top;
     json_t *a = json_array();
     for (i = 0; a && i < n; i++)
-        json_array_append_new(
-            a, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "function",
-                         json_string(h[i].function), "total_bytes",
-                         u64_value(h[i].total_bytes), "total_blocks", u64_value(h[i].total_blocks),
-                         "peak_bytes", u64_value(h[i].peak_bytes), "end_bytes",
-                         u64_value(h[i].end_bytes), "program_points",
-                         u64_value(h[i].program_points)));
+        json_array_append_new(a, hotspot_object(&h[i]));
     return a;
+}
+
+static json_t *hotspots_array(const mg_profile *p, unsigned top)
+{
+    return ranking_array(p, MG_RANK_TOTAL_BYTES, top);
+}
+
+static json_t *extras_object(const mg_profile *p)
+{
+    size_t n, i;
+    const mg_profile_extra *x = mg_profile_extras(p, &n);
+    json_t *o = json_object();
+    for (i = 0; o && i < n; i++)
+        json_object_set_new(o, x[i].key, u64_value(x[i].value));
+    return o;
+}
+
+/* Rankings by t-gmax bytes and by count, what shares are relative to, and the options used. */
+static void add_hotspot_details(json_t *o, const mg_profile *p, unsigned top)
+{
+    uint64_t w;
+    json_t *whole = json_object();
+    int r;
+    json_object_set_new(o, "hotspots_by_peak_bytes", ranking_array(p, MG_RANK_PEAK_BYTES, top));
+    json_object_set_new(o, "hotspots_by_allocation_count",
+                        ranking_array(p, MG_RANK_ALLOC_COUNT, top));
+    for (r = 0; whole && r < MG_RANK_COUNT; r++)
+        if (mg_profile_hotspot_whole(p, (enum mg_rank)r, &w))
+            json_object_set_new(whole, mg_rank_name((enum mg_rank)r), u64_value(w));
+    json_object_set_new(o, "hotspot_whole", whole);
+    json_object_set_new(o, "excluded_test_program_points",
+                        u64_value(mg_profile_excluded_pps(p)));
 }
 
 static json_t *profile_object(const mg_profile *p, unsigned top)
@@ -63,6 +121,12 @@ static json_t *profile_object(const mg_profile *p, unsigned top)
                                       u64_value(count)));
     if (o && mg_profile_note(p))
         json_object_set_new(o, "note", json_string(mg_profile_note(p)));
+    if (o && mg_profile_gate_note(p))
+        json_object_set_new(o, "gate_note", json_string(mg_profile_gate_note(p)));
+    if (o) {
+        json_object_set_new(o, "extras", extras_object(p));
+        add_hotspot_details(o, p, top);
+    }
     return o;
 }
 

@@ -46,6 +46,31 @@ static int profile_header(mg_buf *b, const mg_report_input *in, mg_error *err)
         snprintf(line, sizeof(line), "note     %s", mg_profile_note(p));
         rc = rep_wrap(b, 0, line, err);
     }
+    if (rc == 0 && mg_profile_gate_note(p)) {
+        snprintf(line, sizeof(line), "gating   %s", mg_profile_gate_note(p));
+        rc = rep_wrap(b, 0, line, err);
+    }
+    return rc;
+}
+
+/* Values a format yields beside the metrics: shown, never gated. */
+static int show_extras(mg_buf *b, const mg_profile *p, mg_error *err)
+{
+    size_t n, i;
+    const mg_profile_extra *x = mg_profile_extras(p, &n);
+    int rc = 0;
+    for (i = 0; rc == 0 && i < n; i++) {
+        char v[32], h[32] = "";
+        mg_format_count(x[i].value, v, sizeof(v));
+        if (!strcmp(x[i].unit, "bytes")) {
+            char s[24];
+            mg_format_size(x[i].value, s, sizeof(s));
+            snprintf(h, sizeof(h), " bytes (%s)", s);
+        } else if (!x[i].unit[0]) {
+            snprintf(v, sizeof(v), "%llu", (unsigned long long)x[i].value);
+        }
+        rc = mg_buf_printf(b, err, "  %-26s %s%s  %s\n", x[i].key, v, h, x[i].label);
+    }
     return rc;
 }
 
@@ -73,6 +98,11 @@ static int show_metrics(mg_buf *b, const mg_profile *p, mg_error *err)
     rc = metric_line(b, "peak (t-gmax)", m, MG_PEAK_BYTES, MG_PEAK_BLOCKS, err);
     if (rc == 0)
         rc = metric_line(b, "total allocated", m, MG_TOTAL_BYTES, MG_ALLOC_COUNT, err);
+    if (rc == 0 && !m->present[MG_TOTAL_BYTES] && m->present[MG_ALLOC_COUNT]) {
+        char c[32];
+        mg_format_count(m->value[MG_ALLOC_COUNT], c, sizeof(c));
+        rc = mg_buf_printf(b, err, "%-16s %s\n", "allocations", c);
+    }
     if (rc == 0)
         rc = metric_line(b, "at t-end", m, MG_END_BYTES, MG_END_BLOCKS, err);
     if (rc == 0)
@@ -81,6 +111,8 @@ static int show_metrics(mg_buf *b, const mg_profile *p, mg_error *err)
         rc = mg_buf_printf(b, err, "%-16s %.3f s (%llu us)\n", "runtime",
                            (double)m->value[MG_RUNTIME_US] / 1e6,
                            (unsigned long long)m->value[MG_RUNTIME_US]);
+    if (rc == 0)
+        rc = show_extras(b, p, err);
     if (rc == 0 && mg_profile_raw_total(p, &amount_, &count)) {
         char a[32], c[32];
         mg_format_count(amount_, a, sizeof(a));
@@ -124,35 +156,77 @@ static int function_cell(mg_buf *b, const char *fn, size_t room, mg_error *err)
     return rc;
 }
 
-static int show_hotspots(mg_buf *b, const mg_profile *p, unsigned top, mg_error *err)
+/*
+ * Display of a hotspot: its frame with the address and long paths trimmed (the
+ * function name stays whole; JSON keeps the full frame), or its stack label.
+ */
+static void hotspot_name(const mg_hotspot *h, char *out, size_t size)
+{
+    size_t len;
+    mg_frame_short(h->stack_len || !h->frame ? h->function : h->frame, 0, out, size);
+    len = strlen(out);
+    snprintf(out + len, size - len, "%s%s", h->flags & MG_HOTSPOT_CLONE ? " [clone]" : "",
+             h->flags & MG_HOTSPOT_TEST ? " [test]" : "");
+}
+
+static const struct {
+    const char *title, *col;
+} rank_text[MG_RANK_COUNT] = {
+    {"total bytes", "total"},
+    {"bytes at t-gmax", "at t-gmax"},
+    {"allocation count", "blocks"},
+};
+
+static int show_ranking(mg_buf *b, const mg_profile *p, enum mg_rank r, unsigned top,
+                        mg_error *err)
 {
     size_t n, i;
-    const mg_hotspot *h = mg_profile_hotspots(p, &n);
-    const mg_metrics *m = mg_profile_metrics(p);
-    uint64_t total = m->present[MG_TOTAL_BYTES] ? m->value[MG_TOTAL_BYTES] : 0;
-    uint64_t amount_, count;
+    const mg_hotspot *h = mg_profile_ranking(p, r, &n);
+    uint64_t whole;
     int rc;
 
     if (top && n > top)
         n = top;
-    if (n == 0)
+    if (n == 0 || !mg_profile_hotspot_whole(p, r, &whole) || whole == 0)
         return 0;
-    if (!total && mg_profile_raw_total(p, &amount_, &count))
-        total = amount_;
     rc = mg_buf_printf(b, err,
-                       "\ntop %zu allocation hotspots by total bytes (attribution: memgate "
-                       "--help-hotspots)\n  #    total  share    blocks   t-gmax  function\n",
-                       n);
+                       "\ntop %zu allocation hotspots by %s (attribution: memgate "
+                       "--help-hotspots)\n  #  %-10s share   %-11s  %-10s  function\n",
+                       n, rank_text[r].title, rank_text[r].col,
+                       r == MG_RANK_ALLOC_COUNT ? "total" : "blocks",
+                       r == MG_RANK_PEAK_BYTES ? "total" : "at t-gmax");
     for (i = 0; rc == 0 && i < n; i++) {
-        char t[32], c[32], g[32];
-        double share = total ? 100.0 * (double)h[i].total_bytes / (double)total : 0.0;
-        mg_format_size(h[i].total_bytes, t, sizeof(t));
-        mg_format_count(h[i].total_blocks, c, sizeof(c));
-        mg_format_size(h[i].peak_bytes, g, sizeof(g));
-        rc = mg_buf_printf(b, err, "%3zu %8s %5.1f%% %9s %8s", i + 1, t, share, c, g);
+        char a[32], c[32], g[32], name[1100];
+        const mg_hotspot *x = &h[i];
+        if (r == MG_RANK_ALLOC_COUNT) {
+            mg_format_count(x->total_blocks, a, sizeof(a));
+            mg_format_size(x->total_bytes, c, sizeof(c));
+        } else {
+            mg_format_size(r == MG_RANK_PEAK_BYTES ? x->peak_bytes : x->total_bytes, a,
+                           sizeof(a));
+            mg_format_count(x->total_blocks, c, sizeof(c));
+        }
+        mg_format_size(r == MG_RANK_PEAK_BYTES ? x->total_bytes : x->peak_bytes, g, sizeof(g));
+        hotspot_name(x, name, sizeof(name));
+        rc = mg_buf_printf(b, err, "%3zu  %-10s %5.1f%%  %-11s  %-10s", i + 1, a,
+                           100.0 * x->share, c, g);
         if (rc == 0)
-            rc = function_cell(b, h[i].function, 80 - 40, err);
+            rc = function_cell(b, name, 80 - 49, err);
     }
+    return rc;
+}
+
+/* check shows the ranking by total bytes; show all three. */
+static int show_hotspots(mg_buf *b, const mg_profile *p, bool all, unsigned top, mg_error *err)
+{
+    int rc = show_ranking(b, p, MG_RANK_TOTAL_BYTES, top, err);
+    if (rc == 0 && all)
+        rc = show_ranking(b, p, MG_RANK_PEAK_BYTES, top, err);
+    if (rc == 0 && all)
+        rc = show_ranking(b, p, MG_RANK_ALLOC_COUNT, top, err);
+    if (rc == 0 && mg_profile_excluded_pps(p))
+        rc = mg_buf_printf(b, err, "(%llu program points with a frame in a test file left out)\n",
+                           (unsigned long long)mg_profile_excluded_pps(p));
     return rc;
 }
 
@@ -331,6 +405,6 @@ int mg_report_text(mg_buf *out, const mg_report_input *in, mg_error *err)
             rc = show_metrics(out, in->profile, err);
     }
     if (rc == 0)
-        rc = show_hotspots(out, in->profile, in->top_n, err);
+        rc = show_hotspots(out, in->profile, !in->verdict, in->top_n, err);
     return rc;
 }

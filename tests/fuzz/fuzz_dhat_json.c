@@ -74,6 +74,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else
         check_utf8(mem);
 
+    /* compressed bytes are decompressed by the loader before any reader sees them (fuzz_profile
+       covers that); handing them to the JSON stream reader itself would compare different inputs */
+    if (size >= 4 && ((data[0] == 0x1F && data[1] == 0x8B) ||
+                      (data[0] == 0x28 && data[1] == 0xB5 && data[2] == 0x2F && data[3] == 0xFD))) {
+        mg_profile_free(mem);
+        return 0;
+    }
+
     /* the real head is all of a short file; any split at or after a BOM must read the same */
     head_len = size < 3 ? size : 3 + (size_t)(fuzz_hash(data, size) % (size - 2));
     r2 = parse_streamed(data, size, head_len, &streamed, &e2);

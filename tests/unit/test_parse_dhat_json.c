@@ -63,7 +63,7 @@ static mg_profile *parse(const char *text)
     return parse_opts(text, NULL);
 }
 
-static const mg_load_options forced = {MG_FORMAT_DHAT_JSON, 0, 0};
+static const mg_load_options forced = {.format = MG_FORMAT_DHAT_JSON, .summary_index = 0, .top_n = 0};
 
 #define parse_bad_opts(text, opts, code, fragment, line, col)                                      \
     do {                                                                                           \
@@ -197,7 +197,7 @@ Test(dhat_json, utf8_bom)
 
 Test(dhat_json, top_n_limits_the_hotspots)
 {
-    mg_load_options o = {NULL, 0, 1};
+    mg_load_options o = {.format = NULL, .summary_index = 0, .top_n = 1};
     mg_profile *p = parse_opts(VG_HEAD PPS ",\n" FTBL "\n}\n", &o);
     size_t n = 0;
     const mg_hotspot *h = mg_profile_hotspots(p, &n);

@@ -208,7 +208,7 @@ Test(dhat_text, several_summaries_default_to_the_last_with_a_note)
 
 Test(dhat_text, summary_index_picks_one)
 {
-    mg_load_options o = {NULL, 1, 0};
+    mg_load_options o = {.format = NULL, .summary_index = 1, .top_n = 0};
     mg_profile *p = parse_opts(TWO, &o);
     cr_expect_eq(metric(p, MG_TOTAL_BYTES), 100);
     cr_expect_eq(metric(p, MG_PEAK_BYTES), 50);
@@ -224,7 +224,7 @@ Test(dhat_text, summary_index_picks_one)
 
 Test(dhat_text, summary_index_one_of_one_has_no_note)
 {
-    mg_load_options o = {NULL, 1, 0};
+    mg_load_options o = {.format = NULL, .summary_index = 1, .top_n = 0};
     mg_profile *p = parse_opts(DHATRS, &o);
     expect_wordfreq(p);
     cr_expect_null(mg_profile_note(p));
@@ -233,7 +233,7 @@ Test(dhat_text, summary_index_one_of_one_has_no_note)
 
 Test(dhat_text, summary_index_past_the_end)
 {
-    mg_load_options o = {NULL, 3, 0};
+    mg_load_options o = {.format = NULL, .summary_index = 3, .top_n = 0};
     parse_bad_opts(TWO, &o, MG_E_USAGE, "--summary 3 asked for, but 'log.txt' holds only 2", 0, 0);
 }
 
@@ -380,7 +380,7 @@ Test(dhat_text, valgrind_total_without_the_banner_is_not_detected)
 
 Test(dhat_text, forced_format_reads_valgrind_lines_without_the_banner)
 {
-    mg_load_options o = {MG_FORMAT_DHAT_TEXT, 0, 0};
+    mg_load_options o = {.format = MG_FORMAT_DHAT_TEXT, .summary_index = 0, .top_n = 0};
     mg_profile *p = parse_opts(VGSUMMARY, &o);
     cr_expect_eq(metric(p, MG_PEAK_BYTES), 153078812);
     mg_profile_free(p);
@@ -388,6 +388,6 @@ Test(dhat_text, forced_format_reads_valgrind_lines_without_the_banner)
 
 Test(dhat_text, forced_format_on_text_without_a_summary)
 {
-    mg_load_options o = {MG_FORMAT_DHAT_TEXT, 0, 0};
+    mg_load_options o = {.format = MG_FORMAT_DHAT_TEXT, .summary_index = 0, .top_n = 0};
     parse_bad_opts("nothing here\n", &o, MG_E_INPUT, "no dhat summary found", 0, 0);
 }

@@ -113,7 +113,7 @@ Test(profile, detects_text_and_json_by_content)
 
 Test(profile, explicit_auto_is_detection)
 {
-    mg_load_options o = {MG_FORMAT_AUTO, 0, 0};
+    mg_load_options o = {.format = MG_FORMAT_AUTO, .summary_index = 0, .top_n = 0};
     mg_profile *p = NULL;
     mg_error err;
     mg_error_init(&err);
@@ -125,19 +125,21 @@ Test(profile, explicit_auto_is_detection)
 /* A usage error about the flag, not about the file: no source. */
 Test(profile, unknown_format_name)
 {
-    mg_load_options o = {"massif", 0, 0};
+    mg_load_options o = {.format = "tcmalloc", .summary_index = 0, .top_n = 0};
     mg_profile *p = (mg_profile *)1;
     mg_error err;
     mg_error_init(&err);
     cr_expect_eq(mg_profile_parse(&p, DHATRS, strlen(DHATRS), "in.txt", &o, &err), -MG_E_USAGE);
     cr_expect_null(p);
-    check_error(&err, MG_E_USAGE, "unknown --format 'massif' (known: auto, dhat-json, dhat-text)",
+    check_error(&err, MG_E_USAGE,
+                "unknown --input-format 'tcmalloc' (known: auto, heaptrack, dhat-json, "
+                "jemalloc-json, massif, ms-print, heaptrack-print, dhat-text, time)",
                 "", 0, 0);
 }
 
 Test(profile, forced_format_that_does_not_fit)
 {
-    mg_load_options o = {MG_FORMAT_DHAT_JSON, 0, 0};
+    mg_load_options o = {.format = MG_FORMAT_DHAT_JSON, .summary_index = 0, .top_n = 0};
     parse_bad(DHATRS, strlen(DHATRS), &o, MG_E_INPUT, "unexpected character 'd'", 1, 1);
 }
 
@@ -150,7 +152,10 @@ Test(profile, unrecognised_input_shows_its_first_line)
 {
     parse_bad("Hello\tworld\x01\nsecond line\n", 26, NULL, MG_E_INPUT,
               "it starts with \"Hello.world.\"", 1, 1);
-    parse_bad("x", 1, NULL, MG_E_INPUT, "tried dhat-json, dhat-text", 1, 1);
+    parse_bad("x", 1, NULL, MG_E_INPUT,
+              "tried heaptrack, dhat-json, jemalloc-json, massif, ms-print, heaptrack-print, "
+              "dhat-text, time",
+              1, 1);
 }
 
 /* Only len bytes are the input, even when the memory after them looks like a profile. */
