@@ -26,6 +26,7 @@ bool mg_frame_is_clone(const char *name, size_t name_len, const char *loc, size_
 bool mg_frame_in_test_file(const char *loc, size_t loc_len);
 
 struct agg_row;
+struct agg_worker;
 
 /* A program point waiting in a batch (see flush in hotspot.c). */
 #define MG_AGG_BATCH 256
@@ -39,7 +40,7 @@ struct batch_pp {
 
 struct agg_batch {
     struct batch_pp *pp;
-    size_t n;
+    size_t n, cap; /* cap: MG_AGG_BATCH, or a worker job's size */
     uint32_t *fs; /* the frame lists, back to back */
     size_t fs_len, fs_cap;
 };
@@ -58,11 +59,13 @@ typedef struct mg_hotspot_agg {
     uint32_t *frame_canon; /* --group-by stack: id of the address-less frame text */
     uint8_t *frame_bits;   /* MG_FB_* */
     size_t n_frames, frames_cap;
+    size_t n_added; /* frames given to add_frame: what program points may refer to (with a
+                       worker, n_frames lags behind) */
+    struct agg_worker *worker; /* NULL: the work is done in the caller's thread */
     /* functions, interned when a program point is first attributed to them; the id is
        also the row in function mode. Names stay in the text arena (no copies). */
     uint32_t *fn_slots; /* open addressing: function id or UINT32_MAX */
     size_t fn_slots_cap;
-    size_t *fn_frame; /* a frame that carries each function id (SIZE_MAX: special row) */
     size_t *fn_off;   /* its name: offset into text, and length */
     uint32_t *fn_len;
     uint64_t *fn_hash;
@@ -88,15 +91,33 @@ typedef struct mg_hotspot_agg {
 
 void mg_hotspot_agg_init(mg_hotspot_agg *agg, const mg_load_options *opts);
 void mg_hotspot_agg_release(mg_hotspot_agg *agg);
+/*
+ * From now on, do the work (classifying and interning frames, attributing
+ * program points) in a second thread while the caller goes on parsing: for big
+ * profiles. Results are the same as without. Call before the first frame.
+ */
+int mg_hotspot_agg_start_worker(mg_hotspot_agg *agg, mg_error *err);
 /* Append the next frame-table entry (raw bytes; need not be UTF-8). */
 int mg_hotspot_agg_add_frame(mg_hotspot_agg *agg, const char *text, size_t len, mg_error *err);
 /*
- * Add one program point; every fs[i] must be < n_frames (the caller checks,
+ * Add one program point; every fs[i] must be < n_added (the caller checks,
  * to report the position). Overflow of a sum is MG_E_OVERFLOW.
  */
 int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uint64_t tb,
                           uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
 /* Rank and move the top-N of each ranking into the profile. */
 int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err);
+
+/* Between hotspot.c and hotspot_worker.c: the work itself, and handing it over. */
+int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, mg_error *err);
+int mg_hotspot_agg_flush_batch(mg_hotspot_agg *agg, struct agg_batch *b, mg_error *err);
+int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t len,
+                                mg_error *err);
+int mg_hotspot_worker_add_pp(struct agg_worker *w, const uint32_t *fs, size_t n, uint64_t tb,
+                             uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
+/* Hand over what is left, wait for it, stop the thread; the worker's first error, if any. */
+int mg_hotspot_worker_finish(struct agg_worker *w, mg_error *err);
+/* Stop the thread (after the job it is doing) and free; NULL is a no-op. */
+void mg_hotspot_worker_free(struct agg_worker *w);
 
 #endif

@@ -186,7 +186,7 @@ static int add_to_agg(dhat_state *st, const uint32_t *fs, size_t n, uint64_t lin
 {
     size_t i;
     for (i = 0; i < n; i++) {
-        if (fs[i] < st->agg.n_frames)
+        if (fs[i] < st->agg.n_added)
             continue;
         if (st->preloaded) {
             if (!st->bad_ref) {
@@ -198,7 +198,7 @@ static int add_to_agg(dhat_state *st, const uint32_t *fs, size_t n, uint64_t lin
         }
         return mg_error_set_at(err, MG_E_INPUT, st->jp.source, (unsigned long)line, 0,
                                "program point refers to frame %u, but 'ftbl' has %zu entries",
-                               (unsigned)fs[i], st->agg.n_frames);
+                               (unsigned)fs[i], st->agg.n_added);
     }
     return mg_hotspot_agg_add_pp(&st->agg, fs, n, v[0], v[1], v[2], v[4], err);
 }
@@ -852,7 +852,7 @@ static int ftbl_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error 
     if (tok != MG_JP_STRING)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' entries must be strings, found %s",
                            mg_jp_tok_name(tok));
-    if (st->agg.n_frames >= MG_DHAT_MAX_FRAMES)
+    if (st->agg.n_added >= MG_DHAT_MAX_FRAMES)
         return mg_jp_error(&st->jp, err, MG_E_INPUT,
                            "more than %zu frames in 'ftbl' (limit against hostile input)",
                            (size_t)MG_DHAT_MAX_FRAMES);
@@ -1063,7 +1063,7 @@ static int parse_top(dhat_state *st, mg_error *err)
     if (st->bad_ref)
         return mg_error_set_at(err, MG_E_INPUT, st->jp.source, (unsigned long)st->bad_ref_line, 0,
                                "program point refers to frame %u, but 'ftbl' has %zu entries",
-                               (unsigned)st->bad_ref_idx, st->agg.n_frames);
+                               (unsigned)st->bad_ref_idx, st->agg.n_added);
     return 0;
 }
 
@@ -1124,7 +1124,7 @@ static int fill_profile(dhat_state *st, mg_profile *p, mg_error *err)
         p->raw_count = st->tbk;
     }
     mg_profile_add_extra(p, "program_points", st->n_pps, "count", "program points");
-    mg_profile_add_extra(p, "frames", st->agg.n_frames, "count", "frame table entries");
+    mg_profile_add_extra(p, "frames", st->agg.n_added, "count", "frame table entries");
     /* dhat-rs times are microseconds; Valgrind's are instruction counts, not time */
     if (rust && st->has_te)
         mg_metrics_set(m, MG_RUNTIME_US, st->te);
@@ -1167,6 +1167,15 @@ static int parse_mem(mg_profile *p, const char *data, size_t len, const mg_load_
     return run(&st, p, err);
 }
 
+/* MEMGATE_THREADS=1 keeps all the work in one thread (for measuring, and to rule threads out). */
+static int start_worker(dhat_state *st, mg_error *err)
+{
+    const char *env = getenv("MEMGATE_THREADS");
+    if (env && !strcmp(env, "1"))
+        return 0;
+    return mg_hotspot_agg_start_worker(&st->agg, err);
+}
+
 static int parse_stream(mg_profile *p, FILE *f, const char *head, size_t head_len,
                         const mg_load_options *opts, mg_error *err)
 {
@@ -1174,9 +1183,17 @@ static int parse_stream(mg_profile *p, FILE *f, const char *head, size_t head_le
     struct stat sb;
     int fd = fileno(f);
 
+    bool regular = fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+    /* a second thread pays off from some megabytes on; a pipe may be of any size */
+    bool big = !regular || sb.st_size >= ((off_t)8 << 20);
+
     state_init(&st, opts);
     mg_jp_init_stream(&st.jp, f, head, head_len, p->source);
-    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && !getenv("MEMGATE_NO_PRELOAD") &&
+    if (big && start_worker(&st, err) < 0) {
+        state_release(&st);
+        return -err->code;
+    }
+    if (regular && !getenv("MEMGATE_NO_PRELOAD") &&
         preload_ftbl(&st, fd, (uint64_t)sb.st_size, err) < 0) {
         if (err && err->code) {
             state_release(&st);
@@ -1185,6 +1202,10 @@ static int parse_stream(mg_profile *p, FILE *f, const char *head, size_t head_le
         /* not found or not verifiable: the frame table is read where it is */
         mg_hotspot_agg_release(&st.agg);
         mg_hotspot_agg_init(&st.agg, opts);
+        if (big && start_worker(&st, err) < 0) {
+            state_release(&st);
+            return -err->code;
+        }
     }
     return run(&st, p, err);
 }
