@@ -951,14 +951,6 @@ static char *row_label(const mg_hotspot_agg *agg, const struct agg_row *r)
     return out;
 }
 
-static int by_value(const void *a, const void *b)
-{
-    const struct cand *x = a, *y = b;
-    if (x->v != y->v)
-        return x->v > y->v ? -1 : 1;
-    return x->row < y->row ? -1 : (x->row > y->row ? 1 : 0);
-}
-
 static int by_value_label(const void *a, const void *b)
 {
     const struct cand *x = a, *y = b;
@@ -1017,33 +1009,40 @@ static int fill_row(const mg_hotspot_agg *agg, const struct agg_row *r, uint64_t
 static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct cand *c,
                     size_t nc, mg_hotspot **out, size_t *n_out, mg_error *err)
 {
-    uint64_t best[64], cut;
+    uint64_t *heap, cut;
     size_t i, k = 0, keep = 0, m = 0;
     int rc = 0;
     mg_hotspot *h = NULL;
 
-    if (top_n > 64) {
-        /* large N (--top up to 1000): plain sort */
-        for (i = 0; i < nc; i++)
-            c[i].v = agg->rows[c[i].row].v[rk];
-        qsort(c, nc, sizeof(*c), by_value);
-        cut = c[(top_n < nc ? top_n : nc) - 1].v;
-    } else {
-        /* the top_n largest values, kept sorted descending */
-        for (i = 0; i < nc; i++) {
-            uint64_t v = agg->rows[c[i].row].v[rk];
-            size_t j;
-            if (k == top_n && v <= best[k - 1])
-                continue;
-            j = k < top_n ? k++ : k - 1;
-            while (j > 0 && best[j - 1] < v) {
-                best[j] = best[j - 1];
-                j--;
-            }
-            best[j] = v;
+    /* the top_n largest values in a min-heap: its root is the cut */
+    if (!(heap = malloc((top_n < nc ? top_n : nc) * sizeof(*heap))))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    for (i = 0; i < nc; i++) {
+        uint64_t v = agg->rows[c[i].row].v[rk];
+        size_t j;
+        if (k < top_n) {
+            for (j = k++; j > 0 && heap[(j - 1) / 2] > v; j = (j - 1) / 2)
+                heap[j] = heap[(j - 1) / 2];
+            heap[j] = v;
+            continue;
         }
-        cut = best[k - 1];
+        if (v <= heap[0])
+            continue;
+        for (j = 0;;) {
+            size_t l = 2 * j + 1, s = l;
+            if (l >= k)
+                break;
+            if (l + 1 < k && heap[l + 1] < heap[l])
+                s = l + 1;
+            if (heap[s] >= v)
+                break;
+            heap[j] = heap[s];
+            j = s;
+        }
+        heap[j] = v;
     }
+    cut = heap[0];
+    free(heap);
     for (i = 0; i < nc; i++) {
         uint64_t v = agg->rows[c[i].row].v[rk];
         if (v >= cut) {
