@@ -126,13 +126,13 @@ static int show_metrics(mg_buf *b, const mg_profile *p, mg_error *err)
     return rc;
 }
 
-/* Where to break a long name at most max bytes in: after a "::" or a space, else at max. */
+/* Where to break a long name at most max bytes in: before a "::" or a space, else at max. */
 static size_t name_break(const char *s, size_t max)
 {
     size_t i, best = 0;
     for (i = 1; i < max && s[i]; i++)
         if ((s[i] == ':' && s[i - 1] == ':' && i + 1 < max) || s[i] == ' ')
-            best = s[i] == ' ' ? i + 1 : i - 1;
+            best = s[i] == ' ' ? i : i - 1;
     return best > max / 2 ? best : rep_utf8_prefix(s, max);
 }
 
@@ -146,11 +146,15 @@ static int function_cell(mg_buf *b, const char *fn, size_t room, mg_error *err)
     int rc;
     if (strlen(fn) <= room)
         return mg_buf_printf(b, err, "  %s\n", fn);
+    while (b->len && b->data[b->len - 1] == ' ')
+        b->len--; /* the row's padding: no trailing blanks */
     rc = mg_buf_printf(b, err, "\n");
     while (rc == 0 && *fn) {
         size_t n = strlen(fn) <= 80 - indent ? strlen(fn) : name_break(fn, 80 - indent);
         rc = mg_buf_printf(b, err, "%*s%.*s\n", (int)indent, "", (int)n, fn);
         fn += n;
+        if (*fn == ' ')
+            fn++; /* the line ends where the blank was */
         indent = 4;
     }
     return rc;

@@ -64,6 +64,7 @@ measure() {
 py='import json,sys; d=json.load(open(sys.argv[1])); print(sum(p["tb"] for p in d["pps"]))'
 declare -a names cmds
 names+=("memgate show");          cmds+=("$memgate show $big")
+names+=("memgate show, 1 thread"); cmds+=("env MEMGATE_THREADS=1 $memgate show $big")
 names+=("memgate check");         cmds+=("$memgate check $big --baseline $dir/baseline-big.json")
 names+=("memgate show - (pipe)"); cmds+=("sh -c 'cat $big | $memgate show -'")
 names+=("python3 json.load+sum"); cmds+=("python3 -c '$py' $big")
@@ -79,14 +80,29 @@ printf '| %-24s | %8s | %12s | %14s | %-16s | %-16s |\n' command "wall (s)" "CPU
 printf '|%s|%s|%s|%s|%s|%s|\n' "--------------------------" "---------:" "-------------:" \
     "---------------:" "------------------" "------------------"
 base_t= base_c=
+t_memgate= t_python= t_jq= t_wc= m_memgate=
 for i in "${!names[@]}"; do
     read -r t m c < <(eval measure "${cmds[$i]}")
+    case ${names[$i]} in
+        "memgate show") t_memgate=$t m_memgate=$m ;;
+        python3*) t_python=$t ;;
+        jq*) t_jq=$t ;;
+        "wc -l") t_wc=$t ;;
+    esac
     [ -z "$base_t" ] && base_t=$t base_c=$c
     rt=$(awk -v a="$t" -v b="$base_t" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')
     rc=$(awk -v a="$c" -v b="$base_c" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')
     printf '| %-24s | %8s | %12s | %14.1f | %-16s | %-16s |\n' "${names[$i]}" "$t" "$c" \
         "$(awk -v m="$m" 'BEGIN{print m/1024}')" "$rt" "$rc"
 done
+
+# the issue's targets, from the wall times above
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
+echo
+echo "targets: python / memgate = $(ratio "$t_python" "$t_memgate")x (want >= 20)," \
+    "jq / memgate = $(ratio "$t_jq" "$t_memgate")x (want >= 20)," \
+    "memgate / wc -l = $(ratio "$t_memgate" "$t_wc")x (want <= 10)," \
+    "memgate peak RSS = $(awk -v m="$m_memgate" 'BEGIN{printf "%.1f", m/1024}') MiB (want <= 64)"
 
 # small: /usr/bin/time counts in 10 ms steps, so time 20 runs in a row and divide
 read -r t m c < <(measure "$memgate" check "$small" --baseline "$dir/baseline-small.json")
