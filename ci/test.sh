@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite: install what is missing, build, run ctest in a plain build and again
-# in an AddressSanitizer + UndefinedBehaviorSanitizer build.
-#   ci/test.sh           both builds (what CI runs)
+# The whole test suite: install what is missing, build, run ctest in a plain build, run every
+# fuzz target for a few seconds (clang, libFuzzer, ASan + UBSan), then ctest again in an
+# AddressSanitizer + UndefinedBehaviorSanitizer build (last, so its summary ends the output).
+#   ci/test.sh           all three (what CI runs)
 #   ci/test.sh --quick   the plain build only
+# Environment: FUZZ_SECONDS (per fuzz target, default 5; 0 skips the fuzz smoke run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh valgrind python3 jq time
@@ -19,5 +21,14 @@ run_suite() { # DIR CMAKE-ARGS...
 
 run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if [ "${1:-}" != "--quick" ]; then
+  if [ "${FUZZ_SECONDS:-5}" != 0 ]; then
+    echo "=== memgate fuzz smoke run: every target for ${FUZZ_SECONDS:-5} s"
+    # libFuzzer's chatter goes to a log; a failure shows its end
+    if ! bash ci/fuzz.sh --smoke "${FUZZ_SECONDS:-5}" > fuzz-smoke.log 2>&1; then
+      tail -n 60 fuzz-smoke.log
+      exit 1
+    fi
+    grep -E '^=== fuzz_|^ci/fuzz.sh' fuzz-smoke.log
+  fi
   run_suite build-san -DCMAKE_BUILD_TYPE=Debug -DMEMGATE_SANITIZE=ON
 fi

@@ -11,6 +11,7 @@
 
 #include "ingest/ingest.h"
 #include "ingest/hotspot.h"
+#include "utf8.h"
 
 static const char *const metric_names[MG_METRIC_COUNT] = {
     [MG_PEAK_BYTES] = "peak_memory_bytes",  [MG_PEAK_BLOCKS] = "peak_blocks",
@@ -65,7 +66,8 @@ void mg_metrics_set(mg_metrics *m, enum mg_metric which, uint64_t value)
 int mg_profile_set_str(char **field, const char *value, mg_error *err)
 {
     char *copy = NULL;
-    if (value && !(copy = strdup(value)))
+    /* every such string ends up in a report or a PR comment: valid UTF-8, no control bytes */
+    if (value && !(copy = mg_utf8_sanitize_display(value, strlen(value))))
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     free(*field);
     *field = copy;

@@ -848,7 +848,7 @@ static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const
         }
     for (i = 0; i < n; i++) {
         struct batch_pp *b = &pp[i];
-        const uint32_t *fs = bfs + b->fs_off;
+        const uint32_t *fs = b->n ? bfs + b->fs_off : NULL; /* bfs is NULL if no point has frames */
         size_t row = 0;
         if (!add3(&agg->whole[MG_RANK_TOTAL_BYTES], b->tb, &agg->whole[MG_RANK_PEAK_BYTES], b->gb,
                   &agg->whole[MG_RANK_ALLOC_COUNT], b->tbk))
@@ -869,7 +869,7 @@ static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const
     }
     for (i = 0; i < n && rc == 0; i++)
         if (!pp[i].skip)
-            rc = accumulate(agg, &pp[i], bfs + pp[i].fs_off, err);
+            rc = accumulate(agg, &pp[i], pp[i].n ? bfs + pp[i].fs_off : NULL, err);
     return rc;
 }
 

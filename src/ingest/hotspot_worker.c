@@ -149,7 +149,8 @@ int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t l
     if (grow((void **)&j->text, &j->text_cap, j->text_len + len, 1, err) < 0 ||
         grow((void **)&j->lens, &j->lens_cap, j->n_frames + 1, sizeof(*j->lens), err) < 0)
         return -err->code;
-    memcpy(j->text + j->text_len, text, len);
+    if (len)
+        memcpy(j->text + j->text_len, text, len);
     j->text_len += len;
     j->lens[j->n_frames++] = (uint32_t)len;
     return j->text_len >= JOB_TEXT ? post(w, err) : 0;

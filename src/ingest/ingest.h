@@ -38,7 +38,7 @@ int mg_profile_load_file(mg_profile **out, FILE *f, const char *shown,
 void mg_profile_add_extra(mg_profile *p, const char *key, uint64_t value, const char *unit,
                           const char *label);
 
-/* Replace *field with a copy of value (NULL allowed). */
+/* Replace *field with a display-safe copy of value (see mg_utf8_sanitize_display; NULL allowed). */
 int mg_profile_set_str(char **field, const char *value, mg_error *err);
 
 /*

@@ -409,12 +409,14 @@ static int finish_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
             if ((need & (1u << b)) && !(pp->seen & (1u << b)))
                 return mg_jp_error(&st->jp, err, MG_E_INPUT, "program point lacks the key '%s'",
                                    pp_keys[b]);
-    if (__builtin_add_overflow(st->tb, pp->v[0], &st->tb) |
-        __builtin_add_overflow(st->tbk, pp->v[1], &st->tbk) |
-        __builtin_add_overflow(st->gb, pp->v[2], &st->gb) |
-        __builtin_add_overflow(st->gbk, pp->v[3], &st->gbk) |
-        __builtin_add_overflow(st->eb, pp->v[4], &st->eb) |
-        __builtin_add_overflow(st->ebk, pp->v[5], &st->ebk))
+    /* every sum is added (no short circuit), then one test for all: this runs per point */
+    unsigned ovf = (unsigned)__builtin_add_overflow(st->tb, pp->v[0], &st->tb);
+    ovf |= (unsigned)__builtin_add_overflow(st->tbk, pp->v[1], &st->tbk);
+    ovf |= (unsigned)__builtin_add_overflow(st->gb, pp->v[2], &st->gb);
+    ovf |= (unsigned)__builtin_add_overflow(st->gbk, pp->v[3], &st->gbk);
+    ovf |= (unsigned)__builtin_add_overflow(st->eb, pp->v[4], &st->eb);
+    ovf |= (unsigned)__builtin_add_overflow(st->ebk, pp->v[5], &st->ebk);
+    if (ovf)
         return mg_jp_error(&st->jp, err, MG_E_OVERFLOW,
                            "the sum of the program points' counts does not fit in 64 bits");
     if (st->n_pps >= MG_DHAT_MAX_PPS)
@@ -859,6 +861,24 @@ static int ftbl_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error 
     return mg_hotspot_agg_add_frame(&st->agg, st->jp.str.data, st->jp.str.len, err);
 }
 
+/*
+ * An entry of a 'ftbl' that is not the one read ahead (there are two: the file
+ * is bad). Checked as ftbl_element checks, so the error is the one reading the
+ * file from the start gives; *ctx counts entries.
+ */
+static int ftbl_check_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *err)
+{
+    size_t *n = ctx;
+    if (tok != MG_JP_STRING)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' entries must be strings, found %s",
+                           mg_jp_tok_name(tok));
+    if ((*n)++ >= MG_DHAT_MAX_FRAMES)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "more than %zu frames in 'ftbl' (limit against hostile input)",
+                           (size_t)MG_DHAT_MAX_FRAMES);
+    return 0;
+}
+
 /* The top-level "ftbl" key met by the forward pass. */
 static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
 {
@@ -867,13 +887,11 @@ static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' appears more than once");
     st->has_ftbl = true;
     if (st->preloaded) {
-        enum mg_jp_tok tok;
         if (key_off != st->ftbl_key_off) {
             /* an earlier 'ftbl' than the one read ahead: the duplicate check meets the latter */
+            size_t n = 0;
             st->has_ftbl = false;
-            if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
-                return rc;
-            return mg_jp_skip_value(&st->jp, tok, err);
+            return each_element(st, "ftbl", ftbl_check_element, &n, err);
         }
         /* already read from the end of the file: continue after it */
         return mg_jp_seek(&st->jp, st->ftbl_end_off, st->ftbl_lines, st->ftbl_line_start, err);
