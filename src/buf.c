@@ -25,6 +25,24 @@ void mg_buf_release(mg_buf *buf)
     buf->len = buf->alloc = 0;
 }
 
+int mg_grow_array(void **arr, size_t *cap, size_t need, size_t elem, size_t first, mg_error *err)
+{
+    size_t ncap = *cap ? *cap : (first ? first : 1);
+    void *p;
+    if (need <= *cap)
+        return 0;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        ncap *= 2;
+    }
+    if (ncap > SIZE_MAX / elem || !(p = realloc(*arr, ncap * elem)))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
 static int reserve(mg_buf *buf, size_t extra, mg_error *err)
 {
     size_t need, want;

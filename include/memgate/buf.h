@@ -38,4 +38,11 @@ int mg_buf_vprintf(mg_buf *buf, mg_error *err, const char *fmt, va_list ap)
  */
 int mg_buf_read_file(mg_buf *buf, const char *path, mg_error *err);
 
+/*
+ * Make room for need elements of elem bytes in the array *arr of *cap
+ * elements: doubles from `first` on (MG_E_NOMEM when that fails or would
+ * overflow; *arr and *cap unchanged then). Nothing happens when it fits.
+ */
+int mg_grow_array(void **arr, size_t *cap, size_t need, size_t elem, size_t first, mg_error *err);
+
 #endif

@@ -8,19 +8,15 @@
 #include <string.h>
 
 #include "comply/fsutil.h"
+#include "memgate/buf.h"
 
 static int add_pkg(cargo_project *p, const char *rel, const mg_toml_value *toml, mg_error *err)
 {
     cargo_pkg *pkg;
 
-    if (p->n_pkgs == p->cap_pkgs) {
-        size_t ncap = p->cap_pkgs ? p->cap_pkgs * 2 : 8;
-        cargo_pkg *n = realloc(p->pkgs, ncap * sizeof(*n));
-        if (!n)
-            return mg_error_set(err, MG_E_NOMEM, "out of memory");
-        p->pkgs = n;
-        p->cap_pkgs = ncap;
-    }
+    if (mg_grow_array((void **)&p->pkgs, &p->cap_pkgs, p->n_pkgs + 1, sizeof(*p->pkgs), 8, err) <
+        0)
+        return -err->code;
     pkg = &p->pkgs[p->n_pkgs];
     memset(pkg, 0, sizeof(*pkg));
     pkg->toml = toml;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memgate/buf.h"
+
 /* the attribute makes clang's -Wformat-nonliteral check callers instead of this vasprintf */
 static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
@@ -46,14 +48,8 @@ int report_found(mg_comply_report *r, enum mg_comply_piece piece, const char *fi
     found_list *l = &r->found[piece];
     mg_comply_found *f;
 
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 4;
-        mg_comply_found *n = realloc(l->v, ncap * sizeof(*n));
-        if (!n)
-            return mg_error_set(err, MG_E_NOMEM, "out of memory");
-        l->v = n;
-        l->cap = ncap;
-    }
+    if (mg_grow_array((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v), 4, err) < 0)
+        return -err->code;
     f = &l->v[l->n];
     f->line = line;
     f->file = report_text(r, err, "%s", file);

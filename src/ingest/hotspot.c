@@ -412,19 +412,10 @@ struct stack_slot {
 
 #define NO_FRAME UINT32_MAX
 
+/* Arrays here start at 64 entries. */
 static int grow(void **arr, size_t *cap, size_t need, size_t elem, mg_error *err)
 {
-    size_t ncap = *cap ? *cap : 64;
-    void *p;
-    if (need <= *cap)
-        return 0;
-    while (ncap < need)
-        ncap *= 2;
-    if (!(p = realloc(*arr, ncap * elem)))
-        return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    *arr = p;
-    *cap = ncap;
-    return 0;
+    return mg_grow_array(arr, cap, need, elem, 64, err);
 }
 
 void mg_hotspot_agg_init(mg_hotspot_agg *agg, const mg_load_options *opts)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ingest/hotspot.h"
+#include "memgate/buf.h"
 
 enum { JOB_PPS = 4096, JOB_TEXT = 1 << 18 };
 
@@ -39,21 +40,6 @@ struct agg_worker {
     int rc; /* the worker's first failure, in err */
     mg_error err;
 };
-
-static int grow(void **arr, size_t *cap, size_t need, size_t elem, mg_error *err)
-{
-    size_t ncap = *cap ? *cap : 1024;
-    void *p;
-    if (need <= *cap)
-        return 0;
-    while (ncap < need)
-        ncap *= 2;
-    if (!(p = realloc(*arr, ncap * elem)))
-        return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    *arr = p;
-    *cap = ncap;
-    return 0;
-}
 
 static int do_job(mg_hotspot_agg *agg, struct agg_job *j, mg_error *err)
 {
@@ -146,8 +132,8 @@ int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t l
                                 mg_error *err)
 {
     struct agg_job *j = &w->jobs[w->fill];
-    if (grow((void **)&j->text, &j->text_cap, j->text_len + len, 1, err) < 0 ||
-        grow((void **)&j->lens, &j->lens_cap, j->n_frames + 1, sizeof(*j->lens), err) < 0)
+    if (mg_grow_array((void **)&j->text, &j->text_cap, j->text_len + len, 1, 4096, err) < 0 ||
+        mg_grow_array((void **)&j->lens, &j->lens_cap, j->n_frames + 1, sizeof(*j->lens), 1024, err) < 0)
         return -err->code;
     if (len)
         memcpy(j->text + j->text_len, text, len);
@@ -166,7 +152,7 @@ int mg_hotspot_worker_add_pp(struct agg_worker *w, const uint32_t *fs, size_t n,
             return mg_error_set(err, MG_E_NOMEM, "out of memory");
         bt->cap = JOB_PPS;
     }
-    if (grow((void **)&bt->fs, &bt->fs_cap, bt->fs_len + n, sizeof(uint32_t), err) < 0)
+    if (mg_grow_array((void **)&bt->fs, &bt->fs_cap, bt->fs_len + n, sizeof(uint32_t), 1024, err) < 0)
         return -err->code;
     b = &bt->pp[bt->n++];
     b->tb = tb, b->tbk = tbk, b->gb = gb, b->eb = eb;

@@ -4,16 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memgate/buf.h"
+
 int mg_massif_push(mg_massif *m, const mg_massif_snap *s, mg_error *err)
 {
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 128;
-        mg_massif_snap *n = realloc(m->snaps, cap * sizeof(*n));
-        if (!n)
-            return mg_error_set(err, MG_E_NOMEM, "out of memory");
-        m->snaps = n;
-        m->cap = cap;
-    }
+    if (mg_grow_array((void **)&m->snaps, &m->cap, m->n + 1, sizeof(*m->snaps), 128, err) < 0)
+        return -err->code;
     m->snaps[m->n++] = *s;
     return 0;
 }

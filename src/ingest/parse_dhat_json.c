@@ -25,6 +25,7 @@
 #include "ingest/hotspot.h"
 #include "ingest/ingest.h"
 #include "ingest/jsonpull.h"
+#include "memgate/buf.h"
 #include "memgate/num.h"
 #include "utf8.h"
 
@@ -105,6 +106,11 @@ static int key_id(const char *k, size_t n)
     return -1;
 }
 
+static int ensure_fs(dhat_state *st, size_t n, mg_error *err)
+{
+    return mg_grow_array((void **)&st->fs, &st->fs_cap, n, sizeof(*st->fs), 256, err);
+}
+
 static int push_fs(dhat_state *st, uint32_t idx, mg_error *err)
 {
     if (st->fs_len >= MG_DHAT_MAX_PP_FRAMES)
@@ -112,30 +118,9 @@ static int push_fs(dhat_state *st, uint32_t idx, mg_error *err)
                            "more than %zu frame indices in one program point's 'fs' (limit "
                            "against hostile input)",
                            (size_t)MG_DHAT_MAX_PP_FRAMES);
-    if (st->fs_len == st->fs_cap) {
-        size_t cap = st->fs_cap ? st->fs_cap * 2 : 256;
-        uint32_t *n = realloc(st->fs, cap * sizeof(*n));
-        if (!n)
-            return mg_error_set(err, MG_E_NOMEM, "out of memory");
-        st->fs = n;
-        st->fs_cap = cap;
-    }
+    if (ensure_fs(st, st->fs_len + 1, err) < 0)
+        return -err->code;
     st->fs[st->fs_len++] = idx;
-    return 0;
-}
-
-static int ensure_fs(dhat_state *st, size_t n, mg_error *err)
-{
-    uint32_t *p;
-    size_t cap = st->fs_cap ? st->fs_cap : 256;
-    if (n <= st->fs_cap)
-        return 0;
-    while (cap < n)
-        cap *= 2;
-    if (!(p = realloc(st->fs, cap * sizeof(*p))))
-        return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    st->fs = p;
-    st->fs_cap = cap;
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "ingest/ingest.h"
 #include "ingest/linereader.h"
 #include "ingest/lines.h"
+#include "memgate/buf.h"
 #include "memgate/num.h"
 
 struct ht_state {
@@ -83,14 +84,9 @@ static int on_info(struct ht_state *st, const char *s, size_t len, unsigned long
     int rc = field(st, s, len, no, 0, &size, err);
     if (rc < 0)
         return rc;
-    if (st->n_infos == st->cap_infos) {
-        size_t cap = st->cap_infos ? st->cap_infos * 2 : 1024;
-        uint64_t *n = realloc(st->sizes, cap * sizeof(*n));
-        if (!n)
-            return mg_error_set(err, MG_E_NOMEM, "out of memory");
-        st->sizes = n;
-        st->cap_infos = cap;
-    }
+    if (mg_grow_array((void **)&st->sizes, &st->cap_infos, st->n_infos + 1, sizeof(*st->sizes),
+                      1024, err) < 0)
+        return -err->code;
     st->sizes[st->n_infos++] = size;
     return 0;
 }

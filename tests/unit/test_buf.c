@@ -296,3 +296,38 @@ Test(buf_read, file_over_the_cap_is_input_error_naming_the_file)
     check_error(&err, MG_E_INPUT, "larger than the limit", path, 0, 0);
     mg_buf_release(&b);
 }
+
+Test(grow_array, doubles_from_first_and_keeps_contents)
+{
+    int *a = NULL;
+    size_t cap = 0, i;
+    mg_error err;
+    mg_error_init(&err);
+    cr_assert_eq(mg_grow_array((void **)&a, &cap, 3, sizeof(*a), 4, &err), 0);
+    cr_expect_eq(cap, 4);
+    for (i = 0; i < 4; i++)
+        a[i] = (int)i * 7;
+    cr_assert_eq(mg_grow_array((void **)&a, &cap, 9, sizeof(*a), 4, &err), 0);
+    cr_expect_eq(cap, 16);
+    for (i = 0; i < 4; i++)
+        cr_expect_eq(a[i], (int)i * 7);
+    /* room enough: nothing moves */
+    int *before = a;
+    cr_expect_eq(mg_grow_array((void **)&a, &cap, 16, sizeof(*a), 4, &err), 0);
+    cr_expect_eq(a, before);
+    cr_expect_eq(cap, 16);
+    free(a);
+}
+
+Test(grow_array, size_overflow_is_out_of_memory_and_changes_nothing)
+{
+    int *a = NULL;
+    size_t cap = 0;
+    mg_error err;
+    mg_error_init(&err);
+    cr_expect_eq(mg_grow_array((void **)&a, &cap, SIZE_MAX / 2, sizeof(*a), 4, &err),
+                 -MG_E_NOMEM);
+    cr_expect_eq(err.code, MG_E_NOMEM);
+    cr_expect_null(a);
+    cr_expect_eq(cap, 0);
+}
