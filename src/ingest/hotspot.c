@@ -879,17 +879,27 @@ int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uin
                           uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err)
 {
     struct agg_batch *bt = &agg->batch;
-    struct batch_pp *b;
-    size_t cap;
+    int rc;
 
     if (agg->worker)
         return mg_hotspot_worker_add_pp(agg->worker, fs, n, tb, tbk, gb, eb, err);
-    if (!bt->pp && !(bt->pp = malloc(MG_AGG_BATCH * sizeof(*bt->pp))))
-        return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    cap = bt->fs_cap;
-    if (grow((void **)&bt->fs, &cap, bt->fs_len + n, sizeof(uint32_t), err) < 0)
+    if ((rc = mg_agg_batch_push(bt, MG_AGG_BATCH, fs, n, tb, tbk, gb, eb, err)) < 0)
+        return rc;
+    return bt->n == MG_AGG_BATCH ? mg_hotspot_agg_flush_batch(agg, bt, err) : 0;
+}
+
+int mg_agg_batch_push(struct agg_batch *bt, size_t size, const uint32_t *fs, size_t n, uint64_t tb,
+                      uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err)
+{
+    struct batch_pp *b;
+    if (!bt->pp) {
+        if (!(bt->pp = malloc(size * sizeof(*bt->pp))))
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        bt->cap = size;
+    }
+    if (mg_grow_array((void **)&bt->fs, &bt->fs_cap, bt->fs_len + n, sizeof(uint32_t), 1024, err) <
+        0)
         return -err->code;
-    bt->fs_cap = cap;
     b = &bt->pp[bt->n++];
     b->tb = tb, b->tbk = tbk, b->gb = gb, b->eb = eb;
     b->fs_off = bt->fs_len;
@@ -897,7 +907,7 @@ int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uin
     if (n)
         memcpy(bt->fs + bt->fs_len, fs, n * sizeof(*fs));
     bt->fs_len += n;
-    return bt->n == MG_AGG_BATCH ? mg_hotspot_agg_flush_batch(agg, bt, err) : 0;
+    return 0;
 }
 
 /* ---- ranking ---- */

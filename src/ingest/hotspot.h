@@ -109,6 +109,9 @@ int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uin
 int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err);
 
 /* Between hotspot.c and hotspot_worker.c: the work itself, and handing it over. */
+/* Append a program point to a batch of `size` program points (the caller flushes when full). */
+int mg_agg_batch_push(struct agg_batch *bt, size_t size, const uint32_t *fs, size_t n, uint64_t tb,
+                      uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
 int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, mg_error *err);
 int mg_hotspot_agg_flush_batch(mg_hotspot_agg *agg, struct agg_batch *b, mg_error *err);
 int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t len,

@@ -146,21 +146,9 @@ int mg_hotspot_worker_add_pp(struct agg_worker *w, const uint32_t *fs, size_t n,
                              uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err)
 {
     struct agg_batch *bt = &w->jobs[w->fill].batch;
-    struct batch_pp *b;
-    if (!bt->pp) {
-        if (!(bt->pp = malloc(JOB_PPS * sizeof(*bt->pp))))
-            return mg_error_set(err, MG_E_NOMEM, "out of memory");
-        bt->cap = JOB_PPS;
-    }
-    if (mg_grow_array((void **)&bt->fs, &bt->fs_cap, bt->fs_len + n, sizeof(uint32_t), 1024, err) < 0)
-        return -err->code;
-    b = &bt->pp[bt->n++];
-    b->tb = tb, b->tbk = tbk, b->gb = gb, b->eb = eb;
-    b->fs_off = bt->fs_len;
-    b->n = n;
-    if (n)
-        memcpy(bt->fs + bt->fs_len, fs, n * sizeof(*fs));
-    bt->fs_len += n;
+    int rc = mg_agg_batch_push(bt, JOB_PPS, fs, n, tb, tbk, gb, eb, err);
+    if (rc < 0)
+        return rc;
     return bt->n == JOB_PPS ? post(w, err) : 0;
 }
 
