@@ -130,3 +130,24 @@ void cli_reset_getopt(void)
     optind = 0; /* glibc: 0 re-initialises getopt's internal state */
     opterr = 0;
 }
+
+int cli_getopt(int argc, char **argv, const struct option *options, const char *const *help,
+               int (*one)(int c, const char *arg, void *ctx, mg_error *err), void *ctx,
+               mg_error *err)
+{
+    int c, rc;
+    cli_reset_getopt();
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        if (c == 'h') {
+            for (; *help; help++)
+                fputs(*help, stdout);
+            return 1;
+        }
+        if (c == '?' || c == ':')
+            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
+                                argv[optind - 1]);
+        if ((rc = one(c, optarg, ctx, err)) < 0)
+            return rc;
+    }
+    return 0;
+}

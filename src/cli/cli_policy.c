@@ -137,6 +137,22 @@ int cli_policy_build(mg_policy *p, const mg_config *cfg, const char *workload,
     return 0;
 }
 
+int cli_limits_option(int c, const char *arg, struct cli_limits *l, mg_error *err)
+{
+    switch (c) {
+    case 'l':
+    case 'W':
+    case 'm':
+        return cli_limits_add(l, c == 'W' ? 'w' : (char)c, arg, err);
+    case CLI_OPT_DRIFT:
+        return cli_limits_add(l, 'd', arg, err);
+    case 'I':
+        l->improvement = arg;
+        return 0;
+    }
+    return 1;
+}
+
 int cli_paths_option(int c, const char *arg, struct cli_paths *p)
 {
     switch (c) {

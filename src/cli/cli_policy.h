@@ -44,6 +44,8 @@ struct cli_limits {
 
 /* Record one option; 'l' = --limit, 'w' = --warn, 'm' = --max (METRIC=SIZE ceiling), 'd' = --drift. */
 int cli_limits_add(struct cli_limits *l, char kind, const char *value, mg_error *err);
+/* Handle --limit, --warn, --max, --drift, --improvement; returns 1 when c is none of them. */
+int cli_limits_option(int c, const char *arg, struct cli_limits *l, mg_error *err);
 
 /*
  * Over defaults already in p: .pmat.yaml (global, then the workload's own

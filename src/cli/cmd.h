@@ -99,4 +99,15 @@ void cli_hotspots_release(struct cli_hotspots *h);
 /* getopt_long state is global; every command starts from a clean slate. */
 void cli_reset_getopt(void);
 
+/*
+ * The option loop of a command: -h/--help prints the help texts (a
+ * NULL-terminated list) and returns 1; an unknown or incomplete option is a
+ * usage error naming it; every other option goes to one(c, optarg, ctx, err),
+ * which returns 0 or a negative code. Leaves optind at the first operand.
+ */
+struct option;
+int cli_getopt(int argc, char **argv, const struct option *options, const char *const *help,
+               int (*one)(int c, const char *arg, void *ctx, mg_error *err), void *ctx,
+               mg_error *err);
+
 #endif

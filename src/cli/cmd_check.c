@@ -113,72 +113,57 @@ struct check_run {
     char bootstrap_note[160];
 };
 
-static int parse_one(int c, struct check_opts *o, mg_error *err)
+static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
 {
-    int posting = cli_post_option(c, optarg, &o->post, err);
+    struct check_opts *o = ctx;
+    int rc;
+    int posting = cli_post_option(c, arg, &o->post, err);
     if (posting != 0)
         return posting < 0 ? posting : 0;
-    if (cli_paths_option(c, optarg, &o->paths))
+    if (cli_paths_option(c, arg, &o->paths))
         return 0;
+    if ((rc = cli_limits_option(c, arg, &o->limits, err)) != 1)
+        return rc;
     switch (c) {
-    case 'l':
-    case 'W':
-    case 'm':
-        return cli_limits_add(&o->limits, c == 'W' ? 'w' : (char)c, optarg, err);
-    case CLI_OPT_DRIFT:
-        return cli_limits_add(&o->limits, 'd', optarg, err);
-    case 'I':
-        o->limits.improvement = optarg;
-        return 0;
     case CLI_OPT_MISSING:
-        o->limits.missing = optarg;
+        o->limits.missing = arg;
         return 0;
     case 'a':
         o->approve = true;
         return 0;
     case CLI_OPT_ANCHOR:
-        o->anchor = optarg;
+        o->anchor = arg;
         return 0;
     case CLI_OPT_ACCEPT:
-        o->accept = optarg;
+        o->accept = arg;
         return 0;
     case CLI_OPT_EXPLAIN:
         o->explain = true;
         return 0;
     case 'f':
-        return cli_outputs_add(&o->outputs, optarg, cli_report_formats, err);
+        return cli_outputs_add(&o->outputs, arg, cli_report_formats, err);
     case 'o':
-        return cli_outputs_set_path(&o->outputs, optarg, err);
+        return cli_outputs_set_path(&o->outputs, arg, err);
     case 'i':
-        o->load.format = optarg;
+        o->load.format = arg;
         return 0;
     case 's':
-        return cli_parse_summary(optarg, &o->load.summary_index, err);
+        return cli_parse_summary(arg, &o->load.summary_index, err);
     case 't':
-        return cli_parse_top(optarg, &o->top, err);
+        return cli_parse_top(arg, &o->top, err);
     }
-    if (cli_hotspot_option(c, optarg, &o->hotspots, &o->load, err) != 1)
+    if (cli_hotspot_option(c, arg, &o->hotspots, &o->load, err) != 1)
         return err->code ? -err->code : 0;
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 
 static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err)
 {
-    int c, rc;
+    static const char *const help[] = {check_help, check_help_posting, NULL};
+    int rc;
     cli_post_defaults(&o->post, MG_POST_NONE);
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "h", check_options, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(check_help, stdout);
-            fputs(check_help_posting, stdout);
-            return 1;
-        }
-        if (c == '?' || c == ':')
-            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
-                                argv[optind - 1]);
-        if ((rc = parse_one(c, o, err)) < 0)
-            return rc;
-    }
+    if ((rc = cli_getopt(argc, argv, check_options, help, parse_one, o, err)) != 0)
+        return rc;
     if (optind == argc && o->explain)
         return 0; /* --explain alone: the limits, no profile */
     if (optind != argc - 1)

@@ -60,31 +60,26 @@ struct diff_opts {
     unsigned top;
 };
 
-static int parse_one(int c, struct diff_opts *o, mg_error *err)
+static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
 {
-    if (cli_paths_option(c, optarg, &o->paths))
+    struct diff_opts *o = ctx;
+    int rc;
+    if (cli_paths_option(c, arg, &o->paths))
         return 0;
+    if ((rc = cli_limits_option(c, arg, &o->limits, err)) != 1)
+        return rc;
     switch (c) {
-    case 'l':
-    case 'W':
-    case 'm':
-        return cli_limits_add(&o->limits, c == 'W' ? 'w' : (char)c, optarg, err);
-    case CLI_OPT_DRIFT:
-        return cli_limits_add(&o->limits, 'd', optarg, err);
-    case 'I':
-        o->limits.improvement = optarg;
-        return 0;
     case 'f':
-        return cli_outputs_add(&o->outputs, optarg, cli_report_formats, err);
+        return cli_outputs_add(&o->outputs, arg, cli_report_formats, err);
     case 'o':
-        return cli_outputs_set_path(&o->outputs, optarg, err);
+        return cli_outputs_set_path(&o->outputs, arg, err);
     case 'i':
-        o->load.format = optarg;
+        o->load.format = arg;
         return 0;
     case 't':
-        return cli_parse_top(optarg, &o->top, err);
+        return cli_parse_top(arg, &o->top, err);
     case OPT_MIN_CHANGE:
-        o->min_change = optarg;
+        o->min_change = arg;
         return 0;
     }
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
@@ -92,19 +87,10 @@ static int parse_one(int c, struct diff_opts *o, mg_error *err)
 
 static int parse_args(int argc, char **argv, struct diff_opts *o, mg_error *err)
 {
-    int c, rc;
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "h", diff_options, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(diff_help, stdout);
-            return 1;
-        }
-        if (c == '?' || c == ':')
-            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
-                                argv[optind - 1]);
-        if ((rc = parse_one(c, o, err)) < 0)
-            return rc;
-    }
+    static const char *const help[] = {diff_help, NULL};
+    int rc;
+    if ((rc = cli_getopt(argc, argv, diff_options, help, parse_one, o, err)) != 0)
+        return rc;
     if (optind != argc - 2)
         return mg_error_set(err, MG_E_USAGE, "expected two profiles, OLD and NEW (see --help)");
     o->old_path = argv[optind];

@@ -91,10 +91,14 @@ static int parse_lock_timeout(const char *arg, unsigned *out, mg_error *err)
     return 0;
 }
 
-static int parse_one(int c, struct ub_opts *o, mg_error *err)
+static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
 {
-    if (cli_paths_option(c, optarg, &o->paths))
+    struct ub_opts *o = ctx;
+    int rc;
+    if (cli_paths_option(c, arg, &o->paths))
         return 0;
+    if ((rc = cli_limits_option(c, arg, &o->limits, err)) != 1)
+        return rc;
     switch (c) {
     case 'a':
         o->approve = true;
@@ -102,58 +106,40 @@ static int parse_one(int c, struct ub_opts *o, mg_error *err)
     case 'B':
         if (o->n_branches == MAX_BRANCHES)
             return mg_error_set(err, MG_E_USAGE, "too many --allow-branch options");
-        o->branches[o->n_branches++] = optarg;
+        o->branches[o->n_branches++] = arg;
         return 0;
     case 'R':
         o->allow_regression = true;
         return 0;
     case CLI_OPT_ACCEPT:
-        o->accept = optarg;
+        o->accept = arg;
         return 0;
     case CLI_OPT_PIN_ANCHOR:
         o->pin_anchor = true;
         return 0;
     case 'c':
-        o->commit = optarg;
+        o->commit = arg;
         return 0;
     case 't':
-        return cli_parse_top(optarg, &o->top, err);
+        return cli_parse_top(arg, &o->top, err);
     case CLI_OPT_LOCK_TIMEOUT:
-        return parse_lock_timeout(optarg, &o->lock_timeout_s, err);
+        return parse_lock_timeout(arg, &o->lock_timeout_s, err);
     case 'i':
-        o->load.format = optarg;
+        o->load.format = arg;
         return 0;
     case 's':
-        return cli_parse_summary(optarg, &o->load.summary_index, err);
-    case 'l':
-    case 'W':
-    case 'm':
-        return cli_limits_add(&o->limits, c == 'W' ? 'w' : (char)c, optarg, err);
-    case CLI_OPT_DRIFT:
-        return cli_limits_add(&o->limits, 'd', optarg, err);
-    case 'I':
-        o->limits.improvement = optarg;
-        return 0;
+        return cli_parse_summary(arg, &o->load.summary_index, err);
     }
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 
 static int parse_args(int argc, char **argv, struct ub_opts *o, mg_error *err)
 {
-    int c, rc;
+    static const char *const help[] = {ub_help, NULL};
+    int rc;
     o->lock_timeout_s = 60;
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "h", ub_options, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(ub_help, stdout);
-            return 1;
-        }
-        if (c == '?' || c == ':')
-            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
-                                argv[optind - 1]);
-        if ((rc = parse_one(c, o, err)) < 0)
-            return rc;
-    }
+    if ((rc = cli_getopt(argc, argv, ub_options, help, parse_one, o, err)) != 0)
+        return rc;
     if (optind != argc - 1)
         return mg_error_set(err, MG_E_USAGE, "expected one PROFILE argument (see --help)");
     o->profile = argv[optind];
