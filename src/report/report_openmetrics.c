@@ -7,13 +7,16 @@
 /*
  * "memgate_" plus the workload (when not default) plus the metric: the
  * widget compares series by name only, so the workload goes into the name.
- * Anything outside [a-zA-Z0-9_] becomes '_'.
+ * Anything outside [a-zA-Z0-9_] becomes '_'. OpenMetrics reserves the suffix
+ * "_count" for summaries and histograms, so allocation_count is "allocations".
  */
 static void family(const char *workload, const char *metric, const char *suffix, char *out,
                    size_t size)
 {
     size_t n;
     char *p;
+    if (!strcmp(metric, "allocation_count"))
+        metric = "allocations";
     if (workload && strcmp(workload, "default") != 0)
         n = (size_t)snprintf(out, size, "memgate_%s_%s%s", workload, metric, suffix);
     else

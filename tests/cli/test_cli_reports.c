@@ -157,6 +157,14 @@ static bool metric_name_ok(const char *s, size_t n)
         if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
               (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == ':'))
             return false;
+    /* suffixes OpenMetrics reserves for the samples of other metric types */
+    static const char *const reserved[] = {"_count", "_sum", "_bucket", "_total", "_created",
+                                           "_info", "_gcount", "_gsum"};
+    for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+        size_t k = strlen(reserved[i]);
+        if (n >= k && !memcmp(s + n - k, reserved[i], k))
+            return false;
+    }
     return true;
 }
 
@@ -223,7 +231,7 @@ Test(reports, openmetrics_syntax_and_values)
     json_t *expect = json_pack("{s:i, s:i, s:i, s:i, s:i}", "memgate_peak_memory_bytes", 18600624,
                                "memgate_peak_memory_bytes_baseline", 3434884,
                                "memgate_total_allocations_bytes", 36694667,
-                               "memgate_allocation_count", 1479407, "memgate_regressions", 3);
+                               "memgate_allocations", 1479407, "memgate_regressions", 3);
     record(BASE, "aaaa1111");
     r = check_fmt(REGRESSED, "openmetrics", NULL);
     cr_expect_eq(r.status, 1);
