@@ -30,6 +30,7 @@ typedef struct mg_report_input {
     unsigned top_n;              /* hotspots shown; 0 = all the profile holds */
     const char *baseline_label;  /* what the baseline is, when not a file ("profile a.json") */
     const char *note;            /* one more thing the run wants said (a bootstrap write), or NULL */
+    bool embedded; /* markdown inside a PR comment that has its own verdict heading: no heading */
 } mg_report_input;
 
 /* Human text; fits 80 columns for the metric table. */

@@ -407,9 +407,10 @@ static int gate(const struct check_opts *o, struct check_run *run, mg_error *err
     return compare_hotspots(o, run, err);
 }
 
-static int report(const struct check_opts *o, struct check_run *run, mg_error *err)
+/* What every report of this run shows; hist holds 64 entries. */
+static void report_input(const struct check_opts *o, struct check_run *run,
+                         const mg_history_entry **hist, mg_report_input *in_out)
 {
-    const mg_history_entry *hist[64];
     size_t n = mg_history_select(&run->history, run->setup.workload, hist, 64);
     mg_report_input in;
 
@@ -431,6 +432,14 @@ static int report(const struct check_opts *o, struct check_run *run, mg_error *e
     in.ratchet_command = run->ratchet[0] ? run->ratchet : NULL;
     in.top_n = o->top ? o->top : 10;
     in.note = run->bootstrap_note[0] ? run->bootstrap_note : NULL;
+    *in_out = in;
+}
+
+static int report(const struct check_opts *o, struct check_run *run, mg_error *err)
+{
+    const mg_history_entry *hist[64];
+    mg_report_input in;
+    report_input(o, run, hist, &in);
     return write_reports(o, &in, err);
 }
 
@@ -467,11 +476,23 @@ static int post(const struct check_opts *o, struct check_run *run, int status, m
 {
     struct cli_post_rows rows;
     mg_publish_workload w;
+    const mg_history_entry *hist[64];
+    mg_report_input in;
+    mg_buf md;
+    int rc;
+
     cli_post_from_verdict(&w, &rows, &run->verdict, run->profile,
                           run->setup.workload ? run->setup.workload : "default");
-    if (cli_post_publish(&o->post, &w, 1, err) < 0)
-        return mg_error_exit_code(err);
-    return status;
+    /* the comment shows what the markdown report shows: an accepted exception's reason,
+       drift, hotspot changes, history; the table alone when that cannot be rendered */
+    report_input(o, run, hist, &in);
+    in.embedded = true;
+    mg_buf_init(&md, 0);
+    if (o->post.target != MG_POST_NONE && mg_report_markdown(&md, &in, NULL) == 0)
+        w.markdown = md.data;
+    rc = cli_post_publish(&o->post, &w, 1, err);
+    mg_buf_release(&md);
+    return rc < 0 ? mg_error_exit_code(err) : status;
 }
 
 int cmd_check(int argc, char **argv, mg_error *err)

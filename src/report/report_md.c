@@ -43,11 +43,17 @@ static int heading(mg_buf *b, const mg_report_input *in, mg_error *err)
     char detail[160];
     int rc;
     rep_verdict_detail(v, detail, sizeof(detail));
-    rc = mg_buf_printf(b, err, "### memgate: **%s** - ", rep_verdict_word(v));
-    if (rc == 0)
+    if (in->embedded) {
         rc = text(b, detail, err);
-    if (rc == 0)
-        rc = mg_buf_printf(b, err, "\n\nworkload ");
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, "\n\nworkload ");
+    } else {
+        rc = mg_buf_printf(b, err, "### memgate: **%s** - ", rep_verdict_word(v));
+        if (rc == 0)
+            rc = text(b, detail, err);
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, "\n\nworkload ");
+    }
     if (rc == 0)
         rc = code(b, in->workload ? in->workload : "default", false, err);
     if (rc == 0)
@@ -125,13 +131,39 @@ static int notes(mg_buf *b, const mg_report_input *in, mg_error *err)
     return rc;
 }
 
+/* Without stored hotspots to compare with: where the bytes go now (at most 5 rows). */
+static int top_sites(mg_buf *b, const mg_report_input *in, mg_error *err)
+{
+    size_t n, i;
+    const mg_hotspot *h = mg_profile_hotspots(in->profile, &n);
+    int rc;
+    if (n > 5)
+        n = 5;
+    if (in->top_n && n > in->top_n)
+        n = in->top_n;
+    if (n == 0)
+        return 0;
+    rc = mg_buf_printf(b, err, "\n#### Top allocation sites\n\n| total bytes | share | function |\n"
+                               "|--:|--:|---|\n");
+    for (i = 0; rc == 0 && i < n; i++) {
+        char amount[32];
+        rep_amount(MG_TOTAL_BYTES, h[i].total_bytes, amount, sizeof(amount));
+        rc = mg_buf_printf(b, err, "| %s | %.1f%% | ", amount, 100.0 * h[i].share);
+        if (rc == 0)
+            rc = code(b, h[i].function, true, err);
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, "%s |\n", h[i].flags & MG_HOTSPOT_CLONE ? " (clone)" : "");
+    }
+    return rc;
+}
+
 static int hotspots(mg_buf *b, const mg_report_input *in, mg_error *err)
 {
     const mg_hsdiff *d = in->hotspot_changes;
     size_t i;
     int rc;
     if (!d || d->n == 0)
-        return 0;
+        return top_sites(b, in, err);
     rc = mg_buf_printf(b, err, "\n#### Hotspot changes\n\n| change | total bytes | %% | function |\n"
                                "|---|--:|--:|---|\n");
     for (i = 0; rc == 0 && i < d->n; i++) {

@@ -713,6 +713,28 @@ static const char *passing_profile(void)
 
 TestSuite(post_check, .init = setup, .fini = teardown, .timeout = 60);
 
+/* The comment carries what the markdown report carries: here, a reviewed exception's reason. */
+Test(post_check, comment_shows_an_accepted_exception_and_its_reason)
+{
+    envb e = github_env();
+    const char *argv[] = {"check", regressed_profile(), "--baseline", baseline_file(), "--post",
+                          "auto", "--accept", "cache warm-up, reviewed in #812", NULL};
+    mg_run r = run_with(&e, argv);
+
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_eq(fh_comment_count(srv), 1);
+    /* Markdown-escaped: a bare #812 would link an issue */
+    cr_expect(strstr(fh_comment_body(srv, 0), "cache warm-up, reviewed in \\#812") != NULL, "%s",
+              fh_comment_body(srv, 0));
+    cr_expect(strstr(fh_comment_body(srv, 0), "Top allocation sites") != NULL, "%s",
+              fh_comment_body(srv, 0));
+    /* one verdict heading: the report's own is left out inside the comment */
+    cr_expect_null(strstr(fh_comment_body(srv, 0), "### memgate:"), "%s", fh_comment_body(srv, 0));
+    assert_no_token(&r);
+    mg_run_release(&r);
+    env_free(&e);
+}
+
 Test(post_check, posts_and_keeps_the_verdict_exit_code)
 {
     envb e = github_env();
