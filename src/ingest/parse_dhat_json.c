@@ -73,8 +73,8 @@ typedef struct dhat_state {
     bool preloaded;
     uint64_t ftbl_key_off, ftbl_end_off, ftbl_lines, ftbl_line_start;
     struct pending pend;
-    /* with a preloaded table, a bad frame index is reported at the end: a duplicate 'ftbl'
-     * found later is the real cause */
+    /* with a table read ahead, a bad frame index is reported when the forward pass reaches
+     * that table (a duplicate 'ftbl' before it is the real cause), as reading in order would */
     bool bad_ref;
     uint64_t bad_ref_line;
     uint32_t bad_ref_idx;
@@ -878,6 +878,12 @@ static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
             st->has_ftbl = false;
             return each_element(st, "ftbl", ftbl_check_element, &n, err);
         }
+        /* a bad frame index is reported here, where reading in order would report it */
+        if (st->bad_ref)
+            return mg_error_set_at(err, MG_E_INPUT, st->jp.source,
+                                   (unsigned long)st->bad_ref_line, 0,
+                                   "program point refers to frame %u, but 'ftbl' has %zu entries",
+                                   (unsigned)st->bad_ref_idx, st->agg.n_added);
         /* already read from the end of the file: continue after it */
         return mg_jp_seek(&st->jp, st->ftbl_end_off, st->ftbl_lines, st->ftbl_line_start, err);
     }
@@ -1063,10 +1069,6 @@ static int parse_top(dhat_state *st, mg_error *err)
                                             : "ftbl");
     if ((rc = mg_jp_expect(&st->jp, MG_JP_EOF, "end of file after the top-level object", err)) < 0)
         return rc;
-    if (st->bad_ref)
-        return mg_error_set_at(err, MG_E_INPUT, st->jp.source, (unsigned long)st->bad_ref_line, 0,
-                               "program point refers to frame %u, but 'ftbl' has %zu entries",
-                               (unsigned)st->bad_ref_idx, st->agg.n_added);
     return 0;
 }
 

@@ -357,3 +357,39 @@ Test(dhat_stream, raw_latin1_bytes_in_frames)
     rmdir(dir);
     free(dir);
 }
+
+/*
+ * The frame table read ahead from the end of a file must not change which
+ * error a bad file gets: reading from memory (in order) and loading the file
+ * report the same one, at the same place.
+ */
+static void same_error_both_ways(const char *text, const char *fragment)
+{
+    char *dir = mg_tempdir(), path[4200];
+    mg_profile *p = NULL;
+    mg_error e1, e2;
+    snprintf(path, sizeof(path), "%s/bad.json", dir);
+    mg_spit(path, text);
+    mg_error_init(&e1);
+    mg_error_init(&e2);
+    cr_expect_lt(mg_profile_parse(&p, text, strlen(text), path, NULL, &e1), 0, "accepted: %s", text);
+    cr_expect_lt(mg_profile_load(&p, path, NULL, &e2), 0, "accepted: %s", text);
+    cr_expect_str_eq(e1.msg, e2.msg);
+    cr_expect_eq(e1.line, e2.line, "%s: line %lu vs %lu", e1.msg, e1.line, e2.line);
+    cr_expect(strstr(e1.msg, fragment) != NULL, "'%s' not in '%s'", fragment, e1.msg);
+    unlink(path);
+    rmdir(dir);
+    free(dir);
+}
+
+Test(dhat_stream, table_read_ahead_gives_the_in_order_error)
+{
+    /* a bad frame index, and no "mode": in order, the index is met first */
+    same_error_both_ways("{\"dhatFileVersion\":2,\"bklt\":false,\n\"pps\":[{\"tb\":1,\"tbk\":1,"
+                         "\"fs\":[5]}],\n\"ftbl\":[\"[root]\",\"x\"]}",
+                         "refers to frame 5");
+    /* a bad frame index, then a bad program point: the bad point comes first in both */
+    same_error_both_ways(HEAD "\n\"pps\":[{\"tb\":1,\"tbk\":1,\"fs\":[5]},\n{\"tb\":1}],\n"
+                              "\"ftbl\":[\"[root]\",\"x\"]}",
+                         "lacks the key 'tbk'");
+}
