@@ -16,7 +16,7 @@
 /* A .pmat.yaml is a few hundred bytes; anything past this is not a config file. */
 #define CONFIG_MAX_BYTES ((size_t)4 << 20)
 #define MAX_WORKLOADS 256
-#define MAX_BRANCHES 64
+#define MAX_LIST 64 /* branches, skip_frames */
 
 /* ---- small setters ---- */
 
@@ -201,38 +201,58 @@ static int on_history(cfg_walker *w, const yaml_node_t *v)
     return set_string(w, v, &w->cfg->history, "a path");
 }
 
-static int add_branch(cfg_walker *w, const yaml_node_t *n)
+/* A list of non-empty strings (at most MAX_LIST), NULL-terminated, owned by the config. */
+struct cfg_list {
+    char ***items;
+    size_t *n;
+    const char *what;   /* one entry: "a branch name or pattern" */
+    const char *plural; /* "branch names" */
+};
+
+static int add_listed(cfg_walker *w, const yaml_node_t *n, const struct cfg_list *l)
 {
-    mg_config *c = w->cfg;
     const char *s;
-    int rc = cfg_scalar(w, n, "a branch name or pattern", &s);
+    int rc = cfg_scalar(w, n, l->what, &s);
     if (rc < 0)
         return rc;
     if (!*s)
-        return cfg_fail(w, n, "a branch name must not be empty");
-    if (c->n_branches == MAX_BRANCHES)
-        return cfg_fail(w, n, "more than %d branches", MAX_BRANCHES);
-    if (!(c->branches[c->n_branches] = strdup(s)))
+        return cfg_fail(w, n, "expected %s, found an empty string", l->what);
+    if (*l->n == MAX_LIST)
+        return cfg_fail(w, n, "more than %d %s", MAX_LIST, l->plural);
+    if (!((*l->items)[*l->n] = strdup(s)))
         return mg_error_set(w->err, MG_E_NOMEM, "out of memory");
-    c->n_branches++;
+    (*l->n)++;
     return 0;
 }
 
-/* A list of names, or one name on its own. */
-static int on_branches(cfg_walker *w, const yaml_node_t *v)
+/* A list of strings, or one string on its own. */
+static int string_list(cfg_walker *w, const yaml_node_t *v, const struct cfg_list *l)
 {
     yaml_node_item_t *it;
     int rc = 0;
-    if (!w->cfg->branches &&
-        !(w->cfg->branches = calloc(MAX_BRANCHES + 1, sizeof(*w->cfg->branches))))
+    if (!*l->items && !(*l->items = calloc(MAX_LIST + 1, sizeof(**l->items))))
         return mg_error_set(w->err, MG_E_NOMEM, "out of memory");
     if (v->type == YAML_SCALAR_NODE)
-        return add_branch(w, v);
+        return add_listed(w, v, l);
     if (v->type != YAML_SEQUENCE_NODE)
-        return cfg_fail(w, v, "expected a list of branch names, found %s", cfg_node_kind(v));
+        return cfg_fail(w, v, "expected a list of %s, found %s", l->plural, cfg_node_kind(v));
     for (it = v->data.sequence.items.start; rc == 0 && it < v->data.sequence.items.top; it++)
-        rc = add_branch(w, yaml_document_get_node(w->doc, *it));
+        rc = add_listed(w, yaml_document_get_node(w->doc, *it), l);
     return rc;
+}
+
+static int on_branches(cfg_walker *w, const yaml_node_t *v)
+{
+    struct cfg_list l = {&w->cfg->branches, &w->cfg->n_branches, "a branch name or pattern",
+                         "branch names"};
+    return string_list(w, v, &l);
+}
+
+static int on_skip_frames(cfg_walker *w, const yaml_node_t *v)
+{
+    struct cfg_list l = {&w->cfg->skip_frames, &w->cfg->n_skip_frames, "a function name prefix",
+                         "function name prefixes"};
+    return string_list(w, v, &l);
 }
 
 static const cfg_key update_keys[] = {{"branches", on_branches}, {NULL, NULL}};
@@ -301,8 +321,11 @@ static int on_min_bytes(cfg_walker *w, const yaml_node_t *v)
     return 0;
 }
 
-static const cfg_key hotspot_keys[] = {
-    {"top", on_top}, {"min_change", on_min_change}, {"min_bytes", on_min_bytes}, {NULL, NULL}};
+static const cfg_key hotspot_keys[] = {{"top", on_top},
+                                       {"min_change", on_min_change},
+                                       {"min_bytes", on_min_bytes},
+                                       {"skip_frames", on_skip_frames},
+                                       {NULL, NULL}};
 
 static int on_hotspots(cfg_walker *w, const yaml_node_t *v)
 {
@@ -509,6 +532,9 @@ void mg_config_free(mg_config *c)
     for (i = 0; i < c->n_branches; i++)
         free(c->branches[i]);
     free(c->branches);
+    for (i = 0; i < c->n_skip_frames; i++)
+        free(c->skip_frames[i]);
+    free(c->skip_frames);
     free(c->baseline.value);
     free(c->cb141_baseline.value);
     free(c->history.value);
@@ -615,4 +641,6 @@ bool mg_config_accept_allowed(const mg_config *c)
 void mg_config_hotspots(const mg_config *c, mg_hotspot_settings *out)
 {
     *out = c->hotspots;
+    out->skip_frames = (const char *const *)c->skip_frames;
+    out->n_skip_frames = c->n_skip_frames;
 }

@@ -49,6 +49,8 @@ struct mg_config {
     bool accept_allowed;
     char **branches;
     size_t n_branches;
+    char **skip_frames; /* memgate.hotspots.skip_frames */
+    size_t n_skip_frames;
     mg_hotspot_settings hotspots;
 };
 

@@ -68,6 +68,10 @@ typedef struct mg_hotspot_settings {
     unsigned top;          /* functions kept in the baseline and compared (default 10) */
     uint64_t min_change_bp; /* smaller relative changes are not listed (default 1%) */
     uint64_t min_bytes;     /* smaller absolute changes are not listed (default 4 KiB) */
+    /* memgate.hotspots.skip_frames: more machinery prefixes (your allocation wrappers);
+       owned by the config */
+    const char *const *skip_frames;
+    size_t n_skip_frames;
 } mg_hotspot_settings;
 
 void mg_config_hotspots(const mg_config *c, mg_hotspot_settings *out);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "memgate/config.h"
 
 static int add_skip(struct cli_hotspots *h, const char *prefix, mg_error *err)
 {
@@ -65,6 +66,21 @@ int cli_hotspots_finish(struct cli_hotspots *h, mg_load_options *load, mg_error 
                 return rc;
         }
     }
+    load->skip_frames = h->skip;
+    load->n_skip_frames = h->n;
+    return 0;
+}
+
+int cli_hotspots_config(struct cli_hotspots *h, const mg_config *cfg, mg_load_options *load,
+                        mg_error *err)
+{
+    mg_hotspot_settings hs;
+    size_t i;
+    int rc;
+    mg_config_hotspots(cfg, &hs);
+    for (i = 0; i < hs.n_skip_frames; i++)
+        if ((rc = add_skip(h, hs.skip_frames[i], err)) < 0)
+            return rc;
     load->skip_frames = h->skip;
     load->n_skip_frames = h->n;
     return 0;

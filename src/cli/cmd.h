@@ -94,6 +94,13 @@ int cli_hotspot_option(int c, const char *arg, struct cli_hotspots *h, mg_load_o
                        mg_error *err);
 /* Add MEMGATE_SKIP_FRAMES and point load at the list (h must outlive load's use). */
 int cli_hotspots_finish(struct cli_hotspots *h, mg_load_options *load, mg_error *err);
+/*
+ * Add .pmat.yaml's memgate.hotspots.skip_frames (after the flags' and the
+ * environment's prefixes); the config must outlive load's use.
+ */
+struct mg_config;
+int cli_hotspots_config(struct cli_hotspots *h, const struct mg_config *cfg, mg_load_options *load,
+                        mg_error *err);
 void cli_hotspots_release(struct cli_hotspots *h);
 
 /* getopt_long state is global; every command starts from a clean slate. */

@@ -453,7 +453,7 @@ static void release(struct check_run *run)
     cli_setup_close(&run->setup);
 }
 
-static int run_check(const struct check_opts *o, struct check_run *run, mg_error *err)
+static int run_check(struct check_opts *o, struct check_run *run, mg_error *err)
 {
     mg_policy_defaults(&run->policy);
     if (cli_setup_open(&run->setup, &o->paths, err) < 0 ||
@@ -463,7 +463,8 @@ static int run_check(const struct check_opts *o, struct check_run *run, mg_error
         return -err->code;
     if (!o->profile)
         return 0;
-    if (mg_profile_load(&run->profile, o->profile, &o->load, err) < 0 ||
+    if (cli_hotspots_config(&o->hotspots, run->setup.cfg, &o->load, err) < 0 ||
+        mg_profile_load(&run->profile, o->profile, &o->load, err) < 0 ||
         load_baseline(run, err) < 0)
         return -err->code;
     if (!run->have_base ? missing(o, run, err) < 0 : gate(o, run, err) < 0)

@@ -26,7 +26,7 @@ static const char diff_help[] =
     "  --output FILE         write the preceding --format to FILE instead of stdout\n"
     "  --input-format NAME   skip detection for both files\n"
     "  --top N               hotspots shown and compared (default 10)\n"
-    "  --min-change PCT      hide hotspot changes smaller than this (default 1%)\n"
+    "  --min-change PCT      hide hotspot changes smaller than this (default 1%)\n" CLI_HOTSPOT_HELP
     "  -h, --help            this text\n"
     "\n"
     "exit status: 0 no regression, 1 NEW regressed, 2 usage, 3 bad profile, 4 I/O.\n";
@@ -47,6 +47,7 @@ static const struct option diff_options[] = {
     {"input-format", required_argument, NULL, 'i'},
     {"top", required_argument, NULL, 't'},
     {"min-change", required_argument, NULL, OPT_MIN_CHANGE},
+    CLI_HOTSPOT_OPTIONS,
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -58,6 +59,7 @@ struct diff_opts {
     mg_load_options load;
     const char *old_path, *new_path, *min_change;
     unsigned top;
+    struct cli_hotspots hotspots;
 };
 
 static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
@@ -82,6 +84,8 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
         o->min_change = arg;
         return 0;
     }
+    if (cli_hotspot_option(c, arg, &o->hotspots, &o->load, err) != 1)
+        return err->code ? -err->code : 0;
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 
@@ -97,7 +101,7 @@ static int parse_args(int argc, char **argv, struct diff_opts *o, mg_error *err)
     o->new_path = argv[optind + 1];
     o->load.top_n = 1000; /* every function, so "gone" and "appeared" are exact */
     cli_outputs_default(&o->outputs);
-    return 0;
+    return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
 
 static int hotspot_diff(const struct diff_opts *o, const struct cli_setup *s,
@@ -136,7 +140,7 @@ static int render_all(const struct diff_opts *o, mg_report_input *in, mg_error *
     return rc;
 }
 
-static int run_diff(const struct diff_opts *o, mg_profile **a, mg_profile **b, int *status,
+static int run_diff(struct diff_opts *o, mg_profile **a, mg_profile **b, int *status,
                     mg_error *err)
 {
     struct cli_setup s;
@@ -152,6 +156,7 @@ static int run_diff(const struct diff_opts *o, mg_profile **a, mg_profile **b, i
     if ((rc = cli_setup_open(&s, &o->paths, err)) < 0)
         return rc;
     if ((rc = cli_policy_build(&policy, s.cfg, s.workload, &o->limits, err)) == 0 &&
+        (rc = cli_hotspots_config(&o->hotspots, s.cfg, &o->load, err)) == 0 &&
         (rc = mg_profile_load(a, o->old_path, &o->load, err)) == 0 &&
         (rc = mg_profile_load(b, o->new_path, &o->load, err)) == 0)
         rc = hotspot_diff(o, &s, *a, *b, &changes, err);
@@ -183,11 +188,12 @@ int cmd_diff(int argc, char **argv, mg_error *err)
     int rc, status = 0;
 
     memset(&o, 0, sizeof(o));
-    if ((rc = parse_args(argc, argv, &o, err)) != 0)
-        return rc > 0 ? 0 : mg_error_exit_code(err);
-    if (run_diff(&o, &a, &b, &status, err) < 0)
+    if ((rc = parse_args(argc, argv, &o, err)) == 0 && run_diff(&o, &a, &b, &status, err) < 0)
         status = mg_error_exit_code(err);
+    else if (rc != 0)
+        status = rc > 0 ? 0 : mg_error_exit_code(err);
     mg_profile_free(a);
     mg_profile_free(b);
+    cli_hotspots_release(&o.hotspots);
     return status;
 }

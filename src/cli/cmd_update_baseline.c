@@ -39,8 +39,8 @@ static const char ub_help[] =
     "  --commit SHA          commit to record (default: GITHUB_SHA, CI_COMMIT_SHA, git HEAD)\n"
     "  --top N               hotspots to store (default memgate.hotspots.top, else 10)\n"
     "  --lock-timeout SEC    wait this long for another update's lock (default 60)\n"
-    "  --input-format NAME   skip detection: dhat-json or dhat-text\n"
-    "  --summary N|last      which summary of a log with several\n" CLI_LIMIT_HELP
+    "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
+    "  --summary N|last      which summary of a log with several\n" CLI_HOTSPOT_HELP CLI_LIMIT_HELP
     "  -h, --help            this text\n"
     "\n"
     "exit status: 0 written, 1 refused because it regressed, 2 usage or not approved,\n"
@@ -58,6 +58,7 @@ static const struct option ub_options[] = {
     {"lock-timeout", required_argument, NULL, CLI_OPT_LOCK_TIMEOUT},
     {"input-format", required_argument, NULL, 'i'},
     {"summary", required_argument, NULL, 's'},
+    CLI_HOTSPOT_OPTIONS,
     {"limit", required_argument, NULL, 'l'},
     {"warn", required_argument, NULL, 'W'},
     {"max", required_argument, NULL, 'm'},
@@ -78,6 +79,7 @@ struct ub_opts {
     unsigned top, lock_timeout_s;
     struct cli_limits limits;
     mg_load_options load;
+    struct cli_hotspots hotspots;
 };
 
 static int parse_lock_timeout(const char *arg, unsigned *out, mg_error *err)
@@ -130,6 +132,8 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     case 's':
         return cli_parse_summary(arg, &o->load.summary_index, err);
     }
+    if (cli_hotspot_option(c, arg, &o->hotspots, &o->load, err) != 1)
+        return err->code ? -err->code : 0;
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 
@@ -144,7 +148,7 @@ static int parse_args(int argc, char **argv, struct ub_opts *o, mg_error *err)
         return mg_error_set(err, MG_E_USAGE, "expected one PROFILE argument (see --help)");
     o->profile = argv[optind];
     o->load.top_n = 1000; /* every function, so the bytes outside the stored top N are exact */
-    return 0;
+    return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
 
 static int check_approval(const struct ub_opts *o, const struct cli_setup *s, mg_error *err)
@@ -210,9 +214,12 @@ int cmd_update_baseline(int argc, char **argv, mg_error *err)
     memset(&o, 0, sizeof(o));
     memset(&s, 0, sizeof(s));
     cli_command_line(argc, argv, cmdline, sizeof(cmdline)); /* before getopt permutes argv */
-    if ((rc = parse_args(argc, argv, &o, err)) != 0)
+    if ((rc = parse_args(argc, argv, &o, err)) != 0) {
+        cli_hotspots_release(&o.hotspots);
         return rc > 0 ? 0 : mg_error_exit_code(err);
-    if (cli_setup_open(&s, &o.paths, err) < 0 || check_approval(&o, &s, err) < 0)
+    }
+    if (cli_setup_open(&s, &o.paths, err) < 0 || check_approval(&o, &s, err) < 0 ||
+        cli_hotspots_config(&o.hotspots, s.cfg, &o.load, err) < 0)
         goto fail;
     mg_policy_defaults(&policy);
     if (cli_policy_build(&policy, s.cfg, s.workload, &o.limits, err) < 0 ||
@@ -230,5 +237,6 @@ fail:
 done:
     mg_profile_free(p);
     cli_setup_close(&s);
+    cli_hotspots_release(&o.hotspots);
     return status;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run.h"
 
@@ -155,6 +156,50 @@ Test(hotspots, skip_frame_flag_and_environment)
     json_decref(a);
     json_decref(b);
     json_decref(c);
+}
+
+/*
+ * .pmat.yaml's memgate.hotspots.skip_frames does for check what --skip-frame
+ * does, and update-baseline stores hotspots attributed the same way, so the
+ * two compare like with like.
+ */
+Test(hotspots, skip_frames_from_the_configuration)
+{
+    char p[4096], dir[4096], cfg[4200], base[4200], *tmp = mg_tempdir();
+    snprintf(p, sizeof(p), "%s", mg_testdata("profiles/dhatrs-wordfreq-baseline-debug.json"));
+    snprintf(dir, sizeof(dir), "%s", tmp);
+    snprintf(cfg, sizeof(cfg), "%s/.pmat.yaml", dir);
+    snprintf(base, sizeof(base), "%s/base.json", dir);
+    cr_assert_eq(mg_spit(cfg, "memgate:\n  hotspots:\n    skip_frames: ['alloc::vec::', "
+                              "'<alloc::vec::']\n"),
+                 0);
+    const char *ub[] = {"update-baseline", p, "--config", cfg, "--baseline", base, "--approve",
+                        NULL};
+    const char *check[] = {"check", p, "--config", cfg, "--baseline", base, "--format", "json",
+                           NULL};
+    mg_run r = mg_run_memgate(ub, NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+    json_t *res = show_json(check, NULL);
+    const char *top = json_string_value(
+        json_object_get(json_array_get(json_object_get(profile_of(res), "hotspots"), 0), "function"));
+    cr_expect(strncmp(top, "alloc::vec::", 12) && strncmp(top, "<alloc::vec::", 13),
+              "still attributed to %s", top);
+    json_decref(res);
+    /* the stored hotspots skip the same frames */
+    size_t n;
+    char *stored = mg_slurp(base, &n);
+    cr_assert_not_null(stored);
+    cr_expect_null(strstr(stored, "\"alloc::vec::Vec<T,A>::with_capacity_in\""), "%s", stored);
+    free(stored);
+    unlink(base);
+    unlink(cfg);
+    snprintf(cfg, sizeof(cfg), "%s/memory-history.jsonl", dir);
+    unlink(cfg);
+    snprintf(cfg, sizeof(cfg), "%s/base.json.lock", dir);
+    unlink(cfg);
+    rmdir(dir);
+    free(tmp);
 }
 
 /* Stacks: grouped by the whole stack from the attributed frame outwards, full frames in JSON. */

@@ -154,7 +154,8 @@ Test(config, settings_with_defaults)
                             "  improvement: 2.5%\n"
                             "  update:\n    branches: [main, 'release/*']\n"
                             "  accept: {trailer: Perf-Accept, label: perf-ok, allowed: yes}\n"
-                            "  hotspots: {top: 15, min_change: 3%, min_bytes: 1KiB}\n"
+                            "  hotspots: {top: 15, min_change: 3%, min_bytes: 1KiB,\n"
+                            "             skip_frames: ['mylib::alloc_', xmalloc_checked]}\n"
                             "  drift: {severity: warn}\n");
     const char *const *b = mg_config_branches(c, &n);
     mg_policy p = applied(c, NULL);
@@ -172,6 +173,9 @@ Test(config, settings_with_defaults)
     cr_expect_eq(hs.top, 15);
     cr_expect_eq(hs.min_change_bp, 300);
     cr_expect_eq(hs.min_bytes, 1024);
+    cr_assert_eq(hs.n_skip_frames, 2);
+    cr_expect_str_eq(hs.skip_frames[0], "mylib::alloc_");
+    cr_expect_str_eq(hs.skip_frames[1], "xmalloc_checked");
     cr_expect(p.drift_warn);
     mg_config_free(c);
     c = parse_ok("memgate:\n  update: {branches: main}\n  accept: {allowed: false}\n");
@@ -182,6 +186,7 @@ Test(config, settings_with_defaults)
     cr_expect_eq(hs.top, 10);
     cr_expect_eq(hs.min_change_bp, 100);
     cr_expect_eq(hs.min_bytes, 4096);
+    cr_expect_eq(hs.n_skip_frames, 0);
     mg_config_free(c);
 }
 
@@ -253,6 +258,8 @@ Test(config_errors, type_errors_name_what_was_expected)
     parse_bad("memgate:\n  limits: +5%\n", "expected a mapping of metric names", 2, 11);
     parse_bad("memgate:\n  improvement: [5]\n", "expected a percentage such as 5%, found a list",
               2, 16);
+    parse_bad("memgate:\n  hotspots:\n    skip_frames: ['']\n",
+              "expected a function name prefix, found an empty string", 3, 19);
     parse_bad("memgate:\n  update:\n    branches: {a: 1}\n", "expected a list of branch names", 3,
               15);
     parse_bad("memgate: [1]\n", "expected a mapping, found a list", 1, 10);
