@@ -663,8 +663,8 @@ static enum fast_result fast_pps(dhat_state *st, bool *first, int *rc, mg_error 
     if (!jp->padded)
         return FAST_STOP;
     for (;;) {
-        const char *last_nl = NULL, *obj, *lane_nl;
-        uint64_t line = jp->line, obj_line, obj_col;
+        const char *last_nl = NULL, *lane_nl;
+        uint64_t line = jp->line, obj_line;
         struct pp_fields pp;
 
         WS();
@@ -683,11 +683,9 @@ static enum fast_result fast_pps(dhat_state *st, bool *first, int *rc, mg_error 
         }
         if (*p != '{')
             goto stop;
-        obj = p++;
+        p++;
         lane_nl = last_nl;
         obj_line = line;
-        obj_col = last_nl ? (uint64_t)(obj - last_nl)
-                          : jp->consumed + (uint64_t)(obj - jp->src) - jp->line_start + 1;
         pp.seen = 0;
         pp.line = line;
         memset(pp.v, 0, sizeof(pp.v));
@@ -769,13 +767,14 @@ static enum fast_result fast_pps(dhat_state *st, bool *first, int *rc, mg_error 
     done:
         if ((pp.seen & need) != need || p > end)
             goto stop; /* the tokenizer names the missing key */
-        /* commit this element, then account for it */
-        jp->tok_line = obj_line;
-        jp->tok_col = obj_col;
+        /* commit this element, then account for it; an error in accounting (a sum past 64
+           bits) is placed at its closing '}', where the tokenizer's path places it */
         if (last_nl)
             jp->line_start = jp->consumed + (uint64_t)(last_nl - jp->src) + 1;
         jp->pos = (size_t)(p - jp->src);
         jp->line = line;
+        jp->tok_line = line;
+        jp->tok_col = jp->consumed + (uint64_t)(p - 1 - jp->src) - jp->line_start + 1;
         *first = false;
         if ((*rc = finish_pp(st, &pp, err)) < 0)
             return FAST_STOP;
