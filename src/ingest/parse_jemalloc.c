@@ -73,7 +73,7 @@ static const struct {
 } stat_extras[] = {
     {"active", "active pages at exit"},
     {"metadata", "allocator metadata at exit"},
-    {"resident", "resident allocator pages at exit (not a peak)"},
+    {"resident", "resident allocator pages at exit, not a peak"},
     {"mapped", "mapped at exit"},
     {"retained", "retained virtual memory at exit"},
 };
