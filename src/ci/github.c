@@ -178,35 +178,17 @@ static int verify_pr(gh *g, mg_error *err)
 
 static void post_comment(gh *g)
 {
-    mg_post_run *run = g->run;
-    enum mg_sticky_done done = MG_STICKY_SKIPPED;
-    mg_http_response resp;
-    char key[80], marker[128];
-    mg_buf body;
+    char where[64];
     mg_error e;
 
     mg_error_init(&e);
-    mg_buf_init(&body, 0);
-    mg_http_response_init(&resp);
-    mg_md_sticky_key(run->req, key, sizeof(key));
-    mg_md_marker(key, marker, sizeof(marker));
-    if (verify_pr(g, &e) < 0 ||
-        mg_post_comment_body(&body, run->req, g->ctx.sha, g->ctx.run_url, MG_GITHUB_COMMENT_MAX,
-                             &e) < 0 ||
-        mg_sticky_post(&gh_ops, g, marker, body.data, mg_post_may_create(run->req), &done, &resp,
-                       &e) < 0) {
-        mg_post_failed(run, "posting the PR comment", &e);
-    } else if (done == MG_STICKY_SKIPPED) {
-        mg_post_note(run, "verdict passed: no PR comment created (comment mode not-pass)");
-    } else if (done == MG_STICKY_UNCHANGED) {
-        mg_post_note(run, "PR #%llu comment is up to date", (unsigned long long)g->ctx.pr);
-    } else {
-        run->out->n_posted++;
-        mg_post_note(run, "%s PR #%llu comment %s", done == MG_STICKY_CREATED ? "created" : "updated",
-                     (unsigned long long)g->ctx.pr, run->out->comment_url);
+    if (verify_pr(g, &e) < 0) {
+        mg_post_failed(g->run, "posting the PR comment", &e);
+        return;
     }
-    mg_http_response_release(&resp);
-    mg_buf_release(&body);
+    snprintf(where, sizeof(where), "PR #%llu comment", (unsigned long long)g->ctx.pr);
+    mg_post_sticky(g->run, &gh_ops, g, g->ctx.sha, g->ctx.run_url, MG_GITHUB_COMMENT_MAX,
+                   "PR comment", where);
 }
 
 static const char *status_state(const mg_publish_request *req, const mg_publish_workload *w)

@@ -133,34 +133,10 @@ static const mg_sticky_ops gl_ops = {gl_find, gl_create, gl_update};
 
 static void post_note(gl *g)
 {
-    mg_post_run *run = g->run;
-    enum mg_sticky_done done = MG_STICKY_SKIPPED;
-    mg_http_response resp;
-    char key[80], marker[128];
-    mg_buf body;
-    mg_error e;
-
-    mg_error_init(&e);
-    mg_buf_init(&body, 0);
-    mg_http_response_init(&resp);
-    mg_md_sticky_key(run->req, key, sizeof(key));
-    mg_md_marker(key, marker, sizeof(marker));
-    if (mg_post_comment_body(&body, run->req, g->ctx.sha, g->ctx.job_url, MG_GITLAB_NOTE_MAX,
-                             &e) < 0 ||
-        mg_sticky_post(&gl_ops, g, marker, body.data, mg_post_may_create(run->req), &done, &resp,
-                       &e) < 0)
-        mg_post_failed(run, "posting the MR note", &e);
-    else if (done == MG_STICKY_SKIPPED)
-        mg_post_note(run, "verdict passed: no MR note created (comment mode not-pass)");
-    else if (done == MG_STICKY_UNCHANGED)
-        mg_post_note(run, "MR !%llu note is up to date", (unsigned long long)g->ctx.mr);
-    else {
-        run->out->n_posted++;
-        mg_post_note(run, "%s MR !%llu note", done == MG_STICKY_CREATED ? "created" : "updated",
-                     (unsigned long long)g->ctx.mr);
-    }
-    mg_http_response_release(&resp);
-    mg_buf_release(&body);
+    char where[64];
+    snprintf(where, sizeof(where), "MR !%llu note", (unsigned long long)g->ctx.mr);
+    mg_post_sticky(g->run, &gl_ops, g, g->ctx.sha, g->ctx.job_url, MG_GITLAB_NOTE_MAX, "MR note",
+                   where);
 }
 
 static void post_status(gl *g, const mg_publish_workload *w)

@@ -55,6 +55,14 @@ int mg_sticky_post(const mg_sticky_ops *ops, void *ctx, const char *marker, cons
                    bool may_create, enum mg_sticky_done *done, mg_http_response *resp,
                    mg_error *err);
 
+/*
+ * The whole sticky comment of one platform: its body (capped at max bytes),
+ * find-then-update-or-create, and a note of what happened (or a failure).
+ * kind: "PR comment"; where: "PR #12 comment".
+ */
+void mg_post_sticky(mg_post_run *run, const mg_sticky_ops *ops, void *ctx, const char *sha,
+                    const char *run_url, size_t max, const char *kind, const char *where);
+
 /* Whether a new comment may be created under the request's comment mode. */
 bool mg_post_may_create(const mg_publish_request *req);
 

@@ -1,6 +1,7 @@
 /* The sticky comment: one per marker, found by listing, updated in place, created once. */
 #include "ci/post.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,4 +55,37 @@ int mg_sticky_post(const mg_sticky_ops *ops, void *ctx, const char *marker, cons
         }
     }
     return -MG_E_POST; /* not reached */
+}
+
+void mg_post_sticky(mg_post_run *run, const mg_sticky_ops *ops, void *ctx, const char *sha,
+                    const char *run_url, size_t max, const char *kind, const char *where)
+{
+    enum mg_sticky_done done = MG_STICKY_SKIPPED;
+    mg_http_response resp;
+    char key[80], marker[128];
+    mg_buf body;
+    mg_error e;
+
+    mg_error_init(&e);
+    mg_buf_init(&body, 0);
+    mg_http_response_init(&resp);
+    mg_md_sticky_key(run->req, key, sizeof(key));
+    mg_md_marker(key, marker, sizeof(marker));
+    if (mg_post_comment_body(&body, run->req, sha, run_url, max, &e) < 0 ||
+        mg_sticky_post(ops, ctx, marker, body.data, mg_post_may_create(run->req), &done, &resp,
+                       &e) < 0) {
+        char what[64];
+        snprintf(what, sizeof(what), "posting the %s", kind);
+        mg_post_failed(run, what, &e);
+    } else if (done == MG_STICKY_SKIPPED) {
+        mg_post_note(run, "verdict passed: no %s created (comment mode not-pass)", kind);
+    } else if (done == MG_STICKY_UNCHANGED) {
+        mg_post_note(run, "%s is up to date", where);
+    } else {
+        run->out->n_posted++;
+        mg_post_note(run, "%s %s%s%s", done == MG_STICKY_CREATED ? "created" : "updated", where,
+                     run->out->comment_url[0] ? " " : "", run->out->comment_url);
+    }
+    mg_http_response_release(&resp);
+    mg_buf_release(&body);
 }
