@@ -76,6 +76,7 @@ typedef struct dhat_state {
     /* with a table read ahead, a bad frame index is reported when the forward pass reaches
      * that table (a duplicate 'ftbl' before it is the real cause), as reading in order would */
     bool bad_ref;
+    bool second_ftbl; /* a 'ftbl' before the one read ahead: read again in order */
     uint64_t bad_ref_line;
     uint32_t bad_ref_idx;
     uint32_t *fs; /* frames of the program point being read */
@@ -845,24 +846,6 @@ static int ftbl_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error 
     return mg_hotspot_agg_add_frame(&st->agg, st->jp.str.data, st->jp.str.len, err);
 }
 
-/*
- * An entry of a 'ftbl' that is not the one read ahead (there are two: the file
- * is bad). Checked as ftbl_element checks, so the error is the one reading the
- * file from the start gives; *ctx counts entries.
- */
-static int ftbl_check_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *err)
-{
-    size_t *n = ctx;
-    if (tok != MG_JP_STRING)
-        return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' entries must be strings, found %s",
-                           mg_jp_tok_name(tok));
-    if ((*n)++ >= MG_DHAT_MAX_FRAMES)
-        return mg_jp_error(&st->jp, err, MG_E_INPUT,
-                           "more than %zu frames in 'ftbl' (limit against hostile input)",
-                           (size_t)MG_DHAT_MAX_FRAMES);
-    return 0;
-}
-
 /* The top-level "ftbl" key met by the forward pass. */
 static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
 {
@@ -872,10 +855,10 @@ static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
     st->has_ftbl = true;
     if (st->preloaded) {
         if (key_off != st->ftbl_key_off) {
-            /* an earlier 'ftbl' than the one read ahead: the duplicate check meets the latter */
-            size_t n = 0;
-            st->has_ftbl = false;
-            return each_element(st, "ftbl", ftbl_check_element, &n, err);
+            /* an earlier 'ftbl' than the one read ahead: the file has two, and which error
+               it gets depends on reading in order; the caller starts again that way */
+            st->second_ftbl = true;
+            return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' appears more than once");
         }
         /* a bad frame index is reported here, where reading in order would report it */
         if (st->bad_ref)
@@ -1180,12 +1163,13 @@ static int start_worker(dhat_state *st, mg_error *err)
     return mg_hotspot_agg_start_worker(&st->agg, err);
 }
 
-static int parse_stream(mg_profile *p, FILE *f, const char *head, size_t head_len,
-                        const mg_load_options *opts, mg_error *err)
+static int parse_stream_once(mg_profile *p, FILE *f, const char *head, size_t head_len,
+                             const mg_load_options *opts, bool read_ahead, bool *again,
+                             mg_error *err)
 {
     dhat_state st;
     struct stat sb;
-    int fd = fileno(f);
+    int fd = fileno(f), rc;
 
     bool regular = fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
     /* a second thread pays off from some megabytes on; a pipe may be of any size */
@@ -1197,7 +1181,7 @@ static int parse_stream(mg_profile *p, FILE *f, const char *head, size_t head_le
         state_release(&st);
         return -err->code;
     }
-    if (regular && !getenv("MEMGATE_NO_PRELOAD") &&
+    if (regular && read_ahead && !getenv("MEMGATE_NO_PRELOAD") &&
         preload_ftbl(&st, fd, (uint64_t)sb.st_size, err) < 0) {
         if (err && err->code) {
             state_release(&st);
@@ -1211,7 +1195,24 @@ static int parse_stream(mg_profile *p, FILE *f, const char *head, size_t head_le
             return -err->code;
         }
     }
-    return run(&st, p, err);
+    rc = run(&st, p, err);
+    *again = st.second_ftbl;
+    return rc;
+}
+
+static int parse_stream(mg_profile *p, FILE *f, const char *head, size_t head_len,
+                        const mg_load_options *opts, mg_error *err)
+{
+    bool again = false;
+    int rc = parse_stream_once(p, f, head, head_len, opts, true, &again, err);
+    if (rc < 0 && again) {
+        /* two frame tables: read the (regular, so seekable) file again in order */
+        mg_error_init(err);
+        if (fseeko(f, (off_t)head_len, SEEK_SET) != 0)
+            return mg_error_set(err, MG_E_IO, "cannot seek in '%s'", p->source);
+        rc = parse_stream_once(p, f, head, head_len, opts, false, &again, err);
+    }
+    return rc;
 }
 
 /* `{` then optional white space then "dhatFileVersion", after an optional UTF-8 BOM. */
