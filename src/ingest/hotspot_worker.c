@@ -128,12 +128,12 @@ int mg_hotspot_agg_start_worker(mg_hotspot_agg *agg, mg_error *err)
     return 0;
 }
 
-int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t len,
-                                mg_error *err)
+int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t len, mg_error *err)
 {
     struct agg_job *j = &w->jobs[w->fill];
     if (mg_grow_array((void **)&j->text, &j->text_cap, j->text_len + len, 1, 4096, err) < 0 ||
-        mg_grow_array((void **)&j->lens, &j->lens_cap, j->n_frames + 1, sizeof(*j->lens), 1024, err) < 0)
+        mg_grow_array((void **)&j->lens, &j->lens_cap, j->n_frames + 1, sizeof(*j->lens), 1024,
+                      err) < 0)
         return -err->code;
     if (len)
         memcpy(j->text + j->text_len, text, len);

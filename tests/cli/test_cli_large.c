@@ -58,8 +58,9 @@ static void generate(unsigned frames, unsigned pps, long bad_frame_at)
         unsigned tb = 1 + rnd(100000), tbk = 1 + rnd(50), n = 3 + rnd(6);
         want_tb += tb;
         want_tbk += tbk;
-        fprintf(f, "%s{\n\"tb\": %u,\n\"tbk\": %u,\n\"tl\": %u,\n\"mb\": %u,\n\"mbk\": 1,\n"
-                   "\"gb\": %u,\n\"gbk\": %u,\n\"eb\": %u,\n\"ebk\": %u,\n\"fs\": [\n",
+        fprintf(f,
+                "%s{\n\"tb\": %u,\n\"tbk\": %u,\n\"tl\": %u,\n\"mb\": %u,\n\"mbk\": 1,\n"
+                "\"gb\": %u,\n\"gbk\": %u,\n\"eb\": %u,\n\"ebk\": %u,\n\"fs\": [\n",
                 i ? ",\n" : "", tb, tbk, rnd(1000), tb, tb / 2, tbk / 2, tb / 8, tbk / 8);
         for (k = 0; k < n; k++) {
             unsigned fr = k < 2 && rnd(3) ? 1 + rnd(4) : 5 + rnd(frames - 5);
@@ -125,8 +126,7 @@ static char *report(const char *const *env, bool pipe)
     return out;
 }
 
-Test(large, every_way_of_reading_gives_the_single_threaded_report, .fini = cleanup,
-     .timeout = 300)
+Test(large, every_way_of_reading_gives_the_single_threaded_report, .fini = cleanup, .timeout = 300)
 {
     const char *one_thread[] = {"MEMGATE_THREADS=1", NULL};
     const char *in_place[] = {"MEMGATE_NO_PRELOAD=1", NULL};
