@@ -347,29 +347,40 @@ static int pp_member(dhat_state *st, int id, struct pp_fields *pp, mg_error *err
     return mg_jp_skip_value(&st->jp, tok, err);
 }
 
-static int slow_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
+/*
+ * The next member of an object whose '{' was read: 1 at its '}', 0 with the
+ * key in st->jp.str, or an error naming where ("" or " in a program point").
+ */
+static int next_key(dhat_state *st, bool *first, const char *where, mg_error *err)
 {
     enum mg_jp_tok tok;
+    int rc;
+    if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+        return rc;
+    if (tok == MG_JP_OBJ_END)
+        return 1;
+    if (!*first) {
+        if (tok != MG_JP_COMMA)
+            return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected ',' or '}'%s, found %s", where,
+                               mg_jp_tok_name(tok));
+        if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+            return rc;
+    }
+    *first = false;
+    if (tok != MG_JP_STRING)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a key, found %s",
+                           mg_jp_tok_name(tok));
+    return 0;
+}
+
+static int slow_pp(dhat_state *st, struct pp_fields *pp, mg_error *err)
+{
     bool first = true;
     int rc;
 
     for (;;) {
-        if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
-            return rc;
-        if (tok == MG_JP_OBJ_END)
-            return 0;
-        if (!first) {
-            if (tok != MG_JP_COMMA)
-                return mg_jp_error(&st->jp, err, MG_E_INPUT,
-                                   "expected ',' or '}' in a program point, found %s",
-                                   mg_jp_tok_name(tok));
-            if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
-                return rc;
-        }
-        first = false;
-        if (tok != MG_JP_STRING)
-            return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a key, found %s",
-                               mg_jp_tok_name(tok));
+        if ((rc = next_key(st, &first, " in a program point", err)) != 0)
+            return rc < 0 ? rc : 0;
         rc = key_id(st->jp.str.data, st->jp.str.len);
         /* a key given twice would be counted twice */
         if (rc >= 0 && (pp->seen & (1u << rc)))
@@ -1003,7 +1014,6 @@ static int parse_top(dhat_state *st, mg_error *err)
 {
     static const char *const top_keys[] = {"dhatFileVersion", "mode", "tu",  "cmd", "bklt",
                                            "te",              "tg",   "pps", "ftbl"};
-    enum mg_jp_tok tok;
     unsigned seen = 0;
     size_t i;
     bool first = true;
@@ -1014,21 +1024,10 @@ static int parse_top(dhat_state *st, mg_error *err)
     for (;;) {
         char key[64];
         uint64_t key_off;
-        if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+        if ((rc = next_key(st, &first, "", err)) < 0)
             return rc;
-        if (tok == MG_JP_OBJ_END)
+        if (rc == 1)
             break;
-        if (!first) {
-            if (tok != MG_JP_COMMA)
-                return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected ',' or '}', found %s",
-                                   mg_jp_tok_name(tok));
-            if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
-                return rc;
-        }
-        first = false;
-        if (tok != MG_JP_STRING)
-            return mg_jp_error(&st->jp, err, MG_E_INPUT, "expected a key, found %s",
-                               mg_jp_tok_name(tok));
         key_off = st->jp.tok_off;
         copy_key(st, key, sizeof(key));
         /* a known key given twice would be read twice (and 'pps' counted twice) */
