@@ -70,6 +70,11 @@ static uint64_t siphash13(const mg_strmap *m, const char *s, size_t len)
     return v0 ^ v1 ^ v2 ^ v3;
 }
 
+uint64_t mg_strmap_hash(const mg_strmap *m, const void *data, size_t len)
+{
+    return siphash13(m, data, len);
+}
+
 void mg_strmap_init(mg_strmap *m)
 {
     uint64_t key[2];

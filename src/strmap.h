@@ -34,4 +34,7 @@ int mg_strmap_upsert(mg_strmap *m, const char *key, size_t len, size_t value_if_
 /* Returns 1 and the value when found, 0 when absent. */
 int mg_strmap_get(const mg_strmap *m, const char *key, size_t len, size_t *value_out);
 
+/* The map's keyed hash of any bytes, for other tables that must resist crafted collisions. */
+uint64_t mg_strmap_hash(const mg_strmap *m, const void *data, size_t len);
+
 #endif

@@ -455,13 +455,14 @@ static const char *frame_text(const mg_hotspot_agg *agg, size_t i)
     return agg->text + agg->frame_off[i];
 }
 
-static uint64_t hash_name(const char *s, size_t n)
+/*
+ * Names and stacks come from the file: hashed with the canonical-text map's
+ * random key (SipHash), so a crafted frame table cannot chain them into one
+ * probe sequence (docs/reliability.md, finding 5).
+ */
+static uint64_t hash_name(const mg_hotspot_agg *agg, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    size_t i;
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h ^ (h >> 32);
+    return mg_strmap_hash(&agg->canon_index, s, n);
 }
 
 static int fn_rehash(mg_hotspot_agg *agg, mg_error *err)
@@ -491,7 +492,7 @@ static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, uint32_t 
                      mg_error *err)
 {
     const char *name = agg->text + name_off;
-    uint64_t h = hash_name(name, len);
+    uint64_t h = hash_name(agg, name, len);
     size_t j, k, c1, c2;
 
     if ((agg->n_fns + 1) * 2 > agg->fn_slots_cap && fn_rehash(agg, err) < 0)
@@ -670,16 +671,10 @@ static int special_fn(mg_hotspot_agg *agg, bool root, uint32_t *id, mg_error *er
     return 0;
 }
 
-static uint64_t hash_seq(const uint32_t *s, size_t n)
+/* A stack of canonical frame ids, with the same key as names (the ids follow the file). */
+static uint64_t hash_seq(const mg_hotspot_agg *agg, const uint32_t *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull ^ n;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ull;
-        h ^= h >> 29;
-    }
-    return h;
+    return mg_strmap_hash(&agg->canon_index, s, n * sizeof(*s));
 }
 
 static int stack_grow(mg_hotspot_agg *agg, mg_error *err)
@@ -708,7 +703,7 @@ static int stack_grow(mg_hotspot_agg *agg, mg_error *err)
 static int stack_row(mg_hotspot_agg *agg, const uint32_t *key, size_t n, size_t *row,
                      mg_error *err)
 {
-    uint64_t h = hash_seq(key, n);
+    uint64_t h = hash_seq(agg, key, n);
     size_t j;
     if ((agg->n_stacks + 1) * 4 > agg->slots_cap * 3 && stack_grow(agg, err) < 0)
         return -err->code;
