@@ -42,36 +42,6 @@ static void take_html_url(gh *g, const mg_http_response *resp)
     json_decref(o);
 }
 
-/* Scan one page for the oldest comment that starts with the marker. */
-static bool scan_page(const mg_http_response *resp, const char *marker, int64_t *id, char **body,
-                      mg_error *err, int *rc)
-{
-    json_t *arr = parse_body(resp), *c;
-    size_t i;
-    bool found = false;
-
-    *rc = 0;
-    if (!json_is_array(arr)) {
-        *rc = mg_error_set(err, MG_E_POST, "listing comments: the answer is not a JSON array");
-        json_decref(arr);
-        return false;
-    }
-    json_array_foreach(arr, i, c) {
-        const json_t *idv = json_object_get(c, "id");
-        const char *b = json_string_value(json_object_get(c, "body"));
-        /* at the start only: a person quoting memgate's comment does not make it ours */
-        if (json_is_integer(idv) && json_integer_value(idv) > 0 && b &&
-            strncmp(b, marker, strlen(marker)) == 0) {
-            *id = (int64_t)json_integer_value(idv);
-            *body = strdup(b);
-            found = true;
-            break;
-        }
-    }
-    json_decref(arr);
-    return found;
-}
-
 static int gh_find(void *vctx, const char *marker, int64_t *id, char **body, mg_error *err)
 {
     gh *g = vctx;
@@ -87,7 +57,7 @@ static int gh_find(void *vctx, const char *marker, int64_t *id, char **body, mg_
         bool found, more;
         mg_http_response_init(&resp);
         rc = mg_http_request(g->run->http, "GET", url, NULL, 0, &resp, err);
-        found = rc == 0 && scan_page(&resp, marker, id, body, err, &rc);
+        found = rc == 0 && mg_sticky_scan_page(&resp, marker, "comments", id, body, err, &rc);
         more = rc == 0 && !found && resp.link && mg_http_link_next(resp.link, url, sizeof(url));
         mg_http_response_release(&resp);
         if (rc < 0 || !more)

@@ -24,38 +24,6 @@ static void notes_url(const gl *g, char *out, size_t size)
              (unsigned long long)g->ctx.mr);
 }
 
-/* Oldest note starting with the marker; system notes ("changed the description") never count. */
-static bool scan_page(const mg_http_response *resp, const char *marker, int64_t *id, char **body,
-                      mg_error *err, int *rc)
-{
-    json_t *arr = resp->body.len ? json_loadb(resp->body.data, resp->body.len, 0, NULL) : NULL;
-    json_t *n;
-    size_t i;
-    bool found = false;
-
-    *rc = 0;
-    if (!json_is_array(arr)) {
-        *rc = mg_error_set(err, MG_E_POST, "listing notes: the answer is not a JSON array");
-        json_decref(arr);
-        return false;
-    }
-    json_array_foreach(arr, i, n) {
-        const json_t *idv = json_object_get(n, "id");
-        const char *b = json_string_value(json_object_get(n, "body"));
-        if (json_is_true(json_object_get(n, "system")))
-            continue;
-        if (json_is_integer(idv) && json_integer_value(idv) > 0 && b &&
-            strncmp(b, marker, strlen(marker)) == 0) {
-            *id = (int64_t)json_integer_value(idv);
-            *body = strdup(b);
-            found = true;
-            break;
-        }
-    }
-    json_decref(arr);
-    return found;
-}
-
 /* The next page's URL: x-next-page (empty on the last page), else a rel="next" link. */
 static bool next_url(const gl *g, const mg_http_response *resp, char *url, size_t size)
 {
@@ -87,7 +55,7 @@ static int gl_find(void *vctx, const char *marker, int64_t *id, char **body, mg_
         bool found, more;
         mg_http_response_init(&resp);
         rc = mg_http_request(g->run->http, "GET", url, NULL, 0, &resp, err);
-        found = rc == 0 && scan_page(&resp, marker, id, body, err, &rc);
+        found = rc == 0 && mg_sticky_scan_page(&resp, marker, "notes", id, body, err, &rc);
         more = rc == 0 && !found && next_url(g, &resp, url, sizeof(url));
         mg_http_response_release(&resp);
         if (rc < 0 || !more)

@@ -63,6 +63,14 @@ int mg_sticky_post(const mg_sticky_ops *ops, void *ctx, const char *marker, cons
 void mg_post_sticky(mg_post_run *run, const mg_sticky_ops *ops, void *ctx, const char *sha,
                     const char *run_url, size_t max, const char *kind, const char *where);
 
+/*
+ * One page of a comment listing (a JSON array): the oldest comment whose body
+ * starts with marker, as *id and an owned *body. GitLab's system notes ("changed
+ * the description") never count. what names the list in errors ("comments").
+ */
+bool mg_sticky_scan_page(const mg_http_response *resp, const char *marker, const char *what,
+                         int64_t *id, char **body, mg_error *err, int *rc);
+
 /* Whether a new comment may be created under the request's comment mode. */
 bool mg_post_may_create(const mg_publish_request *req);
 

@@ -1,6 +1,7 @@
 /* The sticky comment: one per marker, found by listing, updated in place, created once. */
 #include "ci/post.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,4 +89,36 @@ void mg_post_sticky(mg_post_run *run, const mg_sticky_ops *ops, void *ctx, const
     }
     mg_http_response_release(&resp);
     mg_buf_release(&body);
+}
+
+bool mg_sticky_scan_page(const mg_http_response *resp, const char *marker, const char *what,
+                         int64_t *id, char **body, mg_error *err, int *rc)
+{
+    json_t *arr = resp->body.len ? json_loadb(resp->body.data, resp->body.len, 0, NULL) : NULL;
+    json_t *c;
+    size_t i;
+    bool found = false;
+
+    *rc = 0;
+    if (!json_is_array(arr)) {
+        *rc = mg_error_set(err, MG_E_POST, "listing %s: the answer is not a JSON array", what);
+        json_decref(arr);
+        return false;
+    }
+    json_array_foreach(arr, i, c) {
+        const json_t *idv = json_object_get(c, "id");
+        const char *b = json_string_value(json_object_get(c, "body"));
+        if (json_is_true(json_object_get(c, "system")))
+            continue;
+        /* at the start only: a person quoting memgate's comment does not make it ours */
+        if (json_is_integer(idv) && json_integer_value(idv) > 0 && b &&
+            strncmp(b, marker, strlen(marker)) == 0) {
+            *id = (int64_t)json_integer_value(idv);
+            *body = strdup(b);
+            found = true;
+            break;
+        }
+    }
+    json_decref(arr);
+    return found;
 }
