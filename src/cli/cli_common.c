@@ -26,6 +26,22 @@ int cli_render(const char *format, mg_buf *out, const mg_report_input *in, mg_er
     return mg_report_text(out, in, err);
 }
 
+int cli_write_outputs(const struct cli_outputs *outs, mg_report_input *in, mg_error *err)
+{
+    size_t i;
+    int rc = 0;
+    for (i = 0; i < outs->n && rc == 0; i++) {
+        mg_buf out;
+        mg_buf_init(&out, 0);
+        in->color = cli_color_wanted(outs->items[i].path);
+        rc = cli_render(outs->items[i].format, &out, in, err);
+        if (rc == 0)
+            rc = cli_write(outs->items[i].path, &out, err);
+        mg_buf_release(&out);
+    }
+    return rc;
+}
+
 int cli_outputs_add(struct cli_outputs *o, const char *format, const char *const *known,
                     mg_error *err)
 {

@@ -58,6 +58,8 @@ int cli_render(const char *format, mg_buf *out, const struct mg_report_input *in
 
 /* Write a rendered report to a path ("-" = stdout); failures are MG_E_IO. */
 int cli_write(const char *path, const mg_buf *buf, mg_error *err);
+/* Render in to every requested output (colour only where it goes to a terminal). */
+int cli_write_outputs(const struct cli_outputs *outs, struct mg_report_input *in, mg_error *err);
 
 /* Colour only on a terminal, and never when NO_COLOR is set (any value). */
 bool cli_color_wanted(const char *path);

@@ -233,22 +233,6 @@ static int load_baseline(struct check_run *run, mg_error *err)
                                 &run->n_base_hotspots, &run->base_complete, err);
 }
 
-static int write_reports(const struct check_opts *o, mg_report_input *in, mg_error *err)
-{
-    size_t i;
-    int rc = 0;
-    for (i = 0; i < o->outputs.n && rc == 0; i++) {
-        mg_buf out;
-        mg_buf_init(&out, 0);
-        in->color = cli_color_wanted(o->outputs.items[i].path);
-        rc = cli_render(o->outputs.items[i].format, &out, in, err);
-        if (rc == 0)
-            rc = cli_write(o->outputs.items[i].path, &out, err);
-        mg_buf_release(&out);
-    }
-    return rc;
-}
-
 static int bootstrap(const struct check_opts *o, struct check_run *run, mg_error *err)
 {
     struct cli_approval a = {o->approve, NULL, 0};
@@ -440,7 +424,7 @@ static int report(const struct check_opts *o, struct check_run *run, mg_error *e
     const mg_history_entry *hist[64];
     mg_report_input in;
     report_input(o, run, hist, &in);
-    return write_reports(o, &in, err);
+    return cli_write_outputs(&o->outputs, &in, err);
 }
 
 static void release(struct check_run *run)

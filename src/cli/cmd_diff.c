@@ -124,22 +124,6 @@ static int hotspot_diff(const struct diff_opts *o, const struct cli_setup *s,
     return mg_hsdiff_compute(out, ha, na, na < 1000, hb, nb, nb < 1000, &opts, err);
 }
 
-static int render_all(const struct diff_opts *o, mg_report_input *in, mg_error *err)
-{
-    size_t i;
-    int rc = 0;
-    for (i = 0; rc == 0 && i < o->outputs.n; i++) {
-        mg_buf out;
-        mg_buf_init(&out, 0);
-        in->color = cli_color_wanted(o->outputs.items[i].path);
-        rc = cli_render(o->outputs.items[i].format, &out, in, err);
-        if (rc == 0)
-            rc = cli_write(o->outputs.items[i].path, &out, err);
-        mg_buf_release(&out);
-    }
-    return rc;
-}
-
 static int run_diff(struct diff_opts *o, mg_profile **a, mg_profile **b, int *status,
                     mg_error *err)
 {
@@ -173,7 +157,7 @@ static int run_diff(struct diff_opts *o, mg_profile **a, mg_profile **b, int *st
         in.workload = s.workload ? s.workload : "default";
         in.hotspot_changes = &changes;
         in.top_n = o->top ? o->top : 10;
-        rc = render_all(o, &in, err);
+        rc = cli_write_outputs(&o->outputs, &in, err);
         *status = v.overall == MG_STATUS_FAIL ? 1 : 0;
     }
     mg_hsdiff_release(&changes);

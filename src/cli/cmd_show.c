@@ -95,8 +95,7 @@ int cmd_show(int argc, char **argv, mg_error *err)
 {
     struct show_opts o;
     mg_profile *p = NULL;
-    mg_buf out;
-    size_t i;
+    mg_report_input in;
     int rc;
 
     memset(&o, 0, sizeof(o));
@@ -109,20 +108,11 @@ int cmd_show(int argc, char **argv, mg_error *err)
         cli_hotspots_release(&o.hotspots);
         return mg_error_exit_code(err);
     }
-    for (i = 0; i < o.outputs.n && rc == 0; i++) {
-        mg_report_input in;
-        memset(&in, 0, sizeof(in));
-        in.command = "show";
-        in.profile = p;
-        in.workload = o.workload ? o.workload : "default";
-        in.color = cli_color_wanted(o.outputs.items[i].path);
-        mg_buf_init(&out, 0);
-        rc = !strcmp(o.outputs.items[i].format, "json") ? mg_report_json(&out, &in, err)
-                                                        : mg_report_text(&out, &in, err);
-        if (rc == 0)
-            rc = cli_write(o.outputs.items[i].path, &out, err);
-        mg_buf_release(&out);
-    }
+    memset(&in, 0, sizeof(in));
+    in.command = "show";
+    in.profile = p;
+    in.workload = o.workload ? o.workload : "default";
+    rc = cli_write_outputs(&o.outputs, &in, err); /* show's formats: text and json */
     mg_profile_free(p);
     cli_hotspots_release(&o.hotspots);
     return rc < 0 ? mg_error_exit_code(err) : 0;
