@@ -19,5 +19,6 @@ const mg_format *const mg_formats[] = {
     &mg_format_unsupported_exp_dhat,
     &mg_format_unsupported_jeprof,
     &mg_format_unsupported_massif_stderr,
+    &mg_format_unsupported_ms_print_refusal,
     NULL,
 };

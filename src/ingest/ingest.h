@@ -77,6 +77,7 @@ extern const mg_format mg_format_unsupported_jemalloc_text;
 extern const mg_format mg_format_unsupported_exp_dhat;
 extern const mg_format mg_format_unsupported_jeprof;
 extern const mg_format mg_format_unsupported_massif_stderr;
+extern const mg_format mg_format_unsupported_ms_print_refusal;
 
 /*
  * The GNU time -v report (or default-format line) inside a log: peak RSS in

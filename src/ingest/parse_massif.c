@@ -13,6 +13,12 @@ struct massif_state {
     bool in_snap;
     unsigned seen; /* bits: time, heap, extra, stacks */
     unsigned long snap_line;
+    /*
+     * Valgrind writes desc: and cmd: raw, so an argument holding a newline
+     * (a shell -c string, a python3 -c script) spreads them over several
+     * lines: every line up to the next header key continues them.
+     */
+    enum { HDR_NONE, HDR_DESC, HDR_CMD } in_header;
 };
 
 static int finish_snap(struct massif_state *st, mg_error *err)
@@ -28,8 +34,8 @@ static int finish_snap(struct massif_state *st, mg_error *err)
     return mg_massif_push(&st->m, &st->cur, err);
 }
 
-static int value(struct massif_state *st, const mg_line *l, size_t off, bool decimal,
-                 uint64_t *out, mg_error *err)
+static int value(struct massif_state *st, const mg_line *l, size_t off, bool decimal, uint64_t *out,
+                 mg_error *err)
 {
     size_t used;
     bool ok = decimal ? mg_scan_decimal_scaled(l->s + off, l->len - off, 0, &used, out)
@@ -56,16 +62,44 @@ static const struct {
 
 static int header(struct massif_state *st, const mg_line *l, mg_error *err)
 {
-    if (mg_line_starts(l, "cmd: ")) {
-        char *c = strndup(l->s + 5, l->len - 5);
+    if (mg_line_starts(l, "cmd:")) {
+        size_t skip = mg_line_starts(l, "cmd: ") ? 5 : 4;
+        char *c = strndup(l->s + skip, l->len - skip);
         if (!c)
             return mg_error_set(err, MG_E_NOMEM, "out of memory");
         free(st->m.cmd);
         st->m.cmd = c;
+        st->in_header = HDR_CMD;
     } else if (mg_line_starts(l, "time_unit: ")) {
         snprintf(st->m.time_unit, sizeof(st->m.time_unit), "%.*s", (int)(l->len - 11), l->s + 11);
+        st->in_header = HDR_NONE;
+    } else if (mg_line_starts(l, "desc:")) {
+        st->in_header = HDR_DESC; /* memgate does not report massif's own options */
     }
     return 0;
+}
+
+/* A line of a desc: or cmd: value that held a newline. */
+static int continuation(struct massif_state *st, const mg_line *l, mg_error *err)
+{
+    size_t have;
+    char *c;
+    if (st->in_header == HDR_DESC)
+        return 0;
+    have = strlen(st->m.cmd);
+    if (!(c = realloc(st->m.cmd, have + 1 + l->len + 1)))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    c[have] = '\n';
+    memcpy(c + have + 1, l->s, l->len);
+    c[have + 1 + l->len] = '\0';
+    st->m.cmd = c;
+    return 0;
+}
+
+static bool is_header_key(const mg_line *l)
+{
+    return mg_line_starts(l, "desc:") || mg_line_starts(l, "cmd:") ||
+           mg_line_starts(l, "time_unit:");
 }
 
 static int snapshot_line(struct massif_state *st, const mg_line *l, mg_error *err)
@@ -86,8 +120,8 @@ static int snapshot_line(struct massif_state *st, const mg_line *l, mg_error *er
         if (!mg_line_starts(l, snap_keys[i].key))
             continue;
         if (!st->in_snap)
-            return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, 1,
-                                   "'%s' outside a snapshot", snap_keys[i].key);
+            return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, 1, "'%s' outside a snapshot",
+                                   snap_keys[i].key);
         st->seen |= snap_keys[i].bit;
         /* heaptrack's export writes time= as decimal seconds */
         return value(st, l, k, i == 0, (uint64_t *)((char *)&st->cur + snap_keys[i].off), err);
@@ -113,36 +147,59 @@ static int parse(mg_profile *p, const char *data, size_t len, const mg_load_opti
     st.source = p->source;
     mg_lines_init(&it, data, len);
     while (rc >= 0 && mg_lines_next(&it, &l)) {
+        if (st.in_header != HDR_NONE && !is_header_key(&l)) {
+            rc = continuation(&st, &l, err);
+            continue;
+        }
         if (l.len == 0 || l.s[0] == '#' || l.s[0] == ' ' || l.s[0] == 'n')
             continue; /* separators and heap-tree lines */
         if ((rc = snapshot_line(&st, &l, err)) == 1)
-            rc = (mg_line_starts(&l, "desc:") || mg_line_starts(&l, "cmd:") ||
-                  mg_line_starts(&l, "time_unit:"))
+            rc = is_header_key(&l)
                      ? header(&st, &l, err)
                      : mg_error_set_at(err, MG_E_INPUT, st.source, l.no, 1,
-                                       "unexpected line in a massif file: '%.40s'",
-                                       l.s);
+                                       "unexpected line in a massif file: '%.40s'", l.s);
     }
+    if (rc >= 0 && st.in_header != HDR_NONE)
+        rc = mg_error_set_at(err, MG_E_INPUT, st.source, it.no, 0,
+                             "massif header without a 'time_unit:' line");
     if (rc >= 0)
         rc = finish_snap(&st, err);
     if (rc >= 0 && st.m.n == 0)
-        rc = mg_error_set_at(err, MG_E_INPUT, st.source, it.no, 0,
-                             "massif file without snapshots");
+        rc = mg_error_set_at(err, MG_E_INPUT, st.source, it.no, 0, "massif file without snapshots");
     if (rc >= 0)
         rc = mg_massif_fill(&st.m, p, "valgrind-massif", err);
     mg_massif_release(&st.m);
     return rc < 0 ? rc : 0;
 }
 
-/* massif.out: "desc:" first, "cmd:" and "time_unit:" within three lines; or heaptrack's export. */
+/* Whether a line of head[0..len) starting right after a newline begins with key. */
+static const char *line_with(const char *head, size_t len, const char *from, const char *key)
+{
+    size_t k = strlen(key);
+    const char *end = head + len, *nl;
+    while ((nl = memchr(from, '\n', (size_t)(end - from))) != NULL) {
+        from = nl + 1;
+        if ((size_t)(end - from) >= k && !memcmp(from, key, k))
+            return from;
+    }
+    return NULL;
+}
+
+/*
+ * massif.out: "desc:" first, then a "cmd:" line and a "time_unit:" line (the
+ * values may spread over several lines, see in_header), then the first
+ * snapshot; or heaptrack's export, which starts with the snapshots.
+ */
 static bool detect(const char *head, size_t len)
 {
-    (void)len;
-    if (!strncmp(head, "desc:", 5)) {
-        const char *l2 = strchr(head, '\n'), *l3 = l2 ? strchr(l2 + 1, '\n') : NULL;
-        return l2 && l3 && !strncmp(l2 + 1, "cmd:", 4) && !strncmp(l3 + 1, "time_unit:", 10);
+    static const char snap0[] = "#-----------\nsnapshot=0\n";
+    const char *cmd, *tu;
+    if (len >= 5 && !memcmp(head, "desc:", 5)) {
+        cmd = line_with(head, len, head, "cmd:");
+        tu = cmd ? line_with(head, len, cmd, "time_unit:") : NULL;
+        return tu != NULL;
     }
-    return !strncmp(head, "#-----------\nsnapshot=0\n", 24);
+    return len >= sizeof(snap0) - 1 && !memcmp(head, snap0, sizeof(snap0) - 1);
 }
 
 const mg_format mg_format_massif = {
