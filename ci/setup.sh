@@ -2,7 +2,7 @@
 # Install what memgate needs to build and test on Debian, only what is missing. Idempotent.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libjansson-dev libcurl4-openssl-dev libyaml-dev
-      libcriterion-dev libzstd-dev zlib1g-dev libxml2-dev ca-certificates)
+      libcriterion-dev libzstd-dev zlib1g-dev libxml2-dev ca-certificates git)
 pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do

@@ -338,6 +338,9 @@ static const cfg_key memgate_keys[] = {
     {"limits", on_limits},       {"drift", on_drift},
     {"update", on_update},       {"accept", on_accept},
     {"hotspots", on_hotspots},   {"workloads", on_workloads},
+    {"merge_base", cfg_merge_base}, {"pairing", cfg_pairing},
+    {"environment", cfg_environment}, {"runs", cfg_runs},
+    {"learn", cfg_learn},
     {NULL, NULL},
 };
 
@@ -540,6 +543,7 @@ void mg_config_free(mg_config *c)
     free(c->history.value);
     free(c->accept_trailer.value);
     free(c->accept_label.value);
+    cfg_verdict_release(&c->verdict);
     free(c->source);
     free(c);
 }
@@ -615,7 +619,7 @@ static const cfg_setting *setting(const mg_config *c, const char *key, const cha
         const cfg_scope *s = find_scope(c, workload);
         return s && s->drift_anchor.value ? &s->drift_anchor : &c->global.drift_anchor;
     }
-    return NULL;
+    return cfg_verdict_setting(c, key);
 }
 
 const char *mg_config_string(const mg_config *c, const char *key, const char *workload,

@@ -40,6 +40,12 @@ typedef struct cfg_scope {
     cfg_setting drift_anchor;
 } cfg_scope;
 
+/* How a verdict is reached (config_verdict.c); values normalised ("true", "min", ...). */
+typedef struct cfg_verdict {
+    cfg_setting merge_base_ref, require_review, strict_pairing, env_on_change, runs_combine,
+        runs_confirm, learn_window, learn_min_samples, learn_fallback;
+} cfg_verdict;
+
 struct mg_config {
     char *source; /* NULL: no file */
     cfg_scope global;
@@ -52,6 +58,7 @@ struct mg_config {
     char **skip_frames; /* memgate.hotspots.skip_frames */
     size_t n_skip_frames;
     mg_hotspot_settings hotspots;
+    cfg_verdict verdict;
 };
 
 /* A limit given as a mapping, while its keys are walked. */
@@ -106,6 +113,16 @@ const char *cfg_node_kind(const yaml_node_t *n);
 /* memgate.limits / memgate.drift.budget and the per-workload copies (config_limits.c). */
 int cfg_limits(cfg_walker *w, const yaml_node_t *map);
 int cfg_budget(cfg_walker *w, const yaml_node_t *map);
+
+/* memgate.merge_base, .pairing, .environment, .runs, .learn (config_verdict.c). */
+int cfg_merge_base(cfg_walker *w, const yaml_node_t *v);
+int cfg_pairing(cfg_walker *w, const yaml_node_t *v);
+int cfg_environment(cfg_walker *w, const yaml_node_t *v);
+int cfg_runs(cfg_walker *w, const yaml_node_t *v);
+int cfg_learn(cfg_walker *w, const yaml_node_t *v);
+void cfg_verdict_release(cfg_verdict *v);
+/* The setting behind a key such as "merge_base.ref", or NULL for another key. */
+const cfg_setting *cfg_verdict_setting(const mg_config *c, const char *key);
 
 /* Append a rule to the walker's scope. */
 int cfg_add_rule(cfg_walker *w, enum mg_level level, bool clear, const mg_limit *l,

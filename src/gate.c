@@ -197,6 +197,19 @@ void mg_gate_no_baseline(mg_verdict *out, const mg_metrics *current, const mg_po
         out->overall = MG_STATUS_WARN;
 }
 
+void mg_gate_needs_review(mg_verdict *v, bool required)
+{
+    v->needs_review = true;
+    v->review_required = required && !v->accept_reason[0];
+    if (v->overall != MG_STATUS_FAIL)
+        v->overall = v->review_required ? MG_STATUS_FAIL : MG_STATUS_WARN;
+}
+
+const char *mg_verdict_status(const mg_verdict *v)
+{
+    return v->needs_review && !v->n_fail ? "needs_review" : mg_verdict_name(v);
+}
+
 const char *mg_status_name(enum mg_status s)
 {
     static const char *const names[] = {"ok", "improved", "warn", "fail", "absent", "accepted"};

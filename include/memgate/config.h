@@ -52,7 +52,11 @@ bool mg_config_has_workload(const mg_config *c, const char *workload);
  * or NULL when the file does not set it. Keys: "baseline" (memgate.baseline,
  * else comply.checks.cb-141.options.baseline_path), "history",
  * "accept.trailer", "accept.label", "drift.anchor" (per workload: pass the
- * workload, NULL for the global value; a workload's own value wins).
+ * workload, NULL for the global value; a workload's own value wins), and
+ * the verdict settings "merge_base.ref", "merge_base.require_review",
+ * "pairing.strict", "environment.on_change", "runs.combine",
+ * "runs.confirm", "learn.window", "learn.min_samples", "learn.fallback"
+ * (booleans as "true"/"false").
  */
 const char *mg_config_string(const mg_config *c, const char *key, const char *workload,
                              const char **where);

@@ -59,6 +59,9 @@ typedef struct mg_verdict {
     char anchor_label[96];  /* "commit 249fdd88 (2026-03-09T00:00:00Z)" */
     char accept_reason[256]; /* the reviewed exception, "" when none was given */
     char accept_source[64];  /* "--accept", "Memgate-Accept trailer", ... */
+    /* the PR changes the baseline or limits it is judged by (mg_gate_needs_review) */
+    bool needs_review;
+    bool review_required; /* ... and that fails the verdict until reviewed */
 } mg_verdict;
 
 /*
@@ -89,6 +92,17 @@ void mg_gate_accept(mg_verdict *v, const char *reason, const char *source);
  * MG_MISSING_WARN/BOOTSTRAP and ok for MG_MISSING_PASS.
  */
 void mg_gate_no_baseline(mg_verdict *out, const mg_metrics *current, const mg_policy *policy);
+
+/*
+ * The pull request changes its own baseline or limits; the verdict was
+ * computed against the merge base's. A verdict that does not fail becomes
+ * warn, or fail when required (a team's rule that such a PR is reviewed
+ * first; a reviewed exception, mg_gate_accept, satisfies it).
+ */
+void mg_gate_needs_review(mg_verdict *v, bool required);
+
+/* "needs_review" when the verdict needs review and did not fail on a metric, else mg_verdict_name. */
+const char *mg_verdict_status(const mg_verdict *v);
 
 /* "ok", "improved", "warn", "fail", "absent", "accepted" */
 const char *mg_status_name(enum mg_status s);

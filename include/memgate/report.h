@@ -11,6 +11,19 @@
 #include "memgate/hsdiff.h"
 #include "memgate/profile.h"
 
+/*
+ * A block every report shows above the metric table: something a reviewer
+ * must know about how this verdict was reached (the PR changes its own
+ * baseline, the profile is of another program, the environment changed,
+ * the spread of several runs, limits learned from history).
+ */
+typedef struct mg_report_notice {
+    const char *kind;  /* stable JSON key: "baseline_change", "limits_change", "pairing", ... */
+    const char *title; /* "this PR changes the baseline" */
+    const char *const *lines;
+    size_t n_lines;
+} mg_report_notice;
+
 /* Everything a report may show; all pointers borrowed. */
 typedef struct mg_report_input {
     const char *command;          /* "show", "check", "diff" */
@@ -31,6 +44,8 @@ typedef struct mg_report_input {
     const char *baseline_label;  /* what the baseline is, when not a file ("profile a.json") */
     const char *note;            /* one more thing the run wants said (a bootstrap write), or NULL */
     bool embedded; /* markdown inside a PR comment that has its own verdict heading: no heading */
+    const mg_report_notice *notices; /* shown above the metric table, in order */
+    size_t n_notices;
 } mg_report_input;
 
 /* Human text; fits 80 columns for the metric table. */

@@ -229,6 +229,14 @@ int cli_setup_open(struct cli_setup *s, const struct cli_paths *p, mg_error *err
     return 0;
 }
 
+void cli_setup_reconfigure(struct cli_setup *s, const struct cli_paths *p, mg_config *cfg)
+{
+    mg_config_free(s->cfg);
+    s->cfg = cfg;
+    resolve_baseline(s, p);
+    resolve_history(s, p);
+}
+
 void cli_setup_close(struct cli_setup *s)
 {
     mg_config_free(s->cfg);

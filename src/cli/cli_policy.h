@@ -25,6 +25,12 @@ enum cli_policy_opt {
     CLI_OPT_LOCK_TIMEOUT,
     CLI_OPT_PIN_ANCHOR,
     CLI_OPT_NO_HOTSPOTS,
+    CLI_OPT_BASELINE_REF,
+    CLI_OPT_REQUIRE_REVIEW,
+    CLI_OPT_STRICT_PAIRING,
+    CLI_OPT_ENV,
+    CLI_OPT_COMBINE,
+    CLI_OPT_CONFIRM,
 };
 
 /* Raw --limit/--warn/--max/--drift/--improvement/--missing-baseline values, in command-line order. */
@@ -76,6 +82,8 @@ struct cli_setup {
 
 int cli_setup_open(struct cli_setup *s, const struct cli_paths *p, mg_error *err);
 void cli_setup_close(struct cli_setup *s);
+/* Use cfg (owned from now on) instead of the file's, and resolve the paths from it again. */
+void cli_setup_reconfigure(struct cli_setup *s, const struct cli_paths *p, mg_config *cfg);
 
 /* Handle one shared getopt code (config, baseline, history, workload): 1 handled, 0 not. */
 int cli_paths_option(int c, const char *arg, struct cli_paths *p);

@@ -7,6 +7,8 @@
 
 #include "cli_accept.h"
 #include "cli_approval.h"
+#include "cli_basegate.h"
+#include "cli_notice.h"
 #include "cli_policy.h"
 #include "cli_post.h"
 #include "cli_record.h"
@@ -49,6 +51,15 @@ static const char check_help[] =
     "  --top N               number of hotspots in reports (default 10)\n" CLI_HOTSPOT_HELP
     "  -h, --help            this text\n";
 
+/* How the verdict is reached: merge base, pairing, environment, several runs. */
+static const char check_help_verdicts[] =
+    "verdicts (docs/configuration.md):\n"
+    "  --baseline-ref REF|auto|none\n"
+    "                        judge by the baseline and .pmat.yaml at the merge base with\n"
+    "                        REF (default auto: in a GitHub PR or GitLab MR pipeline)\n"
+    "  --require-review      a PR that changes its baseline or limits fails (needs\n"
+    "                        review) until a reviewed exception accepts it\n";
+
 /* A second string: C99 promises string literals of 4095 bytes, not more. */
 static const char check_help_posting[] =
     "posting (default --post none):\n" CLI_POST_HELP
@@ -69,6 +80,8 @@ static const struct option check_options[] = {
     {"anchor", required_argument, NULL, CLI_OPT_ANCHOR},
     {"accept", required_argument, NULL, CLI_OPT_ACCEPT},
     {"explain", no_argument, NULL, CLI_OPT_EXPLAIN},
+    {"baseline-ref", required_argument, NULL, CLI_OPT_BASELINE_REF},
+    {"require-review", no_argument, NULL, CLI_OPT_REQUIRE_REVIEW},
     {"format", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'o'},
     {"input-format", required_argument, NULL, 'i'},
@@ -86,8 +99,8 @@ struct check_opts {
     struct cli_outputs outputs;
     mg_load_options load;
     struct cli_hotspots hotspots;
-    const char *profile, *anchor, *accept;
-    bool explain, approve;
+    const char *profile, *anchor, *accept, *baseline_ref;
+    bool explain, approve, require_review;
     unsigned top;
     char cmdline[2048]; /* as typed, before getopt permutes argv */
     struct cli_post_opts post;
@@ -111,6 +124,8 @@ struct check_run {
     mg_verdict verdict;
     char ratchet[2048];
     char bootstrap_note[160];
+    struct cli_basegate base_gate; /* the merge base's baseline and limits, in a PR */
+    struct cli_notices notices;
 };
 
 static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
@@ -140,6 +155,12 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     case CLI_OPT_EXPLAIN:
         o->explain = true;
         return 0;
+    case CLI_OPT_BASELINE_REF:
+        o->baseline_ref = arg;
+        return 0;
+    case CLI_OPT_REQUIRE_REVIEW:
+        o->require_review = true;
+        return 0;
     case 'f':
         return cli_outputs_add(&o->outputs, arg, cli_report_formats, err);
     case 'o':
@@ -159,7 +180,8 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
 
 static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err)
 {
-    static const char *const help[] = {check_help, check_help_posting, NULL};
+    static const char *const help[] = {check_help, check_help_verdicts, check_help_posting,
+                                       NULL};
     int rc;
     cli_post_defaults(&o->post, MG_POST_NONE);
     if ((rc = cli_getopt(argc, argv, check_options, help, parse_one, o, err)) != 0)
@@ -196,7 +218,9 @@ static int load_anchor(const struct check_opts *o, struct check_run *run, mg_err
 {
     const char *from;
     const char *pin = anchor_pin(o, run, &from);
-    int rc = mg_history_load(&run->history, run->setup.history, err);
+    int rc = run->base_gate.mb.active
+                 ? cli_basegate_history(&run->base_gate, &run->setup, &run->history, err)
+                 : mg_history_load(&run->history, run->setup.history, err);
     if (rc == 0)
         rc = mg_history_anchor(&run->history, run->setup.workload, pin, &run->anchor, err);
     return rc;
@@ -222,10 +246,18 @@ static int load_baseline(struct check_run *run, mg_error *err)
 {
     mg_error probe;
     int rc;
-    if (access(run->setup.baseline, F_OK) != 0)
-        return 0;
-    if ((rc = mg_baseline_load(&run->baseline, run->setup.baseline, err)) < 0)
-        return rc;
+    if (run->base_gate.mb.active) {
+        if ((rc = cli_basegate_baseline(&run->base_gate, &run->setup, &run->baseline,
+                                        &run->notices, err)) < 0)
+            return rc;
+        if (!run->baseline)
+            return 0;
+    } else {
+        if (access(run->setup.baseline, F_OK) != 0)
+            return 0;
+        if ((rc = mg_baseline_load(&run->baseline, run->setup.baseline, err)) < 0)
+            return rc;
+    }
     mg_error_init(&probe);
     run->have_base = mg_baseline_metrics(run->baseline, run->setup.workload, &run->base,
                                          &probe) == 0;
@@ -379,7 +411,8 @@ static int gate(const struct check_opts *o, struct check_run *run, mg_error *err
         mg_gate_apply_drift(&run->verdict, &run->anchor->metrics, &run->policy, label);
     }
     /* only a failing verdict needs an exception: no git process for a passing one */
-    found = run->verdict.n_fail || o->accept
+    found = run->verdict.n_fail || o->accept ||
+                    (run->base_gate.changes && run->base_gate.require_review)
                 ? cli_accept_find(o->accept, run->setup.cfg, reason, sizeof(reason), source,
                                   sizeof(source), err)
                 : 0;
@@ -387,6 +420,8 @@ static int gate(const struct check_opts *o, struct check_run *run, mg_error *err
         return found;
     if (found && run->verdict.n_fail)
         mg_gate_accept(&run->verdict, reason, source);
+    if (run->base_gate.changes)
+        mg_gate_needs_review(&run->verdict, run->base_gate.require_review && !found);
     ratchet_command(o, run);
     return compare_hotspots(o, run, err);
 }
@@ -416,6 +451,8 @@ static void report_input(const struct check_opts *o, struct check_run *run,
     in.ratchet_command = run->ratchet[0] ? run->ratchet : NULL;
     in.top_n = o->top ? o->top : 10;
     in.note = run->bootstrap_note[0] ? run->bootstrap_note : NULL;
+    in.notices = run->notices.items;
+    in.n_notices = run->notices.n;
     *in_out = in;
 }
 
@@ -434,14 +471,33 @@ static void release(struct check_run *run)
     mg_history_release(&run->history);
     mg_baseline_free(run->baseline);
     mg_profile_free(run->profile);
+    cli_basegate_release(&run->base_gate);
     cli_setup_close(&run->setup);
+}
+
+/* In a PR/MR: the merge base's configuration, and what the PR's own would change. */
+static int merge_base_policy_compare(const struct check_opts *o, struct check_run *run,
+                                     mg_error *err)
+{
+    mg_policy head;
+    int rc;
+    mg_policy_defaults(&head);
+    if ((rc = cli_policy_build(&head, run->base_gate.head_cfg, run->setup.workload, &o->limits,
+                               err)) < 0)
+        return rc;
+    cli_basegate_policy(&run->base_gate, &run->policy, &head, &run->notices);
+    return 0;
 }
 
 static int run_check(struct check_opts *o, struct check_run *run, mg_error *err)
 {
     mg_policy_defaults(&run->policy);
     if (cli_setup_open(&run->setup, &o->paths, err) < 0 ||
+        (o->profile && cli_basegate_config(&run->base_gate, o->baseline_ref, o->require_review,
+                                           &run->setup, &o->paths, err) < 0) ||
         cli_policy_build(&run->policy, run->setup.cfg, run->setup.workload, &o->limits, err) < 0)
+        return -err->code;
+    if (run->base_gate.mb.active && merge_base_policy_compare(o, run, err) < 0)
         return -err->code;
     if (o->explain && explain(o, run, err) < 0)
         return -err->code;

@@ -24,6 +24,8 @@ void rep_signed(enum mg_metric m, bool negative, uint64_t v, char *out, size_t s
 
 const char *rep_verdict_word(const mg_verdict *v)
 {
+    if (v->needs_review && !v->n_fail)
+        return "NEEDS REVIEW";
     return v->overall == MG_STATUS_FAIL ? "FAIL" : v->overall == MG_STATUS_WARN ? "WARN" : "PASS";
 }
 
@@ -37,7 +39,12 @@ void rep_verdict_detail(const mg_verdict *v, char *out, size_t size)
     if (v->no_baseline)
         snprintf(out, size, "no baseline to compare with");
     else if (v->n_fail)
-        snprintf(out, size, "%u metric%s regressed past the limit", v->n_fail, plural(v->n_fail));
+        snprintf(out, size, "%u metric%s regressed past the limit%s", v->n_fail, plural(v->n_fail),
+                 v->needs_review ? " of the merge base" : "");
+    else if (v->needs_review)
+        snprintf(out, size, "this change edits the baseline or limits it is judged by; against "
+                            "the merge base's: %s",
+                 v->n_warn ? "over the warning level" : "no regression");
     else if (v->n_accepted)
         snprintf(out, size, "%u regression%s accepted as a reviewed exception", v->n_accepted,
                  plural(v->n_accepted));
@@ -184,4 +191,22 @@ bool rep_ratchet(const mg_report_input *in)
     const mg_verdict *v = in->verdict;
     return in->ratchet_command && v && v->n_improved && !v->n_fail && !v->n_accepted &&
            !v->n_drift && !v->no_baseline;
+}
+
+int rep_notices_text(mg_buf *b, const mg_report_input *in, mg_error *err)
+{
+    size_t i, j;
+    int rc = 0;
+    for (i = 0; rc == 0 && i < in->n_notices; i++) {
+        const mg_report_notice *n = &in->notices[i];
+        rc = mg_buf_printf(b, err, "\n");
+        if (rc == 0)
+            rc = rep_wrap(b, 0, n->title, err);
+        for (j = 0; rc == 0 && j < n->n_lines; j++) {
+            char line[600];
+            snprintf(line, sizeof(line), "- %s", n->lines[j]);
+            rc = rep_wrap(b, 2, line, err);
+        }
+    }
+    return rc;
 }

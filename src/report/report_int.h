@@ -35,6 +35,9 @@ void rep_fit(const char *s, size_t width, char *out, size_t size);
 /* Append text wrapped at 78 columns, every line starting with indent spaces. */
 int rep_wrap(mg_buf *b, unsigned indent, const char *text, mg_error *err);
 
+/* The notices block in text (wrapped lines under each title); "" when there are none. */
+int rep_notices_text(mg_buf *b, const mg_report_input *in, mg_error *err);
+
 /* Does the verdict propose a tighter baseline (improved and nothing failing or warning)? */
 bool rep_ratchet(const mg_report_input *in);
 

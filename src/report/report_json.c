@@ -215,6 +215,21 @@ static json_t *ratchet_object(const mg_report_input *in)
     return json_pack("{s:s, s:o}", "command", in->ratchet_command, "metrics", m);
 }
 
+static json_t *notices_array(const mg_report_input *in)
+{
+    json_t *a = json_array();
+    size_t i, j;
+    for (i = 0; a && i < in->n_notices; i++) {
+        const mg_report_notice *n = &in->notices[i];
+        json_t *lines = json_array();
+        for (j = 0; lines && j < n->n_lines; j++)
+            json_array_append_new(lines, json_string(n->lines[j]));
+        json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "kind", n->kind, "title", n->title,
+                                           "lines", lines));
+    }
+    return a;
+}
+
 /* The parts a check adds beside the rows: exception, anchor, hotspots, ratchet. */
 static void check_extras(json_t *root, const mg_report_input *in)
 {
@@ -231,6 +246,9 @@ static void check_extras(json_t *root, const mg_report_input *in)
                         in->hotspot_changes ? hotspot_changes(in->hotspot_changes) : json_null());
     json_object_set_new(root, "ratchet", ratchet_object(in));
     json_object_set_new(root, "note", str_or_null(in->note));
+    json_object_set_new(root, "status", json_string(mg_verdict_status(v)));
+    json_object_set_new(root, "needs_review", json_boolean(v->needs_review));
+    json_object_set_new(root, "notices", notices_array(in));
 }
 
 static json_t *build(const mg_report_input *in)

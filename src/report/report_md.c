@@ -258,12 +258,39 @@ static int ratchet(mg_buf *b, const mg_report_input *in, mg_error *err)
     return rc == 0 ? mg_buf_printf(b, err, "\n") : rc;
 }
 
+/* Each notice as a bold title and a list: reviewers see them before the table. */
+static int notices(mg_buf *b, const mg_report_input *in, mg_error *err)
+{
+    size_t i, j;
+    int rc = 0;
+    for (i = 0; rc == 0 && i < in->n_notices; i++) {
+        const mg_report_notice *n = &in->notices[i];
+        rc = mg_buf_printf(b, err, "> [!WARNING]\n> **");
+        if (rc == 0)
+            rc = text(b, n->title, err);
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, "**\n");
+        for (j = 0; rc == 0 && j < n->n_lines; j++) {
+            rc = mg_buf_printf(b, err, "> - ");
+            if (rc == 0)
+                rc = text(b, n->lines[j], err);
+            if (rc == 0)
+                rc = mg_buf_printf(b, err, "\n");
+        }
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, "\n");
+    }
+    return rc;
+}
+
 int mg_report_markdown(mg_buf *out, const mg_report_input *in, mg_error *err)
 {
     int rc;
     if (!in->verdict)
         return mg_error_set(err, MG_E_USAGE, "the markdown report needs a verdict (check or diff)");
     rc = heading(out, in, err);
+    if (rc == 0)
+        rc = notices(out, in, err);
     if (rc == 0)
         rc = table(out, in->verdict, err);
     if (rc == 0)

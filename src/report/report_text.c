@@ -385,6 +385,8 @@ static int check_report(mg_buf *b, const mg_report_input *in, mg_error *err)
     if (rc == 0)
         rc = context_lines(b, in, err);
     if (rc == 0)
+        rc = rep_notices_text(b, in, err);
+    if (rc == 0)
         rc = mg_buf_printf(b, err, "\n%-23s %9s %9s %8s %-17s %s\n", "metric", "baseline",
                            "current", "change", "limit", "status");
     for (i = 0; rc == 0 && i < v->n_rows; i++)
