@@ -21,9 +21,13 @@ static const char *const gh_headers[] = {
     NULL,
 };
 
+/* Comments written with the Actions GITHUB_TOKEN carry this author (ci-apis.md §1). */
+#define ACTIONS_BOT "github-actions[bot]"
+
 typedef struct gh {
     mg_post_run *run;
     mg_gh_ctx ctx;
+    char login[128]; /* the token's own identity: only its comments are memgate's */
 } gh;
 
 static json_t *parse_body(const mg_http_response *resp)
@@ -57,7 +61,8 @@ static int gh_find(void *vctx, const char *marker, int64_t *id, char **body, mg_
         bool found, more;
         mg_http_response_init(&resp);
         rc = mg_http_request(g->run->http, "GET", url, NULL, 0, &resp, err);
-        found = rc == 0 && mg_sticky_scan_page(&resp, marker, "comments", id, body, err, &rc);
+        found =
+            rc == 0 && mg_sticky_scan_page(&resp, marker, g->login, "comments", id, body, err, &rc);
         more = rc == 0 && !found && resp.link && mg_http_link_next(resp.link, url, sizeof(url));
         mg_http_response_release(&resp);
         if (rc < 0 || !more)
@@ -146,13 +151,50 @@ static int verify_pr(gh *g, mg_error *err)
     return rc;
 }
 
+/*
+ * The token's identity. A personal or app-user token may read GET /user; the Actions
+ * GITHUB_TOKEN (an installation token) is refused there with 403 and writes as the
+ * Actions bot. Anything else (a server error, a login missing) stops the comment:
+ * without knowing who we are, someone else's marked comment could be taken for ours.
+ */
+static int whoami(gh *g, mg_error *err)
+{
+    char url[1024];
+    mg_http_response resp;
+    mg_error e;
+    json_t *o;
+    const char *login;
+    int rc;
+
+    mg_error_init(&e);
+    mg_http_response_init(&resp);
+    snprintf(url, sizeof(url), "%s/user", g->ctx.api);
+    rc = mg_http_request(g->run->http, "GET", url, NULL, 0, &resp, &e);
+    if (rc < 0 && resp.status == 403) {
+        snprintf(g->login, sizeof(g->login), "%s", ACTIONS_BOT);
+        rc = 0;
+    } else if (rc < 0) {
+        rc = mg_error_set(err, e.code, "%s", e.msg);
+    } else {
+        o = parse_body(&resp);
+        login = json_string_value(json_object_get(o, "login"));
+        if (login && *login && strlen(login) < sizeof(g->login))
+            snprintf(g->login, sizeof(g->login), "%s", login);
+        else
+            rc = mg_error_set(err, MG_E_POST, "GET /user: the answer names no login");
+        json_decref(o);
+    }
+    mg_http_response_release(&resp);
+    return rc;
+}
+
 static void post_comment(gh *g)
 {
     char where[64];
     mg_error e;
 
     mg_error_init(&e);
-    if (verify_pr(g, &e) < 0) {
+    if (verify_pr(g, &e) < 0 || whoami(g, &e) < 0) {
         mg_post_failed(g->run, "posting the PR comment", &e);
         return;
     }
@@ -192,8 +234,8 @@ static void post_status(gh *g, const mg_publish_workload *w)
     mg_error_init(&e);
     mg_post_context(w, context, sizeof(context));
     mg_post_description(g->run->req, w, desc, sizeof(desc));
-    snprintf(url, sizeof(url), "%s/repos/%s/%s/statuses/%s", g->ctx.api, g->ctx.owner,
-             g->ctx.repo, g->ctx.sha);
+    snprintf(url, sizeof(url), "%s/repos/%s/%s/statuses/%s", g->ctx.api, g->ctx.owner, g->ctx.repo,
+             g->ctx.sha);
     o = json_pack("{ss ss ss}", "state", status_state(g->run->req, w), "context", context,
                   "description", desc);
     if (o && g->ctx.run_url[0])

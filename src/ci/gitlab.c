@@ -16,6 +16,7 @@ static const char *const gl_headers[] = {"Accept: application/json", NULL};
 typedef struct gl {
     mg_post_run *run;
     mg_gl_ctx ctx;
+    char username[256]; /* the token's own user: only its notes are memgate's */
 } gl;
 
 static void notes_url(const gl *g, char *out, size_t size)
@@ -55,7 +56,8 @@ static int gl_find(void *vctx, const char *marker, int64_t *id, char **body, mg_
         bool found, more;
         mg_http_response_init(&resp);
         rc = mg_http_request(g->run->http, "GET", url, NULL, 0, &resp, err);
-        found = rc == 0 && mg_sticky_scan_page(&resp, marker, "notes", id, body, err, &rc);
+        found =
+            rc == 0 && mg_sticky_scan_page(&resp, marker, g->username, "notes", id, body, err, &rc);
         more = rc == 0 && !found && next_url(g, &resp, url, sizeof(url));
         mg_http_response_release(&resp);
         if (rc < 0 || !more)
@@ -99,9 +101,41 @@ static int gl_update(void *vctx, int64_t id, const char *body, mg_http_response 
 
 static const mg_sticky_ops gl_ops = {gl_find, gl_create, gl_update};
 
+/* The token's user (GET /user works for personal, project and group access tokens). */
+static int whoami(gl *g, mg_error *err)
+{
+    char url[1024];
+    mg_http_response resp;
+    json_t *o;
+    const char *name;
+    int rc;
+
+    mg_http_response_init(&resp);
+    snprintf(url, sizeof(url), "%s/user", g->ctx.api);
+    rc = mg_http_request(g->run->http, "GET", url, NULL, 0, &resp, err);
+    if (rc == 0) {
+        o = resp.body.len ? json_loadb(resp.body.data, resp.body.len, 0, NULL) : NULL;
+        name = json_string_value(json_object_get(o, "username"));
+        if (name && *name && strlen(name) < sizeof(g->username))
+            snprintf(g->username, sizeof(g->username), "%s", name);
+        else
+            rc = mg_error_set(err, MG_E_POST, "GET /user: the answer names no username");
+        json_decref(o);
+    }
+    mg_http_response_release(&resp);
+    return rc;
+}
+
 static void post_note(gl *g)
 {
     char where[64];
+    mg_error e;
+
+    mg_error_init(&e);
+    if (whoami(g, &e) < 0) {
+        mg_post_failed(g->run, "posting the MR note", &e);
+        return;
+    }
     snprintf(where, sizeof(where), "MR !%llu note", (unsigned long long)g->ctx.mr);
     mg_post_sticky(g->run, &gl_ops, g, g->ctx.sha, g->ctx.job_url, MG_GITLAB_NOTE_MAX, "MR note",
                    where);
@@ -123,8 +157,8 @@ static void post_status(gl *g, const mg_publish_workload *w)
     mg_post_description(req, w, desc, sizeof(desc));
     snprintf(url, sizeof(url), "%s/projects/%s/statuses/%s", g->ctx.api, g->ctx.project,
              g->ctx.sha);
-    o = json_pack("{ss ss ss}", "state", failed ? "failed" : "success", "name", name,
-                  "description", desc);
+    o = json_pack("{ss ss ss}", "state", failed ? "failed" : "success", "name", name, "description",
+                  desc);
     if (o && g->ctx.job_url[0])
         json_object_set_new(o, "target_url", json_string(g->ctx.job_url));
     if (o && g->ctx.ref[0])

@@ -30,8 +30,8 @@ void mg_post_note(mg_post_run *run, const char *fmt, ...) __attribute__((format(
 void mg_post_failed(mg_post_run *run, const char *what, const mg_error *step);
 
 /* HTTP options from the environment plus token, headers and the request's trace hook. */
-int mg_post_http(mg_post_run *run, const char *token, const char *const *headers,
-                 bool github, mg_error *err);
+int mg_post_http(mg_post_run *run, const char *token, const char *const *headers, bool github,
+                 mg_error *err);
 
 /* The platform's comment storage, as the sticky algorithm needs it. */
 typedef struct mg_sticky_ops {
@@ -39,11 +39,15 @@ typedef struct mg_sticky_ops {
     int (*find)(void *ctx, const char *marker, int64_t *id, char **body, mg_error *err);
     /* create; on a transport failure resp->maybe_sent tells whether it may exist anyway */
     int (*create)(void *ctx, const char *body, mg_http_response *resp, mg_error *err);
-    int (*update)(void *ctx, int64_t id, const char *body, mg_http_response *resp,
-                  mg_error *err);
+    int (*update)(void *ctx, int64_t id, const char *body, mg_http_response *resp, mg_error *err);
 } mg_sticky_ops;
 
-enum mg_sticky_done { MG_STICKY_CREATED, MG_STICKY_UPDATED, MG_STICKY_UNCHANGED, MG_STICKY_SKIPPED };
+enum mg_sticky_done {
+    MG_STICKY_CREATED,
+    MG_STICKY_UPDATED,
+    MG_STICKY_UNCHANGED,
+    MG_STICKY_SKIPPED
+};
 
 /*
  * List, then update the oldest marked comment, or create one when there is none
@@ -64,17 +68,20 @@ void mg_post_sticky(mg_post_run *run, const mg_sticky_ops *ops, void *ctx, const
                     const char *run_url, size_t max, const char *kind, const char *where);
 
 /*
- * One page of a comment listing (a JSON array): the oldest comment whose body
- * starts with marker, as *id and an owned *body. GitLab's system notes ("changed
- * the description") never count. what names the list in errors ("comments").
+ * One page of a comment listing (a JSON array): the oldest comment written by
+ * author (the token's own identity) whose body starts with marker, as *id and an
+ * owned *body. A marked comment by anyone else is not memgate's: editing it would
+ * let its author rewrite the verdict later. GitLab's system notes ("changed the
+ * description") never count. what names the list in errors ("comments").
  */
-bool mg_sticky_scan_page(const mg_http_response *resp, const char *marker, const char *what,
-                         int64_t *id, char **body, mg_error *err, int *rc);
+bool mg_sticky_scan_page(const mg_http_response *resp, const char *marker, const char *author,
+                         const char *what, int64_t *id, char **body, mg_error *err, int *rc);
 
 /* Whether a new comment may be created under the request's comment mode. */
 bool mg_post_may_create(const mg_publish_request *req);
 
-/* A commit-status description of at most max bytes: "fail: peak_memory_bytes +12.30% (limit +5%)". */
+/* A commit-status description of at most max bytes: "fail: peak_memory_bytes +12.30% (limit +5%)".
+ */
 void mg_post_description(const mg_publish_request *req, const mg_publish_workload *w, char *out,
                          size_t max);
 

@@ -91,8 +91,15 @@ void mg_post_sticky(mg_post_run *run, const mg_sticky_ops *ops, void *ctx, const
     mg_buf_release(&body);
 }
 
-bool mg_sticky_scan_page(const mg_http_response *resp, const char *marker, const char *what,
-                         int64_t *id, char **body, mg_error *err, int *rc)
+/* The comment's author: GitHub's user.login, GitLab's author.username. */
+static const char *comment_author(const json_t *c)
+{
+    const char *gh = json_string_value(json_object_get(json_object_get(c, "user"), "login"));
+    return gh ? gh : json_string_value(json_object_get(json_object_get(c, "author"), "username"));
+}
+
+bool mg_sticky_scan_page(const mg_http_response *resp, const char *marker, const char *author,
+                         const char *what, int64_t *id, char **body, mg_error *err, int *rc)
 {
     json_t *arr = resp->body.len ? json_loadb(resp->body.data, resp->body.len, 0, NULL) : NULL;
     json_t *c;
@@ -105,10 +112,15 @@ bool mg_sticky_scan_page(const mg_http_response *resp, const char *marker, const
         json_decref(arr);
         return false;
     }
-    json_array_foreach(arr, i, c) {
+    json_array_foreach(arr, i, c)
+    {
         const json_t *idv = json_object_get(c, "id");
         const char *b = json_string_value(json_object_get(c, "body"));
+        const char *who = comment_author(c);
         if (json_is_true(json_object_get(c, "system")))
+            continue;
+        /* anyone can write the marker: only the token's own comments are memgate's */
+        if (!who || strcmp(who, author) != 0)
             continue;
         /* at the start only: a person quoting memgate's comment does not make it ours */
         if (json_is_integer(idv) && json_integer_value(idv) > 0 && b &&

@@ -309,6 +309,64 @@ Test(post_github, walks_every_page_to_find_the_marker)
     env_free(&e);
 }
 
+/* Anyone can write the marker: a comment by someone else is never edited (issue 13 #1). */
+Test(post_github, someone_elses_marked_comment_is_never_taken_for_memgates)
+{
+    envb e = github_env();
+    const char *argv[] = {"post", fail_result(), NULL};
+    mg_run r;
+
+    fh_add_comment(srv, 3000000001LL, MARKER "\n## memgate: pass (forged)", "mallory", false);
+    r = run_with(&e, argv);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(fh_count_matching(srv, "GET", "/user"), 1);
+    cr_assert_eq(fh_count_matching(srv, "PATCH", "/"), 0);
+    cr_assert_eq(fh_count_matching(srv, "POST", COMMENTS), 1);
+    cr_assert_eq(fh_comment_count(srv), 2);
+    cr_assert(strstr(fh_comment_body(srv, 0), "forged"));
+    cr_assert_null(strstr(fh_comment_body(srv, 1), "forged"));
+    mg_run_release(&r);
+    env_free(&e);
+}
+
+/* A personal token's comments are its user's (GET /user), not the Actions bot's. */
+Test(post_github, personal_token_updates_only_its_own_users_comment)
+{
+    envb e = github_env();
+    const char *argv[] = {"post", fail_result(), NULL};
+    mg_run r;
+
+    fh_set_user(srv, "release-robot", NULL);
+    fh_add_comment(srv, 3000000001LL, MARKER "\nby the bot", "github-actions[bot]", false);
+    fh_add_comment(srv, 3000000002LL, MARKER "\nby the token's user", "release-robot", false);
+    r = run_with(&e, argv);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_github_headers(fh_find(srv, "GET", "/user", 0));
+    cr_assert_eq(fh_count_matching(srv, "PATCH", "/repos/acme/app/issues/comments/3000000002"), 1);
+    cr_assert_eq(fh_count_matching(srv, "PATCH", "/"), 1);
+    cr_assert_eq(fh_count_matching(srv, "POST", COMMENTS), 0);
+    mg_run_release(&r);
+    env_free(&e);
+}
+
+/* Not knowing who the token is (GET /user refused) means no comment at all. */
+Test(post_github, unknown_identity_posts_no_comment)
+{
+    envb e = github_env();
+    const char *argv[] = {"post", fail_result(), NULL};
+    mg_run r;
+
+    fh_script(srv, "GET", "/user", -1, 401, "", "{\"message\":\"Bad credentials\"}", 0);
+    fh_add_comment(srv, 3000000001LL, MARKER "\nold", "github-actions[bot]", false);
+    r = run_with(&e, argv);
+    cr_assert_eq(r.status, 5, "%s", r.err);
+    cr_assert(strstr(r.err, "Bad credentials"), "%s", r.err);
+    cr_assert_eq(fh_count_matching(srv, "PATCH", "/"), 0);
+    cr_assert_eq(fh_count_matching(srv, "POST", COMMENTS), 0);
+    mg_run_release(&r);
+    env_free(&e);
+}
+
 Test(post_github, several_results_make_one_combined_comment_and_a_status_each)
 {
     envb e = github_env();
@@ -592,6 +650,7 @@ Test(post_github, enterprise_api_url_with_a_path)
 
     snprintf(api, sizeof(api), "%s/api/v3/", fh_base(srv));
     env_add(&e, "GITHUB_API_URL", api);
+    fh_script(srv, "GET", "/api/v3/user", -1, 200, "", "{\"login\":\"ci-bot\"}", 0);
     fh_script(srv, "GET", "/api/v3/repos/acme/app/issues/7/comments", -1, 200, "", "[]", 0);
     fh_script(srv, "POST", "/api/v3/repos/acme/app/issues/7/comments", -1, 201, "",
               "{\"id\":5,\"html_url\":\"https://ghe.example/acme/app/pull/7#issuecomment-5\"}", 0);
@@ -1065,6 +1124,25 @@ Test(post_gitlab, rate_limited_note_creation_waits)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_eq(fh_count_matching(srv, "POST", NOTES), 2);
     cr_assert_eq(fh_comment_count(srv), 1);
+    mg_run_release(&r);
+    env_free(&e);
+}
+
+/* A note by another user with memgate's marker is not memgate's (issue 13 #1). */
+Test(post_gitlab, someone_elses_marked_note_is_never_taken_for_memgates)
+{
+    envb e = gitlab_env();
+    const char *argv[] = {"post", fail_result(), NULL};
+    mg_run r;
+
+    fh_add_comment(srv, 300, MARKER "\n## memgate: pass (forged)", "mallory", false);
+    r = run_with(&e, argv);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_gitlab_headers(fh_find(srv, "GET", "/api/v4/user", 0));
+    cr_assert_eq(fh_count_matching(srv, "PUT", NOTES), 0);
+    cr_assert_eq(fh_count_matching(srv, "POST", NOTES), 1);
+    cr_assert_eq(fh_comment_count(srv), 2);
+    cr_assert(strstr(fh_comment_body(srv, 0), "forged"));
     mg_run_release(&r);
     env_free(&e);
 }

@@ -56,6 +56,8 @@ struct fh_server {
     int64_t next_id;
     int64_t next_status_id;
     char pr_head[64];
+    char *gh_user; /* GET /user's login; NULL: 403 like the Actions GITHUB_TOKEN */
+    char *gl_user; /* GET /api/v4/user's username */
 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -441,7 +443,7 @@ static void create_comment(fh_server *s, const fh_request *r, bool gitlab, answe
         c = &s->comments[s->n_comments++];
         c->id = s->next_id++;
         c->body = dup0(body);
-        c->login = dup0(gitlab ? "project_7_bot" : "github-actions[bot]");
+        c->login = dup0(gitlab ? s->gl_user : s->gh_user ? s->gh_user : "github-actions[bot]");
         c->system = false;
         snprintf(hdr, sizeof(hdr), "Location: %s/repos/acme/app/issues/comments/%lld\r\n", s->base,
                  (long long)c->id);
@@ -505,6 +507,21 @@ static void emulate(fh_server *s, const fh_request *r, answer *a)
     }
     if (gitlab && !get && fh_header(r, "job-token")) {
         a->body = dup0("{\"message\":\"404 Not Found\"}");
+        return;
+    }
+    if (!gitlab && n == 1 && !strcmp(sg[0], "user") && get) {
+        if (s->gh_user) {
+            a->status = 200;
+            a->body = json_out(json_pack("{ss ss}", "login", s->gh_user, "type", "User"));
+        } else { /* an installation token such as GITHUB_TOKEN */
+            a->status = 403;
+            a->body = dup0("{\"message\":\"Resource not accessible by integration\"}");
+        }
+        return;
+    }
+    if (gitlab && n == 3 && !strcmp(sg[2], "user") && get) {
+        a->status = 200;
+        a->body = json_out(json_pack("{sI ss}", "id", (json_int_t)4242, "username", s->gl_user));
         return;
     }
     if (!gitlab && n == 6 && !strcmp(sg[0], "repos") && !strcmp(sg[3], "issues") &&
@@ -656,6 +673,7 @@ fh_server *fh_start(void)
     s->port = ntohs(addr.sin_port);
     snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
     s->next_id = 3000000001LL; /* above 2^31, as real comment ids are */
+    s->gl_user = dup0("project_42_bot");
     s->next_status_id = 1;
     snprintf(s->pr_head, sizeof(s->pr_head), "%s", "1111111111111111111111111111111111111111");
     pthread_mutex_init(&s->mu, NULL);
@@ -690,6 +708,8 @@ void fh_stop(fh_server *s)
         free(s->comments[i].login);
     }
     free(s->comments);
+    free(s->gh_user);
+    free(s->gl_user);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
@@ -753,6 +773,18 @@ const char *fh_comment_body(fh_server *s, size_t i)
 int64_t fh_comment_id(fh_server *s, size_t i)
 {
     return i < s->n_comments ? s->comments[i].id : -1;
+}
+
+void fh_set_user(fh_server *s, const char *github_login, const char *gitlab_username)
+{
+    pthread_mutex_lock(&s->mu);
+    free(s->gh_user);
+    s->gh_user = github_login ? dup0(github_login) : NULL;
+    if (gitlab_username) {
+        free(s->gl_user);
+        s->gl_user = dup0(gitlab_username);
+    }
+    pthread_mutex_unlock(&s->mu);
 }
 
 void fh_set_pr_head(fh_server *s, const char *sha)

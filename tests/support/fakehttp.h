@@ -52,6 +52,13 @@ void fh_add_comment(fh_server *s, int64_t id, const char *body, const char *logi
 size_t fh_comment_count(fh_server *s);
 const char *fh_comment_body(fh_server *s, size_t i); /* borrowed */
 int64_t fh_comment_id(fh_server *s, size_t i);
+/*
+ * The token's identity: GitHub GET /user answers github_login (NULL: 403 as for the
+ * Actions GITHUB_TOKEN, whose comments are github-actions[bot]'s); GitLab GET /user
+ * answers gitlab_username (default "project_42_bot"; NULL keeps it). New comments
+ * are written by that identity.
+ */
+void fh_set_user(fh_server *s, const char *github_login, const char *gitlab_username);
 /* The head SHA GET /repos/o/r/pulls/N answers with. */
 void fh_set_pr_head(fh_server *s, const char *sha);
 
