@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ingest/jsonpull.h"
+#include "jsonpull.h"
 #include "memgate/buf.h"
 
 struct mg_baseline {

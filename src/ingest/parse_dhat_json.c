@@ -24,7 +24,7 @@
 
 #include "ingest/hotspot.h"
 #include "ingest/ingest.h"
-#include "ingest/jsonpull.h"
+#include "jsonpull.h"
 #include "memgate/buf.h"
 #include "memgate/num.h"
 #include "utf8.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check_error.h"
-#include "ingest/jsonpull.h"
+#include "jsonpull.h"
 
 #define CHUNK ((size_t)1 << 18) /* the reader's window: 256 KiB */
 

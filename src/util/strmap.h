@@ -17,7 +17,7 @@ typedef struct mg_strmap_entry {
 typedef struct mg_strmap {
     uint64_t k0, k1; /* random hash key: a hostile file cannot predict collisions */
     mg_strmap_entry *slots;
-    size_t cap;   /* power of two */
+    size_t cap; /* power of two */
     size_t count;
 } mg_strmap;
 

@@ -25,8 +25,8 @@ int cfg_fail(const cfg_walker *w, const yaml_node_t *n, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    return mg_error_set_at(w->err, MG_E_USAGE, w->source, line_of(n), col_of(n), "%s%s%s",
-                           w->path, w->path[0] ? ": " : "", msg);
+    return mg_error_set_at(w->err, MG_E_USAGE, w->source, line_of(n), col_of(n), "%s%s%s", w->path,
+                           w->path[0] ? ": " : "", msg);
 }
 
 void cfg_where(const cfg_walker *w, const yaml_node_t *n, char *out, size_t size)
@@ -78,8 +78,8 @@ static int unknown_key(cfg_walker *w, const yaml_node_t *k, const char *name, co
 
     for (; keys[n].name && n < 47; n++) {
         names[n] = keys[n].name;
-        used += (size_t)snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
-                                 "%s%s", n ? ", " : "", keys[n].name);
+        used += (size_t)snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0, "%s%s",
+                                 n ? ", " : "", keys[n].name);
     }
     names[n] = NULL;
     hint = mg_suggest(name, names);

@@ -1,5 +1,5 @@
 /* Streaming JSON tokenizer: bounded memory, exact line/column for every error. */
-#include "ingest/jsonpull.h"
+#include "jsonpull.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -553,8 +553,7 @@ int mg_jp_expect(mg_jp *jp, enum mg_jp_tok want, const char *what, mg_error *err
     if (rc < 0)
         return rc;
     if (tok != want)
-        return mg_jp_error(jp, err, MG_E_INPUT, "expected %s, found %s", what,
-                           mg_jp_tok_name(tok));
+        return mg_jp_error(jp, err, MG_E_INPUT, "expected %s, found %s", what, mg_jp_tok_name(tok));
     return 0;
 }
 
@@ -615,8 +614,8 @@ int mg_jp_number_u64(mg_jp *jp, const char *key, uint64_t *out, mg_error *err)
 {
     mg_error local;
     if (jp->num[0] == '-')
-        return mg_jp_error(jp, err, MG_E_INPUT, "'%s' is negative (%s), expected a count >= 0",
-                           key, jp->num);
+        return mg_jp_error(jp, err, MG_E_INPUT, "'%s' is negative (%s), expected a count >= 0", key,
+                           jp->num);
     if (strpbrk(jp->num, ".eE"))
         return mg_jp_error(jp, err, MG_E_INPUT, "'%s' is %s, expected a whole number", key,
                            jp->num);

@@ -7,10 +7,24 @@
 #include "suggest.h"
 
 /* Every spelling mg_metric_from_name accepts, for "did you mean". */
-static const char *const metric_spellings[] = {
-    "peak_memory_bytes", "peak_blocks", "total_allocations_bytes", "allocation_count",
-    "end_bytes", "end_blocks", "runtime_us", "peak_rss_bytes", "peak", "peak-blocks", "total",
-    "count", "allocs", "end", "end-blocks", "runtime", "rss", NULL};
+static const char *const metric_spellings[] = {"peak_memory_bytes",
+                                               "peak_blocks",
+                                               "total_allocations_bytes",
+                                               "allocation_count",
+                                               "end_bytes",
+                                               "end_blocks",
+                                               "runtime_us",
+                                               "peak_rss_bytes",
+                                               "peak",
+                                               "peak-blocks",
+                                               "total",
+                                               "count",
+                                               "allocs",
+                                               "end",
+                                               "end-blocks",
+                                               "runtime",
+                                               "rss",
+                                               NULL};
 
 int cfg_add_rule(cfg_walker *w, enum mg_level level, bool clear, const mg_limit *l,
                  const yaml_node_t *at)
@@ -128,8 +142,7 @@ static int limit_string(cfg_walker *w, const yaml_node_t *v, enum mg_level level
 }
 
 /* The mapping form; severity moves it to the warn level and drops the fail level. */
-static int limit_mapping(cfg_walker *w, const yaml_node_t *v, enum mg_level level,
-                         bool terms_only)
+static int limit_mapping(cfg_walker *w, const yaml_node_t *v, enum mg_level level, bool terms_only)
 {
     cfg_collect c, *outer = w->collect;
     static const mg_limit nothing;
@@ -160,8 +173,9 @@ static int limit_value(cfg_walker *w, const yaml_node_t *v, enum mg_level level,
         return limit_string(w, v, level);
     if (v->type == YAML_MAPPING_NODE)
         return limit_mapping(w, v, level, terms_only);
-    return cfg_fail(w, v, "expected a limit such as \"+5%%&+64KiB\" or a mapping of increase, "
-                          "absolute, max, severity, warn; found %s",
+    return cfg_fail(w, v,
+                    "expected a limit such as \"+5%%&+64KiB\" or a mapping of increase, "
+                    "absolute, max, severity, warn; found %s",
                     cfg_node_kind(v));
 }
 
@@ -174,8 +188,7 @@ static int metric_map(cfg_walker *w, const yaml_node_t *map, enum mg_level level
     int rc = 0;
 
     if (map->type != YAML_MAPPING_NODE)
-        return cfg_fail(w, map, "expected a mapping of metric names, found %s",
-                        cfg_node_kind(map));
+        return cfg_fail(w, map, "expected a mapping of metric names, found %s", cfg_node_kind(map));
     for (pair = map->data.mapping.pairs.start; rc == 0 && pair < map->data.mapping.pairs.top;
          pair++) {
         const yaml_node_t *k = yaml_document_get_node(w->doc, pair->key);
@@ -186,15 +199,17 @@ static int metric_map(cfg_walker *w, const yaml_node_t *map, enum mg_level level
         if (!mg_metric_from_name(name, &w->metric)) {
             const char *hint = mg_suggest(name, metric_spellings);
             rc = hint ? cfg_fail(w, k, "unknown metric '%s' (did you mean '%s'?)", name, hint)
-                      : cfg_fail(w, k, "unknown metric '%s' (use peak, total, count, rss, "
-                                       "runtime, end, peak-blocks, end-blocks or a canonical "
-                                       "name)",
+                      : cfg_fail(w, k,
+                                 "unknown metric '%s' (use peak, total, count, rss, "
+                                 "runtime, end, peak-blocks, end-blocks or a canonical "
+                                 "name)",
                                  name);
             break;
         }
         if (seen[w->metric]) {
             rc = cfg_fail(w, k, "'%s' is %s again (first on line %lu)", name,
-                          mg_metric_name(w->metric), (unsigned long)seen[w->metric]->start_mark.line + 1);
+                          mg_metric_name(w->metric),
+                          (unsigned long)seen[w->metric]->start_mark.line + 1);
             break;
         }
         seen[w->metric] = k;

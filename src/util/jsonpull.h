@@ -54,8 +54,8 @@ typedef struct mg_jp {
     char num[72];
     size_t num_len;
     unsigned depth;
-    bool padded;     /* src[len .. len + MG_JP_PAD) is readable and zero (stream modes) */
-    int fd;          /* pread mode (fd >= 0 and f NULL): read the file from fd_off on */
+    bool padded; /* src[len .. len + MG_JP_PAD) is readable and zero (stream modes) */
+    int fd;      /* pread mode (fd >= 0 and f NULL): read the file from fd_off on */
     uint64_t fd_off;
 } mg_jp;
 
@@ -80,7 +80,10 @@ long mg_jp_ensure(mg_jp *jp, size_t want, mg_error *err);
 int mg_jp_seek(mg_jp *jp, uint64_t off, uint64_t lines, uint64_t line_start, mg_error *err);
 
 /* Absolute offset of the next unread byte. */
-static inline uint64_t mg_jp_offset(const mg_jp *jp) { return jp->consumed + jp->pos; }
+static inline uint64_t mg_jp_offset(const mg_jp *jp)
+{
+    return jp->consumed + jp->pos;
+}
 
 /* Next token. Syntax errors are MG_E_INPUT with source, line and column set. */
 int mg_jp_next(mg_jp *jp, enum mg_jp_tok *tok, mg_error *err);

@@ -1,4 +1,5 @@
-/* .pmat.yaml: the memgate section read with libyaml, then applied to a policy in precedence order. */
+/* .pmat.yaml: the memgate section read with libyaml, then applied to a policy in precedence order.
+ */
 #include "memgate/config.h"
 
 #include <errno.h>
@@ -87,8 +88,9 @@ static int on_missing(cfg_walker *w, const yaml_node_t *v)
     mg_error_init(&e);
     if (mg_missing_parse(text, &s->missing, &e) < 0) {
         hint = mg_suggest(text, names);
-        return hint ? cfg_fail(w, v, "'%s' is not pass, warn, fail or bootstrap (did you mean "
-                                     "'%s'?)",
+        return hint ? cfg_fail(w, v,
+                               "'%s' is not pass, warn, fail or bootstrap (did you mean "
+                               "'%s'?)",
                                text, hint)
                     : cfg_fail(w, v, "'%s' is not pass, warn, fail or bootstrap", text);
     }
@@ -151,8 +153,9 @@ static int on_one_workload(cfg_walker *w, const yaml_node_t *name, const yaml_no
     if (rc < 0)
         return rc;
     if (!*text || !strcmp(text, "default") || strpbrk(text, " \t\n/\\"))
-        return cfg_fail(w, name, "'%s' cannot name a workload (no spaces or slashes; 'default' "
-                                 "is the baseline's top level)",
+        return cfg_fail(w, name,
+                        "'%s' cannot name a workload (no spaces or slashes; 'default' "
+                        "is the baseline's top level)",
                         text);
     if (c->n_workloads == MAX_WORKLOADS)
         return cfg_fail(w, name, "more than %d workloads", MAX_WORKLOADS);
@@ -176,8 +179,7 @@ static int on_workloads(cfg_walker *w, const yaml_node_t *v)
     const yaml_node_pair_t *pair;
     int rc = 0;
     if (v->type != YAML_MAPPING_NODE)
-        return cfg_fail(w, v, "expected a mapping of workload names, found %s",
-                        cfg_node_kind(v));
+        return cfg_fail(w, v, "expected a mapping of workload names, found %s", cfg_node_kind(v));
     if (!w->cfg->workloads &&
         !(w->cfg->workloads = calloc(MAX_WORKLOADS, sizeof(*w->cfg->workloads))))
         return mg_error_set(w->err, MG_E_NOMEM, "out of memory");
@@ -333,21 +335,27 @@ static int on_hotspots(cfg_walker *w, const yaml_node_t *v)
 }
 
 static const cfg_key memgate_keys[] = {
-    {"baseline", on_baseline},   {"history", on_history},
-    {"improvement", on_improvement}, {"missing_baseline", on_missing},
-    {"limits", on_limits},       {"drift", on_drift},
-    {"update", on_update},       {"accept", on_accept},
-    {"hotspots", on_hotspots},   {"workloads", on_workloads},
-    {"merge_base", cfg_merge_base}, {"pairing", cfg_pairing},
-    {"environment", cfg_environment}, {"runs", cfg_runs},
+    {"baseline", on_baseline},
+    {"history", on_history},
+    {"improvement", on_improvement},
+    {"missing_baseline", on_missing},
+    {"limits", on_limits},
+    {"drift", on_drift},
+    {"update", on_update},
+    {"accept", on_accept},
+    {"hotspots", on_hotspots},
+    {"workloads", on_workloads},
+    {"merge_base", cfg_merge_base},
+    {"pairing", cfg_pairing},
+    {"environment", cfg_environment},
+    {"runs", cfg_runs},
     {"learn", cfg_learn},
     {NULL, NULL},
 };
 
 /* ---- the document root ---- */
 
-static const yaml_node_t *map_lookup(yaml_document_t *doc, const yaml_node_t *map,
-                                     const char *key)
+static const yaml_node_t *map_lookup(yaml_document_t *doc, const yaml_node_t *map, const char *key)
 {
     const yaml_node_pair_t *p;
     if (!map || map->type != YAML_MAPPING_NODE)
@@ -384,8 +392,9 @@ static int check_baseline_agreement(cfg_walker *w, const yaml_node_t *root)
         return 0;
     n = map_lookup(w->doc, map_lookup(w->doc, root, "memgate"), "baseline");
     snprintf(w->path, sizeof(w->path), "memgate.baseline");
-    return cfg_fail(w, n, "'%s' differs from comply.checks.cb-141.options.baseline_path '%s' (%s); "
-                          "set one of them",
+    return cfg_fail(w, n,
+                    "'%s' differs from comply.checks.cb-141.options.baseline_path '%s' (%s); "
+                    "set one of them",
                     c->baseline.value, c->cb141_baseline.value, c->cb141_baseline.where);
 }
 

@@ -64,9 +64,9 @@ struct mg_config {
 /* A limit given as a mapping, while its keys are walked. */
 typedef struct cfg_collect {
     mg_limit limit;
-    bool severity_warn;              /* severity: warn */
-    const yaml_node_t *severity_at;  /* where severity was given, or NULL */
-    const yaml_node_t *warn_at;      /* where a separate warn level was given, or NULL */
+    bool severity_warn;             /* severity: warn */
+    const yaml_node_t *severity_at; /* where severity was given, or NULL */
+    const yaml_node_t *warn_at;     /* where a separate warn level was given, or NULL */
 } cfg_collect;
 
 /* The walker: the document, where we are in it (dotted key path) and the error sink. */
