@@ -36,7 +36,11 @@ bool mg_metric_is_bytes(enum mg_metric m);
  */
 bool mg_metric_from_name(const char *name, enum mg_metric *out);
 
-void mg_metrics_set(mg_metrics *m, enum mg_metric which, uint64_t value);
+static inline void mg_metrics_set(mg_metrics *m, enum mg_metric which, uint64_t value)
+{
+    m->value[which] = value;
+    m->present[which] = true;
+}
 
 /* What kind of events the profile counts; only heap profiles can be gated on heap metrics. */
 enum mg_profile_mode { MG_MODE_HEAP, MG_MODE_COPY, MG_MODE_AD_HOC, MG_MODE_OTHER };

@@ -6,24 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ingest/frames.h"
 #include "memgate/profile.h"
 #include "strmap.h"
-
-/*
- * Split a frame string "0xADDR: NAME (LOCATION)" into the function name and
- * location (both point into frame; location may be empty).
- */
-void mg_frame_split(const char *frame, size_t len, const char **name, size_t *name_len,
-                    const char **loc, size_t *loc_len);
-
-/* true when the frame is allocator machinery (see mg_hotspot_rule_text). */
-bool mg_frame_is_machinery(const char *name, size_t name_len, const char *loc, size_t loc_len);
-/* Rust standard-library frame (the skip_std rule). */
-bool mg_frame_is_std(const char *name, size_t name_len);
-/* A clone-like frame: Clone::clone, to_vec, to_owned, to_string, ... in Rust code. */
-bool mg_frame_is_clone(const char *name, size_t name_len, const char *loc, size_t loc_len);
-/* The spec's is_test_file rule applied to a frame's source location. */
-bool mg_frame_in_test_file(const char *loc, size_t loc_len);
 
 struct agg_row;
 struct agg_worker;

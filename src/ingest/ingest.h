@@ -1,4 +1,4 @@
-/* Private to the ingest layer: the profile's fields and the parser registry. */
+/* Private to the ingest layer: the profile's fields, building one, and the format registry. */
 #ifndef MEMGATE_INGEST_H
 #define MEMGATE_INGEST_H
 
@@ -29,6 +29,9 @@ struct mg_profile {
     mg_profile_extra extras[MG_MAX_EXTRAS];
     size_t n_extras;
 };
+
+/* A new empty profile named source (display-safe copy); the caller owns it. */
+int mg_profile_new(mg_profile **out, const char *source, mg_error *err);
 
 /* Load from an open stream (already positioned at the start); shown names it in messages. */
 int mg_profile_load_file(mg_profile **out, FILE *f, const char *shown,
@@ -62,6 +65,13 @@ typedef struct mg_format {
 
 /* The registry, in detection order; NULL-terminated. */
 extern const mg_format *const mg_formats[];
+
+/* The format opts->format names: *fmt NULL for auto, an error for an unknown name. */
+int mg_format_chosen(const mg_load_options *opts, const mg_format **fmt, mg_error *err);
+/* The first format in the registry whose detect() claims the input, or NULL. */
+const mg_format *mg_format_detect(const char *head, size_t len);
+/* "a, b, c": the registry's names; the supported formats only unless all. */
+void mg_format_list(char *out, size_t size, bool all);
 
 extern const mg_format mg_format_dhat_json;
 extern const mg_format mg_format_dhat_text;
