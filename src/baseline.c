@@ -358,20 +358,63 @@ int mg_baseline_set_hotspots(mg_baseline *b, const char *workload, const mg_hots
     return set_new(obj, "hotspots_other_bytes", count_json(other_bytes), err);
 }
 
+int mg_baseline_set_strings(mg_baseline *b, const char *workload, const char *key,
+                            const char *const *names, const char *const *values, size_t n,
+                            mg_error *err)
+{
+    json_t *obj = target_object(b, workload, err), *o;
+    size_t i;
+    if (!obj)
+        return -err->code;
+    if (n == 0) {
+        json_object_del(obj, key);
+        return 0;
+    }
+    if (!(o = json_object()))
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    for (i = 0; i < n; i++)
+        if (json_object_set_new(o, names[i], json_string(values[i])) != 0) {
+            json_decref(o);
+            return mg_error_set(err, MG_E_INPUT, "'%s' is not UTF-8 text", names[i]);
+        }
+    return set_new(obj, key, o, err);
+}
+
+size_t mg_baseline_strings(const mg_baseline *b, const char *workload, const char *key,
+                           const char **names, const char **values, size_t max)
+{
+    json_t *obj = workload_object(b, workload);
+    json_t *o = obj ? json_object_get(obj, key) : NULL, *v;
+    const char *k;
+    size_t n = 0;
+    if (!json_is_object(o))
+        return 0;
+    json_object_foreach(o, k, v) {
+        if (!json_is_string(v) || n == max)
+            continue;
+        names[n] = k;
+        values[n++] = json_string_value(v);
+    }
+    return n;
+}
+
 /* Keys that describe one measurement and go when its numbers are replaced. */
-static const char *const per_run_keys[] = {"producer", "profiled_command", "command_line",
-                                           "accepted", "hotspots", "hotspots_other_bytes"};
+static const char *const per_run_keys[] = {"producer",     "profiled_command", "command_line",
+                                           "accepted",     "profile_mode",     "build_profile",
+                                           "environment",  "runs",             "hotspots",
+                                           "hotspots_other_bytes"};
 
 int mg_baseline_set_provenance(mg_baseline *b, const char *workload,
                                const mg_baseline_provenance *p, mg_error *err)
 {
     json_t *obj = target_object(b, workload, err);
-    const char *vals[] = {p->producer, p->profiled_command, p->command_line, p->accepted};
+    const char *vals[] = {p->producer, p->profiled_command, p->command_line,
+                          p->accepted, p->profile_mode,     p->build_profile};
     size_t i;
     int rc = 0;
     if (!obj)
         return -err->code;
-    for (i = 0; rc == 0 && i < 4; i++)
+    for (i = 0; rc == 0 && i < sizeof(vals) / sizeof(vals[0]); i++)
         rc = set_meta(obj, per_run_keys[i], vals[i], err);
     return rc;
 }
@@ -445,7 +488,8 @@ int mg_baseline_hotspots(const mg_baseline *b, const char *workload, mg_hotspot 
 /* Keys in the order a freshly written workload object lists them (after the metrics). */
 static const char *const meta_order[] = {
     "measured_at",      "commit",       "tool",     "profile_format",       "producer",
-    "profiled_command", "command_line", "accepted", "hotspots_other_bytes", "hotspots",
+    "profiled_command", "command_line", "accepted", "profile_mode", "build_profile",
+    "environment",      "runs",         "hotspots_other_bytes", "hotspots",
 };
 
 static bool known_key(const char *k)

@@ -197,6 +197,30 @@ void mg_gate_no_baseline(mg_verdict *out, const mg_metrics *current, const mg_po
         out->overall = MG_STATUS_WARN;
 }
 
+int mg_gate_refuse_empty(const mg_metrics *m, const char *source, mg_error *err)
+{
+    static const enum mg_metric heap[] = {MG_PEAK_BYTES,  MG_TOTAL_BYTES, MG_ALLOC_COUNT,
+                                          MG_PEAK_BLOCKS, MG_END_BYTES,   MG_END_BLOCKS,
+                                          MG_PEAK_RSS};
+    char zeros[256] = "";
+    size_t i, used = 0;
+    for (i = 0; i < sizeof(heap) / sizeof(heap[0]); i++) {
+        if (!m->present[heap[i]])
+            continue;
+        if (m->value[heap[i]] != 0)
+            return 0;
+        if (used < sizeof(zeros))
+            used += (size_t)snprintf(zeros + used, sizeof(zeros) - used, "%s%s 0", used ? ", " : "",
+                                     mg_metric_name(heap[i]));
+    }
+    if (!used)
+        return 0; /* no heap metric at all: not empty, another kind (the gate says so) */
+    return mg_error_set_at(err, MG_E_INPUT, source, 0, 0,
+                           "an empty profile (%s): did the profiled code run? An empty profile "
+                           "is never recorded as a baseline and never passes a check",
+                           zeros);
+}
+
 void mg_gate_needs_review(mg_verdict *v, bool required)
 {
     v->needs_review = true;

@@ -70,6 +70,8 @@ typedef struct mg_baseline_provenance {
     const char *profiled_command; /* the command the profiler ran */
     const char *command_line;     /* how memgate was invoked */
     const char *accepted;         /* the reviewed exception this baseline was recorded under */
+    const char *profile_mode;     /* "rust-heap", "heap", ... (pairing checks) */
+    const char *build_profile;    /* "release", "debug" when the command path says, else NULL */
 } mg_baseline_provenance;
 
 /*
@@ -84,6 +86,19 @@ int mg_baseline_update(mg_baseline *b, const char *workload, const mg_metrics *m
 /* Record provenance for a workload (after mg_baseline_update); NULL fields are left out. */
 int mg_baseline_set_provenance(mg_baseline *b, const char *workload,
                                const mg_baseline_provenance *p, mg_error *err);
+
+/*
+ * A flat object of strings under key (e.g. "environment": the fingerprint of
+ * where the numbers were measured), replaced whole; n 0 removes it. Written
+ * after mg_baseline_update (which drops the previous run's).
+ */
+int mg_baseline_set_strings(mg_baseline *b, const char *workload, const char *key,
+                            const char *const *names, const char *const *values, size_t n,
+                            mg_error *err);
+
+/* Up to max of those pairs (borrowed; non-string members skipped); returns how many. */
+size_t mg_baseline_strings(const mg_baseline *b, const char *workload, const char *key,
+                           const char **names, const char **values, size_t max);
 
 /*
  * Store the top hotspots of a workload (function, total_bytes, total_blocks,

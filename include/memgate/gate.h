@@ -104,6 +104,14 @@ void mg_gate_needs_review(mg_verdict *v, bool required);
 /* "needs_review" when the verdict needs review and did not fail on a metric, else mg_verdict_name. */
 const char *mg_verdict_status(const mg_verdict *v);
 
+/*
+ * An empty profile: no heap metric (peak, total, count, end, RSS) is present
+ * and non-zero, as when the profiled code never ran (an untouched example).
+ * Such a profile is never recorded as a baseline and never passes a check:
+ * MG_E_INPUT naming source and the zero metrics; 0 otherwise.
+ */
+int mg_gate_refuse_empty(const mg_metrics *m, const char *source, mg_error *err);
+
 /* "ok", "improved", "warn", "fail", "absent", "accepted" */
 const char *mg_status_name(enum mg_status s);
 /* "pass", "warn" or "fail" for the whole verdict (an accepted one passes) */

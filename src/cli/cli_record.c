@@ -1,6 +1,8 @@
 /* The one write path for baselines (update-baseline and check's bootstrap share it). */
 #include "cli_record.h"
 
+#include "cli_pairing.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,8 +151,11 @@ static int fill(const struct cli_record *r, mg_baseline *b, struct cli_recorded 
     const mg_profile *p = r->profile;
     char tool[64];
     mg_baseline_meta meta;
-    mg_baseline_provenance prov = {mg_profile_producer(p), mg_profile_command(p), r->command_line,
-                                   r->accepted};
+    char build[64];
+    mg_baseline_provenance prov = {
+        mg_profile_producer(p),   mg_profile_command(p),
+        r->command_line,          r->accepted,
+        mg_profile_mode_label(p), cli_build_profile(mg_profile_command(p), build, sizeof(build))};
     int rc;
 
     resolve_commit(r->commit_flag, out->commit, sizeof(out->commit));
@@ -206,6 +211,9 @@ int cli_record_baseline(const struct cli_record *r, struct cli_recorded *out, mg
     int lock = -1, rc;
 
     memset(out, 0, sizeof(*out));
+    if ((rc = mg_gate_refuse_empty(mg_profile_metrics(r->profile), mg_profile_source(r->profile),
+                                   err)) < 0)
+        return rc;
     if ((rc = mg_baseline_lock(r->setup->baseline, r->lock_timeout_ms, &lock, err)) < 0)
         return rc;
     out->stale_removed = mg_baseline_clean_stale(r->setup->baseline);

@@ -9,6 +9,7 @@
 #include "cli_approval.h"
 #include "cli_basegate.h"
 #include "cli_notice.h"
+#include "cli_pairing.h"
 #include "cli_policy.h"
 #include "cli_post.h"
 #include "cli_record.h"
@@ -58,7 +59,10 @@ static const char check_help_verdicts[] =
     "                        judge by the baseline and .pmat.yaml at the merge base with\n"
     "                        REF (default auto: in a GitHub PR or GitLab MR pipeline)\n"
     "  --require-review      a PR that changes its baseline or limits fails (needs\n"
-    "                        review) until a reviewed exception accepts it\n";
+    "                        review) until a reviewed exception accepts it\n"
+    "  --strict-pairing      a profile of another program, command, producer, mode or\n"
+    "                        build profile than the baseline recorded is an error (exit 3;\n"
+    "                        default: a warning in every report)\n";
 
 /* A second string: C99 promises string literals of 4095 bytes, not more. */
 static const char check_help_posting[] =
@@ -82,6 +86,7 @@ static const struct option check_options[] = {
     {"explain", no_argument, NULL, CLI_OPT_EXPLAIN},
     {"baseline-ref", required_argument, NULL, CLI_OPT_BASELINE_REF},
     {"require-review", no_argument, NULL, CLI_OPT_REQUIRE_REVIEW},
+    {"strict-pairing", no_argument, NULL, CLI_OPT_STRICT_PAIRING},
     {"format", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'o'},
     {"input-format", required_argument, NULL, 'i'},
@@ -100,7 +105,7 @@ struct check_opts {
     mg_load_options load;
     struct cli_hotspots hotspots;
     const char *profile, *anchor, *accept, *baseline_ref;
-    bool explain, approve, require_review;
+    bool explain, approve, require_review, strict_pairing;
     unsigned top;
     char cmdline[2048]; /* as typed, before getopt permutes argv */
     struct cli_post_opts post;
@@ -160,6 +165,9 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
         return 0;
     case CLI_OPT_REQUIRE_REVIEW:
         o->require_review = true;
+        return 0;
+    case CLI_OPT_STRICT_PAIRING:
+        o->strict_pairing = true;
         return 0;
     case 'f':
         return cli_outputs_add(&o->outputs, arg, cli_report_formats, err);
@@ -385,11 +393,23 @@ static void ratchet_command(const struct check_opts *o, struct check_run *run)
     cli_append_word(out, size, "--approve");
 }
 
+/* A profile of another program must not pass (or fail) silently against this baseline. */
+static int pairing(const struct check_opts *o, struct check_run *run, mg_error *err)
+{
+    const char *cfg = mg_config_string(run->setup.cfg, "pairing.strict", NULL, NULL);
+    bool strict = o->strict_pairing || (cfg && !strcmp(cfg, "true"));
+    int rc = cli_pairing_check(run->baseline, run->setup.workload, run->profile, strict,
+                               &run->notices, err);
+    return rc < 0 ? rc : 0;
+}
+
 static int gate(const struct check_opts *o, struct check_run *run, mg_error *err)
 {
     char reason[256], source[64], label[96];
     int found;
 
+    if (pairing(o, run, err) < 0)
+        return -err->code;
     mg_gate_evaluate(&run->verdict, &run->base, mg_profile_metrics(run->profile), &run->policy);
     if (run->verdict.n_compared == 0 && mg_profile_gate_note(run->profile))
         return mg_error_set_at(err, MG_E_INPUT, mg_profile_source(run->profile), 0, 0,
@@ -505,6 +525,7 @@ static int run_check(struct check_opts *o, struct check_run *run, mg_error *err)
         return 0;
     if (cli_hotspots_config(&o->hotspots, run->setup.cfg, &o->load, err) < 0 ||
         mg_profile_load(&run->profile, o->profile, &o->load, err) < 0 ||
+        mg_gate_refuse_empty(mg_profile_metrics(run->profile), o->profile, err) < 0 ||
         load_baseline(run, err) < 0)
         return -err->code;
     if (!run->have_base ? missing(o, run, err) < 0 : gate(o, run, err) < 0)

@@ -15,6 +15,7 @@
 #include "comply/onboard_int.h"
 #include "comply/toml.h"
 #include "memgate/baseline.h"
+#include "memgate/gate.h"
 #include "memgate/comply.h"
 #include "memgate/profile.h"
 
@@ -263,6 +264,8 @@ static int baseline_from_profile(onboard_ctx *c, const char **detail)
                                  "use a dhat profile",
                                  mg_metric_name(required[i]), mg_metric_name(required[(i + 1) % 3]),
                                  mg_metric_name(required[(i + 2) % 3]));
+    if (rc == 0) /* the untouched example allocates nothing: not a baseline */
+        rc = mg_gate_refuse_empty(m, c->opts->profile, c->err);
     if (rc == 0) {
         mg_baseline_meta meta = {c->opts->measured_at, c->opts->commit, mg_profile_format(p), tool};
         if (!meta.measured_at) {

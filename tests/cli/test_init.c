@@ -443,3 +443,19 @@ Test(init, help)
     cr_assert(strstr(r.out, "--force") != NULL);
     mg_run_release(&r);
 }
+
+Test(init, the_untouched_example_profile_is_not_a_baseline)
+{
+    /* the example before any code of the crate is added allocates nothing */
+    mg_run r;
+    new_crate();
+    r = run("init", "--write", "--profile", mg_testdata("runs/vgdhat-threads-empty.json"));
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_expect(strstr(r.err, "an empty profile (peak_memory_bytes 0, total_allocations_bytes 0, "
+                            "allocation_count 0") != NULL,
+              "%s", r.err);
+    cr_expect(strstr(r.err, "vgdhat-threads-empty.json") != NULL, "%s", r.err);
+    mg_run_release(&r);
+    cr_expect_neq(access(path_in(".pmat-metrics/memory-baseline.json"), F_OK), 0,
+                  "no baseline written");
+}

@@ -108,7 +108,8 @@ Test(baseline_store, update_drops_the_previous_runs_provenance_and_hotspots)
     mg_baseline *b = parse_ok("{\"peak_memory_bytes\": 5, \"producer\": \"old\", \"accepted\": "
                               "\"old reason\", \"hotspots\": [], \"team\": \"kept\"}");
     mg_baseline_meta meta = {"2026-01-01T00:00:00Z", "c0ffee", "dhat-json", "memgate 0.1.0"};
-    mg_baseline_provenance prov = {"dhat-rs", "wordfreq 3", "memgate update-baseline x", NULL};
+    mg_baseline_provenance prov = {"dhat-rs", "wordfreq 3", "memgate update-baseline x", NULL,
+                                   NULL, NULL};
     mg_metrics m;
     mg_error err;
     char *text;
