@@ -14,15 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline_int.h"
 #include "jsonpull.h"
 #include "memgate/buf.h"
 
-struct mg_baseline {
-    json_t *root;
-    char *text; /* the file as read, to locate keys for error messages */
-    size_t text_len;
-    char source[128];
-};
 
 /* Order of keys in a freshly written baseline: the spec's three first. */
 static const enum mg_metric write_order[MG_METRIC_COUNT] = {
@@ -125,6 +120,8 @@ static int check_object(const mg_baseline *b, const char *workload, json_t *obj,
     const char *wl = workload && strcmp(workload, "default") ? workload : NULL;
     unsigned m;
     int rc = check_hotspots(b, wl, obj, err);
+    if (rc == 0)
+        rc = mg_bl_check_stacks(b, wl, obj, err);
     if (rc < 0)
         return rc;
     for (m = 0; m < MG_METRIC_COUNT; m++) {
@@ -402,7 +399,8 @@ size_t mg_baseline_strings(const mg_baseline *b, const char *workload, const cha
 static const char *const per_run_keys[] = {"producer",     "profiled_command", "command_line",
                                            "accepted",     "profile_mode",     "build_profile",
                                            "environment",  "runs",             "hotspots",
-                                           "hotspots_other_bytes"};
+                                           "hotspots_other_bytes", "attribution", "stacks",
+                                           "stacks_other"};
 
 int mg_baseline_set_provenance(mg_baseline *b, const char *workload,
                                const mg_baseline_provenance *p, mg_error *err)
@@ -489,7 +487,8 @@ int mg_baseline_hotspots(const mg_baseline *b, const char *workload, mg_hotspot 
 static const char *const meta_order[] = {
     "measured_at",      "commit",       "tool",     "profile_format",       "producer",
     "profiled_command", "command_line", "accepted", "profile_mode", "build_profile",
-    "environment",      "runs",         "hotspots_other_bytes", "hotspots",
+    "environment",      "runs",         "attribution", "hotspots_other_bytes", "hotspots",
+    "stacks_other",     "stacks",
 };
 
 static bool known_key(const char *k)
@@ -815,4 +814,31 @@ done:
     free(copy);
     free(copy2);
     return removed;
+}
+
+/* For baseline_stacks.c (baseline_int.h): the reader's helpers, not duplicated there. */
+int mg_bl_value_error(const mg_baseline *b, const char *workload, const char *key,
+                      const char *what, mg_error *err)
+{
+    return value_error(b, workload, key, what, err);
+}
+
+json_t *mg_bl_workload(const mg_baseline *b, const char *workload)
+{
+    return workload_object(b, workload);
+}
+
+json_t *mg_bl_target(mg_baseline *b, const char *workload, mg_error *err)
+{
+    return target_object(b, workload, err);
+}
+
+bool mg_bl_count_ok(json_t *v)
+{
+    return count_ok(v);
+}
+
+json_t *mg_bl_count_json(uint64_t v)
+{
+    return count_json(v);
 }

@@ -26,7 +26,7 @@ const char *mg_hs_kind_name(enum mg_hs_kind k)
 }
 
 /* Past both thresholds: more than min_bytes AND (when a base exists) more than min_change. */
-static bool significant(const mg_hsdiff_options *o, uint64_t base, uint64_t delta)
+bool mg_hsdiff_significant(const mg_hsdiff_options *o, uint64_t base, uint64_t delta)
 {
     if (delta <= o->min_bytes)
         return false;
@@ -82,7 +82,7 @@ static int earlier_side(mg_hsdiff *d, size_t *cap, const mg_hotspot *before, siz
             continue; /* below the later list's cut: unknown, say nothing */
         }
         fill_delta(&c);
-        if (significant(o, c.before, c.delta))
+        if (mg_hsdiff_significant(o, c.before, c.delta))
             rc = push(d, cap, &c, err);
     }
     return rc;
@@ -109,7 +109,7 @@ static int later_side(mg_hsdiff *d, size_t *cap, const mg_strmap *before_ix, boo
         c.after = after[i].total_bytes;
         c.after_peak = after[i].peak_bytes;
         fill_delta(&c);
-        if (significant(o, 0, c.delta))
+        if (mg_hsdiff_significant(o, 0, c.delta))
             rc = push(d, cap, &c, err);
     }
     return rc;
@@ -170,7 +170,7 @@ int mg_hsdiff_compute(mg_hsdiff *out, const mg_hotspot *before, size_t n_before,
     out->n_significant = out->n;
     if (o.max_items && out->n > o.max_items) {
         for (i = o.max_items; i < out->n; i++)
-            free(out->items[i].function);
+            free(out->items[i].function); /* name-based changes have no lines */
         out->n = o.max_items;
     }
     return 0;
@@ -178,9 +178,13 @@ int mg_hsdiff_compute(mg_hsdiff *out, const mg_hotspot *before, size_t n_before,
 
 void mg_hsdiff_release(mg_hsdiff *d)
 {
-    size_t i;
-    for (i = 0; i < d->n; i++)
+    size_t i, k;
+    for (i = 0; i < d->n; i++) {
+        for (k = 0; k < d->items[i].n_lines; k++)
+            free(d->items[i].lines[k].where);
+        free(d->items[i].lines);
         free(d->items[i].function);
+    }
     free(d->items);
     memset(d, 0, sizeof(*d));
 }

@@ -109,6 +109,41 @@ int mg_baseline_set_hotspots(mg_baseline *b, const char *workload, const mg_hots
                              uint64_t other_bytes, mg_error *err);
 
 /*
+ * A call stack stored in the baseline, so a later check can compare by
+ * function and line under any attribution rule (docs/baseline.md, "Stacks").
+ * frames are frame texts without their addresses, innermost first: the
+ * frames any attribution rule could pick, up to the program's own frame.
+ */
+typedef struct mg_stored_stack {
+    char **frames;
+    size_t n_frames;
+    uint64_t total_bytes, total_blocks, peak_bytes;
+} mg_stored_stack;
+
+typedef struct mg_stored_stacks {
+    bool present;      /* the workload records stacks (older baselines do not) */
+    char *attribution; /* the rule its hotspots were attributed with, or NULL */
+    mg_stored_stack *items;
+    size_t n;
+    /* what the stored stacks leave out (the lightest ones); all 0 when they are complete */
+    uint64_t other_total_bytes, other_total_blocks, other_peak_bytes;
+} mg_stored_stacks;
+
+/* The stacks of a workload; *out is zeroed (present false) when it has none. */
+int mg_baseline_stacks(const mg_baseline *b, const char *workload, mg_stored_stacks *out,
+                       mg_error *err);
+
+/*
+ * Record a workload's attribution rule and stacks. They are written in a
+ * fixed order (by their frames, outermost stored frame first), never by
+ * weight, so that the next update's diff shows changed numbers, not moves.
+ */
+int mg_baseline_set_stacks(mg_baseline *b, const char *workload, const mg_stored_stacks *s,
+                           mg_error *err);
+/* Free what mg_baseline_stacks filled in; a zeroed value is a no-op. */
+void mg_stored_stacks_release(mg_stored_stacks *s);
+
+/*
  * Write atomically: a temporary file in the same directory, fsync, rename,
  * fsync of the directory. On any failure the previous file is untouched.
  * (mg_baseline_stage + mg_baseline_commit.)

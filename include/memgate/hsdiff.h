@@ -17,6 +17,13 @@ enum mg_hs_kind {
     MG_HS_GONE,     /* in the earlier run, absent from the later one (its list was complete) */
 };
 
+/* One source line of a changed function (blame: compared from stacks). */
+typedef struct mg_hs_line {
+    char *where; /* "src/bin/wordfreq.rs:27" */
+    uint64_t before, after;           /* total bytes */
+    uint64_t before_peak, after_peak; /* bytes live at t-gmax */
+} mg_hs_line;
+
 /* One function's change in total bytes allocated under it. */
 typedef struct mg_hs_change {
     char *function; /* owned by the diff */
@@ -28,6 +35,12 @@ typedef struct mg_hs_change {
     uint64_t delta;  /* |after - before| (ENTERED: after - floor, a lower bound) */
     bool has_pct;    /* false when before is 0 or unknown */
     double pct;      /* display only */
+    /* compared from stacks (mg_blame_changes): the peak's change and the lines; else 0 */
+    bool has_peak;
+    bool peak_negative;
+    uint64_t peak_delta;
+    mg_hs_line *lines; /* largest change first, owned */
+    size_t n_lines;
 } mg_hs_change;
 
 typedef struct mg_hsdiff {
@@ -55,6 +68,9 @@ int mg_hsdiff_compute(mg_hsdiff *out, const mg_hotspot *before, size_t n_before,
                       bool before_complete, const mg_hotspot *after, size_t n_after,
                       bool after_complete, const mg_hsdiff_options *opts, mg_error *err);
 void mg_hsdiff_release(mg_hsdiff *d);
+
+/* Past both thresholds of o: more than min_bytes, and (when base is not 0) more than min_change_bp. */
+bool mg_hsdiff_significant(const mg_hsdiff_options *o, uint64_t base, uint64_t delta);
 
 /* "grew", "shrank", "appeared", "entered top N", "gone" */
 const char *mg_hs_kind_name(enum mg_hs_kind k);

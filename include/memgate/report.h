@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "memgate/blame.h"
 #include "memgate/buf.h"
 #include "memgate/error.h"
 #include "memgate/gate.h"
@@ -37,6 +38,10 @@ typedef struct mg_report_input {
     bool color;                   /* ANSI colour in text (only on a terminal, never with NO_COLOR) */
     /* optional parts; NULL/0 when absent */
     const mg_hsdiff *hotspot_changes;           /* functions that grew/shrank/appeared */
+    /* who carries each failed (or improved) metric's change; every verdict leads with it */
+    const mg_culprits *culprits;
+    /* one line about the hotspot comparison: how it was attributed, or why it was skipped */
+    const char *hotspot_note;
     const mg_history_entry *const *history;     /* this workload's baselines, oldest first */
     size_t n_history;
     const char *ratchet_command; /* the update-baseline command an improvement proposes */

@@ -41,4 +41,14 @@ int rep_notices_text(mg_buf *b, const mg_report_input *in, mg_error *err);
 /* Does the verdict propose a tighter baseline (improved and nothing failing or warning)? */
 bool rep_ratchet(const mg_report_input *in);
 
+/*
+ * The culprit line of one metric: "peak_memory_bytes +14.5 MiB: 93% from
+ * wordfreq::count_words (src/bin/wordfreq.rs:27)", or why it cannot be
+ * attributed. rep_culprit_cause is the part after the colon.
+ */
+void rep_culprit_line(const mg_culprit *c, char *out, size_t size);
+void rep_culprit_cause(const mg_culprit *c, char *out, size_t size);
+/* The culprit computed for metric m, or NULL. */
+const mg_culprit *rep_culprit_of(const mg_report_input *in, enum mg_metric m);
+
 #endif

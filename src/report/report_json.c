@@ -169,12 +169,105 @@ static json_t *row_object(const mg_row *r, const mg_verdict *v)
     return o;
 }
 
-static json_t *verdict_rows(const mg_verdict *v)
+/* The row's culprit line, or null when it has none (ok and absent rows). */
+static json_t *row_culprit(const mg_report_input *in, const mg_row *r)
 {
+    const mg_culprit *c = rep_culprit_of(in, r->metric);
+    char line[2400];
+    if (!c)
+        return json_null();
+    rep_culprit_line(c, line, sizeof(line));
+    return json_string(line);
+}
+
+static json_t *verdict_rows(const mg_report_input *in)
+{
+    const mg_verdict *v = in->verdict;
     json_t *a = json_array();
     unsigned i;
-    for (i = 0; a && i < v->n_rows; i++)
-        json_array_append_new(a, row_object(&v->rows[i], v));
+    for (i = 0; a && i < v->n_rows; i++) {
+        json_t *o = row_object(&v->rows[i], v);
+        if (o)
+            json_object_set_new(o, "culprit", row_culprit(in, &v->rows[i]));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+static json_t *signed_value(bool negative, uint64_t v)
+{
+    return negative ? json_integer(-(json_int_t)(v > INT64_MAX ? INT64_MAX : v)) : u64_value(v);
+}
+
+static json_t *diff_value(uint64_t before, uint64_t after)
+{
+    return after < before ? signed_value(true, before - after) : u64_value(after - before);
+}
+
+/* Compared from stacks: the peak's change and the function's lines. */
+static void stack_change_fields(json_t *o, const mg_hs_change *c)
+{
+    json_t *lines = json_array();
+    size_t k;
+    json_object_set_new(o, "before_peak_bytes", u64_value(c->before_peak));
+    json_object_set_new(o, "after_peak_bytes", u64_value(c->after_peak));
+    json_object_set_new(o, "delta_peak_bytes", signed_value(c->peak_negative, c->peak_delta));
+    for (k = 0; lines && k < c->n_lines; k++) {
+        const mg_hs_line *l = &c->lines[k];
+        json_array_append_new(
+            lines, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "where", l->where, "before",
+                             u64_value(l->before), "after", u64_value(l->after), "delta",
+                             diff_value(l->before, l->after), "before_peak_bytes",
+                             u64_value(l->before_peak), "after_peak_bytes",
+                             u64_value(l->after_peak), "delta_peak_bytes",
+                             diff_value(l->before_peak, l->after_peak)));
+    }
+    json_object_set_new(o, "lines", lines);
+}
+
+static json_t *culprit_part(const mg_culprit_part *p, bool negative)
+{
+    return json_pack("{s:s, s:o, s:o, s:f}", "function", p->function, "where",
+                     p->where[0] ? json_string(p->where) : json_null(), "delta",
+                     signed_value(negative, p->delta), "share", p->share);
+}
+
+static const char *culprit_state_name(enum mg_culprit_state s)
+{
+    switch (s) {
+    case MG_CULPRIT_FOUND:
+        return "attributed";
+    case MG_CULPRIT_NO_STACKS:
+        return "no_stacks";
+    case MG_CULPRIT_NO_BASE_STACKS:
+        return "no_baseline_stacks";
+    case MG_CULPRIT_NOT_PER_STACK:
+        return "not_per_stack";
+    case MG_CULPRIT_NO_CHANGE:
+        return "no_stack_changed";
+    }
+    return "?";
+}
+
+/* What the verdict leads with: per metric, the functions that carry its change. */
+static json_t *culprits_array(const mg_culprits *cs)
+{
+    json_t *a = json_array();
+    size_t i, k;
+    for (i = 0; a && cs && i < cs->n; i++) {
+        const mg_culprit *c = &cs->items[i];
+        char line[2400];
+        json_t *fns = json_array();
+        rep_culprit_line(c, line, sizeof(line));
+        for (k = 0; fns && k < c->n_parts; k++)
+            json_array_append_new(fns, culprit_part(&c->parts[k], c->negative));
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:o, s:s, s:o, s:f, s:o}", "metric", mg_metric_name(c->metric),
+                         "line", line, "delta", signed_value(c->negative, c->delta), "state",
+                         culprit_state_name(c->state), "functions", fns, "unattributed_share",
+                         c->unattributed, "offset",
+                         c->has_offset ? culprit_part(&c->offset, !c->negative) : json_null()));
+    }
     return a;
 }
 
@@ -187,13 +280,16 @@ static json_t *hotspot_changes(const mg_hsdiff *d)
         json_t *delta = c->negative ? json_integer(-(json_int_t)(c->delta > INT64_MAX ? INT64_MAX
                                                                                        : c->delta))
                                     : u64_value(c->delta);
-        json_array_append_new(
-            a, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "function", c->function, "change",
-                         c->kind == MG_HS_ENTERED ? "entered_top" : mg_hs_kind_name(c->kind),
-                         "before", c->kind == MG_HS_ENTERED ? json_null() : u64_value(c->before),
-                         "after", u64_value(c->after), "delta",
-                         c->kind == MG_HS_ENTERED ? json_null() : delta, "delta_pct",
-                         c->has_pct ? json_real(c->pct) : json_null()));
+        json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "function", c->function, "change",
+                              c->kind == MG_HS_ENTERED ? "entered_top" : mg_hs_kind_name(c->kind),
+                              "before",
+                              c->kind == MG_HS_ENTERED ? json_null() : u64_value(c->before),
+                              "after", u64_value(c->after), "delta",
+                              c->kind == MG_HS_ENTERED ? json_null() : delta, "delta_pct",
+                              c->has_pct ? json_real(c->pct) : json_null());
+        if (o && c->has_peak)
+            stack_change_fields(o, c);
+        json_array_append_new(a, o);
         if (c->kind == MG_HS_ENTERED)
             json_decref(delta);
     }
@@ -244,6 +340,7 @@ static void check_extras(json_t *root, const mg_report_input *in)
     json_object_set_new(root, "no_baseline", json_boolean(v->no_baseline));
     json_object_set_new(root, "hotspot_changes",
                         in->hotspot_changes ? hotspot_changes(in->hotspot_changes) : json_null());
+    json_object_set_new(root, "hotspot_note", str_or_null(in->hotspot_note));
     json_object_set_new(root, "ratchet", ratchet_object(in));
     json_object_set_new(root, "note", str_or_null(in->note));
     json_object_set_new(root, "status", json_string(mg_verdict_status(v)));
@@ -260,13 +357,14 @@ static json_t *build(const mg_report_input *in)
     if (!root || !in->verdict)
         return root;
     json_object_set_new(root, "verdict", json_string(mg_verdict_name(in->verdict)));
+    json_object_set_new(root, "culprits", culprits_array(in->culprits));
     json_object_set_new(
         root, "baseline",
         json_pack("{s:o, s:o, s:o, s:o}", "path", str_or_null(in->baseline_path), "measured_at",
                   str_or_null(in->baseline_measured_at), "commit", str_or_null(in->baseline_commit),
                   "metrics",
                   in->baseline_metrics ? metrics_object(in->baseline_metrics) : json_object()));
-    json_object_set_new(root, "metrics", verdict_rows(in->verdict));
+    json_object_set_new(root, "metrics", verdict_rows(in));
     json_object_set_new(root, "summary",
                         json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "fail",
                                   (int)in->verdict->n_fail, "warn", (int)in->verdict->n_warn,

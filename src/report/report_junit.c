@@ -46,7 +46,16 @@ static int testcase(mg_buf *b, const mg_report_input *in, const mg_row *r, const
     if (rc == 0)
         rc = attr_line(b, "", wl, "\">\n", err);
     if (rc == 0 && r->status == MG_STATUS_FAIL) {
-        rc = attr_line(b, "      <failure type=\"regression\" message=\"", why, "\">", err);
+        /* the message leads with the culprit: what a reviewer acts on */
+        const mg_culprit *c = rep_culprit_of(in, r->metric);
+        char msg[2400];
+        if (c) {
+            rep_culprit_cause(c, msg, sizeof(msg));
+            snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "; %s", why);
+        } else {
+            snprintf(msg, sizeof(msg), "%s", why);
+        }
+        rc = attr_line(b, "      <failure type=\"regression\" message=\"", msg, "\">", err);
         if (rc == 0)
             rc = attr_line(b, "", det, "</failure>\n", err);
     } else if (rc == 0 && r->status == MG_STATUS_ABSENT) {

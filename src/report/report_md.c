@@ -72,6 +72,64 @@ static int heading(mg_buf *b, const mg_report_input *in, mg_error *err)
     return rc == 0 ? mg_buf_printf(b, err, "\n\n") : rc;
 }
 
+/* "- **`peak_memory_bytes` +14.5 MiB**: 93% from `wordfreq::count_words` (`src/bin/wordfreq.rs:27`)" */
+static int culprit_part(mg_buf *b, const mg_culprit_part *p, mg_error *err)
+{
+    int rc = code(b, p->function, false, err);
+    if (rc == 0 && p->where[0]) {
+        rc = mg_buf_printf(b, err, " (");
+        if (rc == 0)
+            rc = code(b, p->where, false, err);
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, ")");
+    }
+    return rc;
+}
+
+static int culprit(mg_buf *b, const mg_culprit *c, mg_error *err)
+{
+    char delta[32], cause[1800];
+    unsigned i;
+    int rc;
+    rep_signed(c->metric, c->negative, c->delta, delta, sizeof(delta));
+    rc = mg_buf_printf(b, err, "- **`%s` %s**: ", mg_metric_name(c->metric), delta);
+    if (rc == 0 && c->state != MG_CULPRIT_FOUND) {
+        rep_culprit_cause(c, cause, sizeof(cause));
+        rc = text(b, cause, err);
+    }
+    for (i = 0; rc == 0 && c->state == MG_CULPRIT_FOUND && i < c->n_parts; i++) {
+        double pct = 100.0 * c->parts[i].share;
+        rc = pct > 0 && pct < 0.5 ? mg_buf_printf(b, err, "%s<1%% from ", i ? ", " : "")
+                                  : mg_buf_printf(b, err, "%s%.0f%% from ", i ? ", " : "", pct);
+        if (rc == 0)
+            rc = culprit_part(b, &c->parts[i], err);
+    }
+    if (rc == 0 && c->state == MG_CULPRIT_FOUND && c->unattributed >= 0.05)
+        rc = mg_buf_printf(b, err, "; %.0f%% in stacks that never reach the program's code",
+                           100.0 * c->unattributed);
+    if (rc == 0 && c->state == MG_CULPRIT_FOUND && c->has_offset) {
+        rep_signed(c->metric, !c->negative, c->offset.delta, delta, sizeof(delta));
+        rc = mg_buf_printf(b, err, "; offset by ");
+        if (rc == 0)
+            rc = culprit_part(b, &c->offset, err);
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, " %s", delta);
+    }
+    return rc == 0 ? mg_buf_printf(b, err, "\n") : rc;
+}
+
+/* The answer before the table: who carries each change. */
+static int culprits(mg_buf *b, const mg_report_input *in, mg_error *err)
+{
+    size_t i;
+    int rc = 0;
+    if (!in->culprits || !in->culprits->n)
+        return 0;
+    for (i = 0; rc == 0 && i < in->culprits->n; i++)
+        rc = culprit(b, &in->culprits->items[i], err);
+    return rc == 0 ? mg_buf_printf(b, err, "\n") : rc;
+}
+
 static int table(mg_buf *b, const mg_verdict *v, mg_error *err)
 {
     unsigned i;
@@ -157,13 +215,70 @@ static int top_sites(mg_buf *b, const mg_report_input *in, mg_error *err)
     return rc;
 }
 
+static int signed_cell(mg_buf *b, enum mg_metric m, uint64_t before, uint64_t after,
+                       mg_error *err)
+{
+    char v[32];
+    rep_signed(m, after < before, after < before ? before - after : after - before, v, sizeof(v));
+    return mg_buf_printf(b, err, " %s |", v);
+}
+
+/* Compared from stacks: total and peak by function, each function's lines below it. */
+static int stack_changes(mg_buf *b, const mg_hsdiff *d, mg_error *err)
+{
+    size_t i, k;
+    int rc = mg_buf_printf(b, err, "\n#### Where memory changed\n\n"
+                                   "| change | total bytes | at t-gmax | function / line |\n"
+                                   "|---|--:|--:|---|\n");
+    for (i = 0; rc == 0 && i < d->n; i++) {
+        const mg_hs_change *c = &d->items[i];
+        rc = mg_buf_printf(b, err, "| %s |", mg_hs_kind_name(c->kind));
+        if (rc == 0)
+            rc = signed_cell(b, MG_TOTAL_BYTES, c->before, c->after, err);
+        if (rc == 0)
+            rc = signed_cell(b, MG_PEAK_BYTES, c->before_peak, c->after_peak, err);
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, " ");
+        if (rc == 0)
+            rc = code(b, c->function, true, err);
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, " |\n");
+        for (k = 0; rc == 0 && k < c->n_lines; k++) {
+            const mg_hs_line *l = &c->lines[k];
+            rc = mg_buf_printf(b, err, "| |");
+            if (rc == 0)
+                rc = signed_cell(b, MG_TOTAL_BYTES, l->before, l->after, err);
+            if (rc == 0)
+                rc = signed_cell(b, MG_PEAK_BYTES, l->before_peak, l->after_peak, err);
+            if (rc == 0)
+                rc = mg_buf_printf(b, err, " \xE2\x86\xB3 "); /* the arrow: a line of the row above */
+            if (rc == 0)
+                rc = code(b, l->where, true, err);
+            if (rc == 0)
+                rc = mg_buf_printf(b, err, " |\n");
+        }
+    }
+    return rc;
+}
+
 static int hotspots(mg_buf *b, const mg_report_input *in, mg_error *err)
 {
     const mg_hsdiff *d = in->hotspot_changes;
     size_t i;
     int rc;
+    if (in->hotspot_note) {
+        rc = mg_buf_printf(b, err, "\n> ");
+        if (rc == 0)
+            rc = text(b, in->hotspot_note, err);
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, "\n");
+        if (rc < 0)
+            return rc;
+    }
     if (!d || d->n == 0)
         return top_sites(b, in, err);
+    if (d->items[0].has_peak)
+        return stack_changes(b, d, err);
     rc = mg_buf_printf(b, err, "\n#### Hotspot changes\n\n| change | total bytes | %% | function |\n"
                                "|---|--:|--:|---|\n");
     for (i = 0; rc == 0 && i < d->n; i++) {
@@ -289,6 +404,8 @@ int mg_report_markdown(mg_buf *out, const mg_report_input *in, mg_error *err)
     if (!in->verdict)
         return mg_error_set(err, MG_E_USAGE, "the markdown report needs a verdict (check or diff)");
     rc = heading(out, in, err);
+    if (rc == 0)
+        rc = culprits(out, in, err);
     if (rc == 0)
         rc = notices(out, in, err);
     if (rc == 0)

@@ -245,6 +245,11 @@ static int verdict_line(mg_buf *b, const mg_report_input *in, mg_error *err)
     rep_verdict_detail(v, detail, sizeof(detail));
     rc = mg_buf_printf(b, err, "%s%smemgate: %s%s - %s\n", in->color ? BOLD : "",
                        in->color ? col : "", word, in->color ? RESET : "", detail);
+    /* the answer first: who carries each change (docs/baseline.md, "The culprit line") */
+    for (size_t i = 0; rc == 0 && in->culprits && i < in->culprits->n; i++) {
+        rep_culprit_line(&in->culprits->items[i], line, sizeof(line));
+        rc = rep_wrap(b, 2, line, err);
+    }
     snprintf(line, sizeof(line), "workload %s, baseline %s",
              in->workload ? in->workload : "default",
              in->baseline_label ? in->baseline_label : in->baseline_path);
@@ -312,20 +317,57 @@ static void change_cells(const mg_hsdiff *d, const mg_hs_change *c, char *kind, 
         snprintf(pct, size, "new");
 }
 
+/* Compared from stacks: the peak's change beside the total's, and the lines under each function. */
+static int stack_change(mg_buf *b, const mg_hsdiff *d, const mg_hs_change *c, mg_error *err)
+{
+    char kind[32], delta[32], pct[32], peak[32];
+    size_t k;
+    int rc;
+    change_cells(d, c, kind, delta, pct, sizeof(kind));
+    rep_signed(MG_PEAK_BYTES, c->peak_negative, c->peak_delta, peak, sizeof(peak));
+    rc = mg_buf_printf(b, err, "  %-9s %11s %7s %11s", kind, delta, pct, peak);
+    if (rc == 0)
+        rc = function_cell(b, c->function, 80 - 45, err);
+    for (k = 0; rc == 0 && k < c->n_lines; k++) {
+        const mg_hs_line *l = &c->lines[k];
+        bool tneg = l->after < l->before, pneg = l->after_peak < l->before_peak;
+        rep_signed(MG_TOTAL_BYTES, tneg, tneg ? l->before - l->after : l->after - l->before, delta,
+                   sizeof(delta));
+        rep_signed(MG_PEAK_BYTES, pneg,
+                   pneg ? l->before_peak - l->after_peak : l->after_peak - l->before_peak, peak,
+                   sizeof(peak));
+        rc = mg_buf_printf(b, err, "  %-9s %11s %7s %11s", "", delta, "", peak);
+        if (rc == 0)
+            rc = function_cell(b, l->where, 80 - 45, err);
+    }
+    return rc;
+}
+
 static int hotspot_changes(mg_buf *b, const mg_report_input *in, mg_error *err)
 {
     const mg_hsdiff *d = in->hotspot_changes;
+    const char *gap = in->hotspot_note ? "" : "\n";
     size_t i;
     int rc;
 
-    if (!d)
-        return 0;
+    rc = in->hotspot_note ? mg_buf_printf(b, err, "\nhotspots: %s\n", in->hotspot_note) : 0;
+    if (!d || rc < 0)
+        return rc;
     if (d->n == 0)
-        return mg_buf_printf(b, err, "\nhotspots: no function changed past the thresholds\n");
-    rc = mg_buf_printf(b, err, "\nhotspot changes (total bytes by function; memgate "
-                               "--help-hotspots):\n");
+        return mg_buf_printf(b, err, "%shotspots: no function changed past the thresholds\n", gap);
+    if (d->items[0].has_peak)
+        rc = mg_buf_printf(b, err, "%swhere memory changed (by function, then its lines):\n"
+                                   "  %-9s %11s %7s %11s  %s\n",
+                           gap, "change", "total", "", "at t-gmax", "function / line");
+    else
+        rc = mg_buf_printf(b, err, "%shotspot changes (total bytes by function; memgate "
+                                   "--help-hotspots):\n", gap);
     for (i = 0; rc == 0 && i < d->n; i++) {
         char kind[32], delta[32], pct[32];
+        if (d->items[i].has_peak) {
+            rc = stack_change(b, d, &d->items[i], err);
+            continue;
+        }
         change_cells(d, &d->items[i], kind, delta, pct, sizeof(kind));
         rc = mg_buf_printf(b, err, "  %-13s %11s %9s", kind, delta, pct);
         if (rc == 0)

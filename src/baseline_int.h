@@ -1,0 +1,31 @@
+/* Private to baseline*.c: the loaded file and the reader's helpers the stack store shares. */
+#ifndef MEMGATE_BASELINE_INT_H
+#define MEMGATE_BASELINE_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "memgate/baseline.h"
+
+struct mg_baseline {
+    json_t *root;
+    char *text; /* the file as read, to locate keys for error messages */
+    size_t text_len;
+    char source[128];
+};
+
+/* An error about key's value in workload (NULL: top level), with its line and column. */
+int mg_bl_value_error(const mg_baseline *b, const char *workload, const char *key, const char *what,
+                      mg_error *err);
+/* The object of a workload (NULL or "default": the top level), or NULL. */
+json_t *mg_bl_workload(const mg_baseline *b, const char *workload);
+/* The same, created when missing. */
+json_t *mg_bl_target(mg_baseline *b, const char *workload, mg_error *err);
+bool mg_bl_count_ok(json_t *v);
+json_t *mg_bl_count_json(uint64_t v);
+
+/* Validate a workload object's "stacks" and "stacks_other" (baseline_stacks.c). */
+int mg_bl_check_stacks(const mg_baseline *b, const char *workload, json_t *obj, mg_error *err);
+
+#endif
