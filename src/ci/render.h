@@ -38,7 +38,16 @@ int mg_md_footer(mg_buf *out, const char *run_url, mg_error *err);
  */
 int mg_md_code(mg_buf *out, const char *s, size_t max_bytes, bool in_table, mg_error *err);
 
-/* The same string as HTML text (for <summary>): & < > " ' escaped. */
+/*
+ * The one escaper for untrusted plain text in Markdown (reasons, accept sources,
+ * notices): every character Markdown or HTML acts on is backslash-escaped, control
+ * bytes become spaces, and a zero-width space breaks @mentions, #refs, mail
+ * addresses and autolinks (https://, www.). At most max_bytes bytes are kept
+ * (never cutting a UTF-8 sequence), then "...".
+ */
+int mg_md_text(mg_buf *out, const char *s, size_t max_bytes, mg_error *err);
+
+/* The same string as HTML text (for <summary>): & < > " ' escaped, links and mentions broken. */
 int mg_md_html(mg_buf *out, const char *s, size_t max_bytes, mg_error *err);
 
 /*

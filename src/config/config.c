@@ -267,8 +267,14 @@ static int on_update(cfg_walker *w, const yaml_node_t *v)
 static int on_trailer(cfg_walker *w, const yaml_node_t *v)
 {
     int rc = set_string(w, v, &w->cfg->accept_trailer, "a trailer key such as Memgate-Accept");
-    if (rc == 0 && strpbrk(w->cfg->accept_trailer.value, ": \t"))
-        return cfg_fail(w, v, "a trailer key has no spaces or colons");
+    const char *k = rc == 0 ? w->cfg->accept_trailer.value : NULL;
+    /* the key is shown in every report and comment: letters, digits and '-' as git writes them */
+    if (k &&
+        (!*k || strlen(k) > 64 ||
+         strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != strlen(k)))
+        return cfg_fail(w, v,
+                        "a trailer key has no spaces, colons or markup: at most 64 "
+                        "letters, digits and '-' such as Memgate-Accept");
     return rc;
 }
 

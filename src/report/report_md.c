@@ -1,7 +1,9 @@
 /* Markdown report: verdict first, metric table, hotspot changes, Mermaid chart of the history. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "ci/render.h"
 #include "memgate/num.h"
 #include "memgate/report.h"
 #include "report_int.h"
@@ -24,17 +26,10 @@ static int code(mg_buf *b, const char *s, bool in_table, mg_error *err)
     return rc == 0 ? mg_buf_append(b, "`", 1, err) : rc;
 }
 
-/* Plain text outside code spans: the few characters Markdown would act on are escaped. */
+/* Plain text outside code spans: the one escaper (no markup, links or mentions). */
 static int text(mg_buf *b, const char *s, mg_error *err)
 {
-    int rc = 0;
-    for (; rc == 0 && *s; s++) {
-        if (strchr("\\`*_[]<>|#@!", *s))
-            rc = mg_buf_append(b, "\\", 1, err);
-        if (rc == 0)
-            rc = mg_buf_append(b, (unsigned char)*s < 0x20 ? " " : s, 1, err);
-    }
-    return rc;
+    return mg_md_text(b, s, SIZE_MAX, err);
 }
 
 static int heading(mg_buf *b, const mg_report_input *in, mg_error *err)
@@ -172,8 +167,11 @@ static int notes(mg_buf *b, const mg_report_input *in, mg_error *err)
             rc = mg_buf_printf(b, err, "\n");
     }
     if (rc == 0 && v->accept_reason[0]) {
-        rc = mg_buf_printf(b, err, "\n> **Accepted** as a reviewed exception (%s): ",
-                           v->accept_source);
+        rc = mg_buf_printf(b, err, "\n> **Accepted** as a reviewed exception (");
+        if (rc == 0)
+            rc = text(b, v->accept_source, err);
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, "): ");
         if (rc == 0)
             rc = text(b, v->accept_reason, err);
         if (rc == 0)

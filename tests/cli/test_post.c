@@ -782,14 +782,58 @@ Test(post_check, comment_shows_an_accepted_exception_and_its_reason)
 
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     cr_assert_eq(fh_comment_count(srv), 1);
-    /* Markdown-escaped: a bare #812 would link an issue */
-    cr_expect(strstr(fh_comment_body(srv, 0), "cache warm-up, reviewed in \\#812") != NULL, "%s",
-              fh_comment_body(srv, 0));
+    /* Markdown-escaped and broken by a zero-width space: a bare #812 would link an issue */
+    cr_expect(strstr(fh_comment_body(srv, 0), "cache warm-up, reviewed in \\#\xE2\x80\x8B"
+                                              "812") != NULL,
+              "%s", fh_comment_body(srv, 0));
     cr_expect(strstr(fh_comment_body(srv, 0), "Top allocation sites") != NULL, "%s",
               fh_comment_body(srv, 0));
     /* one verdict heading: the report's own is left out inside the comment */
     cr_expect_null(strstr(fh_comment_body(srv, 0), "### memgate:"), "%s", fh_comment_body(srv, 0));
     assert_no_token(&r);
+    mg_run_release(&r);
+    env_free(&e);
+}
+
+/* Whether needle occurs in s without a Markdown backslash escape in front of it. */
+static bool unescaped(const char *s, const char *needle)
+{
+    for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
+        if (p == s || p[-1] != '\\')
+            return true;
+    return false;
+}
+
+/* A reviewed exception's text is the PR's: no mention, link or HTML of it reaches the comment. */
+Test(post_check, accept_reason_cannot_mention_link_or_inject_html)
+{
+    envb e = github_env();
+    const char *argv[] = {"check",
+                          regressed_profile(),
+                          "--baseline",
+                          baseline_file(),
+                          "--post",
+                          "auto",
+                          "--accept",
+                          "ok by @octocat, see https://evil.example/x and www.evil.example "
+                          "<img src=x onerror=alert(1)> [click](javascript:alert(1)) "
+                          "mail admin@evil.example",
+                          NULL};
+    mg_run r = run_with(&e, argv);
+    const char *body;
+
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_eq(fh_comment_count(srv), 1);
+    body = fh_comment_body(srv, 0);
+    cr_expect_null(strstr(body, "@octocat"), "%s", body);
+    cr_expect_null(strstr(body, "https://evil"), "%s", body);
+    cr_expect_null(strstr(body, "www.evil"), "%s", body);
+    cr_expect_null(strstr(body, "@evil.example"), "%s", body);
+    cr_expect(!unescaped(body, "<img"), "%s", body);
+    cr_expect(!unescaped(body, "](javascript"), "%s", body);
+    /* still readable: the words are all there */
+    cr_expect(strstr(body, "octocat") && strstr(body, "evil.example/x") && strstr(body, "img src"),
+              "%s", body);
     mg_run_release(&r);
     env_free(&e);
 }

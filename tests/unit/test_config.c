@@ -286,6 +286,12 @@ Test(config_errors, bad_values_and_conflicts)
     parse_bad("memgate:\n  workloads:\n    'a b': {}\n", "cannot name a workload", 3, 5);
     parse_bad("memgate:\n  accept: {trailer: 'Memgate Accept'}\n", "a trailer key has no spaces",
               2, 21);
+    /* the key is printed in every report and comment (issue 13 #2) */
+    parse_bad("memgate:\n  accept: {trailer: '<img src=x>'}\n",
+              "at most 64 letters, digits and '-'", 2, 21);
+    parse_bad("memgate:\n  accept: {trailer: '@team-Accept'}\n", "no spaces, colons or markup", 2,
+              21);
+    parse_bad("memgate:\n  accept: {trailer: ''}\n", "must not be empty", 2, 21);
     parse_bad("memgate:\n  baseline: ''\n", "must not be empty", 2, 13);
 }
 

@@ -47,7 +47,8 @@ Test(markdown, html_escape_for_summary)
     mg_buf b;
     mg_buf_init(&b, 0);
     cr_assert_eq(mg_md_html(&b, "<b>&'\"@me #1", 100, NULL), 0);
-    cr_assert_str_eq(b.data, "&lt;b&gt;&amp;&#39;&quot;&#64;me &#35;1");
+    cr_assert_str_eq(b.data, "&lt;b&gt;&amp;&#39;&quot;&#64;\xE2\x80\x8Bme &#35;\xE2\x80\x8B"
+                             "1");
     mg_buf_release(&b);
 }
 
