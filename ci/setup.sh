@@ -2,7 +2,8 @@
 # Install what memgate needs to build and test on Debian, only what is missing. Idempotent.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libjansson-dev libcurl4-openssl-dev libyaml-dev
-      libcriterion-dev libzstd-dev zlib1g-dev libxml2-dev ca-certificates git)
+      libcriterion-dev libzstd-dev zlib1g-dev libxml2-dev ca-certificates git
+      golang-go) # go tool pprof: the live oracle of tests/cli/test_cli_pprof.c
 pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do

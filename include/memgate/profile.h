@@ -102,6 +102,7 @@ typedef struct mg_profile mg_profile;
 #define MG_FORMAT_MS_PRINT "ms-print"
 #define MG_FORMAT_TIME "time"
 #define MG_FORMAT_JEMALLOC "jemalloc-json"
+#define MG_FORMAT_PPROF "pprof"
 
 typedef struct mg_load_options {
     const char *format; /* NULL or "auto": detect by content */

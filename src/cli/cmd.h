@@ -83,7 +83,7 @@ int cli_parse_top(const char *arg, unsigned *out, mg_error *err);
     "  --exclude-tests       leave program points with a frame in a test file out\n"
 #define CLI_INPUT_FORMATS                                                                     \
     "dhat-json, dhat-text, heaptrack, heaptrack-print,\n"                                     \
-    "                        massif, ms-print, time, jemalloc-json"
+    "                        massif, ms-print, time, jemalloc-json, pprof"
 
 struct cli_hotspots {
     const char *skip[CLI_MAX_SKIP];

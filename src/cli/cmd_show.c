@@ -14,7 +14,7 @@ static const char show_help[] =
     "hotspots. PROFILE is a file or '-' for standard input; its format is detected by\n"
     "content (dhat JSON, dhat-rs or Valgrind DHAT text also inside a CI log, heaptrack data\n"
     "or heaptrack_print text, massif.out or ms_print text, /usr/bin/time -v, jemalloc\n"
-    "stats JSON; .gz and .zst are decompressed). Hotspots are ranked by total bytes, by\n"
+    "stats JSON, pprof heap profiles; .gz and .zst are decompressed). Hotspots are ranked by total bytes, by\n"
     "bytes at t-gmax and by allocation count.\n"
     "\n"
     "options:\n"

@@ -13,6 +13,7 @@ const mg_format *const mg_formats[] = {
     &mg_format_unsupported_heaptrack_raw,
     &mg_format_dhat_json,
     &mg_format_jemalloc,
+    &mg_format_pprof,
     &mg_format_massif,
     &mg_format_ms_print,
     &mg_format_heaptrack_print,

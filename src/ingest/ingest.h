@@ -82,6 +82,7 @@ extern const mg_format mg_format_ms_print;
 extern const mg_format mg_format_time;
 extern const mg_format mg_format_jemalloc;
 /* Recognised but not parseable: each one's parse explains what to pass instead. */
+extern const mg_format mg_format_pprof;
 extern const mg_format mg_format_unsupported_heaptrack_raw;
 extern const mg_format mg_format_unsupported_jemalloc_text;
 extern const mg_format mg_format_unsupported_exp_dhat;

@@ -1,0 +1,3 @@
+module example.com/memgate/gofixtures
+
+go 1.19
