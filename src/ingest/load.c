@@ -48,8 +48,8 @@ static int nothing_matched(const char *source, const char *head, size_t len, mg_
     describe(head, len, true, looks, sizeof(looks));
     /* the message buffer is small: the hint most people need comes first */
     return mg_error_set_at(err, MG_E_INPUT, source, 1, 1,
-                           "no profile found: no format matched (tried %s; a dhat summary needs a "
-                           "'dhat: Total:' line); the input is %s",
+                           "no profile found (tried %s; dhat text needs a 'dhat: Total:' line); "
+                           "the input is %s",
                            tried, looks);
 }
 

@@ -85,9 +85,18 @@ static void check_heaptrack(const char *rel, const char *stdin_rel)
     json_decref(root);
 }
 
-Test(formats, heaptrack_zst) { check_heaptrack("profiles/heaptrack-sort.heaptrack.zst", NULL); }
-Test(formats, heaptrack_plain) { check_heaptrack("extra/heaptrack-sort.heaptrack", NULL); }
-Test(formats, heaptrack_gz) { check_heaptrack("extra/heaptrack-sort.heaptrack.gz", NULL); }
+Test(formats, heaptrack_zst)
+{
+    check_heaptrack("profiles/heaptrack-sort.heaptrack.zst", NULL);
+}
+Test(formats, heaptrack_plain)
+{
+    check_heaptrack("extra/heaptrack-sort.heaptrack", NULL);
+}
+Test(formats, heaptrack_gz)
+{
+    check_heaptrack("extra/heaptrack-sort.heaptrack.gz", NULL);
+}
 Test(formats, heaptrack_zst_from_a_pipe)
 {
     check_heaptrack("-", "profiles/heaptrack-sort.heaptrack.zst");
@@ -111,13 +120,14 @@ static void check_heaptrack_print(const char *name)
     cr_expect_eq(metric(p, "end_bytes"), num(parsed, "total_memory_leaked_bytes_approx"));
     cr_expect_eq(metric(p, "peak_rss_bytes"), num(parsed, "peak_rss_bytes_approx"));
     cr_expect_eq(metric(p, "allocation_count"), num(parsed, "calls_to_allocation_functions"));
-    cr_expect_eq(extra(p, "temporary_allocations"),
-                 atoll(json_string_value(json_object_get(printed, "temporary_memory_allocations"))));
+    cr_expect_eq(
+        extra(p, "temporary_allocations"),
+        atoll(json_string_value(json_object_get(printed, "temporary_memory_allocations"))));
     /* "1.00s." -> 1,000,000 us */
-    cr_expect_eq(metric(p, "runtime_us"),
-                 (long long)(atof(json_string_value(json_object_get(printed, "total_runtime"))) *
-                                 1e6 +
-                             0.5));
+    cr_expect_eq(
+        metric(p, "runtime_us"),
+        (long long)(atof(json_string_value(json_object_get(printed, "total_runtime"))) * 1e6 +
+                    0.5));
     cr_expect_str_eq(json_string_value(json_object_get(p, "command")),
                      json_string_value(json_object_get(printed, "debuggee")));
     absent(p, "total_allocations_bytes"); /* heaptrack >= 1.2 does not print it */
@@ -126,7 +136,10 @@ static void check_heaptrack_print(const char *name)
     json_decref(root);
 }
 
-Test(formats, heaptrack_print_sort) { check_heaptrack_print("heaptrack-sort"); }
+Test(formats, heaptrack_print_sort)
+{
+    check_heaptrack_print("heaptrack-sort");
+}
 Test(formats, heaptrack_print_pipeline)
 {
     check_heaptrack_print("heaptrack-pipeline-baseline-debug");
@@ -236,8 +249,10 @@ Test(formats, dhat_text_with_time_v_report)
 /* --input-format picks one reading of a log that holds two. */
 Test(formats, input_format_override)
 {
-    const char *argv[] = {"show", "--format", "json", "--input-format", "time",
-                          mg_testdata("profiles/timev-wordfreq-dhatrs-release.stderr.txt"), NULL};
+    const char *argv[] = {"show", "--format",
+                          "json", "--input-format",
+                          "time", mg_testdata("profiles/timev-wordfreq-dhatrs-release.stderr.txt"),
+                          NULL};
     mg_run r = mg_run_memgate(argv, NULL, NULL);
     json_t *root = json_loads(r.out, 0, NULL), *p = json_object_get(root, "profile");
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -314,11 +329,11 @@ Test(formats, nothing_matched_lists_what_was_tried)
     const char *argv[] = {"show", a, NULL};
     mg_run r = mg_run_memgate(argv, NULL, NULL);
     cr_expect_eq(r.status, 3);
-    cr_expect(strstr(r.err, "tried heaptrack, dhat-json, jemalloc-json, massif, ms-print, "
+    cr_expect(strstr(r.err, "tried heaptrack, dhat-json, jemalloc-json, pprof, massif, ms-print, "
                             "heaptrack-print, dhat-text, time"),
               "%s", r.err);
-    cr_expect(strstr(r.err, "31 bytes of text in 2 lines; it starts with \"just some notes\""), "%s",
-              r.err);
+    cr_expect(strstr(r.err, "31 bytes of text in 2 lines; it starts with \"just some notes\""),
+              "%s", r.err);
     mg_run_release(&r);
     free(dir);
 }

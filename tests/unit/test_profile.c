@@ -133,7 +133,7 @@ Test(profile, unknown_format_name)
     cr_expect_null(p);
     check_error(&err, MG_E_USAGE,
                 "unknown --input-format 'tcmalloc' (known: auto, heaptrack, dhat-json, "
-                "jemalloc-json, massif, ms-print, heaptrack-print, dhat-text, time)",
+                "jemalloc-json, pprof, massif, ms-print, heaptrack-print, dhat-text, time)",
                 "", 0, 0);
 }
 
@@ -153,8 +153,8 @@ Test(profile, unrecognised_input_shows_its_first_line)
     parse_bad("Hello\tworld\x01\nsecond line\n", 26, NULL, MG_E_INPUT,
               "it starts with \"Hello.world.\"", 1, 1);
     parse_bad("x", 1, NULL, MG_E_INPUT,
-              "tried heaptrack, dhat-json, jemalloc-json, massif, ms-print, heaptrack-print, "
-              "dhat-text, time",
+              "tried heaptrack, dhat-json, jemalloc-json, pprof, massif, ms-print, "
+              "heaptrack-print, dhat-text, time",
               1, 1);
 }
 
