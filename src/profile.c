@@ -58,6 +58,10 @@ const mg_metrics *mg_profile_metrics(const mg_profile *p)
 {
     return &p->metrics;
 }
+void mg_profile_set_metrics(mg_profile *p, const mg_metrics *m)
+{
+    p->metrics = *m;
+}
 const char *mg_profile_format(const mg_profile *p)
 {
     return p->format;

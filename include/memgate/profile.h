@@ -138,6 +138,13 @@ int mg_profile_parse(mg_profile **out, const char *data, size_t len, const char 
 
 void mg_profile_free(mg_profile *p);
 
+/*
+ * Several runs of one workload combined per metric (memgate check/update-baseline
+ * PROFILE...): the metrics replace this run's; its hotspots, command and
+ * source stay (it is the representative run).
+ */
+void mg_profile_set_metrics(mg_profile *p, const mg_metrics *m);
+
 /* Borrowed views; valid while the profile lives. */
 const mg_metrics *mg_profile_metrics(const mg_profile *p);
 const char *mg_profile_format(const mg_profile *p);   /* "dhat-json", "dhat-text", ... */

@@ -168,6 +168,11 @@ static int fill(const struct cli_record *r, mg_baseline *b, struct cli_recorded 
     rc = mg_baseline_update(b, r->setup->workload, mg_profile_metrics(p), &meta, err);
     if (rc == 0)
         rc = mg_baseline_set_provenance(b, r->setup->workload, &prov, err);
+    for (size_t i = 0; rc == 0 && i < 2; i++)
+        if (r->strings[i].key && r->strings[i].n)
+            rc = mg_baseline_set_strings(b, r->setup->workload, r->strings[i].key,
+                                         r->strings[i].names, r->strings[i].values,
+                                         r->strings[i].n, err);
     if (rc == 0)
         rc = store_hotspots(r, b, err);
     return rc;

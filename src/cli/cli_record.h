@@ -20,6 +20,12 @@ struct cli_record {
     const char *command_line;      /* how memgate was run */
     bool pin_anchor;               /* mark this baseline as the drift anchor */
     unsigned top;                  /* hotspots stored */
+    /* objects of strings recorded with the measurement ("runs", "environment"); key NULL = none */
+    struct cli_record_strings {
+        const char *key;
+        const char *const *names, *const *values;
+        size_t n;
+    } strings[2];
     unsigned lock_timeout_ms;
 };
 

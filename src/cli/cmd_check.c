@@ -12,6 +12,7 @@
 #include "cli_pairing.h"
 #include "cli_policy.h"
 #include "cli_post.h"
+#include "cli_runs.h"
 #include "cli_record.h"
 #include "cmd.h"
 #include "memgate/baseline.h"
@@ -22,7 +23,7 @@
 #include "suggest.h"
 
 static const char check_help[] =
-    "usage: memgate check [OPTIONS] PROFILE\n"
+    "usage: memgate check [OPTIONS] PROFILE...\n"
     "       memgate check --explain [OPTIONS] [PROFILE]\n"
     "\n"
     "Compare PROFILE with the reviewed baseline and exit 1 when a metric grew past its\n"
@@ -62,7 +63,12 @@ static const char check_help_verdicts[] =
     "                        review) until a reviewed exception accepts it\n"
     "  --strict-pairing      a profile of another program, command, producer, mode or\n"
     "                        build profile than the baseline recorded is an error (exit 3;\n"
-    "                        default: a warning in every report)\n";
+    "                        default: a warning in every report)\n"
+    "  PROFILE...            several runs of one workload make one verdict:\n"
+    "  --combine min|median|max  how runs combine per metric (default: min for peaks,\n"
+    "                        median for the rest; also memgate.runs.combine)\n"
+    "  --confirm             fail a metric only when every run is past its limit (the\n"
+    "                        minimum of every metric; also memgate.runs.confirm)\n";
 
 /* A second string: C99 promises string literals of 4095 bytes, not more. */
 static const char check_help_posting[] =
@@ -87,6 +93,8 @@ static const struct option check_options[] = {
     {"baseline-ref", required_argument, NULL, CLI_OPT_BASELINE_REF},
     {"require-review", no_argument, NULL, CLI_OPT_REQUIRE_REVIEW},
     {"strict-pairing", no_argument, NULL, CLI_OPT_STRICT_PAIRING},
+    {"combine", required_argument, NULL, CLI_OPT_COMBINE},
+    {"confirm", no_argument, NULL, CLI_OPT_CONFIRM},
     {"format", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'o'},
     {"input-format", required_argument, NULL, 'i'},
@@ -104,8 +112,10 @@ struct check_opts {
     struct cli_outputs outputs;
     mg_load_options load;
     struct cli_hotspots hotspots;
-    const char *profile, *anchor, *accept, *baseline_ref;
-    bool explain, approve, require_review, strict_pairing;
+    const char *profile, *anchor, *accept, *baseline_ref, *combine;
+    const char *profiles[CLI_MAX_RUNS];
+    size_t n_profiles;
+    bool explain, approve, require_review, strict_pairing, confirm;
     unsigned top;
     char cmdline[2048]; /* as typed, before getopt permutes argv */
     struct cli_post_opts post;
@@ -169,6 +179,12 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     case CLI_OPT_STRICT_PAIRING:
         o->strict_pairing = true;
         return 0;
+    case CLI_OPT_COMBINE:
+        o->combine = arg;
+        return 0;
+    case CLI_OPT_CONFIRM:
+        o->confirm = true;
+        return 0;
     case 'f':
         return cli_outputs_add(&o->outputs, arg, cli_report_formats, err);
     case 'o':
@@ -196,9 +212,12 @@ static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err
         return rc;
     if (optind == argc && o->explain)
         return 0; /* --explain alone: the limits, no profile */
-    if (optind != argc - 1)
-        return mg_error_set(err, MG_E_USAGE, "expected one PROFILE argument (see --help)");
-    o->profile = argv[optind];
+    if (optind == argc || argc - optind > CLI_MAX_RUNS)
+        return mg_error_set(err, MG_E_USAGE, "expected 1 to %d PROFILE arguments (see --help)",
+                            CLI_MAX_RUNS);
+    for (; optind < argc; optind++)
+        o->profiles[o->n_profiles++] = argv[optind];
+    o->profile = o->profiles[0];
     o->load.top_n = 1000; /* every function: a hotspot that went away is really gone */
     cli_outputs_default(&o->outputs);
     return cli_hotspots_finish(&o->hotspots, &o->load, err);
@@ -373,8 +392,10 @@ static void ratchet_command(const struct check_opts *o, struct check_run *run)
 {
     char *out = run->ratchet;
     size_t size = sizeof(run->ratchet);
+    size_t i;
     snprintf(out, size, "memgate update-baseline");
-    cli_append_word(out, size, o->profile);
+    for (i = 0; i < o->n_profiles; i++)
+        cli_append_word(out, size, o->profiles[i]);
     if (o->paths.config) {
         cli_append_word(out, size, "--config");
         cli_append_word(out, size, o->paths.config);
@@ -386,6 +407,10 @@ static void ratchet_command(const struct check_opts *o, struct check_run *run)
     if (run->setup.workload) {
         cli_append_word(out, size, "--workload");
         cli_append_word(out, size, run->setup.workload);
+    }
+    if (o->combine) {
+        cli_append_word(out, size, "--combine");
+        cli_append_word(out, size, o->combine);
     }
     /* the same limits, or update-baseline would judge the new numbers by others */
     limit_words(out, size, "--limit", o->limits.fail, o->limits.n_fail);
@@ -511,6 +536,7 @@ static int merge_base_policy_compare(const struct check_opts *o, struct check_ru
 
 static int run_check(struct check_opts *o, struct check_run *run, mg_error *err)
 {
+    enum cli_combine how;
     mg_policy_defaults(&run->policy);
     if (cli_setup_open(&run->setup, &o->paths, err) < 0 ||
         (o->profile && cli_basegate_config(&run->base_gate, o->baseline_ref, o->require_review,
@@ -524,8 +550,9 @@ static int run_check(struct check_opts *o, struct check_run *run, mg_error *err)
     if (!o->profile)
         return 0;
     if (cli_hotspots_config(&o->hotspots, run->setup.cfg, &o->load, err) < 0 ||
-        mg_profile_load(&run->profile, o->profile, &o->load, err) < 0 ||
-        mg_gate_refuse_empty(mg_profile_metrics(run->profile), o->profile, err) < 0 ||
+        cli_combine_choose(o->combine, o->confirm, run->setup.cfg, &how, err) < 0 ||
+        cli_runs_load(&run->profile, o->profiles, o->n_profiles, &o->load, how, &run->notices,
+                      err) < 0 ||
         load_baseline(run, err) < 0)
         return -err->code;
     if (!run->have_base ? missing(o, run, err) < 0 : gate(o, run, err) < 0)

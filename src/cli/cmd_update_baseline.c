@@ -8,12 +8,13 @@
 #include "cli_approval.h"
 #include "cli_policy.h"
 #include "cli_record.h"
+#include "cli_runs.h"
 #include "cmd.h"
 #include "memgate/baseline.h"
 #include "memgate/num.h"
 
 static const char ub_help[] =
-    "usage: memgate update-baseline [OPTIONS] PROFILE\n"
+    "usage: memgate update-baseline [OPTIONS] PROFILE...\n"
     "\n"
     "Write PROFILE's metrics and top hotspots as the new baseline, atomically\n"
     "(temporary file, fsync, rename) and under a lock (flock on BASELINE.lock), so an\n"
@@ -40,11 +41,17 @@ static const char ub_help[] =
     "  --top N               hotspots to store (default memgate.hotspots.top, else 10)\n"
     "  --lock-timeout SEC    wait this long for another update's lock (default 60)\n"
     "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
-    "  --summary N|last      which summary of a log with several\n" CLI_HOTSPOT_HELP CLI_LIMIT_HELP
-    "  -h, --help            this text\n"
+    "  --summary N|last      which summary of a log with several\n"
+    "  --combine min|median|max  several runs (PROFILE...) combine per metric (default:\n"
+    "                        min for peaks, median for the rest)\n" CLI_HOTSPOT_HELP CLI_LIMIT_HELP
+    "  -h, --help            this text\n";
+
+/* A second string: C99 promises string literals of 4095 bytes, not more. */
+static const char ub_help_exit[] =
     "\n"
     "exit status: 0 written, 1 refused because it regressed, 2 usage or not approved,\n"
-    "3 bad profile or baseline, 4 cannot write (the old baseline is intact).\n";
+    "3 bad profile (an empty one too) or baseline, 4 cannot write (the old baseline is\n"
+    "intact).\n";
 
 static const struct option ub_options[] = {
     CLI_PATHS_OPTIONS,
@@ -58,6 +65,7 @@ static const struct option ub_options[] = {
     {"lock-timeout", required_argument, NULL, CLI_OPT_LOCK_TIMEOUT},
     {"input-format", required_argument, NULL, 'i'},
     {"summary", required_argument, NULL, 's'},
+    {"combine", required_argument, NULL, CLI_OPT_COMBINE},
     CLI_HOTSPOT_OPTIONS,
     {"limit", required_argument, NULL, 'l'},
     {"warn", required_argument, NULL, 'W'},
@@ -72,7 +80,9 @@ static const struct option ub_options[] = {
 
 struct ub_opts {
     struct cli_paths paths;
-    const char *commit, *profile, *accept;
+    const char *commit, *profile, *accept, *combine;
+    const char *profiles[CLI_MAX_RUNS];
+    size_t n_profiles;
     bool approve, allow_regression, pin_anchor;
     const char *branches[MAX_BRANCHES];
     size_t n_branches;
@@ -131,6 +141,9 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
         return 0;
     case 's':
         return cli_parse_summary(arg, &o->load.summary_index, err);
+    case CLI_OPT_COMBINE:
+        o->combine = arg;
+        return 0;
     }
     if (cli_hotspot_option(c, arg, &o->hotspots, &o->load, err) != 1)
         return err->code ? -err->code : 0;
@@ -139,14 +152,17 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
 
 static int parse_args(int argc, char **argv, struct ub_opts *o, mg_error *err)
 {
-    static const char *const help[] = {ub_help, NULL};
+    static const char *const help[] = {ub_help, ub_help_exit, NULL};
     int rc;
     o->lock_timeout_s = 60;
     if ((rc = cli_getopt(argc, argv, ub_options, help, parse_one, o, err)) != 0)
         return rc;
-    if (optind != argc - 1)
-        return mg_error_set(err, MG_E_USAGE, "expected one PROFILE argument (see --help)");
-    o->profile = argv[optind];
+    if (optind == argc || argc - optind > CLI_MAX_RUNS)
+        return mg_error_set(err, MG_E_USAGE, "expected 1 to %d PROFILE arguments (see --help)",
+                            CLI_MAX_RUNS);
+    for (; optind < argc; optind++)
+        o->profiles[o->n_profiles++] = argv[optind];
+    o->profile = o->profiles[0];
     o->load.top_n = 1000; /* every function, so the bytes outside the stored top N are exact */
     return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
@@ -169,6 +185,9 @@ static int record(const struct ub_opts *o, const struct cli_setup *s, const mg_p
                   const mg_policy *policy, const char *accepted, const char *cmdline,
                   mg_error *err)
 {
+    static const char *const run_keys[] = {"count", "combine"};
+    char count[16];
+    const char *run_values[] = {count, o->combine ? o->combine : "min for peaks, median for the rest"};
     mg_hotspot_settings hs;
     struct cli_recorded done;
     struct cli_record r;
@@ -186,6 +205,13 @@ static int record(const struct ub_opts *o, const struct cli_setup *s, const mg_p
     r.pin_anchor = o->pin_anchor;
     r.top = o->top ? o->top : hs.top;
     r.lock_timeout_ms = o->lock_timeout_s * 1000;
+    snprintf(count, sizeof(count), "%zu", o->n_profiles);
+    if (o->n_profiles > 1) {
+        r.strings[0].key = "runs";
+        r.strings[0].names = run_keys;
+        r.strings[0].values = run_values;
+        r.strings[0].n = 2;
+    }
     if ((rc = cli_record_baseline(&r, &done, err)) < 0)
         return rc;
     printf("memgate: baseline %s%s%s updated from %s (measured_at %s%s%s)\n", s->baseline,
@@ -202,6 +228,17 @@ static int record(const struct ub_opts *o, const struct cli_setup *s, const mg_p
     return 0;
 }
 
+/* What several runs combined to, before the write. */
+static void print_runs(const struct cli_notices *n)
+{
+    size_t i, j;
+    for (i = 0; i < n->n; i++) {
+        printf("memgate: %s\n", n->items[i].title);
+        for (j = 0; j < n->items[i].n_lines; j++)
+            printf("  %s\n", n->items[i].lines[j]);
+    }
+}
+
 int cmd_update_baseline(int argc, char **argv, mg_error *err)
 {
     struct ub_opts o;
@@ -210,6 +247,9 @@ int cmd_update_baseline(int argc, char **argv, mg_error *err)
     mg_policy policy;
     char reason[256], source[64], cmdline[2048];
     int rc, status = 0, found;
+    enum cli_combine how;
+    /* static: some 35 KiB of fixed-size notice text, once per process */
+    static struct cli_notices runs;
 
     memset(&o, 0, sizeof(o));
     memset(&s, 0, sizeof(s));
@@ -225,8 +265,10 @@ int cmd_update_baseline(int argc, char **argv, mg_error *err)
     if (cli_policy_build(&policy, s.cfg, s.workload, &o.limits, err) < 0 ||
         (found = cli_accept_find(o.accept, s.cfg, reason, sizeof(reason), source,
                                  sizeof(source), err)) < 0 ||
-        mg_profile_load(&p, o.profile, &o.load, err) < 0)
+        cli_combine_choose(o.combine, false, s.cfg, &how, err) < 0 ||
+        cli_runs_load(&p, o.profiles, o.n_profiles, &o.load, how, &runs, err) < 0)
         goto fail;
+    print_runs(&runs);
     if (record(&o, &s, p, &policy, found ? reason : NULL, cmdline, err) < 0) {
         status = err->code == MG_E_REFUSED ? 1 : mg_error_exit_code(err);
         goto done;
