@@ -1,5 +1,5 @@
 /* GitHub: sticky PR comment, commit statuses, check runs, job files (ci-apis.md §1). */
-#include "ci/post.h"
+#include "ci/platform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "ci/ci_env.h"
+#include "ci/sticky.h"
 #include "ci/gha.h"
 #include "ci/render.h"
 

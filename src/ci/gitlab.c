@@ -1,5 +1,5 @@
 /* GitLab: sticky MR note and commit statuses (ci-apis.md §2). */
-#include "ci/post.h"
+#include "ci/platform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "ci/ci_env.h"
+#include "ci/sticky.h"
 #include "ci/render.h"
 #include "memgate/num.h"
 

@@ -1,5 +1,5 @@
 /* The sticky comment: one per marker, found by listing, updated in place, created once. */
-#include "ci/post.h"
+#include "ci/sticky.h"
 
 #include <jansson.h>
 #include <stdio.h>

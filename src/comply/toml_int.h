@@ -62,7 +62,7 @@ int toml_table_add(mg_toml_value *table, const char *key, size_t len, mg_toml_va
 /* Append value (taken over, also on failure). */
 int toml_array_push(mg_toml_value *array, mg_toml_value *value, mg_error *err);
 
-/* toml.c: cursor helpers used by the scalar readers. */
+/* toml_cursor.c: the cursor, used by the structure (toml.c) and the scalar readers. */
 char toml_peek(const toml_parser *p);
 char toml_peek_at(const toml_parser *p, size_t ahead);
 void toml_advance(toml_parser *p);
