@@ -93,7 +93,13 @@ int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uin
 /* Rank and move the top-N of each ranking into the profile. */
 int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err);
 
-/* Between hotspot.c and hotspot_worker.c: the work itself, and handing it over. */
+/*
+ * The worker seam, the one place two files call each other on purpose:
+ * hotspot.c hands frames and program points to hotspot_worker.c when a worker
+ * thread runs, and the worker thread calls back into hotspot.c to do the same
+ * work (frame_now, flush_batch) it would do inline. Splitting the work from the
+ * thread keeps the threading in one small file; see docs/architecture.md.
+ */
 /* Append a program point to a batch of `size` program points (the caller flushes when full). */
 int mg_agg_batch_push(struct agg_batch *bt, size_t size, const uint32_t *fs, size_t n, uint64_t tb,
                       uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
