@@ -127,6 +127,10 @@ uint64_t mg_profile_excluded_pps(const mg_profile *p)
 {
     return p->excluded_pps;
 }
+enum mg_attribution mg_profile_attribution(const mg_profile *p)
+{
+    return p->attribution;
+}
 
 const char *mg_rank_name(enum mg_rank r)
 {

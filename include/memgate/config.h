@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "memgate/profile.h"
+
 #include "memgate/error.h"
 #include "memgate/policy.h"
 
@@ -76,6 +78,12 @@ typedef struct mg_hotspot_settings {
        owned by the config */
     const char *const *skip_frames;
     size_t n_skip_frames;
+    /* memgate.hotspots.own_crates: the program's own crates (pinned; owned by the config) */
+    const char *const *own_crates;
+    size_t n_own_crates;
+    /* memgate.hotspots.attribution, when set */
+    bool has_attribution;
+    enum mg_attribution attribution;
 } mg_hotspot_settings;
 
 void mg_config_hotspots(const mg_config *c, mg_hotspot_settings *out);

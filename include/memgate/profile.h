@@ -83,12 +83,15 @@ const char *mg_rank_name(enum mg_rank r); /* "total_bytes", "peak_bytes", "alloc
 /* How program points are grouped into hotspots. */
 enum mg_group_by { MG_GROUP_FUNCTION, MG_GROUP_STACK };
 
-/* Which frames attribution skips (see --help-hotspots). */
+/* Which frame of a stack a hotspot is named after (memgate/stacks.h, mg_attribute). */
 enum mg_attribution {
-    MG_ATTR_SKIP_ALLOC, /* allocator machinery (default) */
-    MG_ATTR_SKIP_STD,   /* also Rust standard-library frames, to surface user code */
-    MG_ATTR_FIRST_FRAME /* nothing skipped: the allocation site itself */
+    MG_ATTR_OWN,        /* the program's own code (default), with visible fallbacks */
+    MG_ATTR_SKIP_STD,   /* first frame outside allocator machinery and the Rust standard library */
+    MG_ATTR_ALLOC_SITE, /* first frame outside allocator machinery (the rule before own) */
+    MG_ATTR_FIRST_FRAME /* nothing skipped: the innermost frame */
 };
+/* The pre-own name of the allocation-site rule. */
+#define MG_ATTR_SKIP_ALLOC MG_ATTR_ALLOC_SITE
 
 typedef struct mg_profile mg_profile;
 
@@ -121,6 +124,9 @@ typedef struct mg_load_options {
     size_t n_skip_frames;
     enum mg_group_by group_by;
     enum mg_attribution attribution;
+    /* Pinned own crates (--own-crate, memgate.hotspots.own_crates); none: inferred. Borrowed. */
+    const char *const *own_crates;
+    size_t n_own_crates;
     bool exclude_tests; /* leave program points with a frame in a test file out */
 } mg_load_options;
 
@@ -163,6 +169,8 @@ const mg_hotspot *mg_profile_ranking(const mg_profile *p, enum mg_rank r, size_t
  * point, excluded ones included); false when the profile has no hotspots.
  */
 bool mg_profile_hotspot_whole(const mg_profile *p, enum mg_rank r, uint64_t *whole);
+/* The attribution rule the profile's rankings were made with. */
+enum mg_attribution mg_profile_attribution(const mg_profile *p);
 /* Program points left out by exclude_tests. */
 uint64_t mg_profile_excluded_pps(const mg_profile *p);
 

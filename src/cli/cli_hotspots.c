@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "memgate/config.h"
+#include "memgate/stacks.h"
 
 static int add_skip(struct cli_hotspots *h, const char *prefix, mg_error *err)
 {
@@ -13,6 +14,16 @@ static int add_skip(struct cli_hotspots *h, const char *prefix, mg_error *err)
         return mg_error_set(err, MG_E_USAGE, "too many frame prefixes to skip (at most %d)",
                             CLI_MAX_SKIP);
     h->skip[h->n++] = prefix;
+    return 0;
+}
+
+static int add_own(struct cli_hotspots *h, const char *name, mg_error *err)
+{
+    if (!*name)
+        return mg_error_set(err, MG_E_USAGE, "--own-crate takes a crate name");
+    if (h->n_own == CLI_MAX_SKIP)
+        return mg_error_set(err, MG_E_USAGE, "too many own crates (at most %d)", CLI_MAX_SKIP);
+    h->own[h->n_own++] = name;
     return 0;
 }
 
@@ -32,17 +43,15 @@ int cli_hotspot_option(int c, const char *arg, struct cli_hotspots *h, mg_load_o
                                 arg);
         return 0;
     case 'A':
-        if (!strcmp(arg, "skip-alloc"))
-            load->attribution = MG_ATTR_SKIP_ALLOC;
-        else if (!strcmp(arg, "skip-std"))
-            load->attribution = MG_ATTR_SKIP_STD;
-        else if (!strcmp(arg, "first-frame"))
-            load->attribution = MG_ATTR_FIRST_FRAME;
-        else
+        if (!mg_attribution_from_name(arg, &load->attribution))
             return mg_error_set(err, MG_E_USAGE,
-                                "--attribution takes skip-alloc, skip-std or first-frame, not '%s'",
+                                "--attribution takes own, skip-std, alloc-site or first-frame, "
+                                "not '%s'",
                                 arg);
+        h->attribution_set = true;
         return 0;
+    case 'O':
+        return add_own(h, arg, err);
     case 'X':
         load->exclude_tests = true;
         return 0;
@@ -68,6 +77,8 @@ int cli_hotspots_finish(struct cli_hotspots *h, mg_load_options *load, mg_error 
     }
     load->skip_frames = h->skip;
     load->n_skip_frames = h->n;
+    load->own_crates = h->own;
+    load->n_own_crates = h->n_own;
     return 0;
 }
 
@@ -77,12 +88,21 @@ int cli_hotspots_config(struct cli_hotspots *h, const mg_config *cfg, mg_load_op
     mg_hotspot_settings hs;
     size_t i;
     int rc;
+    bool flags_own = h->n_own > 0;
     mg_config_hotspots(cfg, &hs);
     for (i = 0; i < hs.n_skip_frames; i++)
         if ((rc = add_skip(h, hs.skip_frames[i], err)) < 0)
             return rc;
+    /* --own-crate on the command line replaces the file's list */
+    for (i = 0; !flags_own && i < hs.n_own_crates; i++)
+        if ((rc = add_own(h, hs.own_crates[i], err)) < 0)
+            return rc;
+    if (hs.has_attribution && !h->attribution_set)
+        load->attribution = hs.attribution;
     load->skip_frames = h->skip;
     load->n_skip_frames = h->n;
+    load->own_crates = h->own;
+    load->n_own_crates = h->n_own;
     return 0;
 }
 

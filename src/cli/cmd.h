@@ -68,18 +68,19 @@ bool cli_color_wanted(const char *path);
 int cli_parse_summary(const char *arg, unsigned *out, mg_error *err);
 int cli_parse_top(const char *arg, unsigned *out, mg_error *err);
 
-/* Hotspot options shared by show and check (short codes K, G, A, X). */
+/* Hotspot options shared by show and check (short codes K, G, A, O, X). */
 #define CLI_MAX_SKIP 64
 #define CLI_HOTSPOT_OPTIONS                                                                   \
     {"skip-frame", required_argument, NULL, 'K'}, {"group-by", required_argument, NULL, 'G'},  \
         {"attribution", required_argument, NULL, 'A'},                                          \
+        {"own-crate", required_argument, NULL, 'O'},                                            \
         {"exclude-tests", no_argument, NULL, 'X'}
 #define CLI_HOTSPOT_HELP                                                                      \
-    "  --skip-frame PREFIX   also skip frames whose function starts with PREFIX when\n"       \
-    "                        attributing hotspots (repeatable; also MEMGATE_SKIP_FRAMES\n"    \
-    "                        as a comma-separated list)\n"                                    \
+    "  --skip-frame PREFIX   treat frames starting with PREFIX as allocator machinery\n"  \
+    "                        (repeatable; also MEMGATE_SKIP_FRAMES=A,B)\n"                  \
     "  --group-by function|stack  group hotspots by function (default) or whole stack\n"     \
-    "  --attribution skip-alloc|skip-std|first-frame  which frames attribution skips\n"      \
+    "  --attribution own|skip-std|alloc-site|first-frame  hotspot naming (own code)\n"     \
+    "  --own-crate NAME      a crate of the program's own code (repeatable)\n"             \
     "  --exclude-tests       leave program points with a frame in a test file out\n"
 #define CLI_INPUT_FORMATS                                                                     \
     "dhat-json, dhat-text, heaptrack, heaptrack-print,\n"                                     \
@@ -88,6 +89,9 @@ int cli_parse_top(const char *arg, unsigned *out, mg_error *err);
 struct cli_hotspots {
     const char *skip[CLI_MAX_SKIP];
     size_t n;
+    const char *own[CLI_MAX_SKIP]; /* --own-crate, then the config's own_crates */
+    size_t n_own;
+    bool attribution_set; /* --attribution given: it wins over the config */
     char *env; /* owned copy of MEMGATE_SKIP_FRAMES, split in place */
 };
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "config_int.h"
+#include "memgate/stacks.h"
 #include "memgate/buf.h"
 #include "memgate/num.h"
 #include "suggest.h"
@@ -257,6 +258,27 @@ static int on_skip_frames(cfg_walker *w, const yaml_node_t *v)
     return string_list(w, v, &l);
 }
 
+static int on_own_crates(cfg_walker *w, const yaml_node_t *v)
+{
+    struct cfg_list l = {&w->cfg->own_crates, &w->cfg->n_own_crates, "a crate name",
+                         "crate names"};
+    return string_list(w, v, &l);
+}
+
+static int on_attribution(cfg_walker *w, const yaml_node_t *v)
+{
+    const char *s;
+    enum mg_attribution a;
+    int rc = cfg_scalar(w, v, "own, skip-std, alloc-site or first-frame", &s);
+    if (rc < 0)
+        return rc;
+    if (!mg_attribution_from_name(s, &a))
+        return cfg_fail(w, v, "expected own, skip-std, alloc-site or first-frame, found '%s'", s);
+    w->cfg->hotspots.attribution = a;
+    w->cfg->hotspots.has_attribution = true;
+    return 0;
+}
+
 static const cfg_key update_keys[] = {{"branches", on_branches}, {NULL, NULL}};
 
 static int on_update(cfg_walker *w, const yaml_node_t *v)
@@ -333,6 +355,8 @@ static const cfg_key hotspot_keys[] = {{"top", on_top},
                                        {"min_change", on_min_change},
                                        {"min_bytes", on_min_bytes},
                                        {"skip_frames", on_skip_frames},
+                                       {"own_crates", on_own_crates},
+                                       {"attribution", on_attribution},
                                        {NULL, NULL}};
 
 static int on_hotspots(cfg_walker *w, const yaml_node_t *v)
@@ -553,6 +577,9 @@ void mg_config_free(mg_config *c)
     for (i = 0; i < c->n_skip_frames; i++)
         free(c->skip_frames[i]);
     free(c->skip_frames);
+    for (i = 0; i < c->n_own_crates; i++)
+        free(c->own_crates[i]);
+    free(c->own_crates);
     free(c->baseline.value);
     free(c->cb141_baseline.value);
     free(c->history.value);
@@ -662,4 +689,6 @@ void mg_config_hotspots(const mg_config *c, mg_hotspot_settings *out)
     *out = c->hotspots;
     out->skip_frames = (const char *const *)c->skip_frames;
     out->n_skip_frames = c->n_skip_frames;
+    out->own_crates = (const char *const *)c->own_crates;
+    out->n_own_crates = c->n_own_crates;
 }

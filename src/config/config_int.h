@@ -56,6 +56,8 @@ struct mg_config {
     char **branches;
     size_t n_branches;
     char **skip_frames; /* memgate.hotspots.skip_frames */
+    char **own_crates;  /* memgate.hotspots.own_crates */
+    size_t n_own_crates;
     size_t n_skip_frames;
     mg_hotspot_settings hotspots;
     cfg_verdict verdict;

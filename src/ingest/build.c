@@ -47,6 +47,7 @@ void mg_profile_free(mg_profile *p)
         return;
     for (int r = 0; r < MG_RANK_COUNT; r++)
         mg_hotspots_free(p->rank[r], p->n_rank[r]);
+    mg_stacks_free(p->stacks);
     free(p->gate_note);
     free(p->source);
     free(p->format);

@@ -24,7 +24,7 @@ struct agg_row {
     uint32_t best_frame; /* UINT32_MAX: none */
     size_t seq_off;      /* --group-by stack: the key in agg->seq */
     uint32_t seq_len;
-    uint32_t key;        /* function id (function mode) */
+    uint32_t key; /* function id (function mode) */
 };
 
 struct stack_slot {
@@ -52,8 +52,9 @@ void mg_hotspot_agg_release(mg_hotspot_agg *agg)
     if (!agg)
         return;
     mg_hotspot_worker_free(agg->worker); /* first: the thread works on what follows */
-    free(agg->text);
-    free(agg->frame_off);
+    mg_stacks_free(agg->st);
+    mg_attributor_free(agg->attr);
+    free(agg->frame_tfn);
     free(agg->frame_fn);
     free(agg->frame_canon);
     free(agg->frame_bits);
@@ -74,7 +75,7 @@ void mg_hotspot_agg_release(mg_hotspot_agg *agg)
 
 static const char *frame_text(const mg_hotspot_agg *agg, size_t i)
 {
-    return agg->text + agg->frame_off[i];
+    return agg->st->text + agg->st->frame_off[i];
 }
 
 /*
@@ -110,10 +111,9 @@ static int fn_rehash(mg_hotspot_agg *agg, mg_error *err)
  * Intern a function name (name lies in the text arena at name_off); its id is
  * also its row in function mode.
  */
-static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, uint32_t *id,
-                     mg_error *err)
+static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, uint32_t *id, mg_error *err)
 {
-    const char *name = agg->text + name_off;
+    const char *name = agg->st->text + name_off;
     uint64_t h = hash_name(agg, name, len);
     size_t j, k, c1, c2;
 
@@ -123,7 +123,7 @@ static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, uint32_t 
          j = (j + 1) & (agg->fn_slots_cap - 1)) {
         k = agg->fn_slots[j];
         if (agg->fn_hash[k] == h && agg->fn_len[k] == len &&
-            !memcmp(agg->text + agg->fn_off[k], name, len)) {
+            !memcmp(agg->st->text + agg->fn_off[k], name, len)) {
             *id = (uint32_t)k;
             return 0;
         }
@@ -144,15 +144,12 @@ static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, uint32_t 
     return 0;
 }
 
-
+/* The clone and test-file flags; attribution classes live in the attributor. */
 static uint8_t classify(const mg_hotspot_agg *agg, const char *name, size_t name_len,
                         const char *loc, size_t loc_len)
 {
     uint8_t b = 0;
-    if (mg_frame_is_machinery(name, name_len, loc, loc_len) || mg_frame_user_skip(agg->opts, name, name_len))
-        b |= MG_FB_ALLOC;
-    if (mg_frame_is_std(name, name_len))
-        b |= MG_FB_STD;
+    (void)agg;
     if (mg_frame_is_clone(name, name_len, loc, loc_len))
         b |= MG_FB_CLONE;
     if (mg_frame_in_test_file(loc, loc_len))
@@ -160,8 +157,7 @@ static uint8_t classify(const mg_hotspot_agg *agg, const char *name, size_t name
     return b;
 }
 
-static int add_canon(mg_hotspot_agg *agg, size_t frame, const char *text, size_t len,
-                     mg_error *err)
+static int add_canon(mg_hotspot_agg *agg, size_t frame, const char *text, size_t len, mg_error *err)
 {
     const char *name, *loc;
     size_t name_len, loc_len, v;
@@ -191,44 +187,77 @@ int mg_hotspot_agg_add_frame(mg_hotspot_agg *agg, const char *text, size_t len, 
     return mg_hotspot_agg_frame_now(agg, text, len, err);
 }
 
+static int ensure_store(mg_hotspot_agg *agg, mg_error *err)
+{
+    mg_attr_options o;
+    if (agg->st)
+        return 0;
+    memset(&o, 0, sizeof(o));
+    if (agg->opts) {
+        o.mode = agg->opts->attribution;
+        o.own_crates = agg->opts->own_crates;
+        o.n_own_crates = agg->opts->n_own_crates;
+        o.skip_frames = agg->opts->skip_frames;
+        o.n_skip_frames = agg->opts->n_skip_frames;
+    }
+    if (mg_stacks_new(&agg->st, err) < 0 || mg_attributor_new(&agg->attr, NULL, &o, err) < 0)
+        return -err->code;
+    return 0;
+}
+
+/* Append a name that is no frame (a label) to the text arena; its offset in *off. */
+static int add_name(mg_hotspot_agg *agg, const char *name, size_t len, size_t *off, mg_error *err)
+{
+    mg_stacks *st = agg->st;
+    if (mg_grow_array((void **)&st->text, &st->text_cap, st->text_len + len + 1, 1, 1024, err) < 0)
+        return -err->code;
+    *off = st->text_len;
+    memcpy(st->text + *off, name, len);
+    st->text[*off + len] = '\0';
+    st->text_len += len + 1;
+    return 0;
+}
+
 int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, mg_error *err)
 {
-    size_t i = agg->n_frames, cap = agg->frames_cap, k;
-    const char *name, *loc;
-    size_t name_len, loc_len;
-    char *t;
+    size_t i = agg->n_frames, cap = agg->frames_cap;
+    const char *name, *loc, *t;
+    size_t name_len, loc_len, name_off;
 
+    if (ensure_store(agg, err) < 0)
+        return -err->code;
     if (i >= UINT32_MAX - 1)
         return mg_error_set(err, MG_E_INPUT, "more than 2^32 frames");
     if (i == cap) {
-        size_t ncap = cap ? cap * 2 : 256, c2 = cap, c3 = cap, c4 = cap, c5 = cap;
-        if (grow((void **)&agg->frame_off, &cap, ncap, sizeof(size_t), err) < 0 ||
-            grow((void **)&agg->frame_fn, &c2, ncap, sizeof(uint32_t), err) < 0 ||
+        size_t ncap = cap ? cap * 2 : 256, c3 = cap, c4 = cap;
+        if (grow((void **)&agg->frame_fn, &cap, ncap, sizeof(uint32_t), err) < 0 ||
             grow((void **)&agg->frame_bits, &c3, ncap, 1, err) < 0 ||
             grow((void **)&agg->frame_canon, &c4, ncap, sizeof(uint32_t), err) < 0)
             return -err->code;
-        (void)c5;
         agg->frames_cap = cap;
     }
-    if (grow((void **)&agg->text, &agg->text_cap, agg->text_len + len + 1, 1, err) < 0)
+    if (mg_stacks_add_frame(agg->st, text, len, err) < 0)
         return -err->code;
-    t = agg->text + agg->text_len;
-    memcpy(t, text, len);
-    for (k = 0; k < len; k++)
-        if (t[k] == '\0')
-            t[k] = '?'; /* a "\u0000" escape must not cut the string */
-    t[len] = '\0';
-    agg->frame_off[i] = agg->text_len;
-    agg->text_len += len + 1;
+    t = agg->st->text + agg->st->frame_off[i];
     mg_frame_split(t, len, &name, &name_len, &loc, &loc_len);
     agg->frame_bits[i] = classify(agg, name, name_len, loc, loc_len);
     agg->frame_fn[i] = NO_FRAME;
     agg->n_frames++;
     if (agg->opts && agg->opts->group_by == MG_GROUP_STACK)
         return add_canon(agg, i, t, len, err);
+    name_off = (size_t)(name - agg->st->text);
+    if (name_len == 3 && !memcmp(name, "???", 3) && loc_len > 3 && !memcmp(loc, "in ", 3) &&
+        (!agg->opts || agg->opts->attribution == MG_ATTR_OWN)) {
+        /* stripped code: "??? in /usr/bin/sort", so objects are never merged into one row */
+        char label[1024];
+        int n = snprintf(label, sizeof(label), "??? %.*s", (int)loc_len, loc);
+        name_len = n < 0 ? 0 : (size_t)n < sizeof(label) ? (size_t)n : sizeof(label) - 1;
+        if (add_name(agg, label, name_len, &name_off, err) < 0)
+            return -err->code;
+    }
     /* interned now, while the name is in cache: looked up on first use by a program point, it
        cost a cache miss or three per frame (a quarter of the run on a 200,000-frame table) */
-    return intern_fn(agg, (size_t)(name - agg->text), name_len, &agg->frame_fn[i], err);
+    return intern_fn(agg, name_off, name_len, &agg->frame_fn[i], err);
 }
 
 static int ensure_row(mg_hotspot_agg *agg, size_t row, mg_error *err)
@@ -271,12 +300,13 @@ static int special_fn(mg_hotspot_agg *agg, bool root, uint32_t *id, mg_error *er
     uint32_t *slot = root ? &agg->root_fn : &agg->alloc_fn;
     const char *name = root ? "[root]" : "[all-frames-allocator]";
     if (!*has) {
-        size_t len = strlen(name), off = agg->text_len;
+        size_t len = strlen(name), off = agg->st->text_len;
         /* the name goes into the text arena like frame names, but is no frame */
-        if (grow((void **)&agg->text, &agg->text_cap, agg->text_len + len + 1, 1, err) < 0)
+        if (grow((void **)&agg->st->text, &agg->st->text_cap, agg->st->text_len + len + 1, 1, err) <
+            0)
             return -err->code;
-        memcpy(agg->text + off, name, len + 1);
-        agg->text_len += len + 1;
+        memcpy(agg->st->text + off, name, len + 1);
+        agg->st->text_len += len + 1;
         if (intern_fn(agg, off, len, slot, err) < 0)
             return -err->code;
         *has = true;
@@ -314,8 +344,7 @@ static int stack_grow(mg_hotspot_agg *agg, mg_error *err)
 }
 
 /* Row of a stack key (canonical ids), created on first sight. */
-static int stack_row(mg_hotspot_agg *agg, const uint32_t *key, size_t n, size_t *row,
-                     mg_error *err)
+static int stack_row(mg_hotspot_agg *agg, const uint32_t *key, size_t n, size_t *row, mg_error *err)
 {
     uint64_t h = hash_seq(agg, key, n);
     size_t j;
@@ -345,25 +374,6 @@ static int stack_row(mg_hotspot_agg *agg, const uint32_t *key, size_t n, size_t 
     return 0;
 }
 
-/* Index in fs of the attributed frame, or -1 (empty stack) / -2 (all machinery). */
-static long attributed(const mg_hotspot_agg *agg, const uint32_t *fs, size_t n)
-{
-    enum mg_attribution a = agg->opts ? agg->opts->attribution : MG_ATTR_SKIP_ALLOC;
-    size_t i;
-    if (n == 0)
-        return -1;
-    if (a == MG_ATTR_FIRST_FRAME)
-        return 0;
-    if (a == MG_ATTR_SKIP_STD)
-        for (i = 0; i < n; i++)
-            if (!(agg->frame_bits[fs[i]] & (MG_FB_ALLOC | MG_FB_STD)))
-                return (long)i;
-    for (i = 0; i < n; i++)
-        if (!(agg->frame_bits[fs[i]] & MG_FB_ALLOC))
-            return (long)i;
-    return -2;
-}
-
 /* Function id of a frame, interning its name on first use. */
 static int frame_fn_id(mg_hotspot_agg *agg, size_t frame, uint32_t *id, mg_error *err)
 {
@@ -371,21 +381,61 @@ static int frame_fn_id(mg_hotspot_agg *agg, size_t frame, uint32_t *id, mg_error
         const char *t = frame_text(agg, frame), *name, *loc;
         size_t name_len, loc_len;
         mg_frame_split(t, strlen(t), &name, &name_len, &loc, &loc_len);
-        if (intern_fn(agg, (size_t)(name - agg->text), name_len, &agg->frame_fn[frame], err) < 0)
+        if (intern_fn(agg, (size_t)(name - agg->st->text), name_len, &agg->frame_fn[frame], err) <
+            0)
             return -err->code;
     }
     *id = agg->frame_fn[frame];
     return 0;
 }
 
-static int row_of(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, long at, size_t *row,
-                  mg_error *err)
+/* Function id of "NAME [truncated]" for a stack cut before any own frame. */
+static int truncated_fn_id(mg_hotspot_agg *agg, size_t frame, uint32_t *id, mg_error *err)
+{
+    uint32_t base;
+    size_t i, off, len;
+    const char *name;
+    char label[1100];
+    int n;
+    if (!agg->frame_tfn) {
+        if (!(agg->frame_tfn = malloc(agg->frames_cap * sizeof(uint32_t))))
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        for (i = 0; i < agg->frames_cap; i++)
+            agg->frame_tfn[i] = NO_FRAME;
+        agg->tfn_cap = agg->frames_cap;
+    }
+    if (agg->tfn_cap < agg->frames_cap) {
+        uint32_t *t = realloc(agg->frame_tfn, agg->frames_cap * sizeof(uint32_t));
+        if (!t)
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        for (i = agg->tfn_cap; i < agg->frames_cap; i++)
+            t[i] = NO_FRAME;
+        agg->frame_tfn = t;
+        agg->tfn_cap = agg->frames_cap;
+    }
+    if (agg->frame_tfn[frame] == NO_FRAME) {
+        if (frame_fn_id(agg, frame, &base, err) < 0)
+            return -err->code;
+        name = agg->st->text + agg->fn_off[base];
+        n = snprintf(label, sizeof(label), "%.*s [truncated]", (int)agg->fn_len[base], name);
+        len = n < 0 ? 0 : (size_t)n < sizeof(label) ? (size_t)n : sizeof(label) - 1;
+        if (add_name(agg, label, len, &off, err) < 0 ||
+            intern_fn(agg, off, len, &agg->frame_tfn[frame], err) < 0)
+            return -err->code;
+    }
+    *id = agg->frame_tfn[frame];
+    return 0;
+}
+
+static int row_of(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, long at, uint8_t how,
+                  size_t *row, mg_error *err)
 {
     uint32_t id = 0;
     size_t i;
     if (!agg->opts || agg->opts->group_by != MG_GROUP_STACK) {
-        if (at < 0 ? special_fn(agg, at == -1, &id, err) < 0
-                   : frame_fn_id(agg, fs[at], &id, err) < 0)
+        if (at < 0                         ? special_fn(agg, at == -1, &id, err) < 0
+            : how == MG_ATTR_HOW_TRUNCATED ? truncated_fn_id(agg, fs[at], &id, err) < 0
+                                           : frame_fn_id(agg, fs[at], &id, err) < 0)
             return -err->code;
         return fn_row(agg, id, row, err);
     }
@@ -402,8 +452,7 @@ static int row_of(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, long at, si
     return stack_row(agg, agg->scratch, n - (size_t)at, row, err);
 }
 
-static inline bool add3(uint64_t *a, uint64_t x, uint64_t *b, uint64_t y, uint64_t *c,
-                        uint64_t z)
+static inline bool add3(uint64_t *a, uint64_t x, uint64_t *b, uint64_t y, uint64_t *c, uint64_t z)
 {
     /* inline: this runs once per program point */
     return !__builtin_add_overflow(*a, x, a) && !__builtin_add_overflow(*b, y, b) &&
@@ -439,6 +488,8 @@ static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const
 {
     size_t i, k;
     int rc = 0;
+    uint64_t w[MG_W_COUNT_];
+    mg_attr_result res;
 
     for (i = 0; i < n; i++)
         for (k = 0; k < pp[i].n; k++) {
@@ -453,6 +504,9 @@ static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const
         if (!add3(&agg->whole[MG_RANK_TOTAL_BYTES], b->tb, &agg->whole[MG_RANK_PEAK_BYTES], b->gb,
                   &agg->whole[MG_RANK_ALLOC_COUNT], b->tbk))
             return mg_error_set(err, MG_E_OVERFLOW, "hotspot sums overflow 64 bits");
+        w[MG_W_TOTAL] = b->tb, w[MG_W_PEAK] = b->gb, w[MG_W_COUNT] = b->tbk, w[MG_W_END] = b->eb;
+        if (mg_stacks_add_unchecked(agg->st, fs, b->n, w, err) < 0)
+            return -err->code;
         b->bits = 0;
         for (k = 0; k < b->n; k++)
             b->bits |= agg->frame_bits[fs[k]];
@@ -461,8 +515,10 @@ static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const
             agg->excluded++;
             continue;
         }
-        b->at = attributed(agg, fs, b->n);
-        if (row_of(agg, fs, b->n, b->at, &row, err) < 0)
+        mg_attribute(agg->attr, fs, b->n, &res);
+        b->how = (uint8_t)res.how;
+        b->at = res.frame >= 0 ? res.frame : res.how == MG_ATTR_HOW_EMPTY ? -1 : -2;
+        if (row_of(agg, fs, b->n, b->at, b->how, &row, err) < 0)
             return -err->code;
         b->row = row;
         __builtin_prefetch(&agg->rows[row]);
@@ -477,6 +533,9 @@ int mg_hotspot_agg_flush_batch(mg_hotspot_agg *agg, struct agg_batch *b, mg_erro
 {
     size_t i;
     int rc = 0;
+    /* frames added since the last batch get their classes (the table is usually complete) */
+    if (ensure_store(agg, err) < 0 || mg_attributor_sync(agg->attr, agg->st, err) < 0)
+        return -err->code;
     for (i = 0; i < b->n && rc == 0; i += 64)
         rc = flush_chunk(agg, b->pp + i, b->n - i < 64 ? b->n - i : 64, b->fs, err);
     b->n = 0;
@@ -530,7 +589,7 @@ struct cand {
 static const char *fn_name(const mg_hotspot_agg *agg, uint32_t id, size_t *len)
 {
     *len = agg->fn_len[id];
-    return agg->text + agg->fn_off[id];
+    return agg->st->text + agg->fn_off[id];
 }
 
 static char *row_label(const mg_hotspot_agg *agg, const struct agg_row *r)
@@ -580,8 +639,8 @@ void mg_hotspots_free(mg_hotspot *h, size_t n)
     free(h);
 }
 
-static int fill_row(const mg_hotspot_agg *agg, const struct agg_row *r, uint64_t whole,
-                    uint64_t v, mg_hotspot *h)
+static int fill_row(const mg_hotspot_agg *agg, const struct agg_row *r, uint64_t whole, uint64_t v,
+                    mg_hotspot *h)
 {
     size_t i;
     memset(h, 0, sizeof(*h));
@@ -616,8 +675,8 @@ static int fill_row(const mg_hotspot_agg *agg, const struct agg_row *r, uint64_t
  * Top-N rows by one value, ties by label. Two linear passes find the N-th
  * best value; only rows at or above it get labels and are sorted.
  */
-static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct cand *c,
-                    size_t nc, mg_hotspot **out, size_t *n_out, mg_error *err)
+static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct cand *c, size_t nc,
+                    mg_hotspot **out, size_t *n_out, mg_error *err)
 {
     uint64_t *heap, cut;
     size_t i, k = 0, keep = 0, m = 0;
@@ -691,6 +750,18 @@ static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct c
     return rc;
 }
 
+/* The profile keeps the stacks (and the frame table with them). */
+static int hand_over(mg_hotspot_agg *agg, mg_profile *p, mg_error *err)
+{
+    if (ensure_store(agg, err) < 0)
+        return -err->code;
+    p->attribution = agg->opts ? agg->opts->attribution : MG_ATTR_OWN;
+    mg_stacks_free(p->stacks);
+    p->stacks = agg->st;
+    agg->st = NULL;
+    return 0;
+}
+
 int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err)
 {
     struct cand *c;
@@ -705,7 +776,7 @@ int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_e
     memcpy(p->whole, agg->whole, sizeof(p->whole));
     p->excluded_pps = agg->excluded;
     if (top_n == 0)
-        return 0;
+        return hand_over(agg, p, err);
     if (!(c = calloc(agg->n_rows ? agg->n_rows : 1, sizeof(*c))))
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     for (i = 0; i < agg->n_rows; i++)
@@ -714,5 +785,5 @@ int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_e
     for (rk = 0; rc == 0 && nc && rk < MG_RANK_COUNT; rk++)
         rc = rank_one(agg, (enum mg_rank)rk, top_n, c, nc, &p->rank[rk], &p->n_rank[rk], err);
     free(c);
-    return rc;
+    return rc < 0 ? rc : hand_over(agg, p, err);
 }

@@ -8,6 +8,7 @@
 
 #include "ingest/frames.h"
 #include "memgate/profile.h"
+#include "ingest/stacks_int.h"
 #include "strmap.h"
 
 struct agg_row;
@@ -20,13 +21,14 @@ struct batch_pp {
     size_t fs_off, n, row;
     long at;
     uint8_t bits;
+    uint8_t how; /* enum mg_attr_how */
     bool skip;
 };
 
 struct agg_batch {
     struct batch_pp *pp;
     size_t n, cap; /* cap: MG_AGG_BATCH, or a worker job's size */
-    uint32_t *fs; /* the frame lists, back to back */
+    uint32_t *fs;  /* the frame lists, back to back */
     size_t fs_len, fs_cap;
 };
 
@@ -37,9 +39,12 @@ struct agg_batch {
  */
 typedef struct mg_hotspot_agg {
     const mg_load_options *opts;
-    char *text; /* every frame string, NUL-terminated, back to back */
-    size_t text_len, text_cap;
-    size_t *frame_off;
+    /* the stack store: owns the frame table (its text arena also holds function labels that
+       are no frames) and the unique stacks; handed to the profile at the end */
+    mg_stacks *st;
+    mg_attributor *attr; /* the attribution rule in force, per frame */
+    uint32_t *frame_tfn; /* function id of "NAME [truncated]" per frame, made on first use */
+    size_t tfn_cap;
     uint32_t *frame_fn;    /* function id of each frame (UINT32_MAX until attributed) */
     uint32_t *frame_canon; /* --group-by stack: id of the address-less frame text */
     uint8_t *frame_bits;   /* MG_FB_* */
@@ -51,7 +56,7 @@ typedef struct mg_hotspot_agg {
        also the row in function mode. Names stay in the text arena (no copies). */
     uint32_t *fn_slots; /* open addressing: function id or UINT32_MAX */
     size_t fn_slots_cap;
-    size_t *fn_off;   /* its name: offset into text, and length */
+    size_t *fn_off; /* its name: offset into text, and length */
     uint32_t *fn_len;
     uint64_t *fn_hash;
     size_t n_fns, fns_cap;
@@ -105,8 +110,7 @@ int mg_agg_batch_push(struct agg_batch *bt, size_t size, const uint32_t *fs, siz
                       uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
 int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, mg_error *err);
 int mg_hotspot_agg_flush_batch(mg_hotspot_agg *agg, struct agg_batch *b, mg_error *err);
-int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t len,
-                                mg_error *err);
+int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t len, mg_error *err);
 int mg_hotspot_worker_add_pp(struct agg_worker *w, const uint32_t *fs, size_t n, uint64_t tb,
                              uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
 /* Hand over what is left, wait for it, stop the thread; the worker's first error, if any. */

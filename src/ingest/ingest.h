@@ -6,6 +6,7 @@
 
 #include "memgate/buf.h"
 #include "memgate/profile.h"
+#include "memgate/stacks.h"
 
 #define MG_MAX_EXTRAS 24
 
@@ -24,6 +25,8 @@ struct mg_profile {
     size_t n_rank[MG_RANK_COUNT];
     uint64_t whole[MG_RANK_COUNT]; /* what shares are relative to */
     bool has_whole;
+    mg_stacks *stacks; /* NULL: the format records no stacks */
+    enum mg_attribution attribution; /* the rule the rankings were made with */
     uint64_t excluded_pps;
     char *gate_note;
     mg_profile_extra extras[MG_MAX_EXTRAS];

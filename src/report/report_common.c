@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "memgate/num.h"
+#include "memgate/stacks.h"
 #include "report_int.h"
 
 void rep_amount(enum mg_metric m, uint64_t v, char *out, size_t size)
@@ -209,4 +210,9 @@ int rep_notices_text(mg_buf *b, const mg_report_input *in, mg_error *err)
         }
     }
     return rc;
+}
+
+const char *rep_attribution_label(enum mg_attribution a)
+{
+    return a == MG_ATTR_OWN ? "own code" : mg_attribution_name(a);
 }

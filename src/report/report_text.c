@@ -166,9 +166,16 @@ static int function_cell(mg_buf *b, const char *fn, size_t room, mg_error *err)
  */
 static void hotspot_name(const mg_hotspot *h, char *out, size_t size)
 {
-    size_t len;
-    mg_frame_short(h->stack_len || !h->frame ? h->function : h->frame, 0, out, size);
+    size_t len, fl = strlen(h->function);
+    /* labels that are no frame text: stripped code named by its object, cut stacks */
+    bool label = !strncmp(h->function, "??? in ", 7);
+    bool cut = fl > 12 && !strcmp(h->function + fl - 12, " [truncated]");
+    mg_frame_short(h->stack_len || !h->frame || label ? h->function : h->frame, 0, out, size);
     len = strlen(out);
+    if (cut && !label && !strstr(out, " [truncated]")) {
+        snprintf(out + len, size - len, " [truncated]");
+        len = strlen(out);
+    }
     snprintf(out + len, size - len, "%s%s", h->flags & MG_HOTSPOT_CLONE ? " [clone]" : "",
              h->flags & MG_HOTSPOT_TEST ? " [test]" : "");
 }
@@ -194,9 +201,10 @@ static int show_ranking(mg_buf *b, const mg_profile *p, enum mg_rank r, unsigned
     if (n == 0 || !mg_profile_hotspot_whole(p, r, &whole) || whole == 0)
         return 0;
     rc = mg_buf_printf(b, err,
-                       "\ntop %zu allocation hotspots by %s (attribution: memgate "
-                       "--help-hotspots)\n  #  %-10s share   %-11s  %-10s  function\n",
-                       n, rank_text[r].title, rank_text[r].col,
+                       "\ntop %zu allocation hotspots by %s, attribution: %s\n"
+                       "  #  %-10s share   %-11s  %-10s  function\n",
+                       n, rank_text[r].title, rep_attribution_label(mg_profile_attribution(p)),
+                       rank_text[r].col,
                        r == MG_RANK_ALLOC_COUNT ? "total" : "blocks",
                        r == MG_RANK_PEAK_BYTES ? "total" : "at t-gmax");
     for (i = 0; rc == 0 && i < n; i++) {

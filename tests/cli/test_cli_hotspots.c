@@ -138,8 +138,8 @@ Test(hotspots, skip_frame_flag_and_environment)
 {
     char p[4096];
     snprintf(p, sizeof(p), "%s", mg_testdata("profiles/dhatrs-wordfreq-baseline-debug.json"));
-    const char *plain[] = {"show", "--format", "json", p, NULL};
-    const char *flag[] = {"show", "--format", "json", "--skip-frame", "alloc::vec::",
+    const char *plain[] = {"show", "--attribution", "alloc-site", "--format", "json", p, NULL};
+    const char *flag[] = {"show", "--attribution", "alloc-site", "--format", "json", "--skip-frame", "alloc::vec::",
                           "--skip-frame", "<alloc::vec::", p, NULL};
     const char *env[] = {"MEMGATE_SKIP_FRAMES=alloc::vec::,<alloc::vec::", NULL};
     json_t *a = show_json(plain, NULL), *b = show_json(flag, NULL), *c = show_json(plain, env);
@@ -296,8 +296,8 @@ Test(hotspots, short_frames_in_text_full_in_json)
 {
     char p[4096];
     snprintf(p, sizeof(p), "%s", mg_testdata("profiles/vgdhat-cmake-version.json"));
-    const char *text[] = {"show", p, NULL};
-    const char *json[] = {"show", "--format", "json", p, NULL};
+    const char *text[] = {"show", "--attribution", "alloc-site", p, NULL};
+    const char *json[] = {"show", "--attribution", "alloc-site", "--format", "json", p, NULL};
     mg_run r = mg_run_memgate(text, NULL, NULL);
     json_t *res = show_json(json, NULL);
     const char *rows = strstr(r.out, "top 10 allocation hotspots");

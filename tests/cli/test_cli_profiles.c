@@ -28,7 +28,7 @@ static int profile_for(const char *dir, const char *sidecar, char *out, size_t s
 
 static json_t *show_json(const char *path, mg_run *r)
 {
-    const char *argv[] = {"show", "--format", "json", path, NULL};
+    const char *argv[] = {"show", "--attribution", "alloc-site", "--format", "json", path, NULL};
     json_error_t je;
     *r = mg_run_memgate(argv, NULL, NULL);
     cr_assert_eq(r->status, 0, "memgate show %s exited %d: %s", path, r->status, r->err);
@@ -204,7 +204,7 @@ Test(profiles, ci_logs_yield_their_summary)
 
 Test(profiles, standard_input_pipe_works)
 {
-    const char *argv[] = {"show", "--format", "json", "-", NULL};
+    const char *argv[] = {"show", "--attribution", "alloc-site", "--format", "json", "-", NULL};
     mg_run r = mg_run_memgate(argv, NULL, mg_testdata("profiles/vgdhat-jq-filter.json"));
     json_t *res = json_loads(r.out, 0, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);

@@ -849,7 +849,7 @@ Test(post_check, posts_and_keeps_the_verdict_exit_code)
     cr_assert_eq(r.status, 1, "stderr: %s", r.err);
     cr_assert_eq(fh_comment_count(srv), 1);
     cr_assert(strstr(fh_comment_body(srv, 0), "`peak_memory_bytes`"));
-    cr_assert(strstr(fh_comment_body(srv, 0), "`alloc::vec::Vec<T,A>::with_capacity_in`"));
+    cr_assert(strstr(fh_comment_body(srv, 0), "`wordfreq::count_words`"));
     j = body_json(fh_find(srv, "POST", STATUSES HEAD_SHA, 0));
     cr_assert_str_eq(jstr(j, "state"), "failure");
     json_decref(j);

@@ -4,7 +4,9 @@
 
 #include "memgate/profile.h"
 
-static const mg_load_options json_opts = {.format = MG_FORMAT_DHAT_JSON};
+/* the allocation-site rule: these tests are about reading, not about own-code attribution */
+static const mg_load_options json_opts = {.format = MG_FORMAT_DHAT_JSON,
+                                          .attribution = MG_ATTR_ALLOC_SITE};
 
 #define HEAD "{\"dhatFileVersion\":2,\"mode\":\"heap\",\"bklt\":false,"
 #define FTBL "\"ftbl\":[\"[root]\",\"0x1: main (a.c:1)\"]"

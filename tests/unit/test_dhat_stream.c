@@ -48,6 +48,9 @@ static uint64_t u(json_t *o, const char *k)
     return (uint64_t)json_integer_value(json_object_get(o, k));
 }
 
+/* The reference implements the allocation-site rule. */
+static const mg_load_options alloc_site = {.attribution = MG_ATTR_ALLOC_SITE};
+
 /* The reference: jansson DOM, sums, and the skip-alloc attribution done pp by pp. */
 static void dom_reference(const char *path, struct ref *r)
 {
@@ -187,7 +190,7 @@ static mg_profile *load_pipe(const char *path)
     mg_profile *p = NULL;
     mg_error err;
     mg_error_init(&err);
-    cr_assert_eq(mg_profile_load_file(&p, f, "<pipe>", &(mg_load_options){0}, &err), 0,
+    cr_assert_eq(mg_profile_load_file(&p, f, "<pipe>", &alloc_site, &err), 0,
                  "%s via a pipe: %s", path, err.msg);
     fclose(f);
     waitpid(child, &status, 0);
@@ -205,7 +208,7 @@ static void each_path(const char *path)
     dom_reference(path, &r);
     mg_error_init(&err);
     /* 1. seekable file: frame table read ahead */
-    cr_assert_eq(mg_profile_load(&p, path, NULL, &err), 0, "%s: %s", path, err.msg);
+    cr_assert_eq(mg_profile_load(&p, path, &alloc_site, &err), 0, "%s: %s", path, err.msg);
     compare(&r, p, "file");
     mg_profile_free(p);
     /* 2. a pipe: program points kept until the frame table */
@@ -214,13 +217,13 @@ static void each_path(const char *path)
     mg_profile_free(p);
     /* 3. seekable, read-ahead switched off */
     setenv("MEMGATE_NO_PRELOAD", "1", 1);
-    cr_assert_eq(mg_profile_load(&p, path, NULL, &err), 0, "%s: %s", path, err.msg);
+    cr_assert_eq(mg_profile_load(&p, path, &alloc_site, &err), 0, "%s: %s", path, err.msg);
     unsetenv("MEMGATE_NO_PRELOAD");
     compare(&r, p, "no read-ahead");
     mg_profile_free(p);
     /* 4. in memory: the general tokenizer only */
     data = mg_slurp(path, &len);
-    cr_assert_eq(mg_profile_parse(&p, data, len, path, NULL, &err), 0, "%s: %s", path, err.msg);
+    cr_assert_eq(mg_profile_parse(&p, data, len, path, &alloc_site, &err), 0, "%s: %s", path, err.msg);
     compare(&r, p, "memory");
     mg_profile_free(p);
     free(data);
@@ -307,7 +310,7 @@ static void expect_error(const char *text, const char *fragment)
     snprintf(path, sizeof(path), "%s/bad.json", dir);
     mg_spit(path, text);
     mg_error_init(&err);
-    cr_expect_lt(mg_profile_load(&p, path, NULL, &err), 0, "accepted: %s", text);
+    cr_expect_lt(mg_profile_load(&p, path, &alloc_site, &err), 0, "accepted: %s", text);
     cr_expect(strstr(err.msg, fragment) != NULL, "'%s' not in '%s'", fragment, err.msg);
     cr_expect_null(p);
     unlink(path);
@@ -347,7 +350,7 @@ Test(dhat_stream, raw_latin1_bytes_in_frames)
     mg_spit(path, HEAD "\"pps\":[{\"tb\":7,\"tbk\":1,\"fs\":[1]}],"
                        "\"ftbl\":[\"[root]\",\"0x1: caf\xE9_init (/src/caf\xE9.c:3)\"]}\n");
     mg_error_init(&err);
-    cr_assert_eq(mg_profile_load(&p, path, NULL, &err), 0, "%s", err.msg);
+    cr_assert_eq(mg_profile_load(&p, path, &alloc_site, &err), 0, "%s", err.msg);
     h = mg_profile_hotspots(p, &n);
     cr_assert_eq(n, 1);
     cr_expect(mg_utf8_valid(h[0].function, strlen(h[0].function)));

@@ -328,7 +328,7 @@ static uint32_t frame_of(mg_hotspot_agg *agg, const char *fn)
     mg_error err;
     size_t i;
     for (i = 0; i < agg->n_frames; i++)
-        if (!strcmp(agg->text + agg->frame_off[i], fn))
+        if (!strcmp(agg->st->text + agg->st->frame_off[i], fn))
             return (uint32_t)i;
     mg_error_init(&err);
     cr_assert_eq(mg_hotspot_agg_add_frame(agg, fn, strlen(fn), &err), 0, "%s", err.msg);

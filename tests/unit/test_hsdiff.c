@@ -122,7 +122,8 @@ static void real_pair(const char *base, const char *regressed)
 {
     char pa[256], pb[256];
     mg_profile *a = NULL, *b = NULL;
-    mg_load_options lo = {.top_n = 1000};
+    /* the sidecars rank by the allocation-site rule */
+    mg_load_options lo = {.top_n = 1000, .attribution = MG_ATTR_ALLOC_SITE};
     mg_hsdiff d;
     mg_error err;
     size_t na, nb, i;
@@ -210,7 +211,8 @@ Test(hsdiff_real, pipeline_regression_names_push_mut_and_append_elements)
     /* the numbers a reviewer sees: grew +9,436,896 B (+75.0%) and +8,519,615 B (+690.5%) */
     char pa[256], pb[256];
     mg_profile *a = NULL, *b = NULL;
-    mg_load_options lo = {.top_n = 1000};
+    /* the sidecars rank by the allocation-site rule */
+    mg_load_options lo = {.top_n = 1000, .attribution = MG_ATTR_ALLOC_SITE};
     mg_hsdiff_options o = {10, 100, 4096, 10};
     mg_hsdiff d;
     mg_error err;

@@ -58,9 +58,11 @@ static mg_profile *parse_opts(const char *text, const mg_load_options *opts)
     return p;
 }
 
+/* the allocation-site rule: these tests are about reading, not about own-code attribution */
 static mg_profile *parse(const char *text)
 {
-    return parse_opts(text, NULL);
+    static const mg_load_options alloc_site = {.attribution = MG_ATTR_ALLOC_SITE};
+    return parse_opts(text, &alloc_site);
 }
 
 static const mg_load_options forced = {.format = MG_FORMAT_DHAT_JSON, .summary_index = 0, .top_n = 0};

@@ -213,7 +213,9 @@ Test(profile, load_a_real_capture)
     size_t n = 0;
     const mg_hotspot *h;
     mg_error_init(&err);
-    cr_assert_eq(mg_profile_load(&p, mg_testdata("profiles/vgdhat-sort.json"), NULL, &err), 0, "%s",
+    cr_assert_eq(mg_profile_load(&p, mg_testdata("profiles/vgdhat-sort.json"),
+                                 &(mg_load_options){.attribution = MG_ATTR_ALLOC_SITE}, &err),
+                 0, "%s",
                  err.msg);
     /* values from vgdhat-sort.expected.json (README) */
     cr_expect_eq(mg_profile_metrics(p)->value[MG_TOTAL_BYTES], 153090283);
