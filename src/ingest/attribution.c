@@ -17,7 +17,7 @@ enum {
     A_ENTRY = 16,     /* a program or thread entry: a stack ending here is complete */
     A_CRATE = 32,     /* key is a Rust crate */
     A_DIR = 64,       /* key is a C/C++ source directory */
-    A_MAIN_EXE = 128, /* located in the main executable */
+    A_MAIN_EXE = 128, /* the main executable, or a Go module's own package */
     A_UNKNOWN = 256   /* no location, object or Rust path: nothing tells whose code it is */
 };
 
@@ -223,6 +223,40 @@ static bool shared_object(const char *b, size_t n)
     return has(b, n, ".so");
 }
 
+static bool ends(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+enum go_kind { GO_STD, GO_OWN, GO_DEPENDENCY };
+
+/*
+ * A Go function: the standard library and runtime have no '.' in their first
+ * path segment ("strings.Fields", "encoding/json.Marshal"); a module's code
+ * is "main.", "main_test." or a module path ("example.com/m/pkg.F"), and a
+ * dependency's file lies under a versioned module directory ("@v1.2.3") or vendor/.
+ */
+static enum go_kind go_kind(const char *name, size_t len, const char *file, size_t flen)
+{
+    const char *slash = memchr(name, '/', len), *dot = memchr(name, '.', len);
+    size_t i;
+    if (!dot)
+        return GO_STD;
+    if (slash) {
+        if (!memchr(name, '.', (size_t)(slash - name)))
+            return GO_STD;
+    } else if (!((dot - name == 4 && !memcmp(name, "main", 4)) ||
+                 (dot - name == 9 && !memcmp(name, "main_test", 9)))) {
+        return GO_STD;
+    }
+    for (i = 0; i + 2 < flen; i++)
+        if ((file[i] == '@' && file[i + 1] == 'v' && file[i + 2] >= '0' && file[i + 2] <= '9') ||
+            (i + 8 <= flen && !memcmp(file + i, "/vendor/", 8)))
+            return GO_DEPENDENCY;
+    return GO_OWN;
+}
+
 static int intern_key(mg_attributor *a, char kind, const char *s, size_t n, uint32_t *id,
                       mg_error *err)
 {
@@ -314,7 +348,17 @@ static int classify(mg_attributor *a, const mg_stacks *s, uint32_t id, mg_error 
         bits |= A_ENTRY;
     if (f.file_len && (rc = note_versioned(a, f.file, f.file_len, err)) < 0)
         return rc;
-    if (rust_crate(f.function, f.function_len, &c, &cl)) {
+    if (ends(f.file, f.file_len, ".go")) {
+        enum go_kind k = go_kind(f.function, f.function_len, f.file, f.file_len);
+        if (k == GO_OWN)
+            bits |= A_MAIN_EXE;
+        else if (k == GO_STD)
+            bits |= A_RUNTIME;
+        if (equals(f.function, f.function_len, "runtime.main") ||
+            equals(f.function, f.function_len, "runtime.goexit") ||
+            equals(f.function, f.function_len, "testing.tRunner"))
+            bits |= A_ENTRY;
+    } else if (rust_crate(f.function, f.function_len, &c, &cl)) {
         a->rust = true;
         if ((rc = intern_key(a, 'c', c, cl, &key, err)) < 0)
             return rc;
