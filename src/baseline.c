@@ -17,7 +17,7 @@
 #include "baseline_int.h"
 #include "jsonpull.h"
 #include "memgate/buf.h"
-
+#include "utf8.h"
 
 /* Order of keys in a freshly written baseline: the spec's three first. */
 static const enum mg_metric write_order[MG_METRIC_COUNT] = {
@@ -163,6 +163,50 @@ static int validate(const mg_baseline *b, mg_error *err)
     return 0;
 }
 
+/*
+ * Every string of a baseline is the pull request's to write: control characters
+ * (newline, ESC, BEL, C1) become U+FFFD as soon as the file is read, so no
+ * report can print a workflow command ("::error ...::" at a line start) or a
+ * terminal escape from it. Keys (workload names) are rewritten the same way.
+ */
+static int make_displayable(json_t *v, mg_error *err)
+{
+    size_t i;
+    json_t *x;
+    const char *k;
+    void *tmp;
+
+    if (json_is_string(v)) {
+        char *clean = mg_utf8_sanitize_display(json_string_value(v), json_string_length(v));
+        int rc = clean ? json_string_set(v, clean) : -1;
+        free(clean);
+        return rc == 0 ? 0 : mg_error_set(err, MG_E_NOMEM, "out of memory");
+    }
+    json_array_foreach(v, i, x)
+    {
+        if (make_displayable(x, err) < 0)
+            return -(int)err->code;
+    }
+    json_object_foreach_safe(v, tmp, k, x)
+    {
+        char *clean = mg_utf8_sanitize_display(k, strlen(k));
+        if (!clean || make_displayable(x, err) < 0) {
+            free(clean);
+            return clean ? -(int)err->code : mg_error_set(err, MG_E_NOMEM, "out of memory");
+        }
+        if (strcmp(clean, k) != 0) {
+            json_incref(x);
+            json_object_del(v, k);
+            if (json_object_set_new(v, clean, x) != 0) {
+                free(clean);
+                return mg_error_set(err, MG_E_NOMEM, "out of memory");
+            }
+        }
+        free(clean);
+    }
+    return 0;
+}
+
 int mg_baseline_parse(mg_baseline **out, const char *text, size_t len, const char *source,
                       mg_error *err)
 {
@@ -190,8 +234,8 @@ int mg_baseline_parse(mg_baseline **out, const char *text, size_t len, const cha
         rc = mg_error_set_at(err, jc == json_error_numeric_overflow ? MG_E_OVERFLOW : MG_E_INPUT,
                              source, je.line > 0 ? (unsigned long)je.line : 0,
                              je.column > 0 ? (unsigned long)je.column : 0, "%s", je.text);
-    } else {
-        rc = validate(b, err);
+    } else if ((rc = validate(b, err)) == 0) {
+        rc = make_displayable(b->root, err);
     }
     if (rc < 0) {
         mg_baseline_free(b);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "memgate/buf.h"
+#include "utf8.h"
 
 /* The history grows by one line per accepted baseline; 64 MiB is decades of CI. */
 #define HISTORY_MAX_BYTES ((size_t)64 << 20)
@@ -38,8 +39,10 @@ void mg_history_release(mg_history *h)
 
 static char *dup_string(json_t *o, const char *key)
 {
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? strdup(s) : NULL;
+    /* the pull request writes this file: no control character reaches a report (newline, ESC) */
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? mg_utf8_sanitize_display(json_string_value(v), json_string_length(v))
+                             : NULL;
 }
 
 /* One parsed line into e; errors name the line (column from jansson where it has one). */
@@ -64,7 +67,7 @@ static int entry_from_json(json_t *o, mg_history_entry *e, const char *source,
     }
     e->line = line;
     e->anchor = json_is_true(json_object_get(o, "anchor"));
-    e->workload = strdup(wl ? json_string_value(wl) : "default");
+    e->workload = wl ? dup_string(o, "workload") : strdup("default");
     e->measured_at = dup_string(o, "measured_at");
     e->commit = dup_string(o, "commit");
     e->accepted = dup_string(o, "accepted");

@@ -17,6 +17,7 @@ extern char **environ;
 
 #include "cli_approval.h"
 #include "memgate/buf.h"
+#include "utf8.h"
 
 /*
  * Run a fixed shell command (no user input in it) and keep its output; NULL
@@ -158,8 +159,34 @@ static bool gitlab_label(const char *label, char *reason, size_t rsize, char *sr
     return false;
 }
 
-int cli_accept_find(const char *flag_reason, const mg_config *cfg, char *reason, size_t rsize,
-                    char *source, size_t ssize, mg_error *err)
+/*
+ * A reason comes from a commit message, a label or the environment, all of which
+ * the change's author writes: control characters (ESC, BEL, newline) become
+ * U+FFFD before any report prints it, and the copy is cut on a UTF-8 boundary.
+ */
+static void make_displayable(char *s, size_t size)
+{
+    char *clean = mg_utf8_sanitize_display(s, strlen(s));
+    size_t n;
+    if (!clean) {
+        for (; *s; s++)
+            if ((unsigned char)*s < 0x20 || *s == 0x7f)
+                *s = '?';
+        return;
+    }
+    n = strlen(clean);
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)clean[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(s, clean, n);
+    s[n] = '\0';
+    free(clean);
+}
+
+static int find_reason(const char *flag_reason, const mg_config *cfg, char *reason, size_t rsize,
+                       char *source, size_t ssize, mg_error *err)
 {
     const char *trailer = mg_config_string(cfg, "accept.trailer", NULL, NULL);
     const char *label = mg_config_string(cfg, "accept.label", NULL, NULL);
@@ -188,4 +215,15 @@ int cli_accept_find(const char *flag_reason, const mg_config *cfg, char *reason,
     label = label ? label : CLI_ACCEPT_LABEL;
     return github_label(label, reason, rsize, source, ssize) ||
            gitlab_label(label, reason, rsize, source, ssize);
+}
+
+int cli_accept_find(const char *flag_reason, const mg_config *cfg, char *reason, size_t rsize,
+                    char *source, size_t ssize, mg_error *err)
+{
+    int found = find_reason(flag_reason, cfg, reason, rsize, source, ssize, err);
+    if (found > 0) {
+        make_displayable(reason, rsize);
+        make_displayable(source, ssize);
+    }
+    return found;
 }

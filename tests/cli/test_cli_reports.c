@@ -476,8 +476,11 @@ Test(reports, markdown_keeps_hostile_function_names_in_code_spans)
             "{\"function\": \"evil|`@here <img src=x>\\n# heading\", \"total_bytes\": 999999}]}");
     r = mg_run_memgate(argv, NULL, NULL);
     cr_expect_eq(r.status, 0, "%s", r.err);
-    cr_expect(strstr(r.out, "| gone | -977 KiB | -100.0% | `evil\\|'@here <img src=x> # heading` |\n") !=
-                  NULL,
-              "%s", r.out);
+    cr_expect(
+        strstr(
+            r.out,
+            "| gone | -977 KiB | -100.0% | `evil\\|'@here <img src=x>\xEF\xBF\xBD# heading` |\n") !=
+            NULL,
+        "%s", r.out);
     mg_run_release(&r);
 }

@@ -10,6 +10,17 @@
 
 #define SOURCE "fuzz-baseline.json"
 
+/* Strings read from a baseline reach reports: no control character may survive reading. */
+static void check_displayable(const char *s, const char *what)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        FUZZ_CHECK(c >= 0x20 && c != 0x7f, "%s keeps control byte 0x%02x", what, c);
+        FUZZ_CHECK(!(c == 0xC2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9F),
+                   "%s keeps a C1 control", what);
+    }
+}
+
 static void round_trip(mg_baseline *b, const char *workload, uint64_t seed)
 {
     mg_metrics cur, back;
@@ -58,8 +69,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     mg_error_init(&err);
     FUZZ_CHECK(mg_baseline_metrics(b, NULL, &m, &err) == 0, "default workload: %s", err.msg);
-    (void)mg_baseline_string(b, NULL, "measured_at");
-    (void)mg_baseline_string(b, "default", "commit");
+    check_displayable(mg_baseline_string(b, NULL, "measured_at"), "measured_at");
+    check_displayable(mg_baseline_string(b, "default", "commit"), "commit");
+    {
+        const char *names[16];
+        size_t n = mg_baseline_workloads(b, names, 16);
+        for (size_t i = 0; i < n && i < 16; i++)
+            check_displayable(names[i], "a workload name");
+    }
+    {
+        mg_hotspot *hs = NULL;
+        size_t n = 0;
+        bool complete;
+        mg_error_init(&err);
+        if (mg_baseline_hotspots(b, NULL, &hs, &n, &complete, &err) == 0) {
+            for (size_t i = 0; i < n; i++)
+                check_displayable(hs[i].function, "a hotspot name");
+            mg_hotspots_free(hs, n);
+        }
+    }
     mg_error_init(&err);
     if (mg_baseline_metrics(b, "fuzz", &m, &err) < 0)
         fuzz_check_error(&err, -(int)err.code, NULL);
