@@ -279,3 +279,25 @@ const char *mg_limit_source_name(enum mg_limit_source s)
     }
     return "?";
 }
+
+bool mg_limit_bound(const mg_limit *l, bool has_base, uint64_t base, uint64_t *out)
+{
+    uint64_t best = UINT64_MAX;
+    bool any = false;
+    /* an increase fails only when it exceeds every increase bound that is set */
+    if (has_base && (l->has_rel || l->has_abs)) {
+        uint64_t inc = 0;
+        if (l->has_rel) /* base * bp / 10000 without overflowing 64 bits */
+            inc = base / 10000 * l->rel_bp + (base % 10000) * l->rel_bp / 10000;
+        if (l->has_abs && l->abs > inc)
+            inc = l->abs;
+        best = base + inc < base ? UINT64_MAX : base + inc;
+        any = true;
+    }
+    if (l->has_max) {
+        best = l->max < best ? l->max : best;
+        any = true;
+    }
+    *out = best;
+    return any;
+}

@@ -142,4 +142,10 @@ const char *mg_limit_source_name(enum mg_limit_source s);
 /* true when any bound of the limit is set */
 bool mg_limit_is_set(const mg_limit *l);
 
+/*
+ * The largest value the limit lets pass over baseline base (has_base false: only
+ * the ceiling applies), for drawing the limit as a line. false when nothing bounds it.
+ */
+bool mg_limit_bound(const mg_limit *l, bool has_base, uint64_t base, uint64_t *out);
+
 #endif

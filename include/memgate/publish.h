@@ -34,12 +34,43 @@ typedef struct mg_publish_metric {
     bool has_delta_pct;
     double delta_pct; /* display only */
     const char *limit; /* human text such as "+5%" or "500 MB"; NULL = none */
+    const char *reason; /* why the status is not ok, a sentence; NULL = none */
+    /* "peak_memory_bytes +14.5 MiB: 93% from f (src/x.rs:27)": who carries the change; NULL = none */
+    const char *culprit;
+    bool has_fail_above;
+    uint64_t fail_above; /* the largest value the fail limit lets pass (the chart's limit line) */
 } mg_publish_metric;
 
+/*
+ * A hotspot row: a top allocation site (change NULL: bytes is its total now) or
+ * a change against the baseline's stored hotspots (change "grew", "shrank",
+ * "appeared", "gone" or "entered_top"; bytes is the magnitude of the change,
+ * or the total now for entered_top).
+ */
 typedef struct mg_publish_hotspot {
     const char *function; /* from the profile: untrusted, always escaped when rendered */
     uint64_t bytes;
+    const char *change;
+    bool negative; /* the change is a decrease */
+    bool has_pct;
+    double pct;
+    double share; /* of the profile's total, 0..1; 0 = unknown */
 } mg_publish_hotspot;
+
+/* One accepted baseline of the workload's history (a chart point). */
+typedef struct mg_publish_point {
+    const char *commit;      /* may be NULL */
+    const char *measured_at; /* ISO 8601 UTC, may be NULL */
+    bool has_peak, has_total;
+    uint64_t peak, total; /* peak_memory_bytes, total_allocations_bytes */
+} mg_publish_point;
+
+/* Something a reviewer must know about how the verdict was reached (shown above the table). */
+typedef struct mg_publish_notice {
+    const char *title;
+    const char *const *lines;
+    size_t n_lines;
+} mg_publish_notice;
 
 /* One workload's verdict. All pointers are borrowed for the duration of the call. */
 typedef struct mg_publish_workload {
@@ -49,12 +80,24 @@ typedef struct mg_publish_workload {
     size_t n_metrics;
     const mg_publish_hotspot *hotspots; /* may be NULL */
     size_t n_hotspots;
-    /*
-     * Trusted Markdown rendered by memgate itself (memgate check's markdown report),
-     * used as this workload's section instead of the built-in table. NULL = render
-     * the table from metrics. Never set this from a result file.
-     */
-    const char *markdown;
+    /* everything below is optional (NULL/0/false when unknown) */
+    bool needs_review; /* the change edits the baseline or limits it is judged by */
+    const mg_publish_notice *notices;
+    size_t n_notices;
+    const char *profile;          /* the profile's file name */
+    const char *baseline;         /* the baseline file, or what stands in for it */
+    const char *baseline_commit;
+    const char *accept_reason;    /* the reviewed exception in force */
+    const char *accept_source;
+    const char *note;             /* one more thing the run says (a bootstrap write) */
+    const mg_publish_point *history; /* this workload's baselines, oldest first */
+    size_t n_history;
+    /* what to do next */
+    const char *accept_trailer;   /* commit trailer key; NULL = exceptions are not allowed */
+    const char *accept_label;     /* PR/MR label */
+    const char *update_command;   /* the memgate update-baseline command for an intended change */
+    bool ratchet;                 /* an improvement: update_command locks it in */
+    const char *report_url;       /* the full (HTML) report, when uploaded */
 } mg_publish_workload;
 
 enum mg_publish_flags {

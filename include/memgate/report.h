@@ -11,6 +11,7 @@
 #include "memgate/history.h"
 #include "memgate/hsdiff.h"
 #include "memgate/profile.h"
+#include "memgate/publish.h"
 
 /*
  * A block every report shows above the metric table: something a reviewer
@@ -48,10 +49,33 @@ typedef struct mg_report_input {
     unsigned top_n;              /* hotspots shown; 0 = all the profile holds */
     const char *baseline_label;  /* what the baseline is, when not a file ("profile a.json") */
     const char *note;            /* one more thing the run wants said (a bootstrap write), or NULL */
-    bool embedded; /* markdown inside a PR comment that has its own verdict heading: no heading */
     const mg_report_notice *notices; /* shown above the metric table, in order */
     size_t n_notices;
+    /* what the reader can do next; NULL when unknown or not allowed */
+    const char *accept_trailer; /* the commit trailer key of a reviewed exception */
+    const char *accept_label;   /* the PR/MR label of a reviewed exception */
+    const char *report_url;     /* where the full report is uploaded */
 } mg_report_input;
+
+/*
+ * A verdict as the one Markdown renderer (and `memgate post`) sees it: the
+ * publish workload plus the storage its borrowed pointers point into. Also the
+ * source of the result file's "history", "fail_above" and "next" parts, so a
+ * comment rendered from a result file matches `check --format markdown`.
+ */
+typedef struct mg_report_view {
+    mg_publish_workload w;
+    mg_publish_metric metrics[MG_METRIC_COUNT];
+    char limits[MG_METRIC_COUNT][96];
+    char reasons[MG_METRIC_COUNT][400];
+    char culprits[MG_METRIC_COUNT][1024];
+    mg_publish_hotspot hotspots[10];
+    mg_publish_point history[64];
+    mg_publish_notice notices[8];
+} mg_report_view;
+
+/* Fill *view from a check's report input (in->verdict required); borrows from in. */
+void mg_report_view_build(mg_report_view *view, const mg_report_input *in);
 
 /* Human text; fits 80 columns for the metric table. */
 int mg_report_text(mg_buf *out, const mg_report_input *in, mg_error *err);
@@ -64,10 +88,11 @@ int mg_report_text(mg_buf *out, const mg_report_input *in, mg_error *err);
 int mg_report_json(mg_buf *out, const mg_report_input *in, mg_error *err);
 
 /*
- * Markdown for a PR comment or job summary: the verdict first, the metric
- * table, hotspot changes, and the baseline history with this run as a
- * Mermaid xychart-beta chart. Untrusted text (function names, paths) goes
- * into code spans. Needs a verdict.
+ * Markdown for a PR comment or job summary: exactly what `check --post` and
+ * `memgate post` show (one renderer, mg_publish_render): the verdict icon and
+ * word, the metric table with failing rows first, hotspot changes, the
+ * baseline history as Mermaid charts and what to do next. Untrusted text
+ * (function names, paths) is escaped. Needs a verdict.
  */
 int mg_report_markdown(mg_buf *out, const mg_report_input *in, mg_error *err);
 
@@ -87,10 +112,13 @@ int mg_report_openmetrics(mg_buf *out, const mg_report_input *in, mg_error *err)
 
 /*
  * An SVG chart of peak, total and count over a workload's history (three
- * panels, one per metric, each with its own axis); current (may be NULL) is
- * drawn as a last, marked point.
+ * panels, one per metric, each with its own axis from zero to a 1/2/5 tick);
+ * current (may be NULL) is drawn as a last, marked point; limits (may be
+ * NULL) holds the fail limit of each metric, drawn as a dashed line. The x
+ * axis names entries by date and commit (date alone without a commit).
  */
 int mg_report_trend_svg(mg_buf *out, const mg_history_entry *const *entries, size_t n,
-                        const char *workload, const mg_metrics *current, mg_error *err);
+                        const char *workload, const mg_metrics *current, const mg_metrics *limits,
+                        mg_error *err);
 
 #endif

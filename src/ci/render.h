@@ -11,8 +11,33 @@
 /* Separates the comparable body from the footer (run link), which changes every run. */
 #define MG_MD_FOOTER_MARK "<!-- memgate:footer -->"
 
+/* Cells stay readable; the whole comment must also fit GitHub's 65,536 characters. */
+#define NAME_MAX_BYTES 64
+#define FUNCTION_MAX_BYTES 120
+#define TEXT_MAX_BYTES 400
+#define CULPRIT_MAX_BYTES 1024
+#define HOTSPOTS_SHOWN 5
+
 /* "pass", "warn" or "fail": the worst verdict of all workloads. */
 const char *mg_md_overall(const mg_publish_request *req);
+
+/* What the reader sees: the overall verdict, "accepted" for a pass by a reviewed exception. */
+const char *mg_md_overall_word(const mg_publish_request *req);
+
+/* "pass", "warn", "fail" or "accepted" (a pass because a reviewed exception accepted a fail). */
+const char *mg_md_verdict_word(const mg_publish_workload *w);
+
+/* The icon of a verdict word or a row status (pass/ok, warn, fail, accepted, improved, absent). */
+const char *mg_md_badge(const char *word);
+
+/*
+ * One workload's section: context line, culprit, metric table (failing rows
+ * first), reasons, exception, hotspots, history charts, and "what now".
+ */
+int mg_md_workload(mg_buf *out, const mg_publish_workload *w, mg_error *err);
+
+/* The Mermaid history charts (peak and total) of a workload; nothing without history. */
+int mg_md_charts(mg_buf *out, const mg_publish_workload *w, mg_error *err);
 
 /* The sticky key: req->sticky_key, the single workload's name, or "combined"; made safe. */
 void mg_md_sticky_key(const mg_publish_request *req, char *out, size_t size);

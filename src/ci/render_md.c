@@ -8,14 +8,58 @@
 
 #include "memgate/num.h"
 
-/* Cells stay readable; the whole comment must also fit GitHub's 65,536 characters. */
-#define NAME_MAX_BYTES 64
-#define FUNCTION_MAX_BYTES 120
-#define HOTSPOTS_SHOWN 5
-
 static int rank(const char *verdict)
 {
     return !strcmp(verdict, "fail") ? 2 : !strcmp(verdict, "warn") ? 1 : 0;
+}
+
+const char *mg_md_verdict_word(const mg_publish_workload *w)
+{
+    if (w->needs_review && strcmp(w->verdict, "fail") != 0)
+        return "needs review";
+    if (w->needs_review) {
+        /* failing because review is required, not because a metric failed */
+        bool metric_failed = false;
+        for (size_t i = 0; i < w->n_metrics; i++)
+            metric_failed |= !strcmp(w->metrics[i].status, "fail");
+        if (!metric_failed)
+            return "needs review";
+    }
+    if (!strcmp(w->verdict, "pass"))
+        for (size_t i = 0; i < w->n_metrics; i++)
+            if (!strcmp(w->metrics[i].status, "accepted"))
+                return "accepted";
+    return w->verdict;
+}
+
+const char *mg_md_overall_word(const mg_publish_request *req)
+{
+    const char *overall = mg_md_overall(req);
+    if (req->n_workloads == 1)
+        return mg_md_verdict_word(&req->workloads[0]);
+    if (strcmp(overall, "pass") != 0)
+        return overall;
+    for (size_t i = 0; i < req->n_workloads; i++)
+        if (!strcmp(mg_md_verdict_word(&req->workloads[i]), "accepted"))
+            return "accepted";
+    return "pass";
+}
+
+const char *mg_md_badge(const char *word)
+{
+    if (!strcmp(word, "fail"))
+        return "\xE2\x9D\x8C"; /* cross mark */
+    if (!strcmp(word, "warn"))
+        return "\xE2\x9A\xA0\xEF\xB8\x8F"; /* warning sign */
+    if (!strcmp(word, "improved"))
+        return "\xF0\x9F\x9F\xA2"; /* green circle */
+    if (!strcmp(word, "absent"))
+        return "\xE2\x9E\x96"; /* minus */
+    if (!strcmp(word, "accepted"))
+        return "\xE2\x98\x91\xEF\xB8\x8F"; /* ballot box with check: a reviewed exception */
+    if (!strcmp(word, "needs review"))
+        return "\xF0\x9F\x94\x8D"; /* magnifying glass */
+    return "\xE2\x9C\x85";         /* check mark: pass, ok */
 }
 
 const char *mg_md_overall(const mg_publish_request *req)
@@ -29,7 +73,7 @@ const char *mg_md_overall(const mg_publish_request *req)
 
 void mg_md_sticky_key(const mg_publish_request *req, char *out, size_t size)
 {
-    const char *k = req->sticky_key   ? req->sticky_key
+    const char *k = req->sticky_key         ? req->sticky_key
                     : req->n_workloads == 1 ? req->workloads[0].name
                                             : "combined";
     size_t n = 0;
@@ -145,125 +189,9 @@ int mg_md_html(mg_buf *out, const char *s, size_t max_bytes, mg_error *err)
         case '#': rc = mg_buf_append(out, "&#35;", 5, err); break;
         default:
             rc = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? mg_buf_append(out, " ", 1, err)
-                                                               : mg_buf_append(out, s + i, 1, err);
+                                                              : mg_buf_append(out, s + i, 1, err);
         }
     }
-    return rc;
-}
-
-static const char *badge(const char *status)
-{
-    if (!strcmp(status, "fail"))
-        return "\xE2\x9D\x8C fail"; /* cross mark */
-    if (!strcmp(status, "warn"))
-        return "\xE2\x9A\xA0\xEF\xB8\x8F warn"; /* warning sign */
-    if (!strcmp(status, "improved"))
-        return "\xF0\x9F\x9F\xA2 improved"; /* green circle */
-    if (!strcmp(status, "absent"))
-        return "\xE2\x9E\x96 absent"; /* minus */
-    if (!strcmp(status, "accepted"))
-        return "\xE2\x98\x91\xEF\xB8\x8F accepted"; /* ballot box with check: a reviewed exception */
-    return "\xE2\x9C\x85 ok";         /* check mark; also "pass" */
-}
-
-static const char *verdict_badge(const char *verdict)
-{
-    return !strcmp(verdict, "pass") ? "\xE2\x9C\x85 pass" : badge(verdict);
-}
-
-/* The heading's emoji: what a reviewer scans for. */
-static const char *verdict_emoji(const char *verdict)
-{
-    if (!strcmp(verdict, "fail"))
-        return "\xE2\x9D\x8C";
-    if (!strcmp(verdict, "warn"))
-        return "\xE2\x9A\xA0\xEF\xB8\x8F";
-    return "\xE2\x9C\x85";
-}
-
-static bool is_bytes(const char *metric)
-{
-    size_t n = strlen(metric);
-    return n > 6 && strcmp(metric + n - 6, "_bytes") == 0;
-}
-
-static void format_value(const char *metric, bool has, uint64_t v, char *out, size_t size)
-{
-    char count[48], human[32];
-    if (!has) {
-        snprintf(out, size, "\xE2\x80\x94"); /* em dash */
-        return;
-    }
-    mg_format_count(v, count, sizeof(count));
-    if (is_bytes(metric) && v >= 1024) {
-        mg_format_size(v, human, sizeof(human));
-        snprintf(out, size, "%s (%s)", count, human);
-    } else if (!strcmp(metric, "runtime_us")) {
-        snprintf(out, size, "%s \xC2\xB5s", count);
-    } else {
-        snprintf(out, size, "%s", count);
-    }
-}
-
-static int metric_row(mg_buf *out, const mg_publish_metric *m, mg_error *err)
-{
-    char base[96], cur[96], delta[32];
-    int rc;
-
-    format_value(m->name, m->has_baseline, m->baseline, base, sizeof(base));
-    format_value(m->name, m->has_current, m->current, cur, sizeof(cur));
-    if (m->has_delta_pct && isfinite(m->delta_pct))
-        snprintf(delta, sizeof(delta), "%+.2f%%", m->delta_pct);
-    else
-        snprintf(delta, sizeof(delta), "\xE2\x80\x94");
-    rc = mg_buf_append(out, "| ", 2, err);
-    if (rc == 0)
-        rc = mg_md_code(out, m->name, NAME_MAX_BYTES, true, err);
-    if (rc == 0)
-        rc = mg_buf_printf(out, err, " | %s | %s | %s | ", base, cur, delta);
-    if (rc == 0)
-        rc = m->limit ? mg_md_code(out, m->limit, NAME_MAX_BYTES, true, err)
-                      : mg_buf_append(out, "\xE2\x80\x94", 3, err);
-    if (rc == 0)
-        rc = mg_buf_printf(out, err, " | %s |\n", badge(m->status));
-    return rc;
-}
-
-static int hotspots(mg_buf *out, const mg_publish_workload *w, mg_error *err)
-{
-    int rc = 0;
-    size_t n = w->n_hotspots < HOTSPOTS_SHOWN ? w->n_hotspots : HOTSPOTS_SHOWN;
-
-    if (!n)
-        return 0;
-    rc = mg_buf_printf(out, err, "\n**Top allocation sites**\n\n| function | bytes |\n|---|---:|\n");
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        char v[96];
-        format_value("x_bytes", true, w->hotspots[i].bytes, v, sizeof(v));
-        rc = mg_buf_append(out, "| ", 2, err);
-        if (rc == 0)
-            rc = mg_md_code(out, w->hotspots[i].function, FUNCTION_MAX_BYTES, true, err);
-        if (rc == 0)
-            rc = mg_buf_printf(out, err, " | %s |\n", v);
-    }
-    return rc;
-}
-
-/* One workload's table, or the trusted Markdown memgate check rendered for it. */
-static int workload_section(mg_buf *out, const mg_publish_workload *w, mg_error *err)
-{
-    int rc;
-
-    if (w->markdown)
-        return mg_buf_printf(out, err, "%s\n", w->markdown);
-    if (!w->n_metrics)
-        return mg_buf_printf(out, err, "_No metrics to compare._\n");
-    rc = mg_buf_printf(out, err, "| metric | baseline | current | delta | limit | status |\n"
-                                 "|---|---:|---:|---:|---|---|\n");
-    for (size_t i = 0; rc == 0 && i < w->n_metrics; i++)
-        rc = metric_row(out, &w->metrics[i], err);
-    if (rc == 0)
-        rc = hotspots(out, w, err);
     return rc;
 }
 
@@ -277,15 +205,17 @@ static unsigned count_status(const mg_publish_workload *w, const char *status)
 
 static int summary_table(mg_buf *out, const mg_publish_request *req, mg_error *err)
 {
-    int rc = mg_buf_printf(out, err, "| workload | verdict | fail | warn | improved |\n"
-                                     "|---|---|---:|---:|---:|\n");
+    int rc = mg_buf_printf(out, err,
+                           "| workload | verdict | fail | warn | improved |\n"
+                           "|---|---|---:|---:|---:|\n");
     for (size_t i = 0; rc == 0 && i < req->n_workloads; i++) {
         const mg_publish_workload *w = &req->workloads[i];
         rc = mg_buf_append(out, "| ", 2, err);
         if (rc == 0)
             rc = mg_md_code(out, w->name, NAME_MAX_BYTES, true, err);
         if (rc == 0)
-            rc = mg_buf_printf(out, err, " | %s | %u | %u | %u |\n", verdict_badge(w->verdict),
+            rc = mg_buf_printf(out, err, " | %s %s | %u | %u | %u |\n",
+                               mg_md_badge(mg_md_verdict_word(w)), mg_md_verdict_word(w),
                                count_status(w, "fail"), count_status(w, "warn"),
                                count_status(w, "improved"));
     }
@@ -294,19 +224,22 @@ static int summary_table(mg_buf *out, const mg_publish_request *req, mg_error *e
 
 static int heading(mg_buf *out, const mg_publish_request *req, const char *sha, mg_error *err)
 {
-    const char *overall = mg_md_overall(req);
+    const char *overall = mg_md_overall_word(req);
     unsigned failed = 0;
     int rc;
 
     for (size_t i = 0; i < req->n_workloads; i++)
         failed += strcmp(req->workloads[i].verdict, "fail") == 0;
-    /* verdict first, then what it means */
-    rc = mg_buf_printf(out, err, "### %s memgate **%s** \xC2\xB7 ", verdict_emoji(overall), overall);
+    /* icon and word first: what a reviewer scans for, then what it means */
+    rc = mg_buf_printf(out, err, "### %s **%s** \xC2\xB7 memgate: ", mg_md_badge(overall), overall);
     if (rc == 0 && req->n_workloads == 1) {
-        rc = mg_buf_printf(out, err, "heap memory %s in ",
-                           !strcmp(overall, "fail")   ? "regressed"
-                           : !strcmp(overall, "warn") ? "needs a look"
-                                                      : "within limits");
+        rc = mg_buf_printf(out, err, "%s in ",
+                           !strcmp(overall, "fail")       ? "heap memory regressed"
+                           : !strcmp(overall, "warn")     ? "heap memory needs a look"
+                           : !strcmp(overall, "accepted") ? "a regression accepted after review"
+                           : !strcmp(overall, "needs review")
+                               ? "this change edits the baseline or limits it is judged by"
+                               : "heap memory within limits");
         if (rc == 0)
             rc = mg_md_code(out, req->workloads[0].name, NAME_MAX_BYTES, false, err);
     } else if (rc == 0) {
@@ -316,8 +249,13 @@ static int heading(mg_buf *out, const mg_publish_request *req, const char *sha, 
         rc = mg_buf_printf(out, err, " (informational)");
     if (rc == 0)
         rc = mg_buf_printf(out, err, "\n\n");
-    if (rc == 0 && sha && *sha)
-        rc = mg_buf_printf(out, err, "Commit `%.12s`\n\n", sha);
+    if (rc == 0 && sha && *sha) {
+        rc = mg_buf_printf(out, err, "Commit ");
+        if (rc == 0)
+            rc = mg_md_code(out, sha, 12, false, err);
+        if (rc == 0)
+            rc = mg_buf_printf(out, err, "\n\n");
+    }
     return rc;
 }
 
@@ -326,7 +264,7 @@ int mg_md_body(mg_buf *out, const mg_publish_request *req, const char *sha, mg_e
     int rc = heading(out, req, sha, err);
 
     if (rc == 0 && req->n_workloads == 1)
-        return workload_section(out, &req->workloads[0], err);
+        return mg_md_workload(out, &req->workloads[0], err);
     if (rc == 0)
         rc = summary_table(out, req, err);
     for (size_t i = 0; rc == 0 && i < req->n_workloads; i++) {
@@ -337,9 +275,9 @@ int mg_md_body(mg_buf *out, const mg_publish_request *req, const char *sha, mg_e
         if (rc == 0)
             rc = mg_md_html(out, w->name, NAME_MAX_BYTES, err);
         if (rc == 0)
-            rc = mg_buf_printf(out, err, "</b>: %s</summary>\n\n", w->verdict);
+            rc = mg_buf_printf(out, err, "</b>: %s</summary>\n\n", mg_md_verdict_word(w));
         if (rc == 0)
-            rc = workload_section(out, w, err);
+            rc = mg_md_workload(out, w, err);
         if (rc == 0)
             rc = mg_buf_printf(out, err, "\n</details>\n");
     }

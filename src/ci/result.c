@@ -1,4 +1,5 @@
-/* Reading memgate/result/v1 files strictly: in the fork-PR pattern they come from untrusted code. */
+/* Reading memgate/result/v1 files strictly: in the fork-PR pattern they come from untrusted code.
+ */
 #include "memgate/publish.h"
 
 #include <stdio.h>
@@ -12,18 +13,25 @@
 #define MAX_HOTSPOTS 20
 #define MAX_NAME 64
 #define MAX_FUNCTION 1024
+#define MAX_TEXT 400
+#define MAX_POINTS 64
+#define MAX_NOTICES 8
+#define MAX_NOTICE_LINES 16
 
 struct mg_result {
     json_t *root; /* every string below is borrowed from here */
     mg_publish_workload w;
     mg_publish_metric metrics[MAX_METRICS];
     mg_publish_hotspot hotspots[MAX_HOTSPOTS];
+    mg_publish_point history[MAX_POINTS];
+    mg_publish_notice notices[MAX_NOTICES];
+    const char *notice_lines[MAX_NOTICES][MAX_NOTICE_LINES];
     char limits[MAX_METRICS][40]; /* a numeric limit, printed */
 };
 
 static const char *const verdicts[] = {"pass", "warn", "fail", NULL};
-static const char *const statuses[] = {"ok", "improved", "warn", "fail", "absent", "accepted",
-                                       NULL};
+static const char *const statuses[] = {"ok",     "improved", "warn", "fail",
+                                       "absent", "accepted", NULL};
 
 static const char *one_of(const json_t *v, const char *const *allowed)
 {
@@ -55,6 +63,13 @@ static bool printable(const char *s, size_t max)
     return n > 0;
 }
 
+/* A decorative string: kept when short and printable, dropped (NULL) otherwise. */
+static const char *text_or_null(const json_t *v, size_t max)
+{
+    const char *s = json_string_value(v);
+    return s && printable(s, max) ? s : NULL;
+}
+
 static bool metric_name_ok(const char *s)
 {
     if (!s || !*s || strlen(s) > MAX_NAME)
@@ -76,8 +91,7 @@ static int opt_count(const json_t *v, uint64_t *out)
     return 1;
 }
 
-static int parse_metric(mg_result *r, size_t i, const json_t *m, const char *source,
-                        mg_error *err)
+static int parse_metric(mg_result *r, size_t i, const json_t *m, const char *source, mg_error *err)
 {
     mg_publish_metric *pm = &r->metrics[i];
     const json_t *limit = json_object_get(m, "limit");
@@ -91,12 +105,14 @@ static int parse_metric(mg_result *r, size_t i, const json_t *m, const char *sou
         return bad_row(err, source, i, "a metric name must be 1-64 characters of a-z, 0-9 and _");
     pm->status = one_of(json_object_get(m, "status"), statuses);
     if (!pm->status)
-        return bad_row(err, source, i, "a metric status must be ok, improved, warn, fail, absent or "
-                                              "accepted");
+        return bad_row(err, source, i,
+                       "a metric status must be ok, improved, warn, fail, absent or "
+                       "accepted");
     b = opt_count(json_object_get(m, "baseline"), &pm->baseline);
     c = opt_count(json_object_get(m, "current"), &pm->current);
     if (b < 0 || c < 0)
-        return bad_row(err, source, i, "baseline and current must be non-negative integers or null");
+        return bad_row(err, source, i,
+                       "baseline and current must be non-negative integers or null");
     pm->has_baseline = b > 0;
     pm->has_current = c > 0;
     if (pct && !json_is_null(pct)) {
@@ -115,7 +131,128 @@ static int parse_metric(mg_result *r, size_t i, const json_t *m, const char *sou
                      r->limits[i]);
     else if (limit && !json_is_null(limit) && !json_is_real(limit))
         return bad_row(err, source, i, "limit must be a short string, a number or null");
+    pm->reason = text_or_null(json_object_get(m, "reason"), MAX_TEXT);
+    pm->culprit = text_or_null(json_object_get(m, "culprit"), MAX_FUNCTION);
+    if (pm->reason && !*pm->reason)
+        pm->reason = NULL;
+    if (opt_count(json_object_get(m, "fail_above"), &pm->fail_above) < 0)
+        return bad_row(err, source, i, "fail_above must be a non-negative integer or null");
+    pm->has_fail_above = opt_count(json_object_get(m, "fail_above"), &pm->fail_above) > 0;
     return 0;
+}
+
+/* Hotspot changes against the baseline, the renderer's own shape (src/report/report_view.c). */
+static void parse_changes(mg_result *r, const json_t *arr)
+{
+    static const char *const kinds[] = {"grew", "shrank", "appeared", "gone", "entered_top", NULL};
+    size_t i;
+    const json_t *h;
+
+    json_array_foreach(arr, i, h)
+    {
+        const char *fn = json_string_value(json_object_get(h, "function"));
+        const char *kind = one_of(json_object_get(h, "change"), kinds);
+        const json_t *delta = json_object_get(h, "delta"), *pct = json_object_get(h, "delta_pct");
+        mg_publish_hotspot *o = &r->hotspots[r->w.n_hotspots];
+        uint64_t after = 0;
+        if (r->w.n_hotspots == MAX_HOTSPOTS)
+            break;
+        if (!fn || !*fn || strlen(fn) > MAX_FUNCTION || !kind)
+            continue;
+        *o = (mg_publish_hotspot){.function = fn, .change = kind};
+        if (!strcmp(kind, "entered_top")) {
+            if (opt_count(json_object_get(h, "after"), &after) <= 0)
+                continue;
+            o->bytes = after;
+        } else if (json_is_integer(delta)) {
+            json_int_t d = json_integer_value(delta);
+            o->negative = d < 0;
+            o->bytes = d < 0 ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
+        } else {
+            continue;
+        }
+        if (json_is_number(pct)) {
+            o->has_pct = true;
+            o->pct = json_number_value(pct);
+        }
+        r->w.n_hotspots++;
+    }
+}
+
+static void parse_history(mg_result *r, const json_t *arr)
+{
+    size_t i;
+    const json_t *e;
+
+    json_array_foreach(arr, i, e)
+    {
+        const json_t *m = json_object_get(e, "metrics");
+        mg_publish_point *p = &r->history[r->w.n_history];
+        if (r->w.n_history == MAX_POINTS)
+            break;
+        if (!json_is_object(e))
+            continue;
+        *p = (mg_publish_point){
+            .commit = text_or_null(json_object_get(e, "commit"), MAX_NAME),
+            .measured_at = text_or_null(json_object_get(e, "measured_at"), MAX_NAME),
+        };
+        p->has_peak = opt_count(json_object_get(m, "peak_memory_bytes"), &p->peak) > 0;
+        p->has_total = opt_count(json_object_get(m, "total_allocations_bytes"), &p->total) > 0;
+        r->w.n_history++;
+    }
+    r->w.history = r->history;
+}
+
+static void parse_notices(mg_result *r, const json_t *arr)
+{
+    size_t i, j;
+    const json_t *n, *l;
+
+    json_array_foreach(arr, i, n)
+    {
+        mg_publish_notice *o = &r->notices[r->w.n_notices];
+        const char *title = text_or_null(json_object_get(n, "title"), MAX_TEXT);
+        if (r->w.n_notices == MAX_NOTICES)
+            break;
+        if (!title)
+            continue;
+        *o = (mg_publish_notice){.title = title, .lines = r->notice_lines[r->w.n_notices]};
+        json_array_foreach(json_object_get(n, "lines"), j, l)
+        {
+            const char *line = text_or_null(l, MAX_TEXT);
+            if (o->n_lines == MAX_NOTICE_LINES)
+                break;
+            if (line)
+                r->notice_lines[r->w.n_notices][o->n_lines++] = line;
+        }
+        r->w.n_notices++;
+    }
+    r->w.notices = r->notices;
+}
+
+/* The optional parts the report renderer shows beside the table; bad shapes are dropped. */
+static void parse_extras(mg_result *r, const json_t *root)
+{
+    const json_t *profile = json_object_get(root, "profile"),
+                 *baseline = json_object_get(root, "baseline"),
+                 *accepted = json_object_get(root, "accepted"),
+                 *next = json_object_get(root, "next");
+
+    r->w.profile = text_or_null(json_object_get(profile, "source"), MAX_FUNCTION);
+    r->w.baseline = text_or_null(json_object_get(baseline, "path"), MAX_FUNCTION);
+    r->w.baseline_commit = text_or_null(json_object_get(baseline, "commit"), MAX_NAME);
+    r->w.accept_reason = text_or_null(json_object_get(accepted, "reason"), MAX_TEXT);
+    r->w.accept_source = text_or_null(json_object_get(accepted, "source"), MAX_NAME);
+    r->w.note = text_or_null(json_object_get(root, "note"), MAX_TEXT);
+    r->w.accept_trailer = text_or_null(json_object_get(next, "accept_trailer"), MAX_NAME);
+    r->w.accept_label = text_or_null(json_object_get(next, "accept_label"), MAX_NAME);
+    r->w.update_command = text_or_null(json_object_get(next, "update_command"), MAX_FUNCTION);
+    r->w.ratchet = json_is_object(json_object_get(root, "ratchet"));
+    r->w.needs_review = json_is_true(json_object_get(root, "needs_review"));
+    if (json_is_array(json_object_get(root, "notices")))
+        parse_notices(r, json_object_get(root, "notices"));
+    if (json_is_array(json_object_get(root, "history")))
+        parse_history(r, json_object_get(root, "history"));
 }
 
 /* Hotspots are decoration: take the ones of a known shape, skip the rest. */
@@ -124,7 +261,8 @@ static void parse_hotspots(mg_result *r, const json_t *arr)
     size_t i;
     const json_t *h;
 
-    json_array_foreach(arr, i, h) {
+    json_array_foreach(arr, i, h)
+    {
         const char *fn = json_string_value(json_object_get(h, "function"));
         uint64_t bytes = 0;
         if (r->w.n_hotspots == MAX_HOTSPOTS)
@@ -135,7 +273,12 @@ static void parse_hotspots(mg_result *r, const json_t *arr)
             opt_count(json_object_get(h, "bytes"), &bytes) <= 0 &&
             opt_count(json_object_get(h, "peak_bytes"), &bytes) <= 0)
             continue;
-        r->hotspots[r->w.n_hotspots++] = (mg_publish_hotspot){fn, bytes};
+        r->hotspots[r->w.n_hotspots++] =
+            (mg_publish_hotspot){.function = fn,
+                                 .bytes = bytes,
+                                 .share = json_is_real(json_object_get(h, "share"))
+                                              ? json_real_value(json_object_get(h, "share"))
+                                              : 0.0};
     }
 }
 
@@ -163,16 +306,22 @@ static int validate(mg_result *r, const char *source, mg_error *err)
     metrics = json_object_get(root, "metrics");
     if (!json_is_array(metrics) || json_array_size(metrics) > MAX_METRICS)
         return bad(err, source, "\"metrics\" must be an array of at most 32 rows");
-    json_array_foreach(metrics, i, m) {
+    json_array_foreach(metrics, i, m)
+    {
         if ((rc = parse_metric(r, i, m, source, err)) < 0)
             return rc;
     }
     r->w.metrics = r->metrics;
     r->w.n_metrics = json_array_size(metrics);
     profile = json_object_get(root, "profile");
-    if (json_is_array(json_object_get(profile, "hotspots")))
+    /* changes against the baseline when the check had them, as the check's own report does */
+    if (json_is_array(json_object_get(root, "hotspot_changes")) &&
+        json_array_size(json_object_get(root, "hotspot_changes")))
+        parse_changes(r, json_object_get(root, "hotspot_changes"));
+    else if (json_is_array(json_object_get(profile, "hotspots")))
         parse_hotspots(r, json_object_get(profile, "hotspots"));
     r->w.hotspots = r->hotspots;
+    parse_extras(r, root);
     return 0;
 }
 
@@ -186,8 +335,7 @@ int mg_result_parse(mg_result **out, const char *data, size_t len, const char *s
     *out = NULL;
     if (len > MG_RESULT_MAX_BYTES)
         return mg_error_set_at(err, MG_E_INPUT, source, 0, 0,
-                               "a result file may be at most %zu KiB",
-                               MG_RESULT_MAX_BYTES >> 10);
+                               "a result file may be at most %zu KiB", MG_RESULT_MAX_BYTES >> 10);
     r = calloc(1, sizeof(*r));
     if (!r)
         return mg_error_set(err, MG_E_NOMEM, "out of memory");

@@ -104,36 +104,3 @@ int cli_post_publish(const struct cli_post_opts *o, const mg_publish_workload *w
     mg_publish_outcome_release(&out);
     return rc < 0 ? -MG_E_POST : 0;
 }
-
-void cli_post_from_verdict(mg_publish_workload *out, struct cli_post_rows *rows,
-                           const mg_verdict *v, const mg_profile *p, const char *workload)
-{
-    size_t nh = 0;
-    const mg_hotspot *hs = mg_profile_hotspots(p, &nh);
-
-    memset(out, 0, sizeof(*out));
-    for (unsigned i = 0; i < v->n_rows && i < MG_METRIC_COUNT; i++) {
-        const mg_row *r = &v->rows[i];
-        mg_publish_metric *m = &rows->metrics[i];
-        mg_limit_format(&r->limit, r->metric, rows->limits[i], sizeof(rows->limits[i]));
-        *m = (mg_publish_metric){
-            .name = mg_metric_name(r->metric),
-            .status = mg_status_name(r->status),
-            .has_baseline = r->in_baseline,
-            .has_current = r->in_current,
-            .baseline = r->baseline,
-            .current = r->current,
-            .has_delta_pct = r->has_pct,
-            .delta_pct = r->delta_pct,
-            .limit = strcmp(rows->limits[i], "-") ? rows->limits[i] : NULL,
-        };
-    }
-    for (size_t i = 0; i < nh && i < 10; i++)
-        rows->hotspots[i] = (mg_publish_hotspot){hs[i].function, hs[i].total_bytes};
-    out->name = workload;
-    out->verdict = mg_verdict_name(v);
-    out->metrics = rows->metrics;
-    out->n_metrics = v->n_rows;
-    out->hotspots = rows->hotspots;
-    out->n_hotspots = nh < 10 ? nh : 10;
-}

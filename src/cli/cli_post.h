@@ -76,13 +76,4 @@ int cli_post_option(int c, const char *arg, struct cli_post_opts *o, mg_error *e
 int cli_post_publish(const struct cli_post_opts *o, const mg_publish_workload *w, size_t n,
                      mg_error *err);
 
-/* A check verdict as a publish workload; storage lives in rows and must outlive *out. */
-struct cli_post_rows {
-    mg_publish_metric metrics[MG_METRIC_COUNT];
-    char limits[MG_METRIC_COUNT][96];
-    mg_publish_hotspot hotspots[10];
-};
-void cli_post_from_verdict(mg_publish_workload *out, struct cli_post_rows *rows,
-                           const mg_verdict *v, const mg_profile *p, const char *workload);
-
 #endif

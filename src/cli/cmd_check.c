@@ -32,8 +32,7 @@ static const char check_help[] =
     "stored in the baseline are compared by function name: which grew, shrank or\n"
     "appeared.\n"
     "\n"
-    "options:\n" CLI_PATHS_HELP CLI_LIMIT_HELP
-    "  --missing-baseline pass|warn|fail|bootstrap\n"
+    "options:\n" CLI_PATHS_HELP CLI_LIMIT_HELP "  --missing-baseline pass|warn|fail|bootstrap\n"
     "                        no baseline (or no such workload in it): pass, warn, fail\n"
     "                        (exit 3, the default), or write a first one where an update\n"
     "                        is approved (--approve, or CI on the default branch)\n"
@@ -72,8 +71,7 @@ static const char check_help_verdicts[] =
 
 /* A second string: C99 promises string literals of 4095 bytes, not more. */
 static const char check_help_posting[] =
-    "posting (default --post none):\n" CLI_POST_HELP
-    "\n"
+    "posting (default --post none):\n" CLI_POST_HELP "\n"
     "exit status: 0 pass, warn or accepted, 1 regression, 2 usage or configuration,\n"
     "3 bad profile, baseline or history, or no baseline, 4 cannot write a report,\n"
     "5 posting failed (only under --require-post).\n";
@@ -204,8 +202,7 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
 
 static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err)
 {
-    static const char *const help[] = {check_help, check_help_verdicts, check_help_posting,
-                                       NULL};
+    static const char *const help[] = {check_help, check_help_verdicts, check_help_posting, NULL};
     int rc;
     cli_post_defaults(&o->post, MG_POST_NONE);
     if ((rc = cli_getopt(argc, argv, check_options, help, parse_one, o, err)) != 0)
@@ -274,8 +271,8 @@ static int load_baseline(struct check_run *run, mg_error *err)
     mg_error probe;
     int rc;
     if (run->base_gate.mb.active) {
-        if ((rc = cli_basegate_baseline(&run->base_gate, &run->setup, &run->baseline,
-                                        &run->notices, err)) < 0)
+        if ((rc = cli_basegate_baseline(&run->base_gate, &run->setup, &run->baseline, &run->notices,
+                                        err)) < 0)
             return rc;
         if (!run->baseline)
             return 0;
@@ -286,8 +283,8 @@ static int load_baseline(struct check_run *run, mg_error *err)
             return rc;
     }
     mg_error_init(&probe);
-    run->have_base = mg_baseline_metrics(run->baseline, run->setup.workload, &run->base,
-                                         &probe) == 0;
+    run->have_base =
+        mg_baseline_metrics(run->baseline, run->setup.workload, &run->base, &probe) == 0;
     return mg_baseline_hotspots(run->baseline, run->setup.workload, &run->base_hotspots,
                                 &run->n_base_hotspots, &run->base_complete, err);
 }
@@ -302,8 +299,8 @@ static int bootstrap(const struct check_opts *o, struct check_run *run, mg_error
 
     a.branches = mg_config_branches(run->setup.cfg, &a.n_branches);
     if (!cli_approved(&a, why, sizeof(why))) {
-        snprintf(run->bootstrap_note, sizeof(run->bootstrap_note),
-                 "bootstrap: not written (%s)", why);
+        snprintf(run->bootstrap_note, sizeof(run->bootstrap_note), "bootstrap: not written (%s)",
+                 why);
         return 0;
     }
     mg_config_hotspots(run->setup.cfg, &hs);
@@ -498,6 +495,12 @@ static void report_input(const struct check_opts *o, struct check_run *run,
     in.note = run->bootstrap_note[0] ? run->bootstrap_note : NULL;
     in.notices = run->notices.items;
     in.n_notices = run->notices.n;
+    if (mg_config_accept_allowed(run->setup.cfg)) {
+        in.accept_trailer = mg_config_string(run->setup.cfg, "accept.trailer", NULL, NULL);
+        in.accept_label = mg_config_string(run->setup.cfg, "accept.label", NULL, NULL);
+        in.accept_trailer = in.accept_trailer ? in.accept_trailer : CLI_ACCEPT_TRAILER;
+        in.accept_label = in.accept_label ? in.accept_label : CLI_ACCEPT_LABEL;
+    }
     *in_out = in;
 }
 
@@ -563,24 +566,16 @@ static int run_check(struct check_opts *o, struct check_run *run, mg_error *err)
 /* A failed post is reported and leaves the verdict's status, unless --require-post. */
 static int post(const struct check_opts *o, struct check_run *run, int status, mg_error *err)
 {
-    struct cli_post_rows rows;
-    mg_publish_workload w;
     const mg_history_entry *hist[64];
     mg_report_input in;
-    mg_buf md;
+    mg_report_view view; /* what --format markdown renders: the comment is the same report */
     int rc;
 
-    cli_post_from_verdict(&w, &rows, &run->verdict, run->profile,
-                          run->setup.workload ? run->setup.workload : "default");
-    /* the comment shows what the markdown report shows: an accepted exception's reason,
-       drift, hotspot changes, history; the table alone when that cannot be rendered */
+    if (o->post.target == MG_POST_NONE)
+        return status;
     report_input(o, run, hist, &in);
-    in.embedded = true;
-    mg_buf_init(&md, 0);
-    if (o->post.target != MG_POST_NONE && mg_report_markdown(&md, &in, NULL) == 0)
-        w.markdown = md.data;
-    rc = cli_post_publish(&o->post, &w, 1, err);
-    mg_buf_release(&md);
+    mg_report_view_build(&view, &in);
+    rc = cli_post_publish(&o->post, &view.w, 1, err);
     return rc < 0 ? mg_error_exit_code(err) : status;
 }
 

@@ -14,7 +14,9 @@ static const char trend_help[] =
     "\n"
     "Draw peak_memory_bytes, total_allocations_bytes and allocation_count over the\n"
     "baseline history (one panel each, axes from zero) as SVG; a PROFILE is added as\n"
-    "the last point, 'this run'. At most the last 500 entries are drawn.\n"
+    "the last point, 'this run'. The fail limit over the newest baseline (as check\n"
+    "would apply it: .pmat.yaml and the defaults) is a dashed line; entries are named\n"
+    "by date and commit. At most the last 500 entries are drawn.\n"
     "\n"
     "options:\n" CLI_PATHS_HELP
     "  --output FILE         write the SVG to FILE (default: standard output)\n"
@@ -63,10 +65,28 @@ static int parse_args(int argc, char **argv, struct trend_opts *o, mg_error *err
     return 0;
 }
 
+/* The fail limit of each metric over the newest baseline, as check would apply it. */
+static int limits_over(const struct cli_setup *s, const mg_history_entry *newest, mg_metrics *out,
+                       mg_error *err)
+{
+    struct cli_limits none;
+    mg_policy policy;
+    memset(&none, 0, sizeof(none));
+    memset(out, 0, sizeof(*out));
+    mg_policy_defaults(&policy);
+    if (cli_policy_build(&policy, s->cfg, s->workload, &none, err) < 0)
+        return -err->code;
+    for (unsigned m = 0; m < MG_METRIC_COUNT; m++)
+        out->present[m] = mg_limit_bound(&policy.fail[m], newest && newest->metrics.present[m],
+                                         newest ? newest->metrics.value[m] : 0, &out->value[m]);
+    return 0;
+}
+
 static int draw(const struct trend_opts *o, const struct cli_setup *s, const mg_history *h,
                 const mg_profile *p, mg_error *err)
 {
     const mg_history_entry **all;
+    mg_metrics limits;
     size_t n, skip;
     mg_buf out;
     int rc;
@@ -77,8 +97,10 @@ static int draw(const struct trend_opts *o, const struct cli_setup *s, const mg_
     mg_history_select(h, s->workload, all, n);
     skip = n > TREND_MAX ? n - TREND_MAX : 0;
     mg_buf_init(&out, 0);
-    rc = mg_report_trend_svg(&out, all + skip, n - skip, s->workload,
-                             p ? mg_profile_metrics(p) : NULL, err);
+    rc = limits_over(s, n ? all[n - 1] : NULL, &limits, err);
+    if (rc == 0)
+        rc = mg_report_trend_svg(&out, all + skip, n - skip, s->workload,
+                                 p ? mg_profile_metrics(p) : NULL, &limits, err);
     if (rc < 0 && n == 0)
         mg_error_prefix(err, "'%s'", s->history);
     if (rc == 0)

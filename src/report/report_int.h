@@ -53,4 +53,7 @@ void rep_culprit_cause(const mg_culprit *c, char *out, size_t size);
 /* The culprit computed for metric m, or NULL. */
 const mg_culprit *rep_culprit_of(const mg_report_input *in, enum mg_metric m);
 
+/* The largest current value the row's fail limit lets pass; false when no limit bounds it. */
+bool rep_fail_above(const mg_row *r, uint64_t *out);
+
 #endif

@@ -30,13 +30,12 @@ static json_t *str_or_null(const char *s)
 
 static json_t *hotspot_object(const mg_hotspot *h)
 {
-    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:f, s:o, s:o}", "function",
-                          json_string(h->function), "total_bytes", u64_value(h->total_bytes),
-                          "total_blocks", u64_value(h->total_blocks), "peak_bytes",
-                          u64_value(h->peak_bytes), "end_bytes", u64_value(h->end_bytes),
-                          "program_points", u64_value(h->program_points), "share", h->share,
-                          "clone_bytes", u64_value(h->clone_bytes), "test_bytes",
-                          u64_value(h->test_bytes));
+    json_t *o = json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o, s:f, s:o, s:o}", "function", json_string(h->function),
+        "total_bytes", u64_value(h->total_bytes), "total_blocks", u64_value(h->total_blocks),
+        "peak_bytes", u64_value(h->peak_bytes), "end_bytes", u64_value(h->end_bytes),
+        "program_points", u64_value(h->program_points), "share", h->share, "clone_bytes",
+        u64_value(h->clone_bytes), "test_bytes", u64_value(h->test_bytes));
     json_t *flags = json_array();
     size_t i;
     if (!o || !flags) {
@@ -101,24 +100,22 @@ static void add_hotspot_details(json_t *o, const mg_profile *p, unsigned top)
         if (mg_profile_hotspot_whole(p, (enum mg_rank)r, &w))
             json_object_set_new(whole, mg_rank_name((enum mg_rank)r), u64_value(w));
     json_object_set_new(o, "hotspot_whole", whole);
-    json_object_set_new(o, "excluded_test_program_points",
-                        u64_value(mg_profile_excluded_pps(p)));
+    json_object_set_new(o, "excluded_test_program_points", u64_value(mg_profile_excluded_pps(p)));
 }
 
 static json_t *profile_object(const mg_profile *p, unsigned top)
 {
     uint64_t amount, count;
-    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "source",
-                          str_or_null(mg_profile_source(p)), "format",
-                          str_or_null(mg_profile_format(p)), "producer",
-                          str_or_null(mg_profile_producer(p)), "mode",
-                          str_or_null(mg_profile_mode_label(p)), "command",
-                          str_or_null(mg_profile_command(p)), "metrics",
-                          metrics_object(mg_profile_metrics(p)), "hotspots", hotspots_array(p, top));
+    json_t *o = json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "source", str_or_null(mg_profile_source(p)),
+        "format", str_or_null(mg_profile_format(p)), "producer",
+        str_or_null(mg_profile_producer(p)), "mode", str_or_null(mg_profile_mode_label(p)),
+        "command", str_or_null(mg_profile_command(p)), "metrics",
+        metrics_object(mg_profile_metrics(p)), "hotspots", hotspots_array(p, top));
     if (o && mg_profile_raw_total(p, &amount, &count))
-        json_object_set_new(o, "raw_total",
-                            json_pack("{s:o, s:o}", "amount", u64_value(amount), "count",
-                                      u64_value(count)));
+        json_object_set_new(
+            o, "raw_total",
+            json_pack("{s:o, s:o}", "amount", u64_value(amount), "count", u64_value(count)));
     if (o && mg_profile_note(p))
         json_object_set_new(o, "note", json_string(mg_profile_note(p)));
     if (o && mg_profile_gate_note(p))
@@ -138,10 +135,11 @@ static json_t *drift_object(const mg_row *r)
     if (!r->has_anchor)
         return json_null();
     mg_limit_format(&r->drift_limit, r->metric, limit, sizeof(limit));
-    d = r->in_current ? (r->drift_negative
-                             ? json_integer(-(json_int_t)(r->drift > INT64_MAX ? INT64_MAX : r->drift))
-                             : u64_value(r->drift))
-                      : json_null();
+    d = r->in_current
+            ? (r->drift_negative
+                   ? json_integer(-(json_int_t)(r->drift > INT64_MAX ? INT64_MAX : r->drift))
+                   : u64_value(r->drift))
+            : json_null();
     return json_pack("{s:o, s:o, s:o, s:s, s:b}", "anchor", u64_value(r->anchor), "delta", d,
                      "delta_pct", r->has_drift_pct ? json_real(r->drift_pct) : json_null(),
                      "budget", limit, "over", r->drift_over);
@@ -155,8 +153,9 @@ static json_t *row_object(const mg_row *r, const mg_verdict *v)
     mg_limit_format(&r->limit, r->metric, limit, sizeof(limit));
     mg_limit_format(&r->warn_limit, r->metric, warn, sizeof(warn));
     if (r->in_baseline && r->in_current)
-        delta = r->negative ? json_integer(-(json_int_t)(r->delta > INT64_MAX ? INT64_MAX : r->delta))
-                            : u64_value(r->delta);
+        delta = r->negative
+                    ? json_integer(-(json_int_t)(r->delta > INT64_MAX ? INT64_MAX : r->delta))
+                    : u64_value(r->delta);
     rep_row_reason(r, v, why, sizeof(why));
     o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "metric",
                   mg_metric_name(r->metric), "baseline",
@@ -164,8 +163,12 @@ static json_t *row_object(const mg_row *r, const mg_verdict *v)
                   r->in_current ? u64_value(r->current) : json_null(), "delta", delta, "delta_pct",
                   r->has_pct ? json_real(r->delta_pct) : json_null(), "limit", limit, "warn_limit",
                   warn, "status", mg_status_name(r->status), "reason", why[0] ? why : r->reason);
-    if (o)
+    if (o) {
+        uint64_t above;
         json_object_set_new(o, "drift", drift_object(r));
+        json_object_set_new(o, "fail_above",
+                            rep_fail_above(r, &above) ? u64_value(above) : json_null());
+    }
     return o;
 }
 
@@ -320,10 +323,34 @@ static json_t *notices_array(const mg_report_input *in)
         json_t *lines = json_array();
         for (j = 0; lines && j < n->n_lines; j++)
             json_array_append_new(lines, json_string(n->lines[j]));
-        json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "kind", n->kind, "title", n->title,
-                                           "lines", lines));
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:o}", "kind", n->kind, "title", n->title, "lines", lines));
     }
     return a;
+}
+
+/* The accepted baselines the history chart shows (the Markdown and HTML reports). */
+static json_t *history_array(const mg_report_input *in)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < in->n_history && i < 64; i++) {
+        const mg_history_entry *e = in->history[i];
+        json_t *o = json_pack("{s:o, s:o}", "commit", str_or_null(e->commit), "measured_at",
+                              str_or_null(e->measured_at));
+        if (o) {
+            json_object_set_new(o, "metrics", metrics_object(&e->metrics));
+            json_array_append_new(a, o);
+        }
+    }
+    return a;
+}
+
+/* What the reader can do next: the exception's trailer and label, the baseline command. */
+static json_t *next_object(const mg_report_input *in)
+{
+    return json_pack("{s:o, s:o, s:o}", "accept_trailer", str_or_null(in->accept_trailer),
+                     "accept_label", str_or_null(in->accept_label), "update_command",
+                     str_or_null(in->ratchet_command));
 }
 
 /* The parts a check adds beside the rows: exception, anchor, hotspots, ratchet. */
@@ -331,12 +358,10 @@ static void check_extras(json_t *root, const mg_report_input *in)
 {
     const mg_verdict *v = in->verdict;
     json_object_set_new(root, "accepted",
-                        v->accept_reason[0]
-                            ? json_pack("{s:s, s:s}", "reason", v->accept_reason, "source",
-                                        v->accept_source)
-                            : json_null());
-    json_object_set_new(root, "anchor",
-                        v->has_anchor ? json_string(v->anchor_label) : json_null());
+                        v->accept_reason[0] ? json_pack("{s:s, s:s}", "reason", v->accept_reason,
+                                                        "source", v->accept_source)
+                                            : json_null());
+    json_object_set_new(root, "anchor", v->has_anchor ? json_string(v->anchor_label) : json_null());
     json_object_set_new(root, "no_baseline", json_boolean(v->no_baseline));
     json_object_set_new(root, "hotspot_changes",
                         in->hotspot_changes ? hotspot_changes(in->hotspot_changes) : json_null());
@@ -346,6 +371,8 @@ static void check_extras(json_t *root, const mg_report_input *in)
     json_object_set_new(root, "status", json_string(mg_verdict_status(v)));
     json_object_set_new(root, "needs_review", json_boolean(v->needs_review));
     json_object_set_new(root, "notices", notices_array(in));
+    json_object_set_new(root, "history", history_array(in));
+    json_object_set_new(root, "next", next_object(in));
 }
 
 static json_t *build(const mg_report_input *in)
@@ -399,7 +426,8 @@ int mg_report_json(mg_buf *out, const mg_report_input *in, mg_error *err)
     rc = json_dump_callback(root, dump_to_buf, &ctx, JSON_INDENT(2));
     json_decref(root);
     if (rc != 0)
-        return err->code != MG_OK ? -(int)err->code
-                                  : mg_error_set(err, MG_E_NOMEM, "cannot serialise the JSON report");
+        return err->code != MG_OK
+                   ? -(int)err->code
+                   : mg_error_set(err, MG_E_NOMEM, "cannot serialise the JSON report");
     return mg_buf_append(out, "\n", 1, err);
 }

@@ -261,28 +261,96 @@ Test(reports, openmetrics_names_carry_the_workload)
 
 /* ---- Markdown ---- */
 
-Test(reports, markdown_verdict_first_table_hotspots_and_mermaid_chart)
+/* The rows of the metric table in order, as their status words. */
+static void table_statuses(const char *md, char *out, size_t size)
+{
+    const char *p = strstr(md, "|---|---|---:|---:|---:|---|\n");
+    out[0] = '\0';
+    cr_assert_not_null(p, "%s", md);
+    for (p = strchr(p, '\n') + 1; *p == '|'; p = strchr(p, '\n') + 1) {
+        const char *w = strstr(p, "fail") && strstr(p, "fail") < strchr(p, '\n') ? "F" : "o";
+        strncat(out, w, size - strlen(out) - 1);
+    }
+}
+
+Test(reports, markdown_verdict_at_a_glance_failing_rows_first_and_what_now)
+{
+    char order[16];
+    mg_run r;
+    record(BASE, "aaaa1111");
+    r = check_fmt(REGRESSED, "markdown", NULL);
+    cr_expect_eq(r.status, 1);
+    /* icon and word first */
+    cr_expect(!strncmp(r.out, "### \xE2\x9D\x8C **fail** \xC2\xB7 memgate: heap memory regressed",
+                       strlen("### \xE2\x9D\x8C **fail** \xC2\xB7 memgate: heap memory regressed")),
+              "%.120s", r.out);
+    cr_expect(strstr(r.out, "| \xE2\x9D\x8C **fail** | `peak_memory_bytes` | 3.28 MiB (3,434,884) | "
+                            "17.7 MiB (18,600,624) | +441.5% | `+10% & +64.0 KiB` |\n") != NULL,
+              "%s", r.out);
+    /* the three failing rows before the four ok ones, whatever order the verdict holds */
+    table_statuses(r.out, order, sizeof(order));
+    cr_expect_str_eq(order, "FFFoooo", "%s", r.out);
+    cr_expect(strstr(r.out, "| appeared | +26.5 MiB |  | `wordfreq::count_words` |") != NULL, "%s",
+              r.out);
+    /* what now: the exact trailer, label and command */
+    cr_expect(strstr(r.out, "#### What now\n") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "`Memgate-Accept: <who reviewed it and why>`") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "the label `memgate-accept`") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "  ```sh\n  memgate update-baseline ") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "dhatrs-wordfreq-regressed-debug.json --approve\n  ```\n") != NULL, "%s",
+              r.out);
+    mg_run_release(&r);
+}
+
+/* The configured trailer and label are the ones named; disabled exceptions are not offered. */
+Test(reports, markdown_what_now_follows_the_accept_configuration)
 {
     mg_run r;
     record(BASE, "aaaa1111");
-    record(OPTIMIZED, "bbbb2222");
+    mg_spit(".pmat.yaml", "memgate:\n  accept:\n    trailer: Heap-OK\n    label: heap-ok\n");
+    r = check_fmt(REGRESSED, "markdown", NULL);
+    cr_expect(strstr(r.out, "`Heap-OK: <who reviewed it and why>`") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "the label `heap-ok`") != NULL, "%s", r.out);
+    mg_run_release(&r);
+    mg_spit(".pmat.yaml", "memgate:\n  accept:\n    allowed: false\n");
+    r = check_fmt(REGRESSED, "markdown", NULL);
+    cr_expect(strstr(r.out, "#### What now\n") != NULL, "%s", r.out);
+    cr_expect_null(strstr(r.out, "Memgate-Accept"), "%s", r.out);
+    mg_run_release(&r);
+}
+
+/*
+ * The history chart reads in GitHub's light and dark themes: explicit colours, y from zero to
+ * a 1/2/5 tick, the limit as a line of its own, this run marked, dates on the x axis and an
+ * entry without a commit named by its date.
+ */
+Test(reports, markdown_chart_has_colours_zero_axis_limit_line_and_dates)
+{
+    const char *chart;
+    mg_run r;
+    record(BASE, "aaaa1111");
+    {
+        const char *argv[] = {"update-baseline", prof(OPTIMIZED), "--approve", "--allow-regression",
+                              NULL};
+        const char *env[] = {"SOURCE_DATE_EPOCH=1767312000", NULL}; /* 2026-01-02 */
+        mg_run u = mg_run_memgate(argv, env, NULL);
+        cr_assert_eq(u.status, 0, "%s", u.err);
+        mg_run_release(&u);
+    }
     record(BASE, "cccc3333");
     r = check_fmt(REGRESSED, "markdown", NULL);
-    cr_expect_eq(r.status, 1);
-    cr_expect(!strncmp(r.out, "### memgate: **FAIL** - 3 metrics regressed past the limit\n",
-                       59),
-              "%.80s", r.out);
-    cr_expect(strstr(r.out, "| metric | baseline | current | change | limit | status |\n") != NULL);
-    cr_expect(strstr(r.out, "| `peak_memory_bytes` | 3.28 MiB | 17.7 MiB | +441.5% |") != NULL,
-              "%s", r.out);
-    cr_expect(strstr(r.out, "#### Hotspot changes") != NULL);
-    cr_expect(strstr(r.out, "| appeared | +26.5 MiB |  | `wordfreq::count_words` |") != NULL,
-              "%s", r.out);
-    cr_expect(strstr(r.out, "```mermaid\nxychart-beta\n    title \"peak_memory_bytes (MiB)\"\n"
-                            "    x-axis [\"1 aaaa111\", \"2 bbbb222\", \"3 cccc333\", \"this run\"]\n"
-                            "    y-axis \"MiB\"\n    line [3.276, 3.921, 3.276, 17.739]\n```") !=
-                  NULL,
-              "%s", r.out);
+    chart = strstr(r.out, "```mermaid\n%%{init: {\"theme\": \"base\", \"themeVariables\": "
+                          "{\"xyChart\": {");
+    cr_assert_not_null(chart, "%s", r.out);
+    cr_expect(strstr(chart, "\"plotColorPalette\": \"#d4a72c, #2f81f7, #e5534b\"") != NULL, "%s",
+              chart);
+    cr_expect(strstr(chart, "xychart-beta\n    title \"peak_memory_bytes (MiB), red: fail limit\"\n"
+                            "    x-axis [\"01-01 aaaa111\", \"2026-01-02\", \"01-01 cccc333\", "
+                            "\"this run\"]\n    y-axis \"MiB\" 0 --> 20\n"
+                            "    bar [0.00, 0.00, 0.00, 17.74]\n"
+                            "    line [3.28, 3.92, 3.28, 17.74]\n"
+                            "    line [3.60, 3.60, 3.60, 3.60]\n```") != NULL,
+              "%s", chart);
     mg_run_release(&r);
 }
 
@@ -294,9 +362,11 @@ Test(reports, markdown_proposes_the_ratchet_on_improvement)
     record(BASE, "aaaa1111");
     r = mg_run_memgate(argv, NULL, NULL);
     cr_expect_eq(r.status, 0, "%s", r.err);
-    cr_expect(strstr(r.out, "#### Improvement") != NULL, "%s", r.out);
-    cr_expect(strstr(r.out, "--limit peak=+25% --approve\n```") != NULL, "%s", r.out);
-    cr_expect(strstr(r.out, "`total_allocations_bytes` 4684936") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "**Improved?** Lock it in (a ratchet)") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "--limit peak=+25% --approve\n  ```") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "| \xF0\x9F\x9F\xA2 improved | `total_allocations_bytes` | 6.01 MiB "
+                            "(6,300,564) | 4.47 MiB (4,684,936) |") != NULL,
+              "%s", r.out);
     mg_run_release(&r);
 }
 
@@ -431,6 +501,14 @@ Test(diff, functions_that_appear_and_go)
 
 /* ---- trend ---- */
 
+static int count_class(const char *svg, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(svg, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
 Test(trend, svg_parses_with_three_panels)
 {
     const char *argv[] = {"trend", prof(REGRESSED), "--output", "trend.svg", NULL};
@@ -439,8 +517,14 @@ Test(trend, svg_parses_with_three_panels)
     char *svg;
     xmlDocPtr doc;
     xmlNodePtr root;
+    const char *nocommit[] = {"update-baseline", prof(OPTIMIZED), "--approve",
+                              "--allow-regression", NULL};
+    const char *env[] = {"SOURCE_DATE_EPOCH=1767312000", NULL}; /* 2026-01-02 */
     record(BASE, "aaaa1111");
     record(OPTIMIZED, "bbbb2222");
+    r = mg_run_memgate(nocommit, env, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
     record(BASE, "cccc3333");
     r = mg_run_memgate(argv, NULL, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -453,9 +537,23 @@ Test(trend, svg_parses_with_three_panels)
     cr_assert_not_null(root->ns);
     cr_expect_str_eq((const char *)root->ns->href, "http://www.w3.org/2000/svg");
     cr_expect_eq(count_elements(root->children, "polyline"), 3, "peak, total, count");
-    cr_expect_eq(count_elements(root->children, "circle"), 12, "3 baselines + this run, x3");
+    cr_expect_eq(count_elements(root->children, "circle"), 15, "4 baselines + this run, x3");
     cr_expect(strstr(svg, ">this run<") != NULL);
-    cr_expect(strstr(svg, ">aaaa111<") != NULL);
+    /* dates on the x axis; the entry without a commit is named by its date */
+    cr_expect(strstr(svg, ">01-01 aaaa111<") != NULL, "%s", svg);
+    cr_expect(strstr(svg, ">2026-01-02<") != NULL, "%s", svg);
+    /* peak: 3.28 .. 17.7 MiB from zero in ticks of 5 MiB; the default limit over the newest
+       baseline (3,434,884 B +10% = 3,778,372 B) as a line */
+    cr_expect(strstr(svg, ">0 MiB</text>") && strstr(svg, ">5 MiB</text>") &&
+                  strstr(svg, ">20 MiB</text>") && !strstr(svg, ">25 MiB</text>"),
+              "%s", svg);
+    cr_expect(strstr(svg, ">0</text>") && strstr(svg, ">500,000</text>") &&
+                  strstr(svg, ">1,500,000</text>"),
+              "%s", svg);
+    cr_expect(strstr(svg, "<title>fail limit: 3.60 MiB (3778372)</title>") != NULL, "%s", svg);
+    cr_expect_eq(count_elements(root->children, "line") -
+                     (unsigned)count_class(svg, "class=\"grid\""),
+                 3, "one limit line per panel");
     xmlFreeDoc(doc);
     free(svg);
     r = mg_run_memgate(none, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -999,8 +1000,8 @@ Test(post_input, dry_run_prints_markdown)
     mg_run r = run_with(&e, argv);
 
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert(strstr(r.out, "| `peak_memory_bytes` | 145,000,000 (138 MiB) | 160,000,000 (153 MiB) "
-                            "| +10.34% | `+5%` |"),
+    cr_assert(strstr(r.out, "| \xE2\x9D\x8C **fail** | `peak_memory_bytes` | 138 MiB (145,000,000) "
+                            "| 153 MiB (160,000,000) | +10.3% | `+5%` |"),
               "%s", r.out);
     cr_assert_eq(fh_count(srv), 0);
     mg_run_release(&r);
@@ -1189,4 +1190,112 @@ Test(post_gitlab, someone_elses_marked_note_is_never_taken_for_memgates)
     cr_assert(strstr(fh_comment_body(srv, 0), "forged"));
     mg_run_release(&r);
     env_free(&e);
+}
+
+/* ---- one renderer: check --format markdown == check --post comment == memgate post ------- */
+
+static void record_in_cwd(const char *profile_rel, const char *commit)
+{
+    char prof[1024];
+    const char *env[] = {"SOURCE_DATE_EPOCH=1767225600", NULL};
+    const char *argv[] = {"update-baseline", prof, "--approve", "--allow-regression",
+                          commit ? "--commit" : NULL, commit, NULL};
+    mg_run r;
+    snprintf(prof, sizeof(prof), "%s", mg_testdata(profile_rel));
+    r = mg_run_memgate(argv, env, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+}
+
+/* The comment without what only a comment has: its hidden marker, commit line and footer. */
+static char *comment_core(const char *body)
+{
+    const char *start = strchr(body, '\n'), *end = strstr(body, "\n" "<!-- memgate:footer -->");
+    char *core, *commit;
+    cr_assert_not_null(start, "%s", body);
+    cr_assert_not_null(end, "%s", body);
+    start++;
+    core = strndup(start, (size_t)(end - start));
+    commit = strstr(core, "Commit `");
+    if (commit) {
+        char *after = strstr(commit, "\n\n");
+        cr_assert_not_null(after);
+        memmove(commit, after + 2, strlen(after + 2) + 1);
+    }
+    return core;
+}
+
+static void one_renderer_case(const char *accept, const char *word)
+{
+    char prof[1024], *md, *core;
+    envb e = github_env();
+    const char *check_argv[] = {"check", prof, "--format", "markdown", "--output", "check.md",
+                                "--format", "json", "--output", "r.json",
+                                accept ? "--accept" : NULL, accept, NULL};
+    const char *post_argv[] = {"post", "--dry-run", "r.json", NULL};
+    const char *posted_argv[] = {"check", prof, "--post", "github",
+                                 accept ? "--accept" : NULL, accept, NULL};
+    mg_run c, p, q;
+
+    cr_assert_eq(chdir(dir), 0);
+    record_in_cwd("profiles/dhatrs-wordfreq-baseline-debug.json", "aaaa1111");
+    record_in_cwd("profiles/dhatrs-wordfreq-optimized-debug.json", NULL);
+    record_in_cwd("profiles/dhatrs-wordfreq-baseline-debug.json", "cccc3333");
+    snprintf(prof, sizeof(prof), "%s", mg_testdata("profiles/dhatrs-wordfreq-regressed-debug.json"));
+    c = mg_run_memgate(check_argv, NULL, NULL);
+    cr_assert_eq(c.status, accept ? 0 : 1, "%s", c.err);
+    md = mg_slurp("check.md", NULL);
+    cr_assert_not_null(md);
+    /* not a vacuous match: the report has its verdict, table, chart and next step */
+    cr_assert(strstr(md, word) && strstr(md, "| status | metric |") &&
+                  strstr(md, "```mermaid") && strstr(md, "#### What now"),
+              "%s", md);
+    p = mg_run_memgate(post_argv, NULL, NULL);
+    cr_assert_eq(p.status, 0, "%s", p.err);
+    cr_expect_str_eq(p.out, md, "memgate post --dry-run differs from check --format markdown");
+    q = run_with(&e, posted_argv);
+    cr_assert_eq(q.status, accept ? 0 : 1, "%s", q.err);
+    cr_assert_eq(fh_comment_count(srv), 1);
+    core = comment_core(fh_comment_body(srv, 0));
+    cr_expect_str_eq(core, md, "the check --post comment differs from check --format markdown");
+    free(core);
+    free(md);
+    mg_run_release(&c);
+    mg_run_release(&p);
+    mg_run_release(&q);
+    env_free(&e);
+}
+
+Test(post_check, markdown_comment_and_post_come_from_one_renderer_fail)
+{
+    one_renderer_case(NULL, "### \xE2\x9D\x8C **fail** \xC2\xB7 memgate:");
+}
+
+Test(post_check, markdown_comment_and_post_come_from_one_renderer_accepted)
+{
+    one_renderer_case("cache warm-up, reviewed by @ana in #812",
+                      "### \xE2\x98\x91\xEF\xB8\x8F **accepted** \xC2\xB7 memgate:");
+}
+
+/* A failing metric's culprit line leads the report, before the table, escaped. */
+Test(post_input, culprit_lines_lead_the_report)
+{
+    const char *p = path_in("culprit.json");
+    const char *argv[] = {"post", "--dry-run", p, NULL};
+    const char *culprit, *table;
+    mg_run r;
+    cr_assert_eq(mg_spit(p, "{\"schema\":\"memgate/result/v1\",\"command\":\"check\",\"verdict\":"
+                            "\"fail\",\"metrics\":[{\"metric\":\"allocation_count\",\"status\":"
+                            "\"ok\",\"baseline\":1,\"current\":1},{\"metric\":\"peak_memory_bytes\","
+                            "\"status\":\"fail\",\"baseline\":1,\"current\":2,\"culprit\":"
+                            "\"peak_memory_bytes +14.5 MiB: 93% from wordfreq::count_words "
+                            "(src/bin/wordfreq.rs:27)\"}]}"),
+                 0);
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    culprit = strstr(r.out, "- **`peak_memory_bytes` +14.5 MiB**: 93% from wordfreq::count\\_words "
+                            "(src/bin/wordfreq.rs:27)\n");
+    table = strstr(r.out, "| status | metric |");
+    cr_expect(culprit && table && culprit < table, "%s", r.out);
+    mg_run_release(&r);
 }

@@ -145,7 +145,6 @@ Test(result, valid_minimal_result)
     w = mg_result_workload(r);
     cr_assert_str_eq(w->name, "w1");
     cr_assert_str_eq(w->verdict, "warn");
-    cr_assert_null(w->markdown);
     cr_assert_eq(w->n_metrics, 2);
     cr_assert(w->metrics[0].has_baseline && w->metrics[0].has_current);
     cr_assert_null(w->metrics[0].limit);
