@@ -12,7 +12,7 @@ struct mg_baseline {
     json_t *root;
     char *text; /* the file as read, to locate keys for error messages */
     size_t text_len;
-    char source[128];
+    char source[sizeof(((mg_error *)0)->source)];
 };
 
 /* An error about key's value in workload (NULL: top level), with its line and column. */

@@ -238,6 +238,58 @@ static void amount(uint64_t v, enum mg_metric m, char *out, size_t size)
         mg_format_count(v, out, size);
 }
 
+/*
+ * A ceiling as its author evidently wrote it: the largest unit in which it is exactly a number
+ * >= 1 of at most four significant digits (a ceiling is typed, not measured); else like any
+ * amount.
+ */
+static void ceiling_amount(uint64_t v, enum mg_metric m, char *out, size_t size)
+{
+    static const struct {
+        const char *name;
+        uint64_t factor;
+    } units[] = {{"TiB", 1ULL << 40}, {"TB", 1000000000000ULL}, {"GiB", 1ULL << 30},
+                 {"GB", 1000000000ULL}, {"MiB", 1ULL << 20},      {"MB", 1000000ULL},
+                 {"KiB", 1ULL << 10}, {"KB", 1000ULL}};
+    size_t i;
+    uint64_t milli;
+    for (i = 0; mg_metric_is_bytes(m) && v < UINT64_MAX / 1000 && i < sizeof(units) / sizeof(units[0]);
+         i++) {
+        uint64_t digits;
+        if (v < units[i].factor || (v * 1000) % units[i].factor != 0)
+            continue;
+        milli = v * 1000 / units[i].factor;
+        for (digits = milli; digits % 10 == 0;)
+            digits /= 10;
+        if (digits >= 10000)
+            continue; /* "123456.789 KB" was typed as bytes, not in KB */
+        if (milli % 1000 == 0)
+            snprintf(out, size, "%llu %s", (unsigned long long)(milli / 1000), units[i].name);
+        else if (milli % 100 == 0)
+            snprintf(out, size, "%llu.%llu %s", (unsigned long long)(milli / 1000),
+                     (unsigned long long)(milli % 1000 / 100), units[i].name);
+        else if (milli % 10 == 0)
+            snprintf(out, size, "%llu.%02llu %s", (unsigned long long)(milli / 1000),
+                     (unsigned long long)(milli % 1000 / 10), units[i].name);
+        else
+            snprintf(out, size, "%llu.%03llu %s", (unsigned long long)(milli / 1000),
+                     (unsigned long long)(milli % 1000), units[i].name);
+        return;
+    }
+    amount(v, m, out, size);
+}
+
+void mg_limit_format_part(const mg_limit *l, enum mg_metric m, enum mg_limit_part part, char *out,
+                          size_t size)
+{
+    mg_limit only = *l;
+    if (part == MG_PART_CEILING)
+        only.has_rel = only.has_abs = false;
+    else
+        only.has_max = false;
+    mg_limit_format(&only, m, out, size);
+}
+
 void mg_limit_format(const mg_limit *l, enum mg_metric m, char *out, size_t size)
 {
     char a[32];
@@ -258,7 +310,7 @@ void mg_limit_format(const mg_limit *l, enum mg_metric m, char *out, size_t size
         used += (size_t)snprintf(out + used, size - used, "%s+%s", used ? " & " : "", a);
     }
     if (l->has_max && used < size) {
-        amount(l->max, m, a, sizeof(a));
+        ceiling_amount(l->max, m, a, sizeof(a));
         used += (size_t)snprintf(out + used, size - used, "%s<=%s", used ? " & " : "", a);
     }
     if (!used)

@@ -20,16 +20,20 @@ enum mg_code {
 };
 
 /*
- * Fixed-size buffers so that reporting "out of memory" needs no memory.
- * line/column are 1-based; 0 means "not known".
+ * Fixed-size buffers so that reporting "out of memory" needs no memory. source holds a whole
+ * Linux path (PATH_MAX) and msg a message quoting one of a few hundred bytes: a checkout at a
+ * long path must still be named in full. line/column are 1-based; 0 means "not known".
  */
 typedef struct mg_error {
     enum mg_code code;
-    char msg[256];
-    char source[128];
+    char msg[1024];
+    char source[4096];
     unsigned long line;
     unsigned long column;
 } mg_error;
+
+/* Room for mg_error_format's output of any error: source, position and message. */
+#define MG_ERROR_TEXT_MAX (sizeof(((mg_error *)0)->source) + sizeof(((mg_error *)0)->msg) + 64)
 
 /* Reset to "no error". */
 void mg_error_init(mg_error *err);

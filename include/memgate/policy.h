@@ -132,10 +132,17 @@ const char *mg_missing_name(enum mg_missing_baseline m);
 bool mg_limit_spec_clears(const char *spec);
 
 /*
- * Render a limit for tables, amounts in the metric's unit (mg_format_size or
- * mg_format_count): "+10% & +64.0 KiB", "<=477 MiB" (500 MB), "+2% & +16", "-" when unset.
+ * Render a limit for tables, amounts in the metric's unit (mg_format_size or mg_format_count):
+ * "+10% & +64.0 KiB", "+2% & +16", "-" when unset. A ceiling is shown in the unit it was
+ * evidently written in, the largest of KB..TB and KiB..TiB in which it is exactly a number >= 1
+ * of at most four significant digits: 500 MB reads "<=500 MB" (not "<=477 MiB"), 2 GiB
+ * "<=2 GiB", 1.5 GB "<=1.5 GB".
  */
 void mg_limit_format(const mg_limit *l, enum mg_metric m, char *out, size_t size);
+
+/* Only the increase terms ("+10% & +64.0 KiB") or only the ceiling ("<=500 MB"); "-" if unset. */
+void mg_limit_format_part(const mg_limit *l, enum mg_metric m, enum mg_limit_part part, char *out,
+                          size_t size);
 
 const char *mg_limit_source_name(enum mg_limit_source s);
 

@@ -22,7 +22,7 @@ void mg_post_note(mg_post_run *run, const char *fmt, ...)
 
 void mg_post_failed(mg_post_run *run, const char *what, const mg_error *step)
 {
-    char text[sizeof(step->msg) + 160];
+    char text[MG_ERROR_TEXT_MAX];
     mg_error_format(step, text, sizeof(text));
     run->out->n_failed++;
     mg_post_note(run, "%s failed: %s", what, text);

@@ -156,7 +156,7 @@ int cli_getopt(int argc, char **argv, const struct option *options, const char *
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         if (c == 'h') {
             for (; *help; help++)
-                fputs(*help, stdout);
+                cli_help_print(stdout, *help);
             return 1;
         }
         if (c == '?' || c == ':')

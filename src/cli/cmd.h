@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "memgate/buf.h"
 #include "memgate/error.h"
@@ -108,6 +109,14 @@ struct mg_config;
 int cli_hotspots_config(struct cli_hotspots *h, const struct mg_config *cfg, mg_load_options *load,
                         mg_error *err);
 void cli_hotspots_release(struct cli_hotspots *h);
+
+/*
+ * Print a help text to f with every line of it at most CLI_HELP_WIDTH columns: a longer line
+ * is broken at blanks, continuing under its option's description (man page and --help share
+ * the texts, and a terminal or CI log of 80 columns shows them whole).
+ */
+#define CLI_HELP_WIDTH 80
+void cli_help_print(FILE *f, const char *text);
 
 /* getopt_long state is global; every command starts from a clean slate. */
 void cli_reset_getopt(void);

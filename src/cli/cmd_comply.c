@@ -89,7 +89,7 @@ static int parse_args(int argc, char **argv, struct comply_opts *o, mg_error *er
             o->run.config_path = optarg;
             break;
         case 'h':
-            fputs(comply_help, stdout);
+            cli_help_print(stdout, comply_help);
             return 1;
         default:
             return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",

@@ -106,7 +106,7 @@ static int parse_args(int argc, char **argv, mg_onboard_options *o, mg_error *er
     cli_reset_getopt();
     while ((c = getopt_long(argc, argv, "h", init_options, NULL)) != -1) {
         if (c == 'h') {
-            fputs(init_help, stdout);
+            cli_help_print(stdout, init_help);
             return 1;
         }
         if (parse_one(c, o) < 0)

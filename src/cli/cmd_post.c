@@ -51,7 +51,7 @@ static int parse_args(int argc, char **argv, struct post_opts *o, mg_error *err)
     cli_reset_getopt();
     while ((c = getopt_long(argc, argv, "h", post_options, NULL)) != -1) {
         if (c == 'h') {
-            fputs(post_help, stdout);
+            cli_help_print(stdout, post_help);
             return 1;
         }
         if (c == OPT_DRY_RUN) {

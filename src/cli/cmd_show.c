@@ -70,7 +70,7 @@ static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
             rc = cli_parse_top(optarg, &o->load.top_n, err);
             break;
         case 'h':
-            fputs(show_help, stdout);
+            cli_help_print(stdout, show_help);
             fputs("\n", stdout);
             fputs(mg_hotspot_rule_text, stdout);
             return 1;

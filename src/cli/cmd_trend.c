@@ -48,7 +48,7 @@ static int parse_args(int argc, char **argv, struct trend_opts *o, mg_error *err
         if (cli_paths_option(c, optarg, &o->paths))
             continue;
         if (c == 'h') {
-            fputs(trend_help, stdout);
+            cli_help_print(stdout, trend_help);
             return 1;
         }
         if (c == 'o')

@@ -44,10 +44,13 @@ static const char exit_text[] =
 static void usage(FILE *f)
 {
     const struct cmd_spec *c;
-    fputs(usage_text, f);
-    for (c = cli_commands; c->name; c++)
-        fprintf(f, "  %-16s %s\n", c->name, c->summary);
-    fputs(exit_text, f);
+    cli_help_print(f, usage_text);
+    for (c = cli_commands; c->name; c++) {
+        char line[256];
+        snprintf(line, sizeof(line), "  %-16s %s", c->name, c->summary);
+        cli_help_print(f, line);
+    }
+    cli_help_print(f, exit_text);
 }
 
 static int finish_stdout(int status)
@@ -79,7 +82,7 @@ int main(int argc, char **argv)
         return finish_stdout(0);
     }
     if (!strcmp(argv[1], "--help-hotspots")) {
-        fputs(mg_hotspot_rule_text, stdout);
+        cli_help_print(stdout, mg_hotspot_rule_text);
         return finish_stdout(0);
     }
     for (c = cli_commands; c->name; c++)
@@ -93,7 +96,7 @@ int main(int argc, char **argv)
     mg_error_init(&err);
     status = c->fn(argc - 1, argv + 1, &err);
     if (err.code != MG_OK) {
-        char line[600];
+        char line[MG_ERROR_TEXT_MAX];
         mg_error_format(&err, line, sizeof(line));
         fprintf(stderr, "memgate %s: %s\n", c->name, line);
         if (status == 0)

@@ -309,7 +309,7 @@ static void missing_keys(const mg_metrics *m, char *out, size_t size)
 static int check_baseline(check_ctx *c)
 {
     const char *shown = c->r->config.baseline_path;
-    char *fs = fs_join(c->r->dir, shown), missing[160], line[600];
+    char *fs = fs_join(c->r->dir, shown), missing[160], line[MG_ERROR_TEXT_MAX];
     mg_baseline *b = NULL;
     mg_metrics m;
     mg_error local;

@@ -75,11 +75,12 @@ static void tripped(const mg_row *r, const mg_limit *l, const char *level, char 
     char lim[64], cur[32], ch[64];
     if (r->cause_ceiling) {
         rep_amount(r->metric, r->current, cur, sizeof(cur));
-        rep_amount(r->metric, l->max, lim, sizeof(lim));
-        snprintf(out, size, "is %s, above the %s ceiling <=%s", cur, level, lim);
+        mg_limit_format_part(l, r->metric, MG_PART_CEILING, lim, sizeof(lim));
+        snprintf(out, size, "is %s, above the %s ceiling %s", cur, level, lim);
         return;
     }
-    mg_limit_format(l, r->metric, lim, sizeof(lim));
+    /* the increase terms only: the ceiling was not what tripped */
+    mg_limit_format_part(l, r->metric, MG_PART_INCREASE, lim, sizeof(lim));
     change_text(r, ch, sizeof(ch));
     snprintf(out, size, "grew %s, more than the %s limit %s", ch, level, lim);
 }
@@ -162,6 +163,16 @@ void rep_fit(const char *s, size_t width, char *out, size_t size)
     snprintf(out, size, "%.*s...%s", (int)head, s, s + n - tail);
 }
 
+void rep_nobreak(const char *s, char *out, size_t size)
+{
+    size_t i;
+    if (size == 0)
+        return;
+    for (i = 0; s[i] && i + 1 < size; i++)
+        out[i] = s[i] == ' ' ? REP_NOBREAK : s[i];
+    out[i] = '\0';
+}
+
 int rep_wrap(mg_buf *b, unsigned indent, const char *text, mg_error *err)
 {
     const size_t width = 78;
@@ -169,7 +180,7 @@ int rep_wrap(mg_buf *b, unsigned indent, const char *text, mg_error *err)
     int rc = 0;
 
     while (rc == 0 && *p) {
-        size_t room = width - indent, n = strlen(p), cut;
+        size_t room = width - indent, n = strlen(p), cut, len, start, i;
         if (n <= room) {
             cut = n;
         } else {
@@ -178,7 +189,17 @@ int rep_wrap(mg_buf *b, unsigned indent, const char *text, mg_error *err)
             if (cut == 0) /* one long word: let it run over rather than break it */
                 cut = strcspn(p, " ");
         }
-        rc = mg_buf_printf(b, err, "%*s%.*s\n", (int)indent, "", (int)cut, p);
+        for (len = cut; len > 0 && p[len - 1] == ' '; len--)
+            ; /* no trailing blanks where two spaces met the break */
+        rc = mg_buf_printf(b, err, "%*s", (int)indent, "");
+        start = b->len;
+        if (rc == 0)
+            rc = mg_buf_append(b, p, len, err);
+        for (i = start; rc == 0 && i < b->len; i++)
+            if (b->data[i] == REP_NOBREAK)
+                b->data[i] = ' ';
+        if (rc == 0)
+            rc = mg_buf_printf(b, err, "\n");
         p += cut;
         while (*p == ' ')
             p++;

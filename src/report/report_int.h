@@ -34,11 +34,22 @@ const char *rep_attribution_label(enum mg_attribution a);
 /* s cut to width bytes with "..." in the middle when longer (UTF-8 safe). */
 void rep_fit(const char *s, size_t width, char *out, size_t size);
 
-/* Append text wrapped at 78 columns, every line starting with indent spaces. */
+/*
+ * Append text wrapped at 78 columns, every line starting with indent spaces. A word longer than
+ * a line runs over whole; REP_NOBREAK (see rep_nobreak) is printed as a space that never breaks.
+ */
 int rep_wrap(mg_buf *b, unsigned indent, const char *text, mg_error *err);
 
 /* The notices block in text (wrapped lines under each title); "" when there are none. */
 int rep_notices_text(mg_buf *b, const mg_report_input *in, mg_error *err);
+
+#define REP_NOBREAK '\x1f'
+
+/*
+ * s (a file path) as one word for rep_wrap: its blanks become REP_NOBREAK, so a checkout path
+ * with a space is never split over two lines (it could not be copied back).
+ */
+void rep_nobreak(const char *s, char *out, size_t size);
 
 /* Does the verdict propose a tighter baseline (improved and nothing failing or warning)? */
 bool rep_ratchet(const mg_report_input *in);

@@ -32,9 +32,10 @@ static const char *status_color(enum mg_status s)
 static int profile_header(mg_buf *b, const mg_report_input *in, mg_error *err)
 {
     const mg_profile *p = in->profile;
-    char line[4400];
+    char line[4400], path[4096];
     int rc;
-    snprintf(line, sizeof(line), "profile  %s (%s, %s, mode %s)", mg_profile_source(p),
+    rep_nobreak(mg_profile_source(p), path, sizeof(path));
+    snprintf(line, sizeof(line), "profile  %s (%s, %s, mode %s)", path,
              mg_profile_format(p), mg_profile_producer(p),
              mg_profile_mode_label(p) ? mg_profile_mode_label(p) : "?");
     rc = rep_wrap(b, 0, line, err);
@@ -247,10 +248,17 @@ static int verdict_line(mg_buf *b, const mg_report_input *in, mg_error *err)
     const mg_verdict *v = in->verdict;
     const char *word = rep_verdict_word(v);
     const char *col = v->overall == MG_STATUS_FAIL ? RED : v->overall == MG_STATUS_WARN ? YELLOW : GREEN;
-    char detail[160], line[4400];
+    char detail[160], line[4400], path[4096], label[4200];
+    const char *at;
     int rc;
 
     rep_verdict_detail(v, detail, sizeof(detail));
+    rep_nobreak(in->baseline_path ? in->baseline_path : "", path, sizeof(path));
+    if (in->baseline_label && in->baseline_path && (at = strstr(in->baseline_label, in->baseline_path)) != NULL)
+        snprintf(label, sizeof(label), "%.*s%s%s", (int)(at - in->baseline_label),
+                 in->baseline_label, path, at + strlen(in->baseline_path));
+    else
+        snprintf(label, sizeof(label), "%s", in->baseline_label ? in->baseline_label : path);
     rc = mg_buf_printf(b, err, "%s%smemgate: %s%s - %s\n", in->color ? BOLD : "",
                        in->color ? col : "", word, in->color ? RESET : "", detail);
     /* the answer first: who carries each change (docs/baseline.md, "The culprit line") */
@@ -259,13 +267,48 @@ static int verdict_line(mg_buf *b, const mg_report_input *in, mg_error *err)
         rc = rep_wrap(b, 2, line, err);
     }
     snprintf(line, sizeof(line), "workload %s, baseline %s",
-             in->workload ? in->workload : "default",
-             in->baseline_label ? in->baseline_label : in->baseline_path);
+             in->workload ? in->workload : "default", label);
     return rc == 0 ? rep_wrap(b, 0, line, err) : rc;
 }
 
 /* metric 23, baseline 9, current 9, change 8, limit 17, status 8: 79 columns. */
 #define ROW_FMT "%-23s %9s %9s %8s %-17s %s%s%s\n"
+
+/* Length of the longest run of whole " & " terms of s that fits width (at least one term). */
+static size_t fit_terms(const char *s, size_t width)
+{
+    size_t n = strlen(s), best = 0;
+    const char *amp;
+    if (n <= width)
+        return n;
+    for (amp = strstr(s, " & "); amp; amp = strstr(amp + 3, " & ")) {
+        if (best && (size_t)(amp - s) > width)
+            break;
+        best = (size_t)(amp - s);
+    }
+    return best ? best : n;
+}
+
+/*
+ * The row, with a limit wider than its column continued on lines of their own under it
+ * ("& <=500 MB"), so a ceiling next to the increase terms keeps the table in 80 columns.
+ */
+static int limit_rows(mg_buf *b, const mg_row *r, const char *base, const char *cur,
+                      const char *pct, const char *limit, const char *status, bool color,
+                      mg_error *err)
+{
+    const size_t width = 17, column = 53; /* ROW_FMT's limit cell */
+    size_t n = fit_terms(limit, width);
+    int rc = mg_buf_printf(b, err, "%-23s %9s %9s %8s %-17.*s %s%s%s\n",
+                           mg_metric_name(r->metric), base, cur, pct, (int)n, limit,
+                           color ? status_color(r->status) : "", status, color ? RESET : "");
+    for (limit += n; rc == 0 && *limit; limit += n) {
+        limit += strspn(limit, " "); /* the next line starts "& <=500 MB" */
+        n = 2 + fit_terms(limit + 2, width - 2);
+        rc = mg_buf_printf(b, err, "%*s%.*s\n", (int)column, "", (int)n, limit);
+    }
+    return rc;
+}
 
 static int table_row(mg_buf *b, const mg_row *r, bool color, mg_error *err)
 {
@@ -284,8 +327,7 @@ static int table_row(mg_buf *b, const mg_row *r, bool color, mg_error *err)
     snprintf(status, sizeof(status), "%s", mg_status_name(r->status));
     for (char *s = status; *s; s++)
         *s = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
-    return mg_buf_printf(b, err, ROW_FMT, mg_metric_name(r->metric), base, cur, pct, limit,
-                         color ? status_color(r->status) : "", status, color ? RESET : "");
+    return limit_rows(b, r, base, cur, pct, limit, status, color, err);
 }
 
 /* One line per row that is not plainly ok: what happened, in words. */

@@ -73,7 +73,7 @@ Test(error, set_at_records_position_and_tolerates_null_source)
 
 Test(error, long_source_and_message_are_truncated_not_overflowed)
 {
-    char longsrc[400], longmsg[600];
+    char longsrc[5000], longmsg[1500];
     mg_error err;
     memset(longsrc, 's', sizeof(longsrc) - 1);
     longsrc[sizeof(longsrc) - 1] = '\0';
@@ -108,7 +108,7 @@ Test(error, prefix_without_an_error_does_nothing)
 
 Test(error, prefix_keeps_the_message_bounded)
 {
-    char longmsg[300];
+    char longmsg[sizeof(((mg_error *)0)->msg) + 50];
     mg_error err;
     memset(longmsg, 'm', sizeof(longmsg) - 1);
     longmsg[sizeof(longmsg) - 1] = '\0';

@@ -393,11 +393,18 @@ Test(policy, format_amounts_in_the_metric_unit)
                      "+10% & +64.0 KiB");
     cr_expect_str_eq(fmt((mg_limit){true, 200, true, 16, false, 0}, MG_ALLOC_COUNT), "+2% & +16");
     cr_expect_str_eq(fmt((mg_limit){false, 0, true, 1000, false, 0}, MG_ALLOC_COUNT), "+1,000");
+    /* a ceiling in the unit it was written in: 500 MB (476.8 MiB) as 500 MB, 2^30 as 1 GiB */
     cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1073741824}, MG_PEAK_RSS),
-                     "<=1.00 GiB");
-    /* 500 MB is 476.8 MiB */
+                     "<=1 GiB");
     cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 500000000}, MG_PEAK_BYTES),
-                     "<=477 MiB");
+                     "<=500 MB");
+    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1500000000}, MG_PEAK_BYTES),
+                     "<=1.5 GB");
+    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1572864}, MG_PEAK_BYTES),
+                     "<=1.5 MiB");
+    /* typed as a plain number of bytes: no unit fits exactly, so shown like any amount */
+    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 123456789}, MG_PEAK_BYTES),
+                     "<=118 MiB");
     cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1000000}, MG_PEAK_BLOCKS),
                      "<=1,000,000");
 }
@@ -405,9 +412,9 @@ Test(policy, format_amounts_in_the_metric_unit)
 Test(policy, format_all_three_terms)
 {
     cr_expect_str_eq(fmt((mg_limit){true, 500, true, 65536, true, 500000000}, MG_TOTAL_BYTES),
-                     "+5% & +64.0 KiB & <=477 MiB");
+                     "+5% & +64.0 KiB & <=500 MB");
     cr_expect_str_eq(fmt((mg_limit){false, 0, true, 512, true, 1024}, MG_END_BYTES),
-                     "+512 B & <=1.00 KiB");
+                     "+512 B & <=1 KiB");
 }
 
 Test(policy, format_truncates_to_the_buffer)
@@ -423,6 +430,6 @@ Test(policy, format_truncates_to_the_buffer)
 Test(policy, parse_then_format)
 {
     cr_expect_str_eq(fmt(parse_ok("+5%&+64KiB&<=1GiB"), MG_PEAK_BYTES),
-                     "+5% & +64.0 KiB & <=1.00 GiB");
+                     "+5% & +64.0 KiB & <=1 GiB");
     cr_expect_str_eq(fmt(parse_ok("none"), MG_PEAK_BYTES), "-");
 }

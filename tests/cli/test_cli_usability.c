@@ -1,0 +1,154 @@
+/*
+ * What a newcomer meets first: help texts and report tables that fit 80 columns, limits shown
+ * in the units they were written in, and output that does not depend on the time zone.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run.h"
+
+#define BASE "profiles/dhatrs-wordfreq-baseline-debug.json"
+#define REGRESSED "profiles/dhatrs-wordfreq-regressed-debug.json"
+
+static char *workdir;
+
+static void enter_tempdir(void)
+{
+    workdir = mg_tempdir();
+    cr_assert_eq(chdir(workdir), 0);
+}
+
+static void leave_tempdir(void)
+{
+    free(workdir);
+}
+
+TestSuite(usability, .init = enter_tempdir, .fini = leave_tempdir);
+
+static const char *prof(const char *rel)
+{
+    static char paths[4][4096];
+    static unsigned next;
+    char *p = paths[next++ % 4];
+    snprintf(p, 4096, "%s", mg_testdata(rel));
+    return p;
+}
+
+/* Every line of text at most 80 columns (bytes: the texts are ASCII). */
+static void expect_width(const char *what, const char *text)
+{
+    const char *line = text;
+    while (*line) {
+        size_t len = strcspn(line, "\n");
+        cr_expect_leq(len, 80, "%s: %zu columns: %.*s", what, len, (int)len, line);
+        line += len + (line[len] == '\n');
+    }
+}
+
+Test(usability, every_help_text_fits_80_columns)
+{
+    static const char *const commands[] = {
+        "show", "check", "update-baseline", "diff", "trend", "comply", "init", "post", NULL};
+    const char *top[] = {"--help", NULL}, *hot[] = {"--help-hotspots", NULL};
+    mg_run r = mg_run_memgate(top, NULL, NULL);
+    cr_expect_eq(r.status, 0);
+    expect_width("memgate --help", r.out);
+    mg_run_release(&r);
+    r = mg_run_memgate(hot, NULL, NULL);
+    expect_width("memgate --help-hotspots", r.out);
+    mg_run_release(&r);
+    for (const char *const *c = commands; *c; c++) {
+        const char *argv[] = {*c, "--help", NULL};
+        r = mg_run_memgate(argv, NULL, NULL);
+        cr_expect_eq(r.status, 0, "%s --help: %s", *c, r.err);
+        cr_expect(strlen(r.out) > 200, "%s --help is empty", *c);
+        expect_width(*c, r.out);
+        mg_run_release(&r);
+    }
+}
+
+Test(usability, help_keeps_an_option_and_its_description_together)
+{
+    const char *argv[] = {"check", "--help", NULL};
+    mg_run r = mg_run_memgate(argv, NULL, NULL);
+    /* the long line is refilled under the description column, words whole */
+    cr_expect(strstr(r.out, "  --input-format NAME   skip detection: dhat-json, dhat-text, "
+                            "heaptrack,\n                        heaptrack-print, massif,") != NULL,
+              "%s", r.out);
+    mg_run_release(&r);
+}
+
+static void record(const char *rel)
+{
+    const char *argv[] = {"update-baseline", prof(rel), "--approve", NULL};
+    mg_run r = mg_run_memgate(argv, NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+}
+
+Test(usability, a_ceiling_reads_as_written_and_the_table_stays_in_80_columns)
+{
+    const char *argv[] = {"check",   prof(REGRESSED),      "--max", "peak=500MB",
+                          "--limit", "total=+5%&<=1.5GiB", NULL};
+    mg_run r;
+    record(BASE);
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    /* the ceiling continues under the limit column, in the user's unit (500 MB, not 477 MiB) */
+    cr_expect(strstr(r.out, "+10% & +64.0 KiB  FAIL\n"
+                            "                                      "
+                            "               & <=500 MB\n") != NULL,
+              "%s", r.out);
+    cr_expect(strstr(r.out, "+5% & <=1.5 GiB   FAIL\n") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "477 MiB") == NULL, "%s", r.out);
+    /* the growth sentence names the growth terms only: the ceiling did not trip */
+    cr_expect(strstr(r.out, "more than the fail limit +10% &\n    +64.0 KiB\n") != NULL, "%s",
+              r.out);
+    cr_expect(strstr(r.out, "more than the fail limit\n    +5%\n") != NULL, "%s", r.out);
+    {
+        const char *line = r.out;
+        while (*line) {
+            size_t len = strcspn(line, "\n");
+            /* the one line allowed over 80 columns holds the profile path alone */
+            if (!strstr(line, "testdata/profiles/") || len - strlen(prof(REGRESSED)) > 80)
+                cr_expect_leq(len, 80, "%.*s", (int)len, line);
+            line += len + (line[len] == '\n');
+        }
+    }
+    mg_run_release(&r);
+}
+
+Test(usability, a_ceiling_that_trips_is_named_with_its_unit)
+{
+    const char *argv[] = {"check", prof(REGRESSED), "--max", "peak=10MB", NULL};
+    mg_run r;
+    record(BASE);
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect(strstr(r.out, "peak_memory_bytes is 17.7 MiB, above the fail ceiling <=10 MB") !=
+                  NULL,
+              "%s", r.out);
+    mg_run_release(&r);
+}
+
+Test(usability, reports_do_not_depend_on_the_time_zone_or_terminal_width)
+{
+    const char *argv[] = {"check", prof(REGRESSED), "--format", "json", NULL};
+    const char *east[] = {"TZ=Pacific/Kiritimati", "COLUMNS=20", "SOURCE_DATE_EPOCH=1767225600",
+                          NULL};
+    const char *west[] = {"TZ=America/Adak", "COLUMNS=300", "SOURCE_DATE_EPOCH=1767225600", NULL};
+    const char *ub[] = {"update-baseline", prof(BASE), "--approve", NULL};
+    mg_run a, b, r = mg_run_memgate(ub, east, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+    a = mg_run_memgate(argv, east, NULL);
+    b = mg_run_memgate(argv, west, NULL);
+    cr_expect_eq(a.status, 1, "%s", a.err);
+    cr_expect_str_eq(a.out, b.out);
+    cr_expect(strstr(a.out, "2026-01-01T00:00:00Z") != NULL, "UTC, not local time: %s", a.out);
+    mg_run_release(&a);
+    mg_run_release(&b);
+}
