@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "memgate/blame.h"
+#include "memgate/baseline.h"
 #include "memgate/buf.h"
 #include "memgate/error.h"
 #include "memgate/gate.h"
@@ -55,6 +56,11 @@ typedef struct mg_report_input {
     const char *accept_trailer; /* the commit trailer key of a reviewed exception */
     const char *accept_label;   /* the PR/MR label of a reviewed exception */
     const char *report_url;     /* where the full report is uploaded */
+    /* flame graphs: what profile is drawn against (diff: OLD; check: --compare-profile) */
+    const mg_profile *before_profile;
+    const mg_stored_stacks *base_stacks; /* check: the baseline's stacks, when it records them */
+    int flame_weight;                    /* enum mg_weight: MG_W_TOTAL (0), PEAK or COUNT */
+    const mg_load_options *load;         /* the attribution in force (NULL: the defaults) */
 } mg_report_input;
 
 /*
@@ -76,6 +82,14 @@ typedef struct mg_report_view {
 
 /* Fill *view from a check's report input (in->verdict required); borrows from in. */
 void mg_report_view_build(mg_report_view *view, const mg_report_input *in);
+
+/*
+ * A flame graph as self-contained SVG (memgate/flame.h): show draws the
+ * profile; diff draws NEW against OLD; check draws the profile against the
+ * baseline's stored stacks, else against before_profile (--compare-profile),
+ * else it is MG_E_USAGE. Needs stacks (MG_E_INPUT for formats without).
+ */
+int mg_report_flamegraph(mg_buf *out, const mg_report_input *in, mg_error *err);
 
 /* Human text; fits 80 columns for the metric table. */
 int mg_report_text(mg_buf *out, const mg_report_input *in, mg_error *err);

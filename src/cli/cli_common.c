@@ -8,10 +8,11 @@
 
 #include "cmd.h"
 #include "memgate/num.h"
+#include "memgate/flame.h"
 #include "memgate/report.h"
 
-const char *const cli_report_formats[] = {"text", "json", "markdown", "junit", "openmetrics",
-                                          NULL};
+const char *const cli_report_formats[] = {"text",        "json",       "markdown", "junit",
+                                          "openmetrics", "flamegraph", NULL};
 
 int cli_render(const char *format, mg_buf *out, const mg_report_input *in, mg_error *err)
 {
@@ -23,6 +24,8 @@ int cli_render(const char *format, mg_buf *out, const mg_report_input *in, mg_er
         return mg_report_junit(out, in, err);
     if (!strcmp(format, "openmetrics"))
         return mg_report_openmetrics(out, in, err);
+    if (!strcmp(format, "flamegraph"))
+        return mg_report_flamegraph(out, in, err);
     return mg_report_text(out, in, err);
 }
 
@@ -165,5 +168,15 @@ int cli_getopt(int argc, char **argv, const struct option *options, const char *
         if ((rc = one(c, optarg, ctx, err)) < 0)
             return rc;
     }
+    return 0;
+}
+
+int cli_parse_weight(const char *arg, int *out, mg_error *err)
+{
+    enum mg_weight w;
+    if (!mg_flame_weight_from_name(arg, &w))
+        return mg_error_set(err, MG_E_USAGE, "--weight must be total, peak or count, not '%.40s'",
+                            arg);
+    *out = (int)w;
     return 0;
 }

@@ -50,7 +50,7 @@ int cli_outputs_set_path(struct cli_outputs *o, const char *path, mg_error *err)
 /* With no --format given: one text report on stdout. */
 void cli_outputs_default(struct cli_outputs *o);
 
-/* Report formats of check and diff: text, json, markdown, junit, openmetrics. */
+/* Report formats of check and diff: text, json, markdown, junit, openmetrics, flamegraph. */
 extern const char *const cli_report_formats[];
 
 struct mg_report_input;
@@ -68,6 +68,14 @@ bool cli_color_wanted(const char *path);
 /* Parse --summary N|last and --top N. */
 int cli_parse_summary(const char *arg, unsigned *out, mg_error *err);
 int cli_parse_top(const char *arg, unsigned *out, mg_error *err);
+
+/* --weight total|peak|count (flame graphs) -> an enum mg_weight. */
+int cli_parse_weight(const char *arg, int *out, mg_error *err);
+#define CLI_OPT_WEIGHT 4100
+#define CLI_OPT_COMPARE_PROFILE 4101
+#define CLI_WEIGHT_HELP                                                                            \
+    "  --weight W            flame graph widths: total (bytes allocated, default), peak\n"       \
+    "                        (bytes live at the peak) or count (allocations)\n"
 
 /* Hotspot options shared by show and check (short codes K, G, A, O, X). */
 #define CLI_MAX_SKIP 64

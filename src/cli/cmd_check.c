@@ -44,12 +44,14 @@ static const char check_help[] =
     "                        a 'Memgate-Accept: REASON' commit trailer, or the PR/MR\n"
     "                        label memgate-accept)\n"
     "  --explain             print every limit in force and where it came from\n"
-    "  --format FMT          text, json, markdown, junit or openmetrics (repeatable,\n"
-    "                        each with its own --output)\n"
+    "  --format FMT          text, json, markdown, junit, openmetrics or flamegraph\n"
+    "                        (repeatable, each with its own --output)\n"
     "  --output FILE         write the preceding --format to FILE instead of stdout\n"
     "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
-    "  --top N               number of hotspots in reports (default 10)\n" CLI_HOTSPOT_HELP
+    "  --top N               number of hotspots in reports (default 10)\n" CLI_WEIGHT_HELP
+    "  --compare-profile P   the flame graph's earlier side: profile P (default: the\n"
+    "                        stacks the baseline records)\n" CLI_HOTSPOT_HELP
     "  -h, --help            this text\n";
 
 /* How the verdict is reached: merge base, pairing, environment, several runs. */
@@ -98,6 +100,8 @@ static const struct option check_options[] = {
     {"input-format", required_argument, NULL, 'i'},
     {"summary", required_argument, NULL, 's'},
     {"top", required_argument, NULL, 't'},
+    {"weight", required_argument, NULL, CLI_OPT_WEIGHT},
+    {"compare-profile", required_argument, NULL, CLI_OPT_COMPARE_PROFILE},
     {"help", no_argument, NULL, 'h'},
     CLI_HOTSPOT_OPTIONS,
     CLI_POST_OPTIONS,
@@ -110,7 +114,8 @@ struct check_opts {
     struct cli_outputs outputs;
     mg_load_options load;
     struct cli_hotspots hotspots;
-    const char *profile, *anchor, *accept, *baseline_ref, *combine;
+    const char *profile, *anchor, *accept, *baseline_ref, *combine, *compare_profile;
+    int weight; /* enum mg_weight, for --format flamegraph */
     const char *profiles[CLI_MAX_RUNS];
     size_t n_profiles;
     bool explain, approve, require_review, strict_pairing, confirm;
@@ -139,6 +144,8 @@ struct check_run {
     char bootstrap_note[160];
     struct cli_basegate base_gate; /* the merge base's baseline and limits, in a PR */
     struct cli_notices notices;
+    mg_stored_stacks base_stacks; /* for --format flamegraph */
+    mg_profile *compare;          /* --compare-profile */
 };
 
 static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
@@ -194,6 +201,11 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
         return cli_parse_summary(arg, &o->load.summary_index, err);
     case 't':
         return cli_parse_top(arg, &o->top, err);
+    case CLI_OPT_WEIGHT:
+        return cli_parse_weight(arg, &o->weight, err);
+    case CLI_OPT_COMPARE_PROFILE:
+        o->compare_profile = arg;
+        return 0;
     }
     if (cli_hotspot_option(c, arg, &o->hotspots, &o->load, err) != 1)
         return err->code ? -err->code : 0;
@@ -504,17 +516,44 @@ static void report_input(const struct check_opts *o, struct check_run *run,
     *in_out = in;
 }
 
+/* What a flame graph draws the profile against: the baseline's stacks, or --compare-profile. */
+static int flame_sides(const struct check_opts *o, struct check_run *run, mg_report_input *in,
+                       mg_error *err)
+{
+    bool wanted = false;
+    for (size_t i = 0; i < o->outputs.n; i++)
+        wanted |= !strcmp(o->outputs.items[i].format, "flamegraph");
+    in->flame_weight = o->weight;
+    in->load = &o->load;
+    if (!wanted)
+        return 0;
+    if (o->compare_profile) {
+        if (mg_profile_load(&run->compare, o->compare_profile, &o->load, err) < 0)
+            return -err->code;
+        in->before_profile = run->compare;
+    } else if (run->baseline) {
+        if (mg_baseline_stacks(run->baseline, run->setup.workload, &run->base_stacks, err) < 0)
+            return -err->code;
+        in->base_stacks = &run->base_stacks;
+    }
+    return 0;
+}
+
 static int report(const struct check_opts *o, struct check_run *run, mg_error *err)
 {
     const mg_history_entry *hist[64];
     mg_report_input in;
     report_input(o, run, hist, &in);
+    if (flame_sides(o, run, &in, err) < 0)
+        return -err->code;
     return cli_write_outputs(&o->outputs, &in, err);
 }
 
 static void release(struct check_run *run)
 {
     mg_hsdiff_release(&run->changes);
+    mg_stored_stacks_release(&run->base_stacks);
+    mg_profile_free(run->compare);
     mg_hotspots_free(run->base_hotspots, run->n_base_hotspots);
     mg_history_release(&run->history);
     mg_baseline_free(run->baseline);

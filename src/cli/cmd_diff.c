@@ -22,12 +22,14 @@ static const char diff_help[] =
     "  --config FILE         configuration (default .pmat.yaml when it exists)\n"
     "  --no-config           ignore .pmat.yaml\n"
     "  --workload NAME       use this workload's limits from the configuration\n" CLI_LIMIT_HELP
-    "  --format FMT          text, json, markdown, junit or openmetrics (repeatable)\n"
+    "  --format FMT          text, json, markdown, junit, openmetrics or flamegraph (a\n"
+    "                        differential flame graph: widths from NEW, red grew, blue\n"
+    "                        shrank; repeatable)\n"
     "  --output FILE         write the preceding --format to FILE instead of stdout\n"
     "  --input-format NAME   skip detection for both files\n"
     "  --top N               hotspots shown and compared (default 10)\n"
-    "  --min-change PCT      hide hotspot changes smaller than this (default 1%)\n" CLI_HOTSPOT_HELP
-    "  -h, --help            this text\n"
+    "  --min-change PCT      hide hotspot changes smaller than this (default 1%)\n" CLI_WEIGHT_HELP
+        CLI_HOTSPOT_HELP "  -h, --help            this text\n"
     "\n"
     "exit status: 0 no regression, 1 NEW regressed, 2 usage, 3 bad profile, 4 I/O.\n";
 
@@ -47,6 +49,7 @@ static const struct option diff_options[] = {
     {"input-format", required_argument, NULL, 'i'},
     {"top", required_argument, NULL, 't'},
     {"min-change", required_argument, NULL, OPT_MIN_CHANGE},
+    {"weight", required_argument, NULL, CLI_OPT_WEIGHT},
     CLI_HOTSPOT_OPTIONS,
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -59,6 +62,7 @@ struct diff_opts {
     mg_load_options load;
     const char *old_path, *new_path, *min_change;
     unsigned top;
+    int weight;
     struct cli_hotspots hotspots;
 };
 
@@ -83,6 +87,8 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     case OPT_MIN_CHANGE:
         o->min_change = arg;
         return 0;
+    case CLI_OPT_WEIGHT:
+        return cli_parse_weight(arg, &o->weight, err);
     }
     if (cli_hotspot_option(c, arg, &o->hotspots, &o->load, err) != 1)
         return err->code ? -err->code : 0;
@@ -104,8 +110,8 @@ static int parse_args(int argc, char **argv, struct diff_opts *o, mg_error *err)
     return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
 
-static int hotspot_diff(const struct diff_opts *o, const struct cli_setup *s,
-                        const mg_profile *a, const mg_profile *b, mg_hsdiff *out, mg_error *err)
+static int hotspot_diff(const struct diff_opts *o, const struct cli_setup *s, const mg_profile *a,
+                        const mg_profile *b, mg_hsdiff *out, mg_error *err)
 {
     size_t na, nb;
     const mg_hotspot *ha = mg_profile_hotspots(a, &na), *hb = mg_profile_hotspots(b, &nb);
@@ -124,8 +130,7 @@ static int hotspot_diff(const struct diff_opts *o, const struct cli_setup *s,
     return mg_hsdiff_compute(out, ha, na, na < 1000, hb, nb, nb < 1000, &opts, err);
 }
 
-static int run_diff(struct diff_opts *o, mg_profile **a, mg_profile **b, int *status,
-                    mg_error *err)
+static int run_diff(struct diff_opts *o, mg_profile **a, mg_profile **b, int *status, mg_error *err)
 {
     struct cli_setup s;
     mg_policy policy;
@@ -157,6 +162,9 @@ static int run_diff(struct diff_opts *o, mg_profile **a, mg_profile **b, int *st
         in.workload = s.workload ? s.workload : "default";
         in.hotspot_changes = &changes;
         in.top_n = o->top ? o->top : 10;
+        in.before_profile = *a;
+        in.flame_weight = o->weight;
+        in.load = &o->load;
         rc = cli_write_outputs(&o->outputs, &in, err);
         *status = v.overall == MG_STATUS_FAIL ? 1 : 0;
     }

@@ -1,4 +1,4 @@
-/* memgate show: a profile's metrics and top hotspots, as text or JSON. */
+/* memgate show: a profile's metrics and top hotspots, as text or JSON, or its flame graph. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,27 +14,34 @@ static const char show_help[] =
     "hotspots. PROFILE is a file or '-' for standard input; its format is detected by\n"
     "content (dhat JSON, dhat-rs or Valgrind DHAT text also inside a CI log, heaptrack data\n"
     "or heaptrack_print text, massif.out or ms_print text, /usr/bin/time -v, jemalloc\n"
-    "stats JSON, pprof heap profiles; .gz and .zst are decompressed). Hotspots are ranked by total bytes, by\n"
+    "stats JSON, pprof heap profiles; .gz and .zst are decompressed). Hotspots are ranked by total "
+    "bytes, by\n"
     "bytes at t-gmax and by allocation count.\n"
     "\n"
     "options:\n"
-    "  --format text|json    report format (repeatable, each with its own --output)\n"
+    "  --format FMT          text, json or flamegraph (an SVG of the call stacks;\n"
+    "                        repeatable, each with its own --output)\n"
     "  --output FILE         write the preceding --format to FILE instead of stdout\n"
     "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
     "  --top N               number of hotspots per ranking (default 10)\n"
-    "  --workload NAME       name the workload in reports\n" CLI_HOTSPOT_HELP
+    "  --workload NAME       name the workload in reports\n" CLI_WEIGHT_HELP CLI_HOTSPOT_HELP
     "  -h, --help            this text\n";
 
 static const struct option show_options[] = {
-    {"format", required_argument, NULL, 'f'},       {"output", required_argument, NULL, 'o'},
-    {"input-format", required_argument, NULL, 'i'}, {"summary", required_argument, NULL, 's'},
-    {"top", required_argument, NULL, 't'},          {"help", no_argument, NULL, 'h'},
-    {"workload", required_argument, NULL, 'w'},     CLI_HOTSPOT_OPTIONS,
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"input-format", required_argument, NULL, 'i'},
+    {"summary", required_argument, NULL, 's'},
+    {"top", required_argument, NULL, 't'},
+    {"help", no_argument, NULL, 'h'},
+    {"workload", required_argument, NULL, 'w'},
+    {"weight", required_argument, NULL, CLI_OPT_WEIGHT},
+    CLI_HOTSPOT_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
-static const char *const show_formats[] = {"text", "json", NULL};
+static const char *const show_formats[] = {"text", "json", "flamegraph", NULL};
 
 struct show_opts {
     const char *workload; /* only a label here: the report names it */
@@ -42,6 +49,7 @@ struct show_opts {
     mg_load_options load;
     struct cli_hotspots hotspots;
     const char *profile;
+    int weight; /* enum mg_weight, for --format flamegraph */
 };
 
 static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
@@ -68,6 +76,9 @@ static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
             break;
         case 't':
             rc = cli_parse_top(optarg, &o->load.top_n, err);
+            break;
+        case CLI_OPT_WEIGHT:
+            rc = cli_parse_weight(optarg, &o->weight, err);
             break;
         case 'h':
             cli_help_print(stdout, show_help);
@@ -112,7 +123,9 @@ int cmd_show(int argc, char **argv, mg_error *err)
     in.command = "show";
     in.profile = p;
     in.workload = o.workload ? o.workload : "default";
-    rc = cli_write_outputs(&o.outputs, &in, err); /* show's formats: text and json */
+    in.flame_weight = o.weight;
+    in.load = &o.load;
+    rc = cli_write_outputs(&o.outputs, &in, err);
     mg_profile_free(p);
     cli_hotspots_release(&o.hotspots);
     return rc < 0 ? mg_error_exit_code(err) : 0;
