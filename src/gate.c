@@ -25,6 +25,12 @@ static bool ceiling_trips(const mg_limit *l, uint64_t current)
     return l->has_max && current > l->max;
 }
 
+bool mg_limit_trips(const mg_limit *l, bool has_baseline, uint64_t baseline, uint64_t current)
+{
+    return ceiling_trips(l, current) ||
+           (has_baseline && current > baseline && increase_trips(l, baseline, current - baseline));
+}
+
 static bool level_trips(const mg_limit *l, const mg_row *r, char *why, size_t size)
 {
     if (r->in_current && ceiling_trips(l, r->current)) {

@@ -117,4 +117,10 @@ const char *mg_status_name(enum mg_status s);
 /* "pass", "warn" or "fail" for the whole verdict (an accepted one passes) */
 const char *mg_verdict_name(const mg_verdict *v);
 
+/*
+ * Whether current breaks l: above its ceiling, or (with a baseline) grown past
+ * its increase terms. The rule every row of the gate is judged by.
+ */
+bool mg_limit_trips(const mg_limit *l, bool has_baseline, uint64_t baseline, uint64_t current);
+
 #endif

@@ -2,12 +2,16 @@
  */
 #include "memgate/publish.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include <jansson.h>
+
+#include "memgate/gate.h"
+#include "memgate/policy.h"
 
 #define MAX_METRICS 32
 #define MAX_HOTSPOTS 20
@@ -282,6 +286,81 @@ static void parse_hotspots(mg_result *r, const json_t *arr)
     }
 }
 
+/* fail 2, warn 1, anything else 0: how a status weighs in the overall verdict. */
+static int weight(const char *status)
+{
+    return !strcmp(status, "fail") ? 2 : !strcmp(status, "warn") ? 1 : 0;
+}
+
+static void loosen(uint64_t *v)
+{
+    uint64_t more = *v / 100 + 1;
+    *v = *v > UINT64_MAX - more ? UINT64_MAX : *v + more;
+}
+
+/*
+ * Whether the values clearly break the printed limit. The limit is printed rounded
+ * ("+64.0 KiB"), so it is loosened by 1% before the values are held against it:
+ * only a row that no rounding can explain is called inconsistent.
+ */
+static bool clearly_over(const mg_publish_metric *pm)
+{
+    mg_limit l;
+    mg_error e;
+    mg_error_init(&e);
+    if (!pm->limit || !pm->has_current || mg_limit_parse(pm->limit, &l, &e) < 0)
+        return false;
+    loosen(&l.rel_bp);
+    loosen(&l.abs);
+    loosen(&l.max);
+    return mg_limit_trips(&l, pm->has_baseline, pm->baseline, pm->current);
+}
+
+/*
+ * memgate post must not trust what it is told: the row statuses have to follow
+ * from the values and limits, the verdict from the rows. A file that says "pass"
+ * over a failing row (or "ok" over a value past its limit) is refused.
+ */
+static int consistent(const mg_result *r, const char *source, mg_error *err)
+{
+    int worst = 0;
+    size_t worst_row = 0;
+    bool may_be_worse = json_is_true(json_object_get(r->root, "needs_review")) ||
+                        json_is_true(json_object_get(r->root, "no_baseline"));
+
+    for (size_t i = 0; i < r->w.n_metrics; i++) {
+        const mg_publish_metric *pm = &r->metrics[i];
+        if (pm->has_delta_pct && pm->has_baseline && pm->has_current && pm->baseline) {
+            double want =
+                100.0 * ((double)pm->current - (double)pm->baseline) / (double)pm->baseline;
+            if (!isfinite(pm->delta_pct) || fabs(want - pm->delta_pct) > 0.01)
+                return bad_row(err, source, i,
+                               "delta_pct does not follow from baseline and current");
+        }
+        if (!strcmp(pm->status, "absent") && pm->has_current)
+            return bad_row(err, source, i, "status absent, but the row has a current value");
+        if ((!strcmp(pm->status, "ok") || !strcmp(pm->status, "improved") ||
+             !strcmp(pm->status, "warn")) &&
+            clearly_over(pm))
+            return bad_row(err, source, i,
+                           "the values break the row's limit, but its status is "
+                           "not fail or accepted");
+        if (weight(pm->status) > worst) {
+            worst = weight(pm->status);
+            worst_row = i;
+        }
+    }
+    if (weight(r->w.verdict) < worst)
+        return mg_error_set_at(err, MG_E_INPUT, source, 0, 0,
+                               "not a memgate result: \"verdict\" is %s, but metrics[%zu] is %s",
+                               r->w.verdict, worst_row, r->metrics[worst_row].status);
+    if (weight(r->w.verdict) > worst && !may_be_worse)
+        return mg_error_set_at(err, MG_E_INPUT, source, 0, 0,
+                               "not a memgate result: \"verdict\" is %s, but no metric row is",
+                               r->w.verdict);
+    return 0;
+}
+
 static int validate(mg_result *r, const char *source, mg_error *err)
 {
     const json_t *root = r->root, *metrics, *m, *workload, *profile;
@@ -322,7 +401,7 @@ static int validate(mg_result *r, const char *source, mg_error *err)
         parse_hotspots(r, json_object_get(profile, "hotspots"));
     r->w.hotspots = r->hotspots;
     parse_extras(r, root);
-    return 0;
+    return consistent(r, source, err);
 }
 
 int mg_result_parse(mg_result **out, const char *data, size_t len, const char *source,

@@ -52,22 +52,25 @@ static const char *result_file(const char *file, const char *workload, const cha
 {
     char text[4096];
     const char *p = path_in(file);
-    snprintf(text, sizeof(text),
-             "{\"schema\":\"memgate/result/v1\",\"tool\":{\"name\":\"memgate\",\"version\":\"0.1.0\"},"
-             "\"command\":\"check\",\"workload\":\"%s\",\"verdict\":\"%s\","
-             "\"profile\":{\"source\":\"p.json\",\"format\":\"dhat-json\",\"producer\":\"dhat-rs\","
-             "\"mode\":\"rust-heap\",\"metrics\":{\"peak_memory_bytes\":160000000},"
-             "\"hotspots\":[{\"function\":\"%s\",\"total_bytes\":123456,\"total_blocks\":1,"
-             "\"peak_bytes\":1,\"end_bytes\":0,\"program_points\":1}]},"
-             "\"baseline\":{\"path\":\"b.json\",\"measured_at\":null,\"commit\":null,\"metrics\":{}},"
-             "\"metrics\":[{\"metric\":\"peak_memory_bytes\",\"baseline\":145000000,"
-             "\"current\":160000000,\"delta\":15000000,\"delta_pct\":10.34,\"limit\":\"+5%%\","
-             "\"warn_limit\":\"-\",\"status\":\"%s\",\"reason\":\"r\"},"
-             "{\"metric\":\"allocation_count\",\"baseline\":4200000,\"current\":4100000,"
-             "\"delta\":-100000,\"delta_pct\":-2.38,\"limit\":\"-\",\"warn_limit\":\"-\","
-             "\"status\":\"ok\",\"reason\":\"\"}],"
-             "\"summary\":{\"fail\":0,\"warn\":0,\"improved\":0,\"absent\":0}}",
-             workload, verdict, hotspot ? hotspot : "alloc::vec::Vec::with_capacity", peak_status);
+    snprintf(
+        text, sizeof(text),
+        "{\"schema\":\"memgate/result/v1\",\"tool\":{\"name\":\"memgate\",\"version\":\"0.1.0\"},"
+        "\"command\":\"check\",\"workload\":\"%s\",\"verdict\":\"%s\","
+        "\"profile\":{\"source\":\"p.json\",\"format\":\"dhat-json\",\"producer\":\"dhat-rs\","
+        "\"mode\":\"rust-heap\",\"metrics\":{\"peak_memory_bytes\":160000000},"
+        "\"hotspots\":[{\"function\":\"%s\",\"total_bytes\":123456,\"total_blocks\":1,"
+        "\"peak_bytes\":1,\"end_bytes\":0,\"program_points\":1}]},"
+        "\"baseline\":{\"path\":\"b.json\",\"measured_at\":null,\"commit\":null,\"metrics\":{}},"
+        "\"metrics\":[{\"metric\":\"peak_memory_bytes\",\"baseline\":145000000,"
+        "\"current\":160000000,\"delta\":15000000,\"delta_pct\":10.34,\"limit\":\"%s\","
+        "\"warn_limit\":\"-\",\"status\":\"%s\",\"reason\":\"r\"},"
+        "{\"metric\":\"allocation_count\",\"baseline\":4200000,\"current\":4100000,"
+        "\"delta\":-100000,\"delta_pct\":-2.38,\"limit\":\"-\",\"warn_limit\":\"-\","
+        "\"status\":\"ok\",\"reason\":\"\"}],"
+        "\"summary\":{\"fail\":0,\"warn\":0,\"improved\":0,\"absent\":0}}",
+        workload, verdict, hotspot ? hotspot : "alloc::vec::Vec::with_capacity",
+        /* a row that is not failing has a limit its +10.34% keeps */
+        strcmp(peak_status, "fail") ? "+15%" : "+5%", peak_status);
     cr_assert_eq(mg_spit(p, text), 0);
     return p;
 }
@@ -964,6 +967,55 @@ Test(post_input, rejects_malformed_and_hostile_results)
                            NULL),
                  3);
     cr_assert_eq(post_text("{\"schema\":\"memgate/result/v1\",\"command\":\"show\"}", NULL), 3);
+}
+
+/* A row that fails under a "pass" verdict is refused, not posted green (issue 13 #5). */
+static void expect_refused(const char *text, const char *why)
+{
+    const char *p = path_in("forged.json");
+    const char *argv[] = {"post", "--dry-run", p, NULL};
+    mg_run r;
+    cr_assert_eq(mg_spit(p, text), 0);
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 3, "%s: %s", text, r.out);
+    cr_expect(strstr(r.err, why), "%s", r.err);
+    mg_run_release(&r);
+}
+
+#define ROW(status, base, cur, pct, limit)                                                         \
+    "{\"metric\":\"peak_memory_bytes\",\"baseline\":" base ",\"current\":" cur                     \
+    ",\"delta_pct\":" pct ",\"limit\":\"" limit "\",\"status\":\"" status "\"}"
+#define RESULT(verdict, rows)                                                                      \
+    "{\"schema\":\"memgate/result/v1\",\"verdict\":\"" verdict "\",\"metrics\":[" rows "]}"
+
+Test(post_input, verdict_and_rows_are_recomputed_not_trusted)
+{
+    /* the verdict hides a failing row */
+    expect_refused(RESULT("pass", ROW("fail", "1000000", "1200000", "20.0", "+5%")),
+                   "\"verdict\" is pass, but metrics[0] is fail");
+    expect_refused(RESULT("warn", ROW("fail", "1000000", "1200000", "20.0", "+5%")),
+                   "\"verdict\" is warn, but metrics[0] is fail");
+    expect_refused(RESULT("pass", ROW("warn", "1000000", "1030000", "3.0", "+5%")),
+                   "\"verdict\" is pass, but metrics[0] is warn");
+    /* the row hides values past its limit */
+    expect_refused(RESULT("pass", ROW("ok", "1000000", "1200000", "20.0", "+5%")),
+                   "the values break the row's limit");
+    expect_refused(RESULT("pass", ROW("improved", "1000000", "1200000", "20.0", "+5% & +64.0 KiB")),
+                   "the values break the row's limit");
+    expect_refused(RESULT("pass", ROW("ok", "1000000", "1200000", "20.0", "<=1.00 MiB")),
+                   "the values break the row's limit");
+    /* the change shown is not the change of the values */
+    expect_refused(RESULT("pass", ROW("ok", "1000000", "1200000", "2.0", "+50%")),
+                   "delta_pct does not follow");
+    /* a fail verdict needs a failing row (or a review / missing baseline saying why) */
+    expect_refused(RESULT("fail", ROW("ok", "1000000", "1010000", "1.0", "+5%")),
+                   "\"verdict\" is fail, but no metric row is");
+    /* consistent files still post, including a fail the limit does not explain (drift) */
+    cr_assert_eq(post_text(RESULT("fail", ROW("fail", "1000000", "1010000", "1.0", "+5%")), NULL),
+                 0);
+    cr_assert_eq(
+        post_text(RESULT("pass", ROW("accepted", "1000000", "1200000", "20.0", "+5%")), NULL), 0);
+    cr_assert_eq(post_text(RESULT("fail", ""), NULL), 3);
     cr_assert_eq(post_text("{\"schema\":\"memgate/result/v1\",\"verdict\":\"pass\",\"metrics\":[]}",
                            NULL),
                  0);

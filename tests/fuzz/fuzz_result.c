@@ -30,6 +30,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check_error(&err, rc, SOURCE);
         return 0;
     }
+    /* the verdict posted is never milder than a row of the same file */
+    {
+        const mg_publish_workload *w = mg_result_workload(r);
+        bool pass = !strcmp(w->verdict, "pass"), warn = !strcmp(w->verdict, "warn");
+        for (i = 0; i < w->n_metrics; i++) {
+            FUZZ_CHECK(!(pass || warn) || strcmp(w->metrics[i].status, "fail") != 0,
+                       "verdict %s over a failing row", w->verdict);
+            FUZZ_CHECK(!pass || strcmp(w->metrics[i].status, "warn") != 0,
+                       "verdict pass over a warning row");
+        }
+    }
     memset(&req, 0, sizeof(req));
     req.target = MG_POST_NONE;
     req.workloads = mg_result_workload(r);
