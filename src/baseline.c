@@ -709,6 +709,16 @@ static int make_dir(const char *dir, mg_error *err)
     return 0;
 }
 
+/* rename() would replace a symlink, not write through it; refusing says so instead. */
+static int refuse_symlink(const char *path, const char *what, mg_error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        return mg_error_set_at(err, MG_E_IO, path, 0, 0,
+                               "%s is a symbolic link: memgate does not write through one", what);
+    return 0;
+}
+
 /* Write text to a new temporary file beside path and fsync it; s->tmp names it. */
 static int write_temp(mg_baseline_staged *s, const char *text, mg_error *err)
 {
@@ -752,7 +762,8 @@ int mg_baseline_stage(const mg_baseline *b, const char *path, mg_baseline_staged
     free(copy);
     if (!out->path || !out->dir)
         rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
-    else if ((rc = make_dir(out->dir, err)) == 0)
+    else if ((rc = refuse_symlink(path, "the baseline", err)) == 0 &&
+             (rc = make_dir(out->dir, err)) == 0)
         rc = write_temp(out, text, err);
     free(text);
     if (rc < 0)
@@ -781,35 +792,38 @@ int mg_baseline_save(const mg_baseline *b, const char *path, mg_error *err)
     return rc < 0 ? rc : mg_baseline_commit(&s, err);
 }
 
+/*
+ * The lock is the baseline's directory itself (flock on a directory descriptor):
+ * no lock file to create through a planted symlink, none left in the work tree.
+ * Every update of a baseline in that directory (and its history) waits its turn.
+ */
 int mg_baseline_lock(const char *path, unsigned timeout_ms, int *out_fd, mg_error *err)
 {
-    size_t n = strlen(path) + 8;
-    char *lock = malloc(n), *copy = strdup(path);
+    char *copy = strdup(path);
+    const char *dir;
     unsigned waited = 0;
     int fd = -1, rc = 0;
 
     *out_fd = -1;
-    if (!lock || !copy) {
-        rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
+    if (!copy)
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    dir = dirname(copy);
+    if ((rc = make_dir(dir, err)) < 0)
         goto done;
-    }
-    snprintf(lock, n, "%s.lock", path);
-    if ((rc = make_dir(dirname(copy), err)) < 0)
-        goto done;
-    fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        rc = mg_error_set_at(err, MG_E_IO, lock, 0, 0, "cannot open the lock file: %s",
+        rc = mg_error_set_at(err, MG_E_IO, dir, 0, 0, "cannot open the directory to lock it: %s",
                              strerror(errno));
         goto done;
     }
     while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         if (errno != EWOULDBLOCK && errno != EINTR) {
-            rc = mg_error_set_at(err, MG_E_IO, lock, 0, 0, "cannot lock: %s", strerror(errno));
+            rc = mg_error_set_at(err, MG_E_IO, dir, 0, 0, "cannot lock: %s", strerror(errno));
             goto done;
         }
         if (waited >= timeout_ms) {
-            rc = mg_error_set_at(err, MG_E_IO, lock, 0, 0,
+            rc = mg_error_set_at(err, MG_E_IO, dir, 0, 0,
                                  "another update holds the lock (waited %u ms)", waited);
             goto done;
         }
@@ -821,7 +835,6 @@ int mg_baseline_lock(const char *path, unsigned timeout_ms, int *out_fd, mg_erro
 done:
     if (fd >= 0)
         close(fd);
-    free(lock);
     free(copy);
     return rc;
 }

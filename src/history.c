@@ -287,8 +287,14 @@ int mg_history_append(const char *path, const mg_history_entry *e, off_t *old_si
 
     if (!line)
         return -err->code;
-    fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644); /* read: the torn-tail check */
-    if (fd < 0 || fstat(fd, &st) != 0) {
+    /* read: the torn-tail check; never through a symlink, whose target the repair would cut */
+    fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 && errno == ELOOP) {
+        rc = mg_error_set_at(err, MG_E_IO, path, 0, 0,
+                             "the history is a symbolic link: memgate does not write through one");
+        goto done;
+    }
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         rc = mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot open the history: %s",
                              strerror(errno));
         goto done;
@@ -313,8 +319,14 @@ done:
 
 int mg_history_truncate(const char *path, off_t size, mg_error *err)
 {
-    if (truncate(path, size) != 0)
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || ftruncate(fd, size) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
         return mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot undo the history append: %s",
-                               strerror(errno));
+                               strerror(e));
+    }
+    close(fd);
     return 0;
 }

@@ -176,11 +176,11 @@ void mg_baseline_abort(mg_baseline_staged *s);
 char *mg_baseline_dump(const mg_baseline *b, mg_error *err);
 
 /*
- * Take the update lock: flock on "PATH.lock" (created next to the baseline),
- * waiting up to timeout_ms. Two updates of one baseline therefore run one
- * after the other and cannot lose each other's changes. The lock file stays
- * (removing it would race with a waiter); the kernel drops the lock when the
- * process dies, kill -9 included. Failures are MG_E_IO.
+ * Take the update lock: flock on the baseline's directory (created when missing),
+ * waiting up to timeout_ms. Two updates of one baseline therefore run one after
+ * the other and cannot lose each other's changes. No lock file is created, so
+ * none is left in the work tree and none can be planted as a symlink; the kernel
+ * drops the lock when the process dies, kill -9 included. Failures are MG_E_IO.
  */
 int mg_baseline_lock(const char *path, unsigned timeout_ms, int *out_fd, mg_error *err);
 void mg_baseline_unlock(int fd);

@@ -3,6 +3,8 @@
 
 #include "cli_pairing.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +211,68 @@ static int write_out(const struct cli_record *r, const mg_baseline *b,
     return rc;
 }
 
+/* Whether path has a ".." component. */
+static bool climbs(const char *path)
+{
+    for (const char *p = path; *p; p += strcspn(p, "/"), p += *p == '/')
+        if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+            return true;
+    return false;
+}
+
+/*
+ * A path that .pmat.yaml names, or the default, is written only inside the
+ * repository (the current directory): a pull request can edit .pmat.yaml, and a
+ * wide update.branches may approve a write on its own branch. The deepest part of
+ * the path that exists is resolved, so a symlinked directory cannot lead out
+ * either. A path given on the command line is the caller's choice.
+ */
+static int inside_repository(const char *path, const char *what, const char *from, mg_error *err)
+{
+    char root[PATH_MAX], dir[PATH_MAX], real[PATH_MAX];
+    size_t n;
+
+    if (climbs(path))
+        return mg_error_set(err, MG_E_USAGE,
+                            "%s %s (from %s) is outside the repository: '..' is not allowed; "
+                            "give a path outside on the command line",
+                            what, path, from);
+    if (!realpath(".", root))
+        return mg_error_set(err, MG_E_IO, "cannot resolve the current directory: %s",
+                            strerror(errno));
+    snprintf(dir, sizeof(dir), "%s", path);
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (!slash)
+            snprintf(dir, sizeof(dir), ".");
+        else if (slash == dir)
+            dir[1] = '\0';
+        else
+            *slash = '\0';
+        if (realpath(dir, real) || !strcmp(dir, ".") || !strcmp(dir, "/"))
+            break;
+    }
+    n = strlen(root);
+    if (!realpath(dir, real) ||
+        !(strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0' || n == 1)))
+        return mg_error_set(err, MG_E_USAGE,
+                            "%s %s (from %s) is outside the repository %s; give a path "
+                            "outside on the command line",
+                            what, path, from, root);
+    return 0;
+}
+
+static int paths_allowed(const struct cli_setup *s, mg_error *err)
+{
+    bool base_cli = !strcmp(s->baseline_from, "--baseline");
+    bool hist_cli = !strcmp(s->history_from, "--history") ||
+                    (base_cli && !strcmp(s->history_from, "beside the baseline"));
+    int rc = base_cli ? 0 : inside_repository(s->baseline, "the baseline", s->baseline_from, err);
+    if (rc == 0 && !hist_cli)
+        rc = inside_repository(s->history, "the history", s->history_from, err);
+    return rc;
+}
+
 int cli_record_baseline(const struct cli_record *r, struct cli_recorded *out, mg_error *err)
 {
     mg_baseline *b = NULL;
@@ -219,7 +283,8 @@ int cli_record_baseline(const struct cli_record *r, struct cli_recorded *out, mg
     if ((rc = mg_gate_refuse_empty(mg_profile_metrics(r->profile), mg_profile_source(r->profile),
                                    err)) < 0)
         return rc;
-    if ((rc = mg_baseline_lock(r->setup->baseline, r->lock_timeout_ms, &lock, err)) < 0)
+    if ((rc = paths_allowed(r->setup, err)) < 0 ||
+        (rc = mg_baseline_lock(r->setup->baseline, r->lock_timeout_ms, &lock, err)) < 0)
         return rc;
     out->stale_removed = mg_baseline_clean_stale(r->setup->baseline);
     rc = load_existing(r->setup->baseline, &b, err);

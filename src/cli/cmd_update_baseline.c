@@ -17,7 +17,7 @@ static const char ub_help[] =
     "usage: memgate update-baseline [OPTIONS] PROFILE...\n"
     "\n"
     "Write PROFILE's metrics and top hotspots as the new baseline, atomically\n"
-    "(temporary file, fsync, rename) and under a lock (flock on BASELINE.lock), so an\n"
+    "(temporary file, fsync, rename) and under a lock (flock on its directory), so an\n"
     "interrupted or failed update leaves the old file byte for byte and two updates\n"
     "cannot interleave. Keys are written in a fixed order and keys memgate does not\n"
     "know are kept. Records measured_at (UTC, or SOURCE_DATE_EPOCH), commit, the tool,\n"
@@ -29,8 +29,7 @@ static const char ub_help[] =
     "request. Refuses to record a regression (per the limits) unless --allow-regression\n"
     "or a reviewed exception (--accept, MEMGATE_ACCEPT, a Memgate-Accept: trailer).\n"
     "\n"
-    "options:\n" CLI_PATHS_HELP
-    "  --approve             the update was reviewed\n"
+    "options:\n" CLI_PATHS_HELP "  --approve             the update was reviewed\n"
     "  --allow-branch NAME   CI branch allowed to update (repeatable, globs; default:\n"
     "                        memgate.update.branches, else the default branch)\n"
     "  --allow-regression    record it even when it is worse than the old baseline\n"
