@@ -91,6 +91,14 @@ void mg_report_view_build(mg_report_view *view, const mg_report_input *in);
  */
 int mg_report_flamegraph(mg_buf *out, const mg_report_input *in, mg_error *err);
 
+/*
+ * One self-contained HTML page (no script, nothing fetched): the verdict
+ * banner, culprit lines, metric and hotspot tables, the differential flame
+ * graph (this run's own without stacks to compare with) and the history chart
+ * with the fail limits, and what to do next. Needs a verdict.
+ */
+int mg_report_html(mg_buf *out, const mg_report_input *in, mg_error *err);
+
 /* Human text; fits 80 columns for the metric table. */
 int mg_report_text(mg_buf *out, const mg_report_input *in, mg_error *err);
 

@@ -12,7 +12,7 @@
 #include "memgate/report.h"
 
 const char *const cli_report_formats[] = {"text",        "json",       "markdown", "junit",
-                                          "openmetrics", "flamegraph", NULL};
+                                          "openmetrics", "flamegraph", "html",     NULL};
 
 int cli_render(const char *format, mg_buf *out, const mg_report_input *in, mg_error *err)
 {
@@ -26,6 +26,8 @@ int cli_render(const char *format, mg_buf *out, const mg_report_input *in, mg_er
         return mg_report_openmetrics(out, in, err);
     if (!strcmp(format, "flamegraph"))
         return mg_report_flamegraph(out, in, err);
+    if (!strcmp(format, "html"))
+        return mg_report_html(out, in, err);
     return mg_report_text(out, in, err);
 }
 

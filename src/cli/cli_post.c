@@ -1,4 +1,5 @@
-/* Posting options and printing what the poster did; a tolerated failure never changes the status. */
+/* Posting options and printing what the poster did; a tolerated failure never changes the status.
+ */
 #include "cli_post.h"
 
 #include <stdio.h>
@@ -40,17 +41,41 @@ int cli_post_option(int c, const char *arg, struct cli_post_opts *o, mg_error *e
 {
     int rc = 0;
     switch (c) {
-    case CLI_OPT_POST: rc = mg_post_target_parse(arg, &o->target, err); break;
-    case CLI_OPT_REQUIRE_POST: o->require = true; break;
-    case CLI_OPT_INFORMATIONAL: o->flags |= MG_PUBLISH_INFORMATIONAL; break;
-    case CLI_OPT_COMMENT: rc = parse_comment(arg, &o->comment, err); break;
-    case CLI_OPT_CHECK_RUN: o->flags |= MG_PUBLISH_CHECK_RUN; break;
-    case CLI_OPT_NO_STATUS: o->flags |= MG_PUBLISH_NO_STATUS; break;
-    case CLI_OPT_STICKY_KEY: o->sticky_key = arg; break;
-    case CLI_OPT_PR: rc = parse_pr(arg, &o->pr, err); break;
-    case CLI_OPT_SHA: o->sha = arg; break;
-    case CLI_OPT_VERBOSE: o->verbose = true; break;
-    default: return 0;
+    case CLI_OPT_POST:
+        rc = mg_post_target_parse(arg, &o->target, err);
+        break;
+    case CLI_OPT_REQUIRE_POST:
+        o->require = true;
+        break;
+    case CLI_OPT_INFORMATIONAL:
+        o->flags |= MG_PUBLISH_INFORMATIONAL;
+        break;
+    case CLI_OPT_COMMENT:
+        rc = parse_comment(arg, &o->comment, err);
+        break;
+    case CLI_OPT_CHECK_RUN:
+        o->flags |= MG_PUBLISH_CHECK_RUN;
+        break;
+    case CLI_OPT_NO_STATUS:
+        o->flags |= MG_PUBLISH_NO_STATUS;
+        break;
+    case CLI_OPT_STICKY_KEY:
+        o->sticky_key = arg;
+        break;
+    case CLI_OPT_PR:
+        rc = parse_pr(arg, &o->pr, err);
+        break;
+    case CLI_OPT_SHA:
+        o->sha = arg;
+        break;
+    case CLI_OPT_VERBOSE:
+        o->verbose = true;
+        break;
+    case CLI_OPT_REPORT_URL:
+        o->report_url = arg;
+        break;
+    default:
+        return 0;
     }
     return rc < 0 ? rc : 1;
 }

@@ -44,8 +44,8 @@ static const char check_help[] =
     "                        a 'Memgate-Accept: REASON' commit trailer, or the PR/MR\n"
     "                        label memgate-accept)\n"
     "  --explain             print every limit in force and where it came from\n"
-    "  --format FMT          text, json, markdown, junit, openmetrics or flamegraph\n"
-    "                        (repeatable, each with its own --output)\n"
+    "  --format FMT          text, json, markdown, junit, openmetrics, flamegraph or\n"
+    "                        html (repeatable, each with its own --output)\n"
     "  --output FILE         write the preceding --format to FILE instead of stdout\n"
     "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
@@ -505,6 +505,7 @@ static void report_input(const struct check_opts *o, struct check_run *run,
     in.ratchet_command = run->ratchet[0] ? run->ratchet : NULL;
     in.top_n = o->top ? o->top : 10;
     in.note = run->bootstrap_note[0] ? run->bootstrap_note : NULL;
+    in.report_url = o->post.report_url;
     in.notices = run->notices.items;
     in.n_notices = run->notices.n;
     if (mg_config_accept_allowed(run->setup.cfg)) {
@@ -522,7 +523,8 @@ static int flame_sides(const struct check_opts *o, struct check_run *run, mg_rep
 {
     bool wanted = false;
     for (size_t i = 0; i < o->outputs.n; i++)
-        wanted |= !strcmp(o->outputs.items[i].format, "flamegraph");
+        wanted |= !strcmp(o->outputs.items[i].format, "flamegraph") ||
+                  !strcmp(o->outputs.items[i].format, "html");
     in->flame_weight = o->weight;
     in->load = &o->load;
     if (!wanted)

@@ -22,9 +22,9 @@ static const char diff_help[] =
     "  --config FILE         configuration (default .pmat.yaml when it exists)\n"
     "  --no-config           ignore .pmat.yaml\n"
     "  --workload NAME       use this workload's limits from the configuration\n" CLI_LIMIT_HELP
-    "  --format FMT          text, json, markdown, junit, openmetrics or flamegraph (a\n"
-    "                        differential flame graph: widths from NEW, red grew, blue\n"
-    "                        shrank; repeatable)\n"
+    "  --format FMT          text, json, markdown, junit, openmetrics, html or\n"
+    "                        flamegraph (a differential flame graph: widths from NEW,\n"
+    "                        red grew, blue shrank; repeatable)\n"
     "  --output FILE         write the preceding --format to FILE instead of stdout\n"
     "  --input-format NAME   skip detection for both files\n"
     "  --top N               hotspots shown and compared (default 10)\n"

@@ -1,4 +1,5 @@
-/* memgate post: post verdicts computed earlier (the trusted half of the fork-PR pattern, matrix jobs). */
+/* memgate post: post verdicts computed earlier (the trusted half of the fork-PR pattern, matrix
+ * jobs). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +83,7 @@ static int load_all(const struct post_opts *o, mg_result **results, mg_publish_w
         if (mg_result_load(&results[i], o->files[i], err) < 0)
             return -err->code;
         w[i] = *mg_result_workload(results[i]);
+        w[i].report_url = o->post.report_url;
         /* two files for one workload would fight over one status context */
         for (int j = 0; j < i; j++)
             if (!strcmp(w[i].name, w[j].name))

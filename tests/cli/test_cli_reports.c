@@ -598,3 +598,23 @@ Test(reports, markdown_keeps_hostile_function_names_in_code_spans)
         "%s", r.out);
     mg_run_release(&r);
 }
+
+/* The uploaded HTML report is linked from the Markdown; an address that could break out is not. */
+Test(reports, markdown_links_the_full_report)
+{
+    const char *ok[] = {"check", prof(REGRESSED), "--format", "markdown", "--report-url",
+                        "https://ci.example/acme/app/actions/runs/42#artifacts", NULL};
+    const char *bad[] = {"check", prof(REGRESSED), "--format", "markdown", "--report-url",
+                         "javascript:alert(1)", NULL};
+    mg_run r;
+    record(BASE, "aaaa1111");
+    r = mg_run_memgate(ok, NULL, NULL);
+    cr_expect(strstr(r.out, "\n[Full report](https://ci.example/acme/app/actions/runs/42#artifacts)"
+                            ": flame graph, history and tables.\n") != NULL,
+              "%s", r.out);
+    mg_run_release(&r);
+    r = mg_run_memgate(bad, NULL, NULL);
+    cr_expect_null(strstr(r.out, "](javascript"), "%s", r.out);
+    cr_expect(strstr(r.out, "`javascript:alert(1)`") != NULL, "%s", r.out);
+    mg_run_release(&r);
+}

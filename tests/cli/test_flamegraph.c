@@ -361,3 +361,32 @@ Test(flame, check_against_the_baselines_stored_stacks)
     cr_expect_gt(st.grew, 0);
     free(svg);
 }
+
+/* --format html: one self-contained page with the banner, tables, flame graph and history. */
+Test(flame, html_report_is_self_contained_with_banner_tables_flamegraph_and_chart)
+{
+    const char *pb = prof("dhatrs-wordfreq-baseline-debug.json");
+    const char *pr = prof("dhatrs-wordfreq-regressed-debug.json");
+    const char *c[] = {"check", pr,  "--format", "html", "--output", "r.html", "--compare-profile",
+                       pb,      NULL};
+    char *html;
+    record(pb);
+    html = run_to_file(c, 1, "r.html");
+    cr_expect(!strncmp(html, "<!DOCTYPE html>", 15));
+    cr_expect(strstr(html, "<header id=\"verdict\" class=\"banner fail\">") != NULL, "%s", html);
+    cr_expect(strstr(html, "<section id=\"metrics\">") != NULL);
+    cr_expect(strstr(html, "<tr class=\"fail\"><td>") != NULL);
+    cr_expect(strstr(html, "<section id=\"hotspots\">") != NULL);
+    cr_expect(strstr(html, "differential flame graph") != NULL);
+    cr_expect(strstr(html, "<g class=\"frame") != NULL);
+    cr_expect(strstr(html, "<section id=\"history\">") != NULL);
+    cr_expect(strstr(html, "class=\"limit\"") != NULL, "the history chart draws the limit");
+    cr_expect(strstr(html, "<section id=\"next\">") != NULL);
+    /* nothing to fetch, nothing to run */
+    cr_expect_null(strstr(html, "<script"));
+    cr_expect_null(strstr(html, "src="));
+    cr_expect_null(strstr(html, "href="));
+    cr_expect_null(strstr(html, "url("));
+    cr_expect_null(strstr(html, "<?xml"), "inline SVG without its declaration");
+    free(html);
+}
