@@ -56,6 +56,14 @@ enum mg_hotspot_flags {
  * allocated under it. For dhat files: program points attributed to their
  * first frame that is not allocator machinery, grouped by that function name.
  */
+/* One source line of a hotspot's attributed frame, and what was allocated under it. */
+typedef struct mg_hotspot_line {
+    char *where; /* "src/bin/wordfreq.rs:27", an object ("in /usr/bin/sort") or "(no line)" */
+    uint64_t total_bytes, peak_bytes, count;
+} mg_hotspot_line;
+
+#define MG_HOTSPOT_LINES 3
+
 typedef struct mg_hotspot {
     char *function;       /* group key: function name, or the stack's frames joined by " <- " */
     char *frame;          /* full text of the attributed frame of the group's biggest program
@@ -71,6 +79,16 @@ typedef struct mg_hotspot {
     uint64_t test_bytes;  /* part of total_bytes with a frame in a test file */
     unsigned flags;       /* enum mg_hotspot_flags */
     double share;         /* 0..1: this row's amount over the whole profile's, for its ranking */
+    /* From the profile's stacks (function grouping only; zero/NULL otherwise): */
+    unsigned how;         /* enum mg_attr_how of its heaviest stack (memgate/stacks.h) */
+    mg_hotspot_line lines[MG_HOTSPOT_LINES]; /* heaviest lines first, by this ranking's weight */
+    size_t n_lines;
+    char *chain;          /* its heaviest stack from the attributed frame to the allocation
+                             site, shortened: "Iterator::collect <- Vec::from_iter"; or NULL */
+    char *alloc_site;     /* full text of that stack's allocation-site frame, or NULL */
+    char *library;        /* the library most of its bytes went through ("serde_json",
+                             "libjq.so.1"), or NULL when they went straight to the runtime */
+    double library_share; /* 0..1 of its total bytes */
 } mg_hotspot;
 
 /* Free an array of n hotspots (each row's strings and the array); NULL is a no-op. */

@@ -154,6 +154,14 @@ void mg_attribute(const mg_attributor *a, const uint32_t *frames, size_t depth,
 /* Whether a frame is allocator machinery / the program's own code, under a's rules. */
 bool mg_attributor_is_machinery(const mg_attributor *a, uint32_t frame);
 bool mg_attributor_is_own(const mg_attributor *a, uint32_t frame);
+/* Third-party code: not own, not the runtime, not machinery, and with a library name. */
+bool mg_attributor_is_library(const mg_attributor *a, const mg_stacks *s, uint32_t frame);
+/*
+ * A frame's function without paths and generics, for chains:
+ * "core::iter::traits::iterator::Iterator::collect" -> "Iterator::collect",
+ * "<alloc::vec::Vec<T> as core::iter::FromIterator<T>>::from_iter" -> "Vec::from_iter".
+ */
+const char *mg_frame_short_name(const mg_frame *f, char *buf, size_t size);
 /*
  * The library a frame belongs to: a Rust crate ("serde_json"), a shared
  * object's file name ("libjq.so.1.0.4") or NULL when it has none. Written to

@@ -549,10 +549,126 @@ bool mg_attributor_is_own(const mg_attributor *a, uint32_t frame)
     return frame < a->n && (a->bits[frame] & A_OWN);
 }
 
+bool mg_attributor_is_library(const mg_attributor *a, const mg_stacks *s, uint32_t frame)
+{
+    mg_frame f;
+    char buf[8];
+    if (frame >= a->n || (a->bits[frame] & (A_OWN | A_RUNTIME | A_MACH | A_STD | A_UNKNOWN)))
+        return false;
+    mg_stacks_frame(s, frame, &f);
+    return mg_frame_library(&f, buf, sizeof(buf)) != NULL;
+}
+
+/* Depth-0 "::" splits of a Rust path, a turbofish ("::<T>") staying with its segment. */
+static size_t segments(const char *s, size_t n, const char **seg, size_t *len, size_t max)
+{
+    size_t i, depth = 0, start = 0, k = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '<')
+            depth++;
+        else if (s[i] == '>' && depth)
+            depth--;
+        else if (!depth && s[i] == ':' && i + 2 < n && s[i + 1] == ':' && s[i + 2] != '<') {
+            if (k == max) { /* keep the last ones */
+                memmove(seg, seg + 1, (max - 1) * sizeof(*seg));
+                memmove(len, len + 1, (max - 1) * sizeof(*len));
+                k--;
+            }
+            seg[k] = s + start;
+            len[k++] = i - start;
+            start = i + 2;
+            i++;
+        }
+    }
+    if (k == max) {
+        memmove(seg, seg + 1, (max - 1) * sizeof(*seg));
+        memmove(len, len + 1, (max - 1) * sizeof(*len));
+        k--;
+    }
+    seg[k] = s + start;
+    len[k++] = n - start;
+    return k;
+}
+
+/* A segment without generic arguments: "Vec<T,A>" -> "Vec", "to_vec_in::<G>" -> "to_vec_in". */
+static size_t bare(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 1; i < n; i++)
+        if (s[i] == '<')
+            return i >= 2 && s[i - 1] == ':' && s[i - 2] == ':' ? i - 2 : i;
+    return n;
+}
+
+/* The type a "<...>" segment names: "<X as Trait>" -> X, "<impl T for X>" -> X, "<X>" -> X. */
+static void owner_type(const char *s, size_t n, const char **t, size_t *tl)
+{
+    size_t i, depth = 0, start = 0, end;
+    const char *seg[8];
+    size_t len[8], k;
+    if (n >= 2 && s[0] == '<' && s[n - 1] == '>') {
+        s++;
+        n -= 2;
+    }
+    if (n > 5 && !memcmp(s, "impl ", 5))
+        start = 5;
+    end = n;
+    for (i = start; i < n; i++) {
+        if (s[i] == '<')
+            depth++;
+        else if (s[i] == '>' && depth)
+            depth--;
+        else if (!depth && i + 4 <= n && !memcmp(s + i, " as ", 4)) {
+            end = i;
+            break;
+        } else if (!depth && i + 5 <= n && !memcmp(s + i, " for ", 5)) {
+            start = i + 5;
+        }
+    }
+    while (start < end && strchr("&*[ ", s[start]))
+        start++;
+    if (end - start > 4 && !memcmp(s + start, "mut ", 4))
+        start += 4;
+    if (end - start > 4 && !memcmp(s + start, "dyn ", 4))
+        start += 4;
+    k = segments(s + start, end - start, seg, len, 8);
+    *t = seg[k - 1];
+    *tl = bare(seg[k - 1], len[k - 1]);
+}
+
+const char *mg_frame_short_name(const mg_frame *f, char *buf, size_t size)
+{
+    const char *seg[8], *t;
+    size_t len[8], k, tl, fl;
+    k = segments(f->function, f->function_len, seg, len, 8);
+    fl = bare(seg[k - 1], len[k - 1]);
+    if (k < 2) {
+        snprintf(buf, size, "%.*s", (int)fl, seg[0]);
+        return buf;
+    }
+    owner_type(seg[k - 2], len[k - 2], &t, &tl);
+    snprintf(buf, size, "%.*s::%.*s", (int)tl, t, (int)fl, seg[k - 1]);
+    return buf;
+}
+
 const char *mg_frame_library(const mg_frame *f, char *buf, size_t size)
 {
     const char *c;
     size_t cl;
+    if (ends(f->file, f->file_len, ".go")) {
+        /* the package path: "example.com/m/pkg.(*T).F" -> "example.com/m/pkg" */
+        const char *slash = NULL, *dot;
+        size_t i;
+        for (i = 0; i < f->function_len; i++)
+            if (f->function[i] == '/')
+                slash = f->function + i;
+        dot = memchr(slash ? slash : f->function, '.',
+                     f->function_len - (size_t)((slash ? slash : f->function) - f->function));
+        if (!dot)
+            return NULL;
+        snprintf(buf, size, "%.*s", (int)(dot - f->function), f->function);
+        return buf;
+    }
     if (rust_crate(f->function, f->function_len, &c, &cl)) {
         snprintf(buf, size, "%.*s", (int)cl, c);
         return buf;

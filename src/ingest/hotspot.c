@@ -54,6 +54,8 @@ void mg_hotspot_agg_release(mg_hotspot_agg *agg)
     mg_hotspot_worker_free(agg->worker); /* first: the thread works on what follows */
     mg_stacks_free(agg->st);
     mg_attributor_free(agg->attr);
+    for (int rk = 0; rk < MG_RANK_COUNT; rk++)
+        free(agg->ranked_rows[rk]);
     free(agg->frame_tfn);
     free(agg->frame_fn);
     free(agg->frame_canon);
@@ -452,6 +454,13 @@ static int row_of(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, long at, ui
     return stack_row(agg, agg->scratch, n - (size_t)at, row, err);
 }
 
+int mg_hotspot_agg_row(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, const mg_attr_result *res,
+                       size_t *row, mg_error *err)
+{
+    long at = res->frame >= 0 ? res->frame : res->how == MG_ATTR_HOW_EMPTY ? -1 : -2;
+    return row_of(agg, fs, n, at, (uint8_t)res->how, row, err);
+}
+
 static inline bool add3(uint64_t *a, uint64_t x, uint64_t *b, uint64_t y, uint64_t *c, uint64_t z)
 {
     /* inline: this runs once per program point */
@@ -635,6 +644,11 @@ void mg_hotspots_free(mg_hotspot *h, size_t n)
         for (k = 0; k < h[i].stack_len; k++)
             free(h[i].stack[k]);
         free(h[i].stack);
+        for (k = 0; k < h[i].n_lines; k++)
+            free(h[i].lines[k].where);
+        free(h[i].chain);
+        free(h[i].alloc_site);
+        free(h[i].library);
     }
     free(h);
 }
@@ -676,7 +690,7 @@ static int fill_row(const mg_hotspot_agg *agg, const struct agg_row *r, uint64_t
  * best value; only rows at or above it get labels and are sorted.
  */
 static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct cand *c, size_t nc,
-                    mg_hotspot **out, size_t *n_out, mg_error *err)
+                    mg_hotspot **out, size_t *n_out, size_t **rows_out, mg_error *err)
 {
     uint64_t *heap, cut;
     size_t i, k = 0, keep = 0, m = 0;
@@ -727,7 +741,7 @@ static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct c
     if (rc == 0) {
         qsort(c, m, sizeof(*c), by_value_label);
         keep = m < top_n ? m : top_n;
-        if (keep && !(h = calloc(keep, sizeof(*h))))
+        if (keep && (!(h = calloc(keep, sizeof(*h))) || !(*rows_out = calloc(keep, sizeof(size_t)))))
             rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
         for (i = 0; rc == 0 && i < keep; i++) {
             if (fill_row(agg, &agg->rows[c[i].row], agg->whole[rk], c[i].v, &h[i]) < 0) {
@@ -736,6 +750,7 @@ static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct c
                 break;
             }
             h[i].function = c[i].label;
+            (*rows_out)[i] = c[i].row;
             c[i].label = NULL;
         }
         if (rc == 0) {
@@ -783,7 +798,10 @@ int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_e
         if (agg->rows[i].pps)
             c[nc++].row = i;
     for (rk = 0; rc == 0 && nc && rk < MG_RANK_COUNT; rk++)
-        rc = rank_one(agg, (enum mg_rank)rk, top_n, c, nc, &p->rank[rk], &p->n_rank[rk], err);
+        rc = rank_one(agg, (enum mg_rank)rk, top_n, c, nc, &p->rank[rk], &p->n_rank[rk],
+                      &agg->ranked_rows[rk], err);
     free(c);
+    if (rc == 0 && (!agg->opts || agg->opts->group_by != MG_GROUP_STACK))
+        rc = mg_hotspot_details(agg, p, err);
     return rc < 0 ? rc : hand_over(agg, p, err);
 }

@@ -43,6 +43,7 @@ typedef struct mg_hotspot_agg {
        are no frames) and the unique stacks; handed to the profile at the end */
     mg_stacks *st;
     mg_attributor *attr; /* the attribution rule in force, per frame */
+    size_t *ranked_rows[MG_RANK_COUNT]; /* the row of each kept hotspot, per ranking */
     uint32_t *frame_tfn; /* function id of "NAME [truncated]" per frame, made on first use */
     size_t tfn_cap;
     uint32_t *frame_fn;    /* function id of each frame (UINT32_MAX until attributed) */
@@ -97,6 +98,11 @@ int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uin
                           uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
 /* Rank and move the top-N of each ranking into the profile. */
 int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err);
+/* The row a stack attributed as res counts in (function or stack grouping); after the last pp. */
+int mg_hotspot_agg_row(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, const mg_attr_result *res,
+                       size_t *row, mg_error *err);
+/* Lines, chain, allocation site and library of each kept hotspot, from the stacks. */
+int mg_hotspot_details(mg_hotspot_agg *agg, mg_profile *p, mg_error *err);
 
 /*
  * The worker seam, the one place two files call each other on purpose:

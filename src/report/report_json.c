@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "memgate/report.h"
+#include "memgate/stacks.h"
 #include "report_int.h"
 
 /* Build helpers return NULL on allocation failure; the caller checks once at the end. */
@@ -26,6 +27,28 @@ static json_t *metrics_object(const mg_metrics *m)
 static json_t *str_or_null(const char *s)
 {
     return s ? json_string(s) : json_null();
+}
+
+/* From the stacks: how it was attributed, its lines, chain, allocation site and library. */
+static void add_stack_details(json_t *o, const mg_hotspot *h)
+{
+    json_t *lines = json_array();
+    size_t i;
+    json_object_set_new(o, "attributed_as",
+                        json_string(mg_attr_how_name((enum mg_attr_how)h->how)));
+    /* the own frame is "frame"; the allocation site of its heaviest stack beside it */
+    json_object_set_new(o, "alloc_site", str_or_null(h->alloc_site));
+    for (i = 0; lines && i < h->n_lines; i++)
+        json_array_append_new(lines, json_pack("{s:s, s:o, s:o, s:o}", "where", h->lines[i].where,
+                                               "total_bytes", u64_value(h->lines[i].total_bytes),
+                                               "peak_bytes", u64_value(h->lines[i].peak_bytes),
+                                               "allocations", u64_value(h->lines[i].count)));
+    json_object_set_new(o, "lines", lines ? lines : json_null());
+    json_object_set_new(o, "chain", str_or_null(h->chain));
+    json_object_set_new(o, "library",
+                        h->library
+                            ? json_pack("{s:s, s:f}", "name", h->library, "share", h->library_share)
+                            : json_null());
 }
 
 static json_t *hotspot_object(const mg_hotspot *h)
@@ -56,6 +79,7 @@ static json_t *hotspot_object(const mg_hotspot *h)
             json_array_append_new(st, json_string(h->stack[i]));
         json_object_set_new(o, "stack", st);
     }
+    add_stack_details(o, h);
     return o;
 }
 
@@ -100,6 +124,9 @@ static void add_hotspot_details(json_t *o, const mg_profile *p, unsigned top)
         if (mg_profile_hotspot_whole(p, (enum mg_rank)r, &w))
             json_object_set_new(whole, mg_rank_name((enum mg_rank)r), u64_value(w));
     json_object_set_new(o, "hotspot_whole", whole);
+    json_object_set_new(o, "attribution",
+                        json_string(mg_attribution_name(mg_profile_attribution(p))));
+    json_object_set_new(o, "has_stacks", json_boolean(mg_profile_stacks(p) != NULL));
     json_object_set_new(o, "excluded_test_program_points", u64_value(mg_profile_excluded_pps(p)));
 }
 
@@ -217,13 +244,13 @@ static void stack_change_fields(json_t *o, const mg_hs_change *c)
     json_object_set_new(o, "delta_peak_bytes", signed_value(c->peak_negative, c->peak_delta));
     for (k = 0; lines && k < c->n_lines; k++) {
         const mg_hs_line *l = &c->lines[k];
-        json_array_append_new(
-            lines, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "where", l->where, "before",
-                             u64_value(l->before), "after", u64_value(l->after), "delta",
-                             diff_value(l->before, l->after), "before_peak_bytes",
-                             u64_value(l->before_peak), "after_peak_bytes",
-                             u64_value(l->after_peak), "delta_peak_bytes",
-                             diff_value(l->before_peak, l->after_peak)));
+        json_array_append_new(lines, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "where",
+                                               l->where, "before", u64_value(l->before), "after",
+                                               u64_value(l->after), "delta",
+                                               diff_value(l->before, l->after), "before_peak_bytes",
+                                               u64_value(l->before_peak), "after_peak_bytes",
+                                               u64_value(l->after_peak), "delta_peak_bytes",
+                                               diff_value(l->before_peak, l->after_peak)));
     }
     json_object_set_new(o, "lines", lines);
 }
@@ -280,16 +307,15 @@ static json_t *hotspot_changes(const mg_hsdiff *d)
     size_t i;
     for (i = 0; a && i < d->n; i++) {
         const mg_hs_change *c = &d->items[i];
-        json_t *delta = c->negative ? json_integer(-(json_int_t)(c->delta > INT64_MAX ? INT64_MAX
-                                                                                       : c->delta))
-                                    : u64_value(c->delta);
-        json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "function", c->function, "change",
-                              c->kind == MG_HS_ENTERED ? "entered_top" : mg_hs_kind_name(c->kind),
-                              "before",
-                              c->kind == MG_HS_ENTERED ? json_null() : u64_value(c->before),
-                              "after", u64_value(c->after), "delta",
-                              c->kind == MG_HS_ENTERED ? json_null() : delta, "delta_pct",
-                              c->has_pct ? json_real(c->pct) : json_null());
+        json_t *delta =
+            c->negative ? json_integer(-(json_int_t)(c->delta > INT64_MAX ? INT64_MAX : c->delta))
+                        : u64_value(c->delta);
+        json_t *o =
+            json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "function", c->function, "change",
+                      c->kind == MG_HS_ENTERED ? "entered_top" : mg_hs_kind_name(c->kind), "before",
+                      c->kind == MG_HS_ENTERED ? json_null() : u64_value(c->before), "after",
+                      u64_value(c->after), "delta", c->kind == MG_HS_ENTERED ? json_null() : delta,
+                      "delta_pct", c->has_pct ? json_real(c->pct) : json_null());
         if (o && c->has_peak)
             stack_change_fields(o, c);
         json_array_append_new(a, o);
@@ -392,13 +418,12 @@ static json_t *build(const mg_report_input *in)
                   "metrics",
                   in->baseline_metrics ? metrics_object(in->baseline_metrics) : json_object()));
     json_object_set_new(root, "metrics", verdict_rows(in));
-    json_object_set_new(root, "summary",
-                        json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "fail",
-                                  (int)in->verdict->n_fail, "warn", (int)in->verdict->n_warn,
-                                  "improved", (int)in->verdict->n_improved, "absent",
-                                  (int)in->verdict->n_absent, "accepted",
-                                  (int)in->verdict->n_accepted, "drift",
-                                  (int)in->verdict->n_drift));
+    json_object_set_new(
+        root, "summary",
+        json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "fail", (int)in->verdict->n_fail, "warn",
+                  (int)in->verdict->n_warn, "improved", (int)in->verdict->n_improved, "absent",
+                  (int)in->verdict->n_absent, "accepted", (int)in->verdict->n_accepted, "drift",
+                  (int)in->verdict->n_drift));
     check_extras(root, in);
     return root;
 }

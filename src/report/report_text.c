@@ -4,6 +4,7 @@
 
 #include "memgate/num.h"
 #include "memgate/report.h"
+#include "memgate/stacks.h"
 #include "report_int.h"
 
 #define RED "\x1b[31m"
@@ -118,11 +119,10 @@ static int show_metrics(mg_buf *b, const mg_profile *p, mg_error *err)
         char a[32], c[32];
         mg_format_count(amount_, a, sizeof(a));
         mg_format_count(count, c, sizeof(c));
-        rc = mg_buf_printf(b, err,
-                           "%-16s %s %s in %s %s (a %s profile: no heap metrics to gate)\n",
-                           "total", a, mg_profile_mode(p) == MG_MODE_COPY ? "bytes copied" : "units",
-                           c, mg_profile_mode(p) == MG_MODE_COPY ? "copies" : "events",
-                           mg_profile_mode_label(p));
+        rc = mg_buf_printf(
+            b, err, "%-16s %s %s in %s %s (a %s profile: no heap metrics to gate)\n", "total", a,
+            mg_profile_mode(p) == MG_MODE_COPY ? "bytes copied" : "units", c,
+            mg_profile_mode(p) == MG_MODE_COPY ? "copies" : "events", mg_profile_mode_label(p));
     }
     return rc;
 }
@@ -171,7 +171,9 @@ static void hotspot_name(const mg_hotspot *h, char *out, size_t size)
     /* labels that are no frame text: stripped code named by its object, cut stacks */
     bool label = !strncmp(h->function, "??? in ", 7);
     bool cut = fl > 12 && !strcmp(h->function + fl - 12, " [truncated]");
-    mg_frame_short(h->stack_len || !h->frame || label ? h->function : h->frame, 0, out, size);
+    /* with its lines shown below, the function's name alone says it */
+    mg_frame_short(h->stack_len || !h->frame || label || h->n_lines ? h->function : h->frame, 0,
+                   out, size);
     len = strlen(out);
     if (cut && !label && !strstr(out, " [truncated]")) {
         snprintf(out + len, size - len, " [truncated]");
@@ -179,6 +181,60 @@ static void hotspot_name(const mg_hotspot *h, char *out, size_t size)
     }
     snprintf(out + len, size - len, "%s%s", h->flags & MG_HOTSPOT_CLONE ? " [clone]" : "",
              h->flags & MG_HOTSPOT_TEST ? " [test]" : "");
+}
+
+/* Characters, not bytes, of UTF-8 text. */
+static size_t display_width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* A line's place for terminals: an object by its file name, a source path by its last three parts.
+ */
+static const char *short_path(const char *where)
+{
+    const char *p = where, *s;
+    int keep = 3;
+    if (!strncmp(where, "in ", 3))
+        return (s = strrchr(where, '/')) ? s + 1 : where + 3;
+    for (s = where + strlen(where); s > where; s--)
+        if (s[-1] == '/' && --keep == 0) {
+            p = s;
+            break;
+        }
+    return p;
+}
+
+/* Under a hotspot: its heaviest lines, the chain to the allocation site, the library. */
+static int hotspot_details(mg_buf *b, const mg_hotspot *h, enum mg_rank r, mg_error *err)
+{
+    size_t i;
+    int rc = 0;
+    char line[700], size[32];
+    for (i = 0; rc == 0 && i < h->n_lines; i++) {
+        const mg_hotspot_line *l = &h->lines[i];
+        if (!strncmp(l->where, "in ", 3) && strstr(h->function, l->where))
+            continue; /* "??? in /usr/bin/sort" already names it */
+        mg_format_size(r == MG_RANK_PEAK_BYTES ? l->peak_bytes : l->total_bytes, size,
+                       sizeof(size));
+        snprintf(line, sizeof(line), "%s%s  %s", strncmp(l->where, "in ", 3) ? "" : "in ",
+                 short_path(l->where), size);
+        rc = rep_wrap(b, 8, line, err);
+    }
+    if (rc == 0 && h->chain) {
+        snprintf(line, sizeof(line), "\xE2\x86\x90 %s", h->chain);
+        /* wrapping counts bytes; a chain that fits in characters stays on one line */
+        rc = display_width(line) <= 80 - 8 ? mg_buf_printf(b, err, "        %s\n", line)
+                                           : rep_wrap(b, 8, line, err);
+    }
+    if (rc == 0 && h->library && h->library_share >= 0.01) {
+        snprintf(line, sizeof(line), "through %s (%.0f%%)", h->library, 100.0 * h->library_share);
+        rc = rep_wrap(b, 8, line, err);
+    }
+    return rc;
 }
 
 static const struct {
@@ -189,12 +245,12 @@ static const struct {
     {"allocation count", "blocks"},
 };
 
-static int show_ranking(mg_buf *b, const mg_profile *p, enum mg_rank r, unsigned top,
-                        mg_error *err)
+static int show_ranking(mg_buf *b, const mg_profile *p, enum mg_rank r, unsigned top, mg_error *err)
 {
     size_t n, i;
     const mg_hotspot *h = mg_profile_ranking(p, r, &n);
     uint64_t whole;
+    bool cut = false;
     int rc;
 
     if (top && n > top)
@@ -205,8 +261,7 @@ static int show_ranking(mg_buf *b, const mg_profile *p, enum mg_rank r, unsigned
                        "\ntop %zu allocation hotspots by %s, attribution: %s\n"
                        "  #  %-10s share   %-11s  %-10s  function\n",
                        n, rank_text[r].title, rep_attribution_label(mg_profile_attribution(p)),
-                       rank_text[r].col,
-                       r == MG_RANK_ALLOC_COUNT ? "total" : "blocks",
+                       rank_text[r].col, r == MG_RANK_ALLOC_COUNT ? "total" : "blocks",
                        r == MG_RANK_PEAK_BYTES ? "total" : "at t-gmax");
     for (i = 0; rc == 0 && i < n; i++) {
         char a[32], c[32], g[32], name[1100];
@@ -215,17 +270,25 @@ static int show_ranking(mg_buf *b, const mg_profile *p, enum mg_rank r, unsigned
             mg_format_count(x->total_blocks, a, sizeof(a));
             mg_format_size(x->total_bytes, c, sizeof(c));
         } else {
-            mg_format_size(r == MG_RANK_PEAK_BYTES ? x->peak_bytes : x->total_bytes, a,
-                           sizeof(a));
+            mg_format_size(r == MG_RANK_PEAK_BYTES ? x->peak_bytes : x->total_bytes, a, sizeof(a));
             mg_format_count(x->total_blocks, c, sizeof(c));
         }
         mg_format_size(r == MG_RANK_PEAK_BYTES ? x->total_bytes : x->peak_bytes, g, sizeof(g));
         hotspot_name(x, name, sizeof(name));
-        rc = mg_buf_printf(b, err, "%3zu  %-10s %5.1f%%  %-11s  %-10s", i + 1, a,
-                           100.0 * x->share, c, g);
+        rc = mg_buf_printf(b, err, "%3zu  %-10s %5.1f%%  %-11s  %-10s", i + 1, a, 100.0 * x->share,
+                           c, g);
         if (rc == 0)
             rc = function_cell(b, name, 80 - 49, err);
+        if (rc == 0 && r != MG_RANK_ALLOC_COUNT)
+            rc = hotspot_details(b, x, r, err);
+        cut |= x->how == MG_ATTR_HOW_TRUNCATED;
     }
+    if (rc == 0 && cut && r == MG_RANK_TOTAL_BYTES)
+        rc = rep_wrap(b, 0,
+                      "[truncated]: its recorded stack stops before the program's own code. "
+                      "Record deeper stacks: dhat-rs Profiler::builder().trim_backtraces(None), "
+                      "valgrind --num-callers=64.",
+                      err);
     return rc;
 }
 
@@ -319,8 +382,8 @@ static int table_row(mg_buf *b, const mg_row *r, bool color, mg_error *err)
     if (r->in_current)
         rep_amount(r->metric, r->current, cur, sizeof(cur));
     if (r->has_pct && r->in_current)
-        snprintf(pct, sizeof(pct), r->delta_pct < 1000 && r->delta_pct > -1000 ? "%+.1f%%" : "%+.0f%%",
-                 r->delta_pct);
+        snprintf(pct, sizeof(pct),
+                 r->delta_pct < 1000 && r->delta_pct > -1000 ? "%+.1f%%" : "%+.0f%%", r->delta_pct);
     else if (r->in_baseline && r->in_current)
         rep_signed(r->metric, r->negative, r->delta, pct, sizeof(pct));
     mg_limit_format(&r->limit, r->metric, limit, sizeof(limit));
@@ -406,12 +469,15 @@ static int hotspot_changes(mg_buf *b, const mg_report_input *in, mg_error *err)
     if (d->n == 0)
         return mg_buf_printf(b, err, "%shotspots: no function changed past the thresholds\n", gap);
     if (d->items[0].has_peak)
-        rc = mg_buf_printf(b, err, "%swhere memory changed (by function, then its lines):\n"
-                                   "  %-9s %11s %7s %11s  %s\n",
+        rc = mg_buf_printf(b, err,
+                           "%swhere memory changed (by function, then its lines):\n"
+                           "  %-9s %11s %7s %11s  %s\n",
                            gap, "change", "total", "", "at t-gmax", "function / line");
     else
-        rc = mg_buf_printf(b, err, "%shotspot changes (total bytes by function; memgate "
-                                   "--help-hotspots):\n", gap);
+        rc = mg_buf_printf(b, err,
+                           "%shotspot changes (total bytes by function; memgate "
+                           "--help-hotspots):\n",
+                           gap);
     for (i = 0; rc == 0 && i < d->n; i++) {
         char kind[32], delta[32], pct[32];
         if (d->items[i].has_peak) {
@@ -446,9 +512,9 @@ static int ratchet(mg_buf *b, const mg_report_input *in, mg_error *err)
         if (!r->in_current)
             continue;
         rep_amount(r->metric, r->current, cur, sizeof(cur));
-        used += (size_t)snprintf(line + used, sizeof(line) - used, "%s %s %llu (%s)",
-                                 n++ ? "," : "", mg_metric_name(r->metric),
-                                 (unsigned long long)r->current, cur);
+        used +=
+            (size_t)snprintf(line + used, sizeof(line) - used, "%s %s %llu (%s)", n++ ? "," : "",
+                             mg_metric_name(r->metric), (unsigned long long)r->current, cur);
     }
     return rc == 0 ? rep_wrap(b, 0, line, err) : rc;
 }

@@ -372,6 +372,15 @@ Test(reports, markdown_proposes_the_ratchet_on_improvement)
 
 /* ---- text ---- */
 
+/* Columns are characters: a UTF-8 arrow is one column, three bytes. */
+static size_t columns(const char *s, size_t n)
+{
+    size_t i, c = 0;
+    for (i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
 /*
  * At most 80 columns, except that a file path is never broken: a line may run over by the length
  * of one whole path to a testdata profile (the checkout may be at any depth, with spaces).
@@ -392,7 +401,8 @@ static void expect_80_columns(const char *text)
             cr_expect(stat(path, &st) == 0 && S_ISREG(st.st_mode), "a path broken: %.*s",
                       (int)len, line);
         }
-        cr_expect_leq(len - path_len, 80, "longer than 80 columns: %.*s", (int)len, line);
+        cr_expect_leq(columns(line, len) - columns(at ? at : line, path_len), 80,
+                      "longer than 80 columns: %.*s", (int)len, line);
     }
 }
 
