@@ -183,15 +183,6 @@ static void hotspot_name(const mg_hotspot *h, char *out, size_t size)
              h->flags & MG_HOTSPOT_TEST ? " [test]" : "");
 }
 
-/* Characters, not bytes, of UTF-8 text. */
-static size_t display_width(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* A line's place for terminals: an object by its file name, a source path by its last three parts.
  */
 static const char *short_path(const char *where)
@@ -225,10 +216,20 @@ static int hotspot_details(mg_buf *b, const mg_hotspot *h, enum mg_rank r, mg_er
         rc = rep_wrap(b, 8, line, err);
     }
     if (rc == 0 && h->chain) {
-        snprintf(line, sizeof(line), "\xE2\x86\x90 %s", h->chain);
-        /* wrapping counts bytes; a chain that fits in characters stays on one line */
-        rc = display_width(line) <= 80 - 8 ? mg_buf_printf(b, err, "        %s\n", line)
-                                           : rep_wrap(b, 8, line, err);
+        /* terminals and CI logs get ASCII arrows: column counts stay byte counts */
+        size_t o = (size_t)snprintf(line, sizeof(line), "<- ");
+        const char *c;
+        for (c = h->chain; *c && o + 4 < sizeof(line); c++) {
+            if (!strncmp(c, "\xE2\x86\x90", 3)) {
+                memcpy(line + o, "<-", 2), o += 2, c += 2;
+            } else if (!strncmp(c, "\xE2\x80\xA6", 3)) {
+                memcpy(line + o, "...", 3), o += 3, c += 2;
+            } else {
+                line[o++] = *c;
+            }
+        }
+        line[o] = '\0';
+        rc = rep_wrap(b, 8, line, err);
     }
     if (rc == 0 && h->library && h->library_share >= 0.01) {
         snprintf(line, sizeof(line), "through %s (%.0f%%)", h->library, 100.0 * h->library_share);
