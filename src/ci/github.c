@@ -73,7 +73,11 @@ static int gh_find(void *vctx, const char *marker, int64_t *id, char **body, mg_
             return mg_error_set(err, MG_E_POST,
                                 "refusing to follow a pagination link to another host");
     }
-    return 0;
+    /* pages left unread may hold memgate's comment: posting another would make two */
+    return mg_error_set(err, MG_E_POST,
+                        "could not find memgate's comment: more than %d pages of comments; not "
+                        "posting a second one",
+                        MG_MAX_PAGES);
 }
 
 static char *comment_json(const char *body)

@@ -67,7 +67,11 @@ static int gl_find(void *vctx, const char *marker, int64_t *id, char **body, mg_
             return mg_error_set(err, MG_E_POST,
                                 "refusing to follow a pagination link to another host");
     }
-    return 0;
+    /* pages left unread may hold memgate's note: posting another would make two */
+    return mg_error_set(err, MG_E_POST,
+                        "could not find memgate's note: more than %d pages of notes; not "
+                        "posting a second one",
+                        MG_MAX_PAGES);
 }
 
 static int gl_write(gl *g, const char *method, const char *url, const char *body, unsigned flags,

@@ -466,11 +466,28 @@ static void one_line(char *out, size_t size, const char *s, size_t len)
 }
 
 /*
+ * one_line, with the token redacted in the whole text before it is cut: a server
+ * echoing the token at the cut would otherwise show its first part.
+ */
+static void one_line_redacted(const mg_http *h, char *out, size_t size, const char *s, size_t len)
+{
+    char *full = malloc(len + 1);
+    if (!full) {
+        out[0] = '\0';
+        return;
+    }
+    one_line(full, len + 1, s, len);
+    mg_http_redact_token(h->token, full);
+    one_line(out, size, full, strlen(full));
+    free(full);
+}
+
+/*
  * The server's own words: GitHub and GitLab put them in "message" (GitLab sometimes
  * as an object of field errors), GitHub adds errors[].message on 422. A 429 from
  * GitLab is plain text.
  */
-static void server_message(const mg_buf *body, char *out, size_t size)
+static void server_message(const mg_http *h, const mg_buf *body, char *out, size_t size)
 {
     json_t *root = NULL, *msg, *errs;
     char *dumped = NULL;
@@ -480,7 +497,7 @@ static void server_message(const mg_buf *body, char *out, size_t size)
         return;
     root = json_loadb(body->data, body->len, 0, NULL);
     if (!json_is_object(root)) {
-        one_line(out, size, body->data, body->len < 160 ? body->len : 160);
+        one_line_redacted(h, out, size < 161 ? size : 161, body->data, body->len);
         goto done;
     }
     msg = json_object_get(root, "message");
@@ -488,9 +505,9 @@ static void server_message(const mg_buf *body, char *out, size_t size)
     if (json_is_array(errs) && json_is_string(json_object_get(json_array_get(errs, 0), "message")))
         msg = json_object_get(json_array_get(errs, 0), "message");
     if (json_is_string(msg)) {
-        one_line(out, size, json_string_value(msg), json_string_length(msg));
+        one_line_redacted(h, out, size, json_string_value(msg), json_string_length(msg));
     } else if (msg && (dumped = json_dumps(msg, JSON_COMPACT | JSON_ENCODE_ANY)) != NULL) {
-        one_line(out, size, dumped, strlen(dumped));
+        one_line_redacted(h, out, size, dumped, strlen(dumped));
     }
 done:
     free(dumped);
@@ -505,7 +522,7 @@ static int fail(mg_http *h, const char *method, const char *url, const http_wait
     char msg[sizeof(err->msg)];
 
     if (resp->status && !(resp->status >= 200 && resp->status < 300))
-        server_message(&resp->body, detail, sizeof(detail));
+        server_message(h, &resp->body, detail, sizeof(detail));
     else if (h->errbuf[0])
         one_line(detail, sizeof(detail), h->errbuf, strlen(h->errbuf));
     url_split(url, &p);

@@ -63,4 +63,14 @@ void mg_http_trace_install(mg_http *h);
 /* Overwrite every occurrence of token in s with '*' (token NULL or empty: no-op). */
 void mg_http_redact_token(const char *token, char *s);
 
+/* The shortest piece of a token that mg_http_redact_edges hides. */
+#define MG_REDACT_MIN_PART 4
+
+/*
+ * Overwrite a start of the token at the end of s and an end of the token at its
+ * start (at least MG_REDACT_MIN_PART bytes): what a token cut between two trace
+ * chunks leaves in each.
+ */
+void mg_http_redact_edges(const char *token, char *s);
+
 #endif

@@ -11,6 +11,25 @@ static const char *const secret_headers[] = {
     NULL,
 };
 
+void mg_http_redact_edges(const char *token, char *s)
+{
+    size_t n = token ? strlen(token) : 0, len = strlen(s);
+    size_t most = n > 0 ? (n - 1 < len ? n - 1 : len) : 0;
+    /* libcurl hands bodies over in chunks: a token can end one and start the next */
+    for (size_t k = most; k >= MG_REDACT_MIN_PART; k--) {
+        if (memcmp(s + len - k, token, k) == 0) { /* the chunk ends with the token's start */
+            memset(s + len - k, '*', k);
+            break;
+        }
+    }
+    for (size_t k = most; k >= MG_REDACT_MIN_PART; k--) {
+        if (memcmp(s, token + n - k, k) == 0) { /* it starts with the token's end */
+            memset(s, '*', k);
+            break;
+        }
+    }
+}
+
 /* Bodies can be large (a 64 KiB comment); the trace shows their start only. */
 #define TRACE_DATA_MAX 2048
 #define TRACE_LINE_MAX 400
@@ -72,6 +91,8 @@ static void emit_line(const mg_http *h, const char *prefix, const char *data, si
     if (header)
         redact_header(line + plen);
     mg_http_redact_token(h->token, line);
+    if (!header)
+        mg_http_redact_edges(h->token, line + plen);
     make_printable(line);
     if (strlen(line) > TRACE_LINE_MAX)
         memcpy(line + TRACE_LINE_MAX - 3, "...", 4);

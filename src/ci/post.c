@@ -83,7 +83,7 @@ void mg_post_description(const mg_publish_request *req, const mg_publish_workloa
     const char *prefix = (req->flags & MG_PUBLISH_INFORMATIONAL) && !strcmp(w->verdict, "fail")
                              ? "informational, would fail"
                              : w->verdict;
-    char pct[32] = "";
+    char pct[32] = "", limit[41];
 
     if (!strcmp(w->verdict, "pass") || !m) {
         snprintf(out, max, "%s: %zu metric%s within limits", prefix, w->n_metrics,
@@ -92,9 +92,13 @@ void mg_post_description(const mg_publish_request *req, const mg_publish_workloa
     }
     if (m->has_delta_pct && isfinite(m->delta_pct))
         snprintf(pct, sizeof(pct), " %+.2f%%", m->delta_pct);
+    /* cut on a UTF-8 boundary: half a character makes the JSON body invalid */
+    snprintf(limit, sizeof(limit), "%s", m->limit ? m->limit : "");
+    limit[mg_utf8_prefix(limit, strlen(limit))] = '\0';
     /* GitHub rejects descriptions over 140 characters with a 422 */
-    snprintf(out, max, "%s: %s%s%s%.40s%s%s", prefix, m->name, pct, m->limit ? " (limit " : "",
-             m->limit ? m->limit : "", m->limit ? ")" : "", n > 1 ? " and more" : "");
+    snprintf(out, max, "%s: %s%s%s%s%s%s", prefix, m->name, pct, m->limit ? " (limit " : "", limit,
+             m->limit ? ")" : "", n > 1 ? " and more" : "");
+    out[mg_utf8_prefix(out, strlen(out))] = '\0';
 }
 
 int mg_post_comment_body(mg_buf *out, const mg_publish_request *req, const char *sha,

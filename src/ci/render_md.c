@@ -73,16 +73,27 @@ const char *mg_md_overall(const mg_publish_request *req)
 
 void mg_md_sticky_key(const mg_publish_request *req, char *out, size_t size)
 {
+    static const char hex[] = "0123456789abcdef";
     const char *k = req->sticky_key         ? req->sticky_key
                     : req->n_workloads == 1 ? req->workloads[0].name
                                             : "combined";
     size_t n = 0;
-    /* the key sits inside an HTML comment: keep it to characters that cannot close it */
-    for (; *k && n + 1 < size && n < 64; k++)
-        out[n++] = ((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
-                    (*k >= '0' && *k <= '9') || *k == '.' || *k == '_')
-                       ? *k
-                       : '_';
+    /*
+     * The key sits inside an HTML comment: letters, digits, '.' and '_' stay, anything
+     * else becomes "~XX" (its hex byte; '-' too, so no "--" or "-->" can appear). One
+     * name, one key: "a-b" and "a_b" (or "a b") never share a comment.
+     */
+    for (; *k && n + 4 < size && n < 64; k++) {
+        unsigned char c = (unsigned char)*k;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '.' || c == '_') {
+            out[n++] = (char)c;
+        } else {
+            out[n++] = '~';
+            out[n++] = hex[c >> 4];
+            out[n++] = hex[c & 15];
+        }
+    }
     out[n] = '\0';
 }
 
@@ -294,6 +305,20 @@ int mg_md_footer(mg_buf *out, const char *run_url, mg_error *err)
     return rc;
 }
 
+/* Whether text[0..len) ends inside a ``` or ~~~ code fence (fence lines counted). */
+static bool open_fence(const char *text, size_t len)
+{
+    bool open = false;
+    for (size_t i = 0; i < len; i += strcspn(text + i, "\n") + 1) {
+        size_t j = i;
+        while (j < len && j - i < 3 && text[j] == ' ')
+            j++;
+        if (j + 3 <= len && (!strncmp(text + j, "```", 3) || !strncmp(text + j, "~~~", 3)))
+            open = !open;
+    }
+    return open;
+}
+
 void mg_md_cap(mg_buf *body, size_t max_bytes, const char *notice)
 {
     size_t nlen = strlen(notice), cut;
@@ -305,6 +330,12 @@ void mg_md_cap(mg_buf *body, size_t max_bytes, const char *notice)
     while (cut > 0 && body->data[cut - 1] != '\n')
         cut--;
     cut = mg_utf8_prefix(body->data, cut);
+    /* a fence left open would swallow the notice and the footer into a code block */
+    while (cut > 0 && open_fence(body->data, cut)) {
+        do
+            cut--;
+        while (cut > 0 && body->data[cut - 1] != '\n');
+    }
     body->len = cut;
     if (nlen + 2 <= max_bytes - cut) {
         memcpy(body->data + cut, "\n", 1);

@@ -371,6 +371,72 @@ Test(post_github, unknown_identity_posts_no_comment)
     env_free(&e);
 }
 
+/* A server echoing the token where the error message is cut shows none of it (issue 13 #8). */
+Test(post_github, echoed_token_at_the_message_cut_is_not_shown_in_part)
+{
+    envb e = github_env();
+    const char *argv[] = {"post", "--comment", "never", fail_result(), NULL};
+    char body[1024], pad[200];
+    mg_run r;
+
+    for (size_t cut = 150; cut < 200; cut += 7) {
+        memset(pad, 'x', cut);
+        pad[cut] = '\0';
+        snprintf(body, sizeof(body), "{\"message\":\"%s%s\"}", pad, TOKEN);
+        fh_script(srv, "POST", STATUSES, 1, 403, "", body, 0);
+        r = run_with(&e, argv);
+        cr_assert_eq(r.status, 5, "%s", r.err);
+        for (size_t i = 0; i + 6 <= strlen(TOKEN); i++) {
+            char part[7];
+            memcpy(part, TOKEN + i, 6);
+            part[6] = '\0';
+            cr_assert_null(strstr(r.err, part), "pad %zu: '%s' of the token in %s", cut, part,
+                           r.err);
+        }
+        mg_run_release(&r);
+    }
+    env_free(&e);
+}
+
+/* Pages left unread may hold the comment: no second comment is posted (issue 13 #8). */
+Test(post_github, pagination_cap_says_the_comment_was_not_found)
+{
+    envb e = github_env();
+    const char *argv[] = {"post", "--no-status", fail_result(), NULL};
+    mg_run r;
+
+    fh_script(srv, "GET", COMMENTS, -1, 200,
+              "link: <{BASE}" COMMENTS "?per_page=100&page=2>; rel=\"next\"\r\n", "[]", 0);
+    r = run_with(&e, argv);
+    cr_assert_eq(r.status, 5, "%s", r.err);
+    cr_assert(strstr(r.err, "could not find memgate's comment"), "%s", r.err);
+    cr_assert_eq(fh_count_matching(srv, "GET", COMMENTS), 100);
+    cr_assert_eq(fh_count_matching(srv, "POST", COMMENTS), 0);
+    mg_run_release(&r);
+    env_free(&e);
+}
+
+/* The status description of a long non-ASCII limit is cut on a character (issue 13 #8). */
+Test(post_github, status_description_with_a_long_utf8_limit_posts)
+{
+    envb e = github_env();
+    const char *p = path_in("utf8.json");
+    const char *argv[] = {"post", "--comment", "never", p, NULL};
+    mg_run r;
+
+    cr_assert_eq(mg_spit(p, "{\"schema\":\"memgate/result/v1\",\"verdict\":\"fail\",\"metrics\":"
+                            "[{\"metric\":\"peak_memory_bytes\",\"baseline\":100,\"current\":200,"
+                            "\"delta_pct\":100.0,\"status\":\"fail\",\"limit\":\"+5%  "
+                            "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+                            "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\"}]}"),
+                 0);
+    r = run_with(&e, argv);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(fh_count_matching(srv, "POST", STATUSES), 1);
+    mg_run_release(&r);
+    env_free(&e);
+}
+
 Test(post_github, several_results_make_one_combined_comment_and_a_status_each)
 {
     envb e = github_env();

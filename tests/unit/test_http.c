@@ -511,3 +511,21 @@ Test(http_policy, non_idempotent_gateway_error_is_left_to_the_caller)
     a.curl_code = CURLE_COULDNT_RESOLVE_HOST;
     cr_assert_not(decide(&a, 1, 0).retry);
 }
+
+/* A token cut between two trace chunks: each chunk hides its piece (issue 13 #8). */
+Test(http, redaction_hides_a_token_cut_between_chunks)
+{
+    const char *token = "ghs_SECRETtoken0123456789";
+    char a[] = "{\"echo\":\"ghs_SECRETtok", b[] = "en0123456789\"}", c[] = "no token here: ghs";
+    char d[] = "a ghs_ b";
+    mg_http_redact_edges(token, a);
+    mg_http_redact_edges(token, b);
+    mg_http_redact_edges(token, c);
+    mg_http_redact_edges(token, d);
+    cr_assert_str_eq(a, "{\"echo\":\"*************");
+    cr_assert_str_eq(b, "************\"}");
+    cr_assert_str_eq(c, "no token here: ghs", "3 bytes are below the minimum");
+    cr_assert_str_eq(d, "a ghs_ b", "a piece inside the text is not at an edge");
+    mg_http_redact_edges(NULL, d);
+    mg_http_redact_edges("", d);
+}

@@ -10,6 +10,7 @@
 #include "ci/post.h"
 #include "ci/render.h"
 #include "memgate/publish.h"
+#include "utf8.h"
 
 static char *code(const char *s, size_t max, bool table)
 {
@@ -67,6 +68,39 @@ Test(markdown, cap_cuts_at_a_line_and_says_so)
     mg_buf_release(&b);
 }
 
+/* A cut inside a code block would leave the fence open over the notice (issue 13 #8). */
+Test(markdown, cap_never_ends_inside_an_open_code_fence)
+{
+    mg_buf b;
+    mg_buf_init(&b, 0);
+    mg_buf_printf(&b, NULL, "### heading\n\n```mermaid\n");
+    for (int i = 0; i < 100; i++)
+        mg_buf_printf(&b, NULL, "    line %03d of the chart\n", i);
+    mg_buf_printf(&b, NULL, "```\n");
+    mg_md_cap(&b, 600, "_cut_");
+    cr_assert_leq(b.len, 600);
+    cr_assert_str_eq(b.data, "### heading\n\n\n_cut_\n");
+    mg_buf_release(&b);
+}
+
+/* The status description is cut on a UTF-8 boundary: half a character fails the post. */
+Test(markdown, status_description_is_valid_utf8_when_cut)
+{
+    mg_publish_metric m = {.name = "peak_memory_bytes",
+                           .status = "fail",
+                           .limit = "+5% \xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+                                    "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+                                    "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"};
+    mg_publish_workload w = {.name = "default", .verdict = "fail", .metrics = &m, .n_metrics = 1};
+    mg_publish_request req = {.workloads = &w, .n_workloads = 1};
+    for (size_t max = 20; max <= 141; max++) {
+        char desc[141];
+        mg_post_description(&req, &w, desc, max);
+        cr_assert(mg_utf8_valid(desc, strlen(desc)), "max %zu: %s", max, desc);
+        cr_assert_lt(strlen(desc), max);
+    }
+}
+
 Test(markdown, sticky_key_is_safe_inside_an_html_comment)
 {
     mg_publish_workload w = {.name = "a b-->c", .verdict = "pass"};
@@ -74,9 +108,20 @@ Test(markdown, sticky_key_is_safe_inside_an_html_comment)
     char key[80], marker[128];
 
     mg_md_sticky_key(&req, key, sizeof(key));
-    cr_assert_str_eq(key, "a_b___c");
+    cr_assert_str_eq(key, "a~20b~2d~2d~3ec");
     mg_md_marker(key, marker, sizeof(marker));
-    cr_assert_str_eq(marker, "<!-- memgate:sticky v1 key=a_b___c -->");
+    cr_assert_str_eq(marker, "<!-- memgate:sticky v1 key=a~20b~2d~2d~3ec -->");
+    /* one name, one key (issue 13 #8): a-b and a_b do not share a comment */
+    {
+        char k2[80];
+        w.name = "a-b";
+        mg_md_sticky_key(&req, key, sizeof(key));
+        w.name = "a_b";
+        mg_md_sticky_key(&req, k2, sizeof(k2));
+        cr_assert_str_neq(key, k2);
+        cr_assert_str_eq(k2, "a_b");
+        w.name = "a b-->c";
+    }
     req.n_workloads = 2;
     mg_md_sticky_key(&req, key, sizeof(key));
     cr_assert_str_eq(key, "combined");
