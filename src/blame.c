@@ -328,11 +328,14 @@ static int one_change(const mg_blame *b, const mg_blame_fn *f, const mg_hsdiff_o
     c.delta = moved(c.before, c.after, &c.negative);
     c.peak_delta = moved(c.before_peak, c.after_peak, &c.peak_negative);
     c.has_peak = true;
-    c.has_pct = c.before != 0;
+    c.has_pct = c.before != 0 && c.delta != 0;
     if (c.has_pct)
         c.pct = (c.negative ? -100.0 : 100.0) * (double)c.delta / (double)c.before;
-    if (!known || (!mg_hsdiff_significant(o, c.before, c.delta) &&
-                   !mg_hsdiff_significant(o, c.before_peak, c.peak_delta)))
+    /* a change no bigger than what the stored stacks leave out may be a stack left out */
+    if (!known || ((c.delta <= b->before_other[MG_BLAME_TOTAL] ||
+                    !mg_hsdiff_significant(o, c.before, c.delta)) &&
+                   (c.peak_delta <= b->before_other[MG_BLAME_PEAK] ||
+                    !mg_hsdiff_significant(o, c.before_peak, c.peak_delta))))
         return 0;
     if (out->n == *cap) {
         size_t nc = *cap ? *cap * 2 : 16;

@@ -136,16 +136,37 @@ void mg_blame_culprit(const mg_blame *b, enum mg_culprit_state no_blame, const m
         find_parts(b, w, row->negative, out);
 }
 
-void mg_blame_culprits(const mg_blame *b, enum mg_culprit_state no_blame, const mg_verdict *v,
-                       mg_culprits *out)
+/* The rows a verdict's first lines are about: its failures, else its exceptions, else warnings. */
+static enum mg_status headline(const mg_verdict *v)
 {
+    return v->n_fail       ? MG_STATUS_FAIL
+           : v->n_accepted ? MG_STATUS_ACCEPTED
+           : v->n_warn     ? MG_STATUS_WARN
+                           : MG_STATUS_IMPROVED;
+}
+
+static void rows_with(const mg_blame *b, enum mg_culprit_state no_blame, const mg_verdict *v,
+                      enum mg_status want, mg_culprits *out)
+{
+    enum mg_blame_w w;
     unsigned i;
-    memset(out, 0, sizeof(*out));
     for (i = 0; i < v->n_rows && out->n < MG_METRIC_COUNT; i++) {
         const mg_row *r = &v->rows[i];
-        if (r->status == MG_STATUS_OK || r->status == MG_STATUS_ABSENT || !r->in_baseline ||
-            !r->in_current)
+        if (r->status != want || !r->in_baseline || !r->in_current)
+            continue;
+        /* an improved runtime needs no "cannot be attributed": only what went wrong does */
+        if (want == MG_STATUS_IMPROVED && !mg_blame_weight_of(r->metric, &w))
             continue;
         mg_blame_culprit(b, no_blame, r, &out->items[out->n++]);
     }
+}
+
+void mg_blame_culprits(const mg_blame *b, enum mg_culprit_state no_blame, const mg_verdict *v,
+                       mg_culprits *out)
+{
+    enum mg_status first = headline(v);
+    memset(out, 0, sizeof(*out));
+    rows_with(b, no_blame, v, first, out);
+    if (first != MG_STATUS_IMPROVED)
+        rows_with(b, no_blame, v, MG_STATUS_IMPROVED, out);
 }

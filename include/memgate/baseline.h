@@ -140,6 +140,17 @@ int mg_baseline_stacks(const mg_baseline *b, const char *workload, mg_stored_sta
  */
 int mg_baseline_set_stacks(mg_baseline *b, const char *workload, const mg_stored_stacks *s,
                            mg_error *err);
+/*
+ * The stacks update-baseline stores for a profile (none, present false, when
+ * its format records no stacks): the heaviest until 99% of total bytes and
+ * of bytes at the peak are covered, at most cap (the heaviest by total and
+ * by peak share the cap), each cut to the frames an attribution rule could
+ * pick (src/baseline_pick.c), merged when their cuts are equal.
+ */
+struct mg_attr_options;
+int mg_baseline_pick_stacks(const mg_profile *p, const struct mg_attr_options *o, size_t cap,
+                            mg_stored_stacks *out, mg_error *err);
+
 /* Free what mg_baseline_stacks filled in; a zeroed value is a no-op. */
 void mg_stored_stacks_release(mg_stored_stacks *s);
 

@@ -14,10 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "memgate/baseline.h"
 #include "memgate/error.h"
 #include "memgate/gate.h"
 #include "memgate/hsdiff.h"
 #include "memgate/profile.h"
+#include "memgate/stacks.h"
 
 /* The weights blame compares. */
 enum mg_blame_w {
@@ -72,6 +74,15 @@ int mg_blame_compute(mg_blame *out, const mg_site *before, size_t n_before,
 void mg_blame_release(mg_blame *b);
 
 /*
+ * Blame between a baseline's stored stacks and a profile's stacks: both are
+ * attributed by rule o over one frame table (the profile's frames and the
+ * stored ones), so the baseline's own recorded rule does not matter. The
+ * profile must have stacks (MG_E_USAGE otherwise).
+ */
+int mg_blame_from_stacks(mg_blame *out, const mg_profile *p, const mg_stored_stacks *base,
+                         const mg_attr_options *o, mg_error *err);
+
+/*
  * The function-level changes, as hsdiff rows: total bytes (before/after) and
  * bytes at t-gmax (before_peak/after_peak), each with its lines. A function is
  * listed when its total or its peak change passes both thresholds of o.
@@ -111,7 +122,7 @@ typedef struct mg_culprit {
     mg_culprit_part offset;
 } mg_culprit;
 
-/* The culprits of one verdict: one per row that failed, warned, was accepted or improved. */
+/* The culprits of one verdict (see mg_blame_culprits). */
 typedef struct mg_culprits {
     mg_culprit items[MG_METRIC_COUNT];
     size_t n;
@@ -127,8 +138,10 @@ void mg_blame_culprit(const mg_blame *b, enum mg_culprit_state no_blame, const m
                       mg_culprit *out);
 
 /*
- * Culprits for every row of v that failed, warned, was accepted or improved
- * (rows whose status is ok or absent have nothing to explain).
+ * Culprits for the rows a verdict is about, in this order: those that failed
+ * (else those a reviewed exception accepted, else those that warned), then
+ * those that improved (heap metrics only: an improved runtime needs no
+ * explanation). Ok and absent rows have nothing to explain.
  */
 void mg_blame_culprits(const mg_blame *b, enum mg_culprit_state no_blame, const mg_verdict *v,
                        mg_culprits *out);

@@ -1,6 +1,7 @@
 /* The one write path for baselines (update-baseline and check's bootstrap share it). */
 #include "cli_record.h"
 
+#include "cli_blame.h"
 #include "cli_pairing.h"
 
 #include <errno.h>
@@ -147,6 +148,21 @@ static int store_hotspots(const struct cli_record *r, mg_baseline *b, mg_error *
     return mg_baseline_set_hotspots(b, r->setup->workload, h, keep, rest, err);
 }
 
+/* The heaviest stacks and the rule in force, so a later check can compare by function and line. */
+static int store_stacks(const struct cli_record *r, mg_baseline *b, mg_error *err)
+{
+    mg_load_options defaults;
+    mg_stored_stacks s;
+    int rc;
+    memset(&defaults, 0, sizeof(defaults));
+    if ((rc = cli_blame_pick(r->profile, r->load ? r->load : &defaults, &s, err)) < 0)
+        return rc;
+    if (s.present)
+        rc = mg_baseline_set_stacks(b, r->setup->workload, &s, err);
+    mg_stored_stacks_release(&s);
+    return rc;
+}
+
 static int fill(const struct cli_record *r, mg_baseline *b, struct cli_recorded *out,
                 mg_error *err)
 {
@@ -177,6 +193,8 @@ static int fill(const struct cli_record *r, mg_baseline *b, struct cli_recorded 
                                          r->strings[i].n, err);
     if (rc == 0)
         rc = store_hotspots(r, b, err);
+    if (rc == 0)
+        rc = store_stacks(r, b, err);
     return rc;
 }
 

@@ -26,6 +26,7 @@ struct cli_record {
         const char *const *names, *const *values;
         size_t n;
     } strings[2];
+    const mg_load_options *load;   /* the attribution rule the stacks are stored under */
     unsigned lock_timeout_ms;
 };
 

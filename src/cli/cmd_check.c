@@ -7,6 +7,7 @@
 
 #include "cli_accept.h"
 #include "cli_approval.h"
+#include "cli_blame.h"
 #include "cli_basegate.h"
 #include "cli_notice.h"
 #include "cli_pairing.h"
@@ -20,6 +21,7 @@
 #include "memgate/history.h"
 #include "memgate/hsdiff.h"
 #include "memgate/report.h"
+#include "memgate/stacks.h"
 #include "suggest.h"
 
 static const char check_help[] =
@@ -139,6 +141,7 @@ struct check_run {
     bool base_complete;
     mg_hsdiff changes;
     bool have_changes;
+    struct cli_blame blame; /* by function and line from stacks; the culprits */
     mg_verdict verdict;
     char ratchet[2048];
     char bootstrap_note[160];
@@ -297,6 +300,8 @@ static int load_baseline(struct check_run *run, mg_error *err)
     mg_error_init(&probe);
     run->have_base =
         mg_baseline_metrics(run->baseline, run->setup.workload, &run->base, &probe) == 0;
+    if ((rc = cli_blame_load(&run->blame, run->baseline, run->setup.workload, err)) < 0)
+        return rc;
     return mg_baseline_hotspots(run->baseline, run->setup.workload, &run->base_hotspots,
                                 &run->n_base_hotspots, &run->base_complete, err);
 }
@@ -321,6 +326,7 @@ static int bootstrap(const struct check_opts *o, struct check_run *run, mg_error
     r.profile = run->profile;
     r.policy = &run->policy;
     r.allow_regression = true;
+    r.load = &o->load;
     r.command_line = o->cmdline;
     r.top = hs.top;
     r.lock_timeout_ms = 60000;
@@ -374,13 +380,16 @@ static int compare_hotspots(const struct check_opts *o, struct check_run *run, m
     const mg_hotspot *cur = mg_profile_hotspots(run->profile, &n);
     int rc;
 
-    if (!run->base_hotspots || n == 0)
-        return 0; /* nothing stored, or a format without hotspots */
     mg_config_hotspots(run->setup.cfg, &hs);
     opts.top = o->top ? o->top : hs.top;
     opts.min_change_bp = hs.min_change_bp;
     opts.min_bytes = hs.min_bytes;
     opts.max_items = 10;
+    /* from stacks when the profile has them: by function and line, total and peak, culprits */
+    if ((rc = cli_blame_run(&run->blame, run->profile, &o->load, &opts, &run->verdict, err)) < 0)
+        return rc;
+    if (mg_profile_stacks(run->profile) || !run->base_hotspots || n == 0)
+        return 0;
     rc = mg_hsdiff_compute(&run->changes, run->base_hotspots, run->n_base_hotspots,
                            run->base_complete, cur, n, n < 1000, &opts, err);
     run->have_changes = rc == 0;
@@ -499,7 +508,11 @@ static void report_input(const struct check_opts *o, struct check_run *run,
         in.baseline_metrics = &run->base;
     }
     in.workload = run->setup.workload ? run->setup.workload : "default";
-    in.hotspot_changes = run->have_changes ? &run->changes : NULL;
+    in.hotspot_changes = run->blame.have_changes ? &run->blame.changes
+                         : run->have_changes     ? &run->changes
+                                                 : NULL;
+    in.culprits = run->blame.culprits.n ? &run->blame.culprits : NULL;
+    in.hotspot_note = run->blame.note[0] ? run->blame.note : NULL;
     in.history = hist;
     in.n_history = n < 64 ? n : 64;
     in.ratchet_command = run->ratchet[0] ? run->ratchet : NULL;
@@ -556,6 +569,7 @@ static void release(struct check_run *run)
     mg_hsdiff_release(&run->changes);
     mg_stored_stacks_release(&run->base_stacks);
     mg_profile_free(run->compare);
+    cli_blame_release(&run->blame);
     mg_hotspots_free(run->base_hotspots, run->n_base_hotspots);
     mg_history_release(&run->history);
     mg_baseline_free(run->baseline);

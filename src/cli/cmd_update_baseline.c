@@ -203,6 +203,7 @@ static int record(const struct ub_opts *o, const struct cli_setup *s, const mg_p
     r.command_line = cmdline;
     r.pin_anchor = o->pin_anchor;
     r.top = o->top ? o->top : hs.top;
+    r.load = &o->load;
     r.lock_timeout_ms = o->lock_timeout_s * 1000;
     snprintf(count, sizeof(count), "%zu", o->n_profiles);
     if (o->n_profiles > 1) {

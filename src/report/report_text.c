@@ -464,7 +464,15 @@ static int hotspot_changes(mg_buf *b, const mg_report_input *in, mg_error *err)
     size_t i;
     int rc;
 
-    rc = in->hotspot_note ? mg_buf_printf(b, err, "\nhotspots: %s\n", in->hotspot_note) : 0;
+    if (in->hotspot_note) {
+        char line[480];
+        snprintf(line, sizeof(line), "hotspots: %s", in->hotspot_note);
+        rc = mg_buf_printf(b, err, "\n");
+        if (rc == 0)
+            rc = rep_wrap(b, 0, line, err);
+    } else {
+        rc = 0;
+    }
     if (!d || rc < 0)
         return rc;
     if (d->n == 0)

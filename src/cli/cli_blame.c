@@ -1,0 +1,77 @@
+/* check's stack comparison: one attribution rule for both runs, then blame and culprits. */
+#include "cli_blame.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "memgate/stacks.h"
+
+/* A baseline stays reviewable: its heaviest stacks, not all of them (docs/baseline.md). */
+#define CLI_BASELINE_MAX_STACKS 64
+
+static mg_attr_options attr_options(const mg_load_options *load)
+{
+    mg_attr_options o;
+    memset(&o, 0, sizeof(o));
+    o.mode = load->attribution;
+    o.own_crates = load->own_crates;
+    o.n_own_crates = load->n_own_crates;
+    o.skip_frames = load->skip_frames;
+    o.n_skip_frames = load->n_skip_frames;
+    return o;
+}
+
+int cli_blame_load(struct cli_blame *bl, const mg_baseline *b, const char *workload,
+                   mg_error *err)
+{
+    return mg_baseline_stacks(b, workload, &bl->base, err);
+}
+
+int cli_blame_pick(const mg_profile *p, const mg_load_options *load, mg_stored_stacks *out,
+                   mg_error *err)
+{
+    mg_attr_options o = attr_options(load);
+    return mg_baseline_pick_stacks(p, &o, CLI_BASELINE_MAX_STACKS, out, err);
+}
+
+int cli_blame_run(struct cli_blame *bl, const mg_profile *p, const mg_load_options *load,
+                  const mg_hsdiff_options *opts, const mg_verdict *v, mg_error *err)
+{
+    const char *now = mg_attribution_name(load->attribution);
+    mg_attr_options o = attr_options(load);
+    int rc;
+
+    if (!mg_profile_stacks(p)) {
+        mg_blame_culprits(NULL, MG_CULPRIT_NO_STACKS, v, &bl->culprits);
+        return 0;
+    }
+    if (!bl->base.present) {
+        /* one line, never a list of bogus appeared/gone rows from names attributed otherwise */
+        snprintf(bl->note, sizeof(bl->note),
+                 "not compared: the baseline holds no stacks (recorded by an older memgate); "
+                 "update-baseline records them");
+        mg_blame_culprits(NULL, MG_CULPRIT_NO_BASE_STACKS, v, &bl->culprits);
+        return 0;
+    }
+    if ((rc = mg_blame_from_stacks(&bl->blame, p, &bl->base, &o, err)) < 0)
+        return rc;
+    bl->have_blame = true;
+    if (bl->base.attribution && strcmp(bl->base.attribution, now))
+        snprintf(bl->note, sizeof(bl->note),
+                 "the baseline was recorded with attribution %.40s; its stacks were "
+                 "re-attributed with %s",
+                 bl->base.attribution, now);
+    if ((rc = mg_blame_changes(&bl->blame, opts, &bl->changes, err)) < 0)
+        return rc;
+    bl->have_changes = true;
+    mg_blame_culprits(&bl->blame, MG_CULPRIT_NO_STACKS, v, &bl->culprits);
+    return 0;
+}
+
+void cli_blame_release(struct cli_blame *bl)
+{
+    mg_stored_stacks_release(&bl->base);
+    mg_blame_release(&bl->blame);
+    mg_hsdiff_release(&bl->changes);
+    memset(bl, 0, sizeof(*bl));
+}
