@@ -967,6 +967,36 @@ Test(post_check, require_post_makes_a_failed_post_exit_5)
     env_free(&e);
 }
 
+/* The comment leads with the culprit line: the function and line that carry the growth. */
+Test(post_check, comment_leads_with_the_culprit_line)
+{
+    envb e = github_env();
+    char *tmp = mg_tempdir(), base[4096];
+    const char *record[] = {"update-baseline", passing_profile(), "--baseline", base, "--approve",
+                            "--no-config", NULL};
+    const char *argv[] = {"check", regressed_profile(), "--baseline", base, "--no-config",
+                          "--post", "auto", NULL};
+    const char *body, *culprit, *table;
+    mg_run r;
+
+    snprintf(base, sizeof(base), "%s/memory-baseline.json", tmp);
+    r = mg_run_memgate(record, NULL, NULL);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    mg_run_release(&r);
+    r = run_with(&e, argv);
+    cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+    cr_assert_eq(fh_comment_count(srv), 1);
+    body = fh_comment_body(srv, 0);
+    culprit = strstr(body, "- **`peak_memory_bytes` +14.5 MiB**: 100% from "
+                           "`wordfreq::count_words` (`src/bin/wordfreq.rs:27`)\n");
+    table = strstr(body, "| metric |");
+    cr_expect(culprit && table && culprit < table, "%s", body);
+    assert_no_token(&r);
+    mg_run_release(&r);
+    env_free(&e);
+    free(tmp);
+}
+
 Test(post_check, default_is_no_post)
 {
     envb e = github_env();
