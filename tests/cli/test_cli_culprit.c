@@ -423,3 +423,30 @@ Test(culprit, recording_the_same_run_twice_writes_the_same_stacks)
     free(a);
     free(b);
 }
+
+/* The README's check example is this run's real output, up to its "..." (run from the checkout). */
+Test(culprit, the_readme_example_is_real_output)
+{
+    static const char cmd[] = "$ memgate check testdata/profiles/dhatrs-wordfreq-regressed-debug.json "
+                              "\\\n      --baseline testdata/baselines/wordfreq-stacks-baseline.json\n";
+    const char *argv[] = {"check", "testdata/profiles/dhatrs-wordfreq-regressed-debug.json",
+                          "--baseline", "testdata/baselines/wordfreq-stacks-baseline.json", NULL};
+    char readme[4096], *text, *start, *end;
+    mg_run r;
+
+    snprintf(readme, sizeof(readme), "%s/README.md", SOURCE_DIR);
+    text = mg_slurp(readme, NULL);
+    cr_assert_not_null(text);
+    start = strstr(text, cmd);
+    cr_assert_not_null(start, "README.md has no check example with the stacks baseline");
+    start += strlen(cmd);
+    end = strstr(start, "...\n```");
+    cr_assert_not_null(end);
+    *end = '\0';
+    cr_assert_eq(chdir(SOURCE_DIR), 0);
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect(!strncmp(r.out, start, strlen(start)), "README:\n%s\nreal:\n%s", start, r.out);
+    mg_run_release(&r);
+    free(text);
+}
