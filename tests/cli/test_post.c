@@ -988,7 +988,7 @@ Test(post_check, comment_leads_with_the_culprit_line)
     cr_assert_eq(fh_comment_count(srv), 1);
     body = fh_comment_body(srv, 0);
     culprit = strstr(body, "- **`peak_memory_bytes` +14.5 MiB**: 100% from "
-                           "`wordfreq::count_words` (`src/bin/wordfreq.rs:27`)\n");
+                           "wordfreq::count\\_words (src/bin/wordfreq.rs:27)\n");
     table = strstr(body, "| metric |");
     cr_expect(culprit && table && culprit < table, "%s", body);
     assert_no_token(&r);
