@@ -701,10 +701,36 @@ void mg_baseline_abort(mg_baseline_staged *s)
 }
 
 /* One level, like `git init` makes .git: a missing grandparent is the caller's mistake. */
+/*
+ * The baseline's directory and any missing parents (mkdir -p: "--baseline new/sub/x.json" on a
+ * first run), then whether it can be written: a failure names the directory that is the cause,
+ * not the lock or temporary file that could not be made in it.
+ */
 static int make_dir(const char *dir, mg_error *err)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return mg_error_set_at(err, MG_E_IO, dir, 0, 0, "cannot create directory: %s",
+    char path[4096];
+    struct stat st;
+    size_t i, n = strlen(dir);
+
+    if (n >= sizeof(path))
+        return mg_error_set_at(err, MG_E_IO, dir, 0, 0, "directory name too long");
+    memcpy(path, dir, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        path[i] = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot create directory: %s",
+                                   strerror(errno));
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+            return mg_error_set_at(err, MG_E_IO, path, 0, 0,
+                                   "is not a directory, so the baseline cannot go under it");
+        path[i] = i < n ? '/' : '\0';
+    }
+    if (access(dir, W_OK | X_OK) != 0)
+        return mg_error_set_at(err, MG_E_IO, dir, 0, 0,
+                               "directory is not writable (%s): the baseline and its history "
+                               "go there",
                                strerror(errno));
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "suggest.h"
 #include "memgate/num.h"
 #include "memgate/flame.h"
 #include "memgate/report.h"
@@ -51,40 +52,65 @@ int cli_outputs_add(struct cli_outputs *o, const char *format, const char *const
                     mg_error *err)
 {
     const char *const *k;
+    const char *hint;
     for (k = known; *k; k++)
         if (!strcmp(*k, format))
             break;
-    if (!*k)
-        return mg_error_set(err, MG_E_USAGE, "unknown report format '%s'", format);
+    if (!*k) {
+        hint = mg_suggest(format, known);
+        return mg_error_set(err, MG_E_USAGE, "unknown report format '%s'%s%s%s", format,
+                            hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+    }
     if (o->n == CLI_MAX_OUTPUTS)
         return mg_error_set(err, MG_E_USAGE, "too many --format options (at most %d)",
                             CLI_MAX_OUTPUTS);
     o->items[o->n].format = format;
-    o->items[o->n].path = "-";
+    o->items[o->n].path = o->pending ? o->pending : "-";
+    o->pending = NULL;
     o->n++;
     return 0;
 }
 
+/*
+ * --output FILE goes with the --format right before it; when that one has its file already (or
+ * there is none yet) it waits for the next --format, so "--output x.json --format json" writes
+ * JSON to x.json as "--format json --output x.json" does.
+ */
 int cli_outputs_set_path(struct cli_outputs *o, const char *path, mg_error *err)
 {
-    if (o->n == 0) {
-        o->items[0].format = "text";
-        o->items[0].path = "-";
-        o->n = 1;
+    if (o->n > 0 && !strcmp(o->items[o->n - 1].path, "-") && !o->pending) {
+        o->items[o->n - 1].path = path;
+        return 0;
     }
-    if (strcmp(o->items[o->n - 1].path, "-") != 0)
-        return mg_error_set(err, MG_E_USAGE, "--output given twice for one --format");
-    o->items[o->n - 1].path = path;
+    if (o->pending)
+        return mg_error_set(err, MG_E_USAGE,
+                            "--output '%s' and --output '%s' with no --format between them",
+                            o->pending, path);
+    o->pending = path;
     return 0;
 }
 
-void cli_outputs_default(struct cli_outputs *o)
+int cli_outputs_default(struct cli_outputs *o, mg_error *err)
 {
+    size_t i, j;
+    if (o->pending && o->n > 0)
+        return mg_error_set(err, MG_E_USAGE,
+                            "--output '%s' belongs to no --format (each --format takes the "
+                            "--output right after or right before it)",
+                            o->pending);
     if (o->n == 0) {
         o->items[0].format = "text";
-        o->items[0].path = "-";
+        o->items[0].path = o->pending ? o->pending : "-";
         o->n = 1;
     }
+    o->pending = NULL;
+    for (i = 0; i < o->n; i++)
+        for (j = i + 1; j < o->n; j++)
+            if (strcmp(o->items[i].path, "-") && !strcmp(o->items[i].path, o->items[j].path))
+                return mg_error_set(err, MG_E_USAGE,
+                                    "--format %s and --format %s both write to '%s'",
+                                    o->items[i].format, o->items[j].format, o->items[i].path);
+    return 0;
 }
 
 int cli_write(const char *path, const mg_buf *buf, mg_error *err)
@@ -146,6 +172,30 @@ int cli_parse_top(const char *arg, unsigned *out, mg_error *err)
     return 0;
 }
 
+int cli_bad_option(const char *arg, const struct option *options, mg_error *err)
+{
+    const char *names[128];
+    char name[64];
+    size_t n = 0, len;
+    const char *hint;
+
+    if (strncmp(arg, "--", 2) != 0)
+        return mg_error_set(err, MG_E_USAGE, "unknown option '%s' (see --help)", arg);
+    len = strcspn(arg + 2, "=");
+    snprintf(name, sizeof(name), "%.*s", (int)len, arg + 2);
+    for (; options->name && n + 1 < sizeof(names) / sizeof(names[0]); options++) {
+        if (!strcmp(options->name, name) && options->has_arg == required_argument)
+            return mg_error_set(err, MG_E_USAGE, "option '--%s' needs a value (see --help)", name);
+        names[n++] = options->name;
+    }
+    names[n] = NULL;
+    hint = mg_suggest(name, names);
+    if (hint)
+        return mg_error_set(err, MG_E_USAGE, "unknown option '%s' (did you mean '--%s'?)", arg,
+                            hint);
+    return mg_error_set(err, MG_E_USAGE, "unknown option '%s' (see --help)", arg);
+}
+
 void cli_reset_getopt(void)
 {
     optind = 0; /* glibc: 0 re-initialises getopt's internal state */
@@ -165,8 +215,7 @@ int cli_getopt(int argc, char **argv, const struct option *options, const char *
             return 1;
         }
         if (c == '?' || c == ':')
-            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
-                                argv[optind - 1]);
+            return cli_bad_option(argv[optind - 1], options, err);
         if ((rc = one(c, optarg, ctx, err)) < 0)
             return rc;
     }

@@ -42,13 +42,17 @@ struct cli_output {
 struct cli_outputs {
     struct cli_output items[CLI_MAX_OUTPUTS];
     size_t n;
+    const char *pending; /* an --output that waits for the next --format */
 };
 
 int cli_outputs_add(struct cli_outputs *o, const char *format, const char *const *known,
                     mg_error *err);
 int cli_outputs_set_path(struct cli_outputs *o, const char *path, mg_error *err);
-/* With no --format given: one text report on stdout. */
-void cli_outputs_default(struct cli_outputs *o);
+/*
+ * After the options: with no --format, one text report (on stdout, or to the lone --output); an
+ * --output that no --format took, or two reports to one file, is a usage error.
+ */
+int cli_outputs_default(struct cli_outputs *o, mg_error *err);
 
 /* Report formats of check and diff: text, json, markdown, junit, openmetrics, flamegraph. */
 extern const char *const cli_report_formats[];
@@ -125,6 +129,14 @@ void cli_hotspots_release(struct cli_hotspots *h);
  */
 #define CLI_HELP_WIDTH 80
 void cli_help_print(FILE *f, const char *text);
+
+/*
+ * The usage error for an option getopt_long refused (arg as given): a known option without its
+ * value, or an unknown one with the closest option name as a suggestion ("--limt": did you mean
+ * '--limit'?).
+ */
+struct option;
+int cli_bad_option(const char *arg, const struct option *options, mg_error *err);
 
 /* getopt_long state is global; every command starts from a clean slate. */
 void cli_reset_getopt(void);

@@ -48,7 +48,7 @@ static const char check_help[] =
     "  --explain             print every limit in force and where it came from\n"
     "  --format FMT          text, json, markdown, junit, openmetrics, flamegraph or\n"
     "                        html (repeatable, each with its own --output)\n"
-    "  --output FILE         write the preceding --format to FILE instead of stdout\n"
+    "  --output FILE         write the --format next to it to FILE instead of stdout\n"
     "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
     "  --top N               number of hotspots in reports (default 10)\n" CLI_WEIGHT_HELP
@@ -231,7 +231,8 @@ static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err
         o->profiles[o->n_profiles++] = argv[optind];
     o->profile = o->profiles[0];
     o->load.top_n = 1000; /* every function: a hotspot that went away is really gone */
-    cli_outputs_default(&o->outputs);
+    if (cli_outputs_default(&o->outputs, err) < 0)
+        return -(int)err->code;
     return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
 

@@ -44,7 +44,7 @@ static const char comply_help[] =
     "options:\n"
     "  --format text|json    report format (repeatable, each with its own --output);\n"
     "                        json is the memgate/comply/v1 schema in docs/comply.md\n"
-    "  --output FILE         write the preceding --format to FILE instead of stdout\n"
+    "  --output FILE         write the --format next to it to FILE instead of stdout\n"
     "  --config FILE         read the settings from FILE instead of DIR/.pmat.yaml\n"
     "  -h, --help            this text\n"
     "\n"
@@ -92,8 +92,7 @@ static int parse_args(int argc, char **argv, struct comply_opts *o, mg_error *er
             cli_help_print(stdout, comply_help);
             return 1;
         default:
-            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
-                                argv[optind - 1]);
+            return cli_bad_option(argv[optind - 1], comply_options, err);
         }
         if (rc < 0)
             return rc;
@@ -101,8 +100,7 @@ static int parse_args(int argc, char **argv, struct comply_opts *o, mg_error *er
     if (argc - optind > 1)
         return mg_error_set(err, MG_E_USAGE, "expected at most one DIR argument (see --help)");
     o->run.dir = optind < argc ? argv[optind] : ".";
-    cli_outputs_default(&o->outputs);
-    return 0;
+    return cli_outputs_default(&o->outputs, err);
 }
 
 int cmd_comply(int argc, char **argv, mg_error *err)

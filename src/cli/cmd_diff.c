@@ -25,7 +25,7 @@ static const char diff_help[] =
     "  --format FMT          text, json, markdown, junit, openmetrics, html or\n"
     "                        flamegraph (a differential flame graph: widths from NEW,\n"
     "                        red grew, blue shrank; repeatable)\n"
-    "  --output FILE         write the preceding --format to FILE instead of stdout\n"
+    "  --output FILE         write the --format next to it to FILE instead of stdout\n"
     "  --input-format NAME   skip detection for both files\n"
     "  --top N               hotspots shown and compared (default 10)\n"
     "  --min-change PCT      hide hotspot changes smaller than this (default 1%)\n" CLI_WEIGHT_HELP
@@ -106,7 +106,8 @@ static int parse_args(int argc, char **argv, struct diff_opts *o, mg_error *err)
     o->old_path = argv[optind];
     o->new_path = argv[optind + 1];
     o->load.top_n = 1000; /* every function, so "gone" and "appeared" are exact */
-    cli_outputs_default(&o->outputs);
+    if (cli_outputs_default(&o->outputs, err) < 0)
+        return -(int)err->code;
     return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
 

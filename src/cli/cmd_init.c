@@ -110,8 +110,7 @@ static int parse_args(int argc, char **argv, mg_onboard_options *o, mg_error *er
             return 1;
         }
         if (parse_one(c, o) < 0)
-            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
-                                argv[optind - 1]);
+            return cli_bad_option(argv[optind - 1], init_options, err);
     }
     if (argc - optind > 1)
         return mg_error_set(err, MG_E_USAGE, "expected at most one DIR argument (see --help)");

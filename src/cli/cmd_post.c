@@ -63,8 +63,7 @@ static int parse_args(int argc, char **argv, struct post_opts *o, mg_error *err)
         if (rc < 0)
             return rc;
         if (rc == 0)
-            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
-                                argv[optind - 1]);
+            return cli_bad_option(argv[optind - 1], post_options, err);
     }
     o->post.require = true;
     o->files = argv + optind;

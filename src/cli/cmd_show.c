@@ -21,7 +21,7 @@ static const char show_help[] =
     "options:\n"
     "  --format FMT          text, json or flamegraph (an SVG of the call stacks;\n"
     "                        repeatable, each with its own --output)\n"
-    "  --output FILE         write the preceding --format to FILE instead of stdout\n"
+    "  --output FILE         write the --format next to it to FILE instead of stdout\n"
     "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
     "  --top N               number of hotspots per ranking (default 10)\n"
@@ -88,9 +88,7 @@ static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
         default:
             rc = cli_hotspot_option(c, optarg, &o->hotspots, &o->load, err);
             if (rc == 1)
-                return mg_error_set(err, MG_E_USAGE,
-                                    "unknown or incomplete option '%s' (see --help)",
-                                    argv[optind - 1]);
+                return cli_bad_option(argv[optind - 1], show_options, err);
         }
         if (rc < 0)
             return rc;
@@ -98,7 +96,8 @@ static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
     if (optind != argc - 1)
         return mg_error_set(err, MG_E_USAGE, "expected one PROFILE argument (see --help)");
     o->profile = argv[optind];
-    cli_outputs_default(&o->outputs);
+    if (cli_outputs_default(&o->outputs, err) < 0)
+        return -(int)err->code;
     return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
 

@@ -56,8 +56,7 @@ static int parse_args(int argc, char **argv, struct trend_opts *o, mg_error *err
         else if (c == 'i')
             o->load.format = optarg;
         else
-            return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option '%s' (see --help)",
-                                argv[optind - 1]);
+            return cli_bad_option(argv[optind - 1], trend_options, err);
     }
     if (optind < argc - 1)
         return mg_error_set(err, MG_E_USAGE, "expected at most one PROFILE (see --help)");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "suggest.h"
 #include "memgate/profile.h"
 
 const struct cmd_spec cli_commands[] = {
@@ -89,8 +90,18 @@ int main(int argc, char **argv)
         if (!strcmp(c->name, argv[1]))
             break;
     if (!c->name) {
-        fprintf(stderr, "memgate: unknown command '%s'\n\n", argv[1]);
-        usage(stderr);
+        const char *names[16], *hint;
+        size_t n = 0;
+        for (c = cli_commands; c->name && n + 1 < sizeof(names) / sizeof(names[0]); c++)
+            names[n++] = c->name;
+        names[n] = NULL;
+        hint = mg_suggest(argv[1], names);
+        if (hint) /* a typo: the one line that helps, not the whole usage */
+            fprintf(stderr, "memgate: unknown command '%s' (did you mean '%s'?)\n", argv[1], hint);
+        else {
+            fprintf(stderr, "memgate: unknown command '%s'\n\n", argv[1]);
+            usage(stderr);
+        }
         return 2;
     }
     mg_error_init(&err);

@@ -37,14 +37,56 @@ static void describe(const char *head, size_t len, bool complete, char *out, siz
                  i < len && head[i] != '\n' ? "..." : "");
 }
 
+static bool has(const char *head, size_t len, const char *needle)
+{
+    return memmem(head, len, needle, strlen(needle)) != NULL;
+}
+
+/*
+ * What an input that is no profile evidently is, when it is one of memgate's own files or a
+ * dhat-rs testing-mode log (which holds no numbers: dhat prints nothing there unless an
+ * assertion fails), and what to pass instead; NULL when it is nothing known.
+ */
+static const char *known_non_profile(const char *head, size_t len)
+{
+    size_t lead = 0;
+    while (lead < len && (head[lead] == ' ' || head[lead] == '\n' || head[lead] == '\r'))
+        lead++;
+    if (has(head, len, "\"memgate/result/v1\""))
+        return "this is a memgate result (check --format json), not a profile: 'memgate post' "
+               "reads it; check and show need the profiler's output";
+    if (lead < len && head[lead] == '{' && !has(head, len, "dhatFileVersion") &&
+        (has(head, len, "\"peak_memory_bytes\"") ||
+         has(head, len, "\"total_allocations_bytes\""))) {
+        size_t eol = lead;
+        while (eol < len && head[eol] != '\n')
+            eol++;
+        if (eol > lead && head[eol - 1 - (head[eol - 1] == '\r')] == '}') /* one object a line */
+            return "this is memgate's baseline history (memory-history.jsonl), not a profile: "
+                   "give it as --history, and the profiler's output as PROFILE";
+        return "this is a memgate baseline, not a profile: give it as --baseline, and the "
+               "profiler's output (e.g. dhat-heap.json) as PROFILE";
+    }
+    if (has(head, len, "HeapStats {") || has(head, len, "dhat assertion") ||
+        has(head, len, "dhat: asserting"))
+        return "this looks like a dhat-rs testing-mode run (Profiler::builder().testing()), "
+               "which prints no summary and writes no dhat-heap.json unless a dhat::assert! "
+               "fails: profile with Profiler::new_heap() (the example 'memgate init' writes) "
+               "and pass its dhat-heap.json";
+    return NULL;
+}
+
 static int nothing_matched(const char *source, const char *head, size_t len, mg_error *err)
 {
     char tried[512], looks[160];
+    const char *what = known_non_profile(head, len);
 
     mg_format_list(tried, sizeof(tried), false);
     if (len == 0)
         return mg_error_set_at(err, MG_E_INPUT, source, 0, 0,
                                "file is empty, expected a profile (tried %s)", tried);
+    if (what)
+        return mg_error_set_at(err, MG_E_INPUT, source, 0, 0, "no profile found: %s", what);
     describe(head, len, true, looks, sizeof(looks));
     /* the message buffer is small: the hint most people need comes first */
     return mg_error_set_at(err, MG_E_INPUT, source, 1, 1,

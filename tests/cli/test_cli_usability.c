@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -151,4 +152,139 @@ Test(usability, reports_do_not_depend_on_the_time_zone_or_terminal_width)
     cr_expect(strstr(a.out, "2026-01-01T00:00:00Z") != NULL, "UTC, not local time: %s", a.out);
     mg_run_release(&a);
     mg_run_release(&b);
+}
+
+/* ---- the command line ---- */
+
+static void expect_usage(const char *const *argv, const char *fragment)
+{
+    mg_run r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 2, "%s: exit %d: %s", argv[0], r.status, r.err);
+    cr_expect(strstr(r.err, fragment) != NULL, "'%s' not in: %s", fragment, r.err);
+    mg_run_release(&r);
+}
+
+Test(usability, typos_get_a_did_you_mean)
+{
+    const char *cmd[] = {"chek", "x.json", NULL};
+    const char *opt[] = {"check", "x.json", "--limt", "peak=+5%", NULL};
+    const char *opt2[] = {"show", "--formt", "json", "x.json", NULL};
+    const char *fmt[] = {"check", "x.json", "--format", "jsn", NULL};
+    const char *value[] = {"check", "x.json", "--limit", NULL};
+    const char *far[] = {"check", "x.json", "--frobnicate", NULL};
+    expect_usage(cmd, "unknown command 'chek' (did you mean 'check'?)");
+    expect_usage(opt, "unknown option '--limt' (did you mean '--limit'?)");
+    expect_usage(opt2, "unknown option '--formt' (did you mean '--format'?)");
+    expect_usage(fmt, "unknown report format 'jsn' (did you mean 'json'?)");
+    expect_usage(value, "option '--limit' needs a value");
+    expect_usage(far, "unknown option '--frobnicate' (see --help)");
+}
+
+Test(usability, output_before_or_after_its_format)
+{
+    const char *before[] = {"check",    prof(REGRESSED), "--output", "a.json",
+                            "--format", "json",          NULL};
+    const char *after[] = {"check", prof(REGRESSED), "--format", "markdown", "--output",
+                           "b.md",  "--format",      "json",     NULL};
+    char *text;
+    mg_run r;
+    record(BASE);
+    r = mg_run_memgate(before, NULL, NULL);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect_str_eq(r.out, "", "nothing on stdout: the one report went to a.json");
+    text = mg_slurp("a.json", NULL);
+    cr_expect(text && strstr(text, "\"schema\": \"memgate/result/v1\""), "a.json: %s", text);
+    free(text);
+    mg_run_release(&r);
+    r = mg_run_memgate(after, NULL, NULL);
+    text = mg_slurp("b.md", NULL);
+    cr_expect(text && strncmp(text, "### ", 4) == 0, "b.md is markdown: %s", text);
+    cr_expect(strstr(r.out, "\"schema\"") != NULL, "json on stdout: %s", r.out);
+    free(text);
+    mg_run_release(&r);
+}
+
+Test(usability, an_output_without_its_format_is_an_error)
+{
+    const char *stray[] = {"check",  prof(REGRESSED), "--format", "json", "--output",
+                           "a.json", "--output",      "b.json",   NULL};
+    const char *twice[] = {"check", prof(REGRESSED), "--output", "a", "--output", "b", NULL};
+    const char *same[] = {"check",    prof(REGRESSED), "--format", "json", "--output", "r",
+                          "--format", "markdown",      "--output", "r",    NULL};
+    expect_usage(stray, "--output 'b.json' belongs to no --format");
+    expect_usage(twice, "--output 'a' and --output 'b' with no --format between them");
+    expect_usage(same, "--format json and --format markdown both write to 'r'");
+}
+
+/* ---- inputs that are not profiles ---- */
+
+static void expect_not_profile(const char *path, const char *fragment)
+{
+    const char *argv[] = {"show", path, NULL};
+    mg_run r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 3, "%s: %s", path, r.err);
+    cr_expect(strstr(r.err, fragment) != NULL, "'%s' not in: %s", fragment, r.err);
+    mg_run_release(&r);
+}
+
+Test(usability, memgate_files_and_testing_mode_logs_are_named)
+{
+    const char *json[] = {"check", prof(REGRESSED), "--format", "json", "--output", "r.json", NULL};
+    mg_run r;
+    record(BASE);
+    r = mg_run_memgate(json, NULL, NULL);
+    mg_run_release(&r);
+    expect_not_profile(".pmat-metrics/memory-baseline.json",
+                       "this is a memgate baseline, not a profile: give it as --baseline");
+    expect_not_profile(".pmat-metrics/memory-history.jsonl", "this is memgate's baseline history");
+    expect_not_profile("r.json", "this is a memgate result");
+    expect_not_profile(prof("profiles/dhatrs-heapcheck-testing-pass-debug.stderr.txt"),
+                       "dhat-rs testing-mode run");
+    /* anything else keeps the general message */
+    cr_assert_eq(mg_spit("notes.txt", "hello\n"), 0);
+    expect_not_profile("notes.txt", "dhat text needs a 'dhat: Total:' line");
+}
+
+/* ---- where the baseline goes ---- */
+
+Test(usability, a_baseline_in_a_new_directory_creates_it)
+{
+    const char *argv[] = {"update-baseline",
+                          prof(BASE),
+                          "--approve",
+                          "--baseline",
+                          "perf/memory/base line.json",
+                          NULL};
+    struct stat st;
+    mg_run r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect_eq(stat("perf/memory/base line.json", &st), 0);
+    mg_run_release(&r);
+}
+
+Test(usability, the_directory_in_the_way_is_named)
+{
+    const char *argv[] = {"update-baseline",          prof(BASE), "--approve", "--baseline",
+                          "plain-file/sub/base.json", NULL};
+    mg_run r;
+    cr_assert_eq(mg_spit("plain-file", "x"), 0);
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 4, "%s", r.err);
+    cr_expect(strstr(r.err, "'plain-file': is not a directory") != NULL, "%s", r.err);
+    cr_expect(strstr(r.err, ".lock") == NULL, "the lock file is not the cause: %s", r.err);
+    mg_run_release(&r);
+}
+
+Test(usability, an_unwritable_directory_is_named_not_the_lock_file)
+{
+    const char *argv[] = {"update-baseline", prof(BASE),     "--approve",
+                          "--baseline",      "ro/base.json", NULL};
+    mg_run r;
+    cr_assert_eq(mkdir("ro", 0555), 0);
+    if (access("ro", W_OK) == 0)
+        cr_skip_test("running as root: a 0555 directory is writable");
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 4, "%s", r.err);
+    cr_expect(strstr(r.err, "'ro': directory is not writable") != NULL, "%s", r.err);
+    mg_run_release(&r);
 }
