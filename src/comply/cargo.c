@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "comply/fsutil.h"
 #include "memgate/buf.h"
+#include "strmap.h"
 
 static int add_pkg(cargo_project *p, const char *rel, const mg_toml_value *toml, mg_error *err)
 {
@@ -52,11 +54,24 @@ static bool has_glob(const char *s)
 }
 
 /*
+ * A pull request writes Cargo.toml and can plant directory symlinks: a glob does not
+ * follow them (a link to "." under a crates/STAR/STAR pattern would multiply the walk at every
+ * level) and one members entry visits at most this many directories.
+ */
+#define MAX_GLOB_VISITS 10000
+
+static bool is_symlink(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+/*
  * Match the path components comps[i..] below rel (relative to the project)
  * and add each matching directory to out. `**` is taken as `*` (one level).
  */
 static int expand(const cargo_project *p, const char *rel, char **comps, size_t n, size_t i,
-                  strlist *out, mg_error *err)
+                  strlist *out, size_t *visits, mg_error *err)
 {
     strlist names;
     char *fs = NULL, *next = NULL;
@@ -82,8 +97,12 @@ static int expand(const cargo_project *p, const char *rel, char **comps, size_t 
         path = next ? fs_join(p->dir, next) : NULL;
         if (!path)
             rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
-        else if (fs_is_dir(path))
-            rc = expand(p, next, comps, n, i + 1, out, err);
+        else if (++*visits > MAX_GLOB_VISITS)
+            rc = mg_error_set(err, MG_E_USAGE,
+                              "workspace.members: a glob visits more than %d directories",
+                              MAX_GLOB_VISITS);
+        else if (fs_is_dir(path) && !(has_glob(comps[i]) && is_symlink(path)))
+            rc = expand(p, next, comps, n, i + 1, out, visits, err);
         free(path);
         free(next);
     }
@@ -111,7 +130,8 @@ static int expand_pattern(const cargo_project *p, const char *pattern, strlist *
         if (*s && strcmp(s, ".") != 0 && n < sizeof(comps) / sizeof(comps[0]))
             comps[n++] = s;
     }
-    rc = n ? expand(p, "", comps, n, 0, out, err) : 0;
+    size_t visits = 0;
+    rc = n ? expand(p, "", comps, n, 0, out, &visits, err) : 0;
     free(copy);
     return rc;
 }
@@ -170,7 +190,7 @@ static int load_members(cargo_project *p, const char *root_manifest, strlist *no
 {
     const mg_toml_value *members = mg_toml_path(p->root, "workspace", "members", NULL);
     const mg_toml_value *exclude = mg_toml_path(p->root, "workspace", "exclude", NULL);
-    strlist seen;
+    mg_strmap seen; /* a set: a crafted glob must not make de-duplication quadratic */
     size_t i, k;
     int rc = 0;
 
@@ -178,7 +198,7 @@ static int load_members(cargo_project *p, const char *root_manifest, strlist *no
         return mg_error_set_at(err, MG_E_USAGE, root_manifest, mg_toml_line(members),
                                mg_toml_column(members),
                                "expected an array of directories for workspace.members");
-    strlist_init(&seen);
+    mg_strmap_init(&seen);
     /* Member order follows the manifest, then the sorted directory listing, so reports are stable.
      */
     for (i = 0; rc == 0 && i < mg_toml_len(members); i++) {
@@ -197,16 +217,17 @@ static int load_members(cargo_project *p, const char *root_manifest, strlist *no
         for (k = 0; rc == 0 && k < dirs.n; k++) {
             const char *rel = dirs.v[k];
             /* "" is the root itself, already a package when it has [package] */
-            if (!*rel || excluded(exclude, rel) || strlist_has(&seen, rel))
+            size_t ignored;
+            int inserted = 0;
+            if (!*rel || excluded(exclude, rel))
                 continue;
-            if (!strlist_take(&seen, strdup(rel), err))
-                rc = -(int)MG_E_NOMEM;
-            else
+            rc = mg_strmap_upsert(&seen, rel, strlen(rel), 0, &ignored, &inserted, err);
+            if (rc == 0 && inserted)
                 rc = load_member(p, rel, pattern, notes, err);
         }
         strlist_release(&dirs);
     }
-    strlist_release(&seen);
+    mg_strmap_release(&seen);
     return rc;
 }
 

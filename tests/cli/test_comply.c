@@ -463,3 +463,63 @@ Test(comply, pinned_in_the_workspace_but_used_by_no_package)
                      "add dhat.workspace = true to a member's [dev-dependencies]");
     json_decref(root);
 }
+
+/* ---- hostile workspaces (issue 13 #7) ---- */
+
+static char *hostile_workspace(const char *members)
+{
+    char *dir = mg_tempdir(), path[4200];
+    cr_assert_not_null(dir);
+    snprintf(path, sizeof(path), "%s/Cargo.toml", dir);
+    cr_assert_eq(mg_spit(path, members), 0);
+    snprintf(path, sizeof(path), "%s/crates", dir);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/crates/a", dir);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/crates/a/Cargo.toml", dir);
+    cr_assert_eq(mg_spit(path, "[package]\nname = \"a\"\nversion = \"0.1.0\"\n"), 0);
+    return dir;
+}
+
+/* A glob does not follow directory symlinks: a link loop cannot multiply the walk. */
+Test(comply_hostile, globs_do_not_follow_directory_symlinks)
+{
+    char *dir = hostile_workspace("[workspace]\nmembers = [\"crates/*\", "
+                                  "\"crates/*/*/*/*/*/*/*/*/*/*/*/*/*/*/*/*/*/*/*/*\"]\n");
+    char link[4200];
+    const char *argv[] = {"comply", "--format", "json", dir, NULL};
+    json_t *root;
+    mg_run r;
+
+    snprintf(link, sizeof(link), "%s/crates/b", dir);
+    cr_assert_eq(symlink("a", link), 0);
+    snprintf(link, sizeof(link), "%s/crates/loop", dir);
+    cr_assert_eq(symlink(".", link), 0);
+    r = mg_run_memgate(argv, NULL, NULL);
+    root = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(root, "%s", r.err);
+    /* crates/a only: crates/b (a link to it) and everything through crates/loop are not walked */
+    cr_expect_eq(json_array_size(json_object_get(root, "manifests")), 1, "%s", r.out);
+    json_decref(root);
+    mg_run_release(&r);
+    free(dir);
+}
+
+/* One members entry visits a bounded number of directories. */
+Test(comply_hostile, glob_expansion_is_capped)
+{
+    char *dir = hostile_workspace("[workspace]\nmembers = [\"crates/*\"]\n");
+    char path[4200];
+    const char *argv[] = {"comply", dir, NULL};
+    mg_run r;
+
+    for (int i = 0; i < 10001; i++) {
+        snprintf(path, sizeof(path), "%s/crates/d%05d", dir, i);
+        cr_assert_eq(mkdir(path, 0755), 0);
+    }
+    r = mg_run_memgate(argv, NULL, NULL);
+    cr_expect_eq(r.status, 2, "%s", r.err);
+    cr_expect(strstr(r.err, "visits more than 10000 directories"), "%s", r.err);
+    mg_run_release(&r);
+    free(dir);
+}
