@@ -4,6 +4,11 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libjansson-dev libcurl4-openssl-dev libyaml-dev
       libcriterion-dev libzstd-dev zlib1g-dev libxml2-dev ca-certificates git
       golang-go) # go tool pprof: the live oracle of tests/cli/test_cli_pprof.c
+# tests/browser/render_test.py: the pictures rendered in headless Chromium (fonts for the text
+# and the verdict icons), python3 to drive it
+pkgs+=(chromium fonts-dejavu-core fonts-noto-color-emoji python3)
+# npm installs the Markdown and Mermaid renderers below; use the machine's Node.js when it has one
+command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do
@@ -15,4 +20,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The real Markdown + Mermaid renderer of the browser test: marked and mermaid, pinned in
+# tests/browser/package-lock.json, installed into tests/browser/node_modules (never fetched
+# while the tests run). Again only when missing or out of date.
+browser="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+if [ ! -f "$browser/node_modules/.package-lock.json" ] ||
+   [ "$browser/package-lock.json" -nt "$browser/node_modules/.package-lock.json" ]; then
+  echo "ci/setup.sh: installing the npm packages of tests/browser (marked, mermaid)"
+  (cd "$browser" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 fi
