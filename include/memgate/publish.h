@@ -55,6 +55,11 @@ typedef struct mg_publish_hotspot {
     bool has_pct;
     double pct;
     double share; /* of the profile's total, 0..1; 0 = unknown */
+    /* compared from stacks: the change of the bytes live at t-gmax, and the function's lines */
+    bool has_peak;
+    bool peak_negative;
+    uint64_t peak_bytes;
+    bool is_line; /* a source line ("file:line" in function) of the function row above it */
 } mg_publish_hotspot;
 
 /* One accepted baseline of the workload's history (a chart point). */
@@ -90,6 +95,7 @@ typedef struct mg_publish_workload {
     const char *accept_reason;    /* the reviewed exception in force */
     const char *accept_source;
     const char *note;             /* one more thing the run says (a bootstrap write) */
+    const char *hotspot_note;     /* how hotspots were compared, or why not; NULL */
     const mg_publish_point *history; /* this workload's baselines, oldest first */
     size_t n_history;
     /* what to do next */

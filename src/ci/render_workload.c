@@ -203,10 +203,36 @@ static const char *change_word(const char *change)
     return !strcmp(change, "entered_top") ? "new in top" : change;
 }
 
+/* "+14.5 MiB", "-121 KiB", "0 B" */
+static void signed_size(bool negative, uint64_t v, char *out, size_t size)
+{
+    char s[32];
+    mg_format_size(v, s, sizeof(s));
+    snprintf(out, size, "%s%s", v ? negative ? "-" : "+" : "", s);
+}
+
+/* Compared from stacks: total and peak, and under each function its lines ("↳ file:line"). */
+static int stack_row(mg_buf *out, const mg_publish_hotspot *h, mg_error *err)
+{
+    char total[48], peak[48], pct[32] = "";
+    int rc;
+    signed_size(h->negative, h->bytes, total, sizeof(total));
+    signed_size(h->peak_negative, h->peak_bytes, peak, sizeof(peak));
+    if (!h->is_line && h->has_pct && isfinite(h->pct))
+        snprintf(pct, sizeof(pct), "%+.1f%%", h->pct);
+    rc = mg_buf_printf(out, err, "| %s | %s | %s | %s | %s", h->is_line ? "" : change_word(h->change),
+                       total, pct, peak, h->is_line ? "\xE2\x86\xB3 " : "");
+    if (rc == 0)
+        rc = mg_md_code(out, h->function, FUNCTION_MAX_BYTES, true, err);
+    return rc == 0 ? mg_buf_printf(out, err, " |\n") : rc;
+}
+
 static int hotspot_row(mg_buf *out, const mg_publish_hotspot *h, mg_error *err)
 {
     char v[96], pct[32] = "";
     int rc;
+    if (h->has_peak)
+        return stack_row(out, h, err);
     if (h->change) {
         char size[32];
         mg_format_size(h->bytes, size, sizeof(size));
@@ -229,12 +255,25 @@ static int hotspot_row(mg_buf *out, const mg_publish_hotspot *h, mg_error *err)
 static int hotspots(mg_buf *out, const mg_publish_workload *w, mg_error *err)
 {
     bool changes = w->n_hotspots && w->hotspots[0].change;
-    size_t limit = changes ? 10 : HOTSPOTS_SHOWN, n = w->n_hotspots < limit ? w->n_hotspots : limit;
-    int rc;
+    bool stacks = changes && w->hotspots[0].has_peak;
+    size_t limit = stacks ? 40 : changes ? 10 : HOTSPOTS_SHOWN;
+    size_t n = w->n_hotspots < limit ? w->n_hotspots : limit;
+    int rc = 0;
 
-    if (!n)
-        return 0;
-    rc = changes ? mg_buf_printf(out, err,
+    if (w->hotspot_note && *w->hotspot_note) {
+        rc = mg_buf_printf(out, err, "\n> hotspots: ");
+        if (rc == 0)
+            rc = mg_md_text(out, w->hotspot_note, TEXT_MAX_BYTES, err);
+        if (rc == 0)
+            rc = mg_buf_printf(out, err, "\n");
+    }
+    if (!n || rc < 0)
+        return rc;
+    if (stacks)
+        rc = mg_buf_printf(out, err, "\n#### Where memory changed\n\n| change | total bytes | %% | "
+                                     "at t-gmax | function / line |\n|---|--:|--:|--:|---|\n");
+    else
+        rc = changes ? mg_buf_printf(out, err,
                                  "\n#### Hotspot changes\n\n| change | total bytes | %% | "
                                  "function |\n|---|--:|--:|---|\n")
                  : mg_buf_printf(out, err,

@@ -14,7 +14,7 @@
 #include "memgate/policy.h"
 
 #define MAX_METRICS 32
-#define MAX_HOTSPOTS 20
+#define MAX_HOTSPOTS 40 /* 10 changed functions with up to 3 lines each */
 #define MAX_NAME 64
 #define MAX_FUNCTION 1024
 #define MAX_TEXT 400
@@ -146,6 +146,43 @@ static int parse_metric(mg_result *r, size_t i, const json_t *m, const char *sou
 }
 
 /* Hotspot changes against the baseline, the renderer's own shape (src/report/report_view.c). */
+/* A signed count (a change): false when v is not an integer. */
+static bool signed_count(const json_t *v, bool *negative, uint64_t *out)
+{
+    json_int_t d;
+    if (!json_is_integer(v))
+        return false;
+    d = json_integer_value(v);
+    *negative = d < 0;
+    *out = d < 0 ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
+    return true;
+}
+
+/* Compared from stacks: the peak's change, and the function's lines as rows of their own. */
+static void stack_fields(mg_result *r, mg_publish_hotspot *o, const json_t *h)
+{
+    const json_t *lines = json_object_get(h, "lines"), *l;
+    size_t i;
+    if (!signed_count(json_object_get(h, "delta_peak_bytes"), &o->peak_negative, &o->peak_bytes))
+        return;
+    o->has_peak = true;
+    json_array_foreach(lines, i, l)
+    {
+        const char *where = text_or_null(json_object_get(l, "where"), MAX_FUNCTION);
+        mg_publish_hotspot *x = &r->hotspots[r->w.n_hotspots];
+        if (i == 3 || r->w.n_hotspots == MAX_HOTSPOTS)
+            break;
+        *x = (mg_publish_hotspot){.function = where, .change = "line", .has_peak = true,
+                                  .is_line = true};
+        if (!where || !*where ||
+            !signed_count(json_object_get(l, "delta"), &x->negative, &x->bytes) ||
+            !signed_count(json_object_get(l, "delta_peak_bytes"), &x->peak_negative,
+                          &x->peak_bytes))
+            continue;
+        r->w.n_hotspots++;
+    }
+}
+
 static void parse_changes(mg_result *r, const json_t *arr)
 {
     static const char *const kinds[] = {"grew", "shrank", "appeared", "gone", "entered_top", NULL};
@@ -180,6 +217,7 @@ static void parse_changes(mg_result *r, const json_t *arr)
             o->pct = json_number_value(pct);
         }
         r->w.n_hotspots++;
+        stack_fields(r, o, h);
     }
 }
 
@@ -248,6 +286,7 @@ static void parse_extras(mg_result *r, const json_t *root)
     r->w.accept_reason = text_or_null(json_object_get(accepted, "reason"), MAX_TEXT);
     r->w.accept_source = text_or_null(json_object_get(accepted, "source"), MAX_NAME);
     r->w.note = text_or_null(json_object_get(root, "note"), MAX_TEXT);
+    r->w.hotspot_note = text_or_null(json_object_get(root, "hotspot_note"), MAX_TEXT);
     r->w.accept_trailer = text_or_null(json_object_get(next, "accept_trailer"), MAX_NAME);
     r->w.accept_label = text_or_null(json_object_get(next, "accept_label"), MAX_NAME);
     r->w.update_command = text_or_null(json_object_get(next, "update_command"), MAX_FUNCTION);

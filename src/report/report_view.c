@@ -48,9 +48,10 @@ static void hotspots(mg_report_view *view, const mg_report_input *in)
     const mg_hsdiff *d = in->hotspot_changes;
     size_t n = 0, i;
     if (d && d->n) {
-        for (i = 0; i < d->n && n < 10; i++) {
+        for (i = 0; i < d->n && i < 10; i++) {
             const mg_hs_change *c = &d->items[i];
             bool entered = c->kind == MG_HS_ENTERED;
+            size_t k;
             view->hotspots[n++] = (mg_publish_hotspot){
                 .function = c->function,
                 .bytes = entered ? c->after : c->delta,
@@ -58,7 +59,25 @@ static void hotspots(mg_report_view *view, const mg_report_input *in)
                 .negative = !entered && c->negative,
                 .has_pct = c->has_pct,
                 .pct = c->pct,
+                .has_peak = c->has_peak,
+                .peak_negative = c->peak_negative,
+                .peak_bytes = c->peak_delta,
             };
+            for (k = 0; k < c->n_lines && n < 40; k++) {
+                const mg_hs_line *l = &c->lines[k];
+                bool tneg = l->after < l->before, pneg = l->after_peak < l->before_peak;
+                view->hotspots[n++] = (mg_publish_hotspot){
+                    .function = l->where,
+                    .bytes = tneg ? l->before - l->after : l->after - l->before,
+                    .change = "line",
+                    .negative = tneg,
+                    .has_peak = true,
+                    .peak_negative = pneg,
+                    .peak_bytes = pneg ? l->before_peak - l->after_peak
+                                       : l->after_peak - l->before_peak,
+                    .is_line = true,
+                };
+            }
         }
     } else {
         size_t nh;
@@ -105,6 +124,7 @@ void mg_report_view_build(mg_report_view *view, const mg_report_input *in)
     w->accept_reason = v->accept_reason[0] ? v->accept_reason : NULL;
     w->accept_source = v->accept_reason[0] ? v->accept_source : NULL;
     w->note = in->note;
+    w->hotspot_note = in->hotspot_note;
     w->accept_trailer = in->accept_trailer;
     w->accept_label = in->accept_label;
     w->update_command = in->ratchet_command;

@@ -323,6 +323,7 @@ Test(culprit, an_older_baseline_without_stacks_skips_the_comparison_in_one_line)
     j = json_loads(r.out, 0, NULL);
     cr_assert_not_null(j, "%s", r.err);
     cr_expect(json_is_null(json_object_get(j, "hotspot_changes")));
+    cr_expect(strstr(json_string_value(json_object_get(j, "hotspot_note")), "no stacks") != NULL);
     cr_expect_eq(json_array_size(json_object_get(j, "culprits")), 3, "%s", r.out);
     json_array_foreach(json_object_get(j, "culprits"), i, c) {
         cr_expect_str_eq(json_string_value(json_object_get(c, "state")), "no_baseline_stacks");
@@ -330,6 +331,11 @@ Test(culprit, an_older_baseline_without_stacks_skips_the_comparison_in_one_line)
                          ": cannot be attributed (the baseline holds no stacks") != NULL);
     }
     json_decref(j);
+    mg_run_release(&r);
+    r = check("dhatrs-wordfreq-regressed-debug", path, "markdown", NULL);
+    cr_expect(strstr(r.out, "\n> hotspots: not compared: the baseline holds no stacks") != NULL,
+              "%s", r.out);
+    cr_expect_null(strstr(r.out, "| appeared |"), "%s", r.out);
     mg_run_release(&r);
     free(path);
 }

@@ -991,6 +991,10 @@ Test(post_check, comment_leads_with_the_culprit_line)
                            "wordfreq::count\\_words (src/bin/wordfreq.rs:27)\n");
     table = strstr(body, "| metric |");
     cr_expect(culprit && table && culprit < table, "%s", body);
+    /* where: by function and line, total and at the peak */
+    cr_expect(strstr(body, "|  | +26.5 MiB |  | +14.5 MiB | \xE2\x86\xB3 `src/bin/wordfreq.rs:27` |\n") !=
+                  NULL,
+              "%s", body);
     assert_no_token(&r);
     mg_run_release(&r);
     env_free(&e);
