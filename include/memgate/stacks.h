@@ -22,8 +22,8 @@
 #include "memgate/error.h"
 #include "memgate/profile.h"
 
-#define MG_STACKS_MAX_KEPT 65536u
-#define MG_STACKS_MAX_FRAMES_KEPT (1u << 20)
+#define MG_STACKS_MAX_KEPT 16384u
+#define MG_STACKS_MAX_FRAMES_KEPT (1u << 18)
 
 /* The weights of one stack (or of a group of them). */
 enum mg_weight {

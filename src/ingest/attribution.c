@@ -33,8 +33,11 @@ struct mg_attributor {
     mg_strmap keys; /* crate names ("c:serde_json") and source directories ("d:src") -> id */
     uint8_t *kflags;
     size_t n_keys, kcap;
-    size_t resolved; /* frames below this have their A_OWN bit settled */
-    bool rust;       /* some frame is Rust */
+    size_t resolved;    /* frames below this have their A_OWN bit settled */
+    char last_key[130]; /* the last key interned and its id: neighbouring frames share a crate */
+    size_t last_len;
+    uint32_t last_id;
+    bool rust; /* some frame is Rust */
 };
 
 static bool starts(const char *s, size_t n, const char *p)
@@ -192,9 +195,11 @@ static bool entry_name(const char *s, size_t n)
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (equals(s, n, names[i]))
             return true;
-    return (n > 6 && !memcmp(s + n - 6, "::main", 6)) || has(s, n, "lang_start") ||
-           has(s, n, "__rust_begin_short_backtrace") || has(s, n, "thread_start") ||
-           starts(s, n, "__libc_start_main");
+    /* "lang_start", "thread_start", "__libc_start_main"; "__rust_begin_short_backtrace" */
+    return (n > 6 && !memcmp(s + n - 6, "::main", 6)) ||
+           (has(s, n, "_start") && (has(s, n, "lang_start") || has(s, n, "thread_start") ||
+                                    starts(s, n, "__libc_start_main"))) ||
+           has(s, n, "short_backtrace");
 }
 
 static const char *base_name(const char *p, size_t n, size_t *bl)
@@ -265,6 +270,10 @@ static int intern_key(mg_attributor *a, char kind, const char *s, size_t n, uint
     int inserted;
     if (n > sizeof(buf) - 2)
         n = sizeof(buf) - 2;
+    if (a->last_len == n + 2 && a->last_key[0] == kind && !memcmp(a->last_key + 2, s, n)) {
+        *id = a->last_id;
+        return 0;
+    }
     buf[0] = kind;
     buf[1] = ':';
     memcpy(buf + 2, s, n);
@@ -276,6 +285,11 @@ static int intern_key(mg_attributor *a, char kind, const char *s, size_t n, uint
         a->kflags[a->n_keys++] = 0;
     }
     *id = (uint32_t)v;
+    if (n + 2 <= sizeof(a->last_key)) {
+        memcpy(a->last_key, buf, n + 2);
+        a->last_len = n + 2;
+        a->last_id = *id;
+    }
     return 0;
 }
 
@@ -418,6 +432,22 @@ static void resolve(mg_attributor *a)
     a->resolved = a->n;
 }
 
+int mg_attributor_add(mg_attributor *a, const mg_stacks *s, uint16_t extra, mg_error *err)
+{
+    size_t c2 = a->cap;
+    int rc;
+    if (a->n >= s->n_frames)
+        return 0;
+    if (mg_grow_array((void **)&a->bits, &a->cap, a->n + 1, sizeof(uint16_t), 256, err) < 0 ||
+        mg_grow_array((void **)&a->key, &c2, a->n + 1, sizeof(uint32_t), 256, err) < 0)
+        return -err->code;
+    a->cap = c2 < a->cap ? c2 : a->cap;
+    if ((rc = classify(a, s, (uint32_t)a->n, err)) < 0)
+        return rc;
+    a->bits[a->n++] |= extra;
+    return 0;
+}
+
 int mg_attributor_sync(mg_attributor *a, const mg_stacks *s, mg_error *err)
 {
     size_t c2;
@@ -537,6 +567,11 @@ void mg_attribute(const mg_attributor *a, const uint32_t *fs, size_t n, mg_attr_
     }
     out->frame = out->alloc_site;
     out->how = out->frame < 0 ? MG_ATTR_HOW_ALL_MACHINERY : MG_ATTR_HOW_ALLOC_SITE;
+}
+
+const uint16_t *mg_attributor_bits(const mg_attributor *a)
+{
+    return a->bits;
 }
 
 bool mg_attributor_is_machinery(const mg_attributor *a, uint32_t frame)

@@ -14,7 +14,8 @@
 #include "memgate/num.h"
 #include "utf8.h"
 
-enum { MG_FB_ALLOC = 1, MG_FB_STD = 2, MG_FB_CLONE = 4, MG_FB_TEST = 8 };
+/* a frame's clone and test-file flags, kept in the attributor's per-frame bits */
+enum { MG_FB_CLONE = MG_AB_CLONE, MG_FB_TEST = MG_AB_TEST };
 
 /* ---- aggregation ---- */
 
@@ -59,7 +60,6 @@ void mg_hotspot_agg_release(mg_hotspot_agg *agg)
     free(agg->frame_tfn);
     free(agg->frame_fn);
     free(agg->frame_canon);
-    free(agg->frame_bits);
     free(agg->fn_off);
     free(agg->fn_len);
     free(agg->fn_hash);
@@ -147,10 +147,10 @@ static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, uint32_t 
 }
 
 /* The clone and test-file flags; attribution classes live in the attributor. */
-static uint8_t classify(const mg_hotspot_agg *agg, const char *name, size_t name_len,
+static uint16_t classify(const mg_hotspot_agg *agg, const char *name, size_t name_len,
                         const char *loc, size_t loc_len)
 {
-    uint8_t b = 0;
+    uint16_t b = 0;
     (void)agg;
     if (mg_frame_is_clone(name, name_len, loc, loc_len))
         b |= MG_FB_CLONE;
@@ -204,6 +204,8 @@ static int ensure_store(mg_hotspot_agg *agg, mg_error *err)
     }
     if (mg_stacks_new(&agg->st, err) < 0 || mg_attributor_new(&agg->attr, NULL, &o, err) < 0)
         return -err->code;
+    if (agg->unique_stacks)
+        mg_stacks_assume_unique(agg->st);
     return 0;
 }
 
@@ -231,9 +233,8 @@ int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, 
     if (i >= UINT32_MAX - 1)
         return mg_error_set(err, MG_E_INPUT, "more than 2^32 frames");
     if (i == cap) {
-        size_t ncap = cap ? cap * 2 : 256, c3 = cap, c4 = cap;
+        size_t ncap = cap ? cap * 2 : 256, c4 = cap;
         if (grow((void **)&agg->frame_fn, &cap, ncap, sizeof(uint32_t), err) < 0 ||
-            grow((void **)&agg->frame_bits, &c3, ncap, 1, err) < 0 ||
             grow((void **)&agg->frame_canon, &c4, ncap, sizeof(uint32_t), err) < 0)
             return -err->code;
         agg->frames_cap = cap;
@@ -242,7 +243,8 @@ int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, 
         return -err->code;
     t = agg->st->text + agg->st->frame_off[i];
     mg_frame_split(t, len, &name, &name_len, &loc, &loc_len);
-    agg->frame_bits[i] = classify(agg, name, name_len, loc, loc_len);
+    if (mg_attributor_add(agg->attr, agg->st, classify(agg, name, name_len, loc, loc_len), err) < 0)
+        return -err->code;
     agg->frame_fn[i] = NO_FRAME;
     agg->n_frames++;
     if (agg->opts && agg->opts->group_by == MG_GROUP_STACK)
@@ -500,12 +502,17 @@ static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const
     uint64_t w[MG_W_COUNT_];
     mg_attr_result res;
 
-    for (i = 0; i < n; i++)
+    const uint16_t *abits = mg_attributor_bits(agg->attr);
+
+    for (i = 0; i < n; i++) {
         for (k = 0; k < pp[i].n; k++) {
             uint32_t f = bfs[pp[i].fs_off + k];
-            __builtin_prefetch(&agg->frame_bits[f]);
+            __builtin_prefetch(&abits[f]);
             __builtin_prefetch(&agg->frame_fn[f]);
         }
+        pp[i].hash = mg_stacks_hash(agg->st, pp[i].n ? bfs + pp[i].fs_off : NULL, pp[i].n);
+        mg_stacks_prefetch(agg->st, pp[i].hash);
+    }
     for (i = 0; i < n; i++) {
         struct batch_pp *b = &pp[i];
         const uint32_t *fs = b->n ? bfs + b->fs_off : NULL; /* bfs is NULL if no point has frames */
@@ -513,12 +520,9 @@ static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const
         if (!add3(&agg->whole[MG_RANK_TOTAL_BYTES], b->tb, &agg->whole[MG_RANK_PEAK_BYTES], b->gb,
                   &agg->whole[MG_RANK_ALLOC_COUNT], b->tbk))
             return mg_error_set(err, MG_E_OVERFLOW, "hotspot sums overflow 64 bits");
-        w[MG_W_TOTAL] = b->tb, w[MG_W_PEAK] = b->gb, w[MG_W_COUNT] = b->tbk, w[MG_W_END] = b->eb;
-        if (mg_stacks_add_unchecked(agg->st, fs, b->n, w, err) < 0)
-            return -err->code;
         b->bits = 0;
         for (k = 0; k < b->n; k++)
-            b->bits |= agg->frame_bits[fs[k]];
+            b->bits |= abits[fs[k]];
         b->skip = (b->bits & MG_FB_TEST) && agg->opts && agg->opts->exclude_tests;
         if (b->skip) {
             agg->excluded++;
@@ -532,9 +536,16 @@ static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const
         b->row = row;
         __builtin_prefetch(&agg->rows[row]);
     }
-    for (i = 0; i < n && rc == 0; i++)
-        if (!pp[i].skip)
-            rc = accumulate(agg, &pp[i], pp[i].n ? bfs + pp[i].fs_off : NULL, err);
+    for (i = 0; i < n && rc == 0; i++) {
+        struct batch_pp *b = &pp[i];
+        w[MG_W_TOTAL] = b->tb, w[MG_W_PEAK] = b->gb, w[MG_W_COUNT] = b->tbk, w[MG_W_END] = b->eb;
+        if (!b->skip)
+            rc = accumulate(agg, b, b->n ? bfs + b->fs_off : NULL, err);
+        /* every stack, excluded ones too: the store sums to the profile's totals */
+        if (rc == 0)
+            rc = mg_stacks_add_hashed(agg->st, b->n ? bfs + b->fs_off : NULL, b->n, b->hash, w,
+                                      err);
+    }
     return rc;
 }
 

@@ -18,9 +18,10 @@ struct agg_worker;
 #define MG_AGG_BATCH 256
 struct batch_pp {
     uint64_t tb, tbk, gb, eb;
+    uint64_t hash; /* of its stack, for the stack store */
     size_t fs_off, n, row;
     long at;
-    uint8_t bits;
+    uint16_t bits; /* the OR of its frames' MG_AB_* */
     uint8_t how; /* enum mg_attr_how */
     bool skip;
 };
@@ -43,12 +44,12 @@ typedef struct mg_hotspot_agg {
        are no frames) and the unique stacks; handed to the profile at the end */
     mg_stacks *st;
     mg_attributor *attr; /* the attribution rule in force, per frame */
+    bool unique_stacks;  /* the reader adds each stack once (dhat program points) */
     size_t *ranked_rows[MG_RANK_COUNT]; /* the row of each kept hotspot, per ranking */
     uint32_t *frame_tfn; /* function id of "NAME [truncated]" per frame, made on first use */
     size_t tfn_cap;
     uint32_t *frame_fn;    /* function id of each frame (UINT32_MAX until attributed) */
     uint32_t *frame_canon; /* --group-by stack: id of the address-less frame text */
-    uint8_t *frame_bits;   /* MG_FB_* */
     size_t n_frames, frames_cap;
     size_t n_added; /* frames given to add_frame: what program points may refer to (with a
                        worker, n_frames lags behind) */

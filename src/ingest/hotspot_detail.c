@@ -114,7 +114,7 @@ static int test_excluded(const mg_hotspot_agg *agg, const mg_stack *st)
     if (!agg->opts || !agg->opts->exclude_tests)
         return 0;
     for (k = 0; k < st->depth; k++)
-        if (agg->frame_bits[st->frames[k]] & 8 /* MG_FB_TEST */)
+        if (mg_attributor_bits(agg->attr)[st->frames[k]] & MG_AB_TEST)
             return 1;
     return 0;
 }

@@ -1133,6 +1133,7 @@ static void state_init(dhat_state *st, const mg_load_options *opts)
     memset(st, 0, sizeof(*st));
     st->opts = opts;
     mg_hotspot_agg_init(&st->agg, opts);
+    st->agg.unique_stacks = true; /* dhat merges program points by stack */
 }
 
 static int run(dhat_state *st, mg_profile *p, mg_error *err)
@@ -1189,6 +1190,7 @@ static int parse_stream_once(mg_profile *p, FILE *f, const char *head, size_t he
         /* not found or not verifiable: the frame table is read where it is */
         mg_hotspot_agg_release(&st.agg);
         mg_hotspot_agg_init(&st.agg, opts);
+        st.agg.unique_stacks = true;
         if (big && start_worker(&st, err) < 0) {
             state_release(&st);
             return -err->code;

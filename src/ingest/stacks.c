@@ -102,10 +102,34 @@ static double score(const mg_stacks *s, const struct stack_rec *r)
     return a > b ? a : b;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest of v[0..n) (v is reordered): Hoare's selection, O(n) on average. */
+static double select_kth(double *v, size_t n, size_t k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = v[lo + (hi - lo) / 2], t;
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                t = v[i], v[i] = v[j], v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
 }
 
 /*
@@ -114,47 +138,112 @@ static int cmp_double(const void *a, const void *b)
  */
 static int evict(mg_stacks *s, mg_error *err)
 {
-    double *sc = malloc(s->n * sizeof(*sc)), cut;
-    size_t i, k = 0, off = 0;
+    double *sc = malloc(2 * s->n * sizeof(*sc)), cut;
+    size_t i, k = 0, off = 0, ties = 0, above = 0;
     if (!sc)
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     for (i = 0; i < s->n; i++)
-        sc[i] = score(s, &s->recs[i]);
-    qsort(sc, s->n, sizeof(*sc), cmp_double);
-    cut = sc[s->n / 2];
-    free(sc);
+        sc[i] = sc[s->n + i] = score(s, &s->recs[i]);
+    cut = select_kth(sc + s->n, s->n, s->n / 2);
+    for (i = 0; i < s->n; i++)
+        above += sc[i] > cut;
     for (i = 0; i < s->n; i++) {
         struct stack_rec r = s->recs[i];
         size_t w;
-        if (score(s, &r) < cut || (score(s, &r) == cut && k >= s->n / 2)) {
+        /* keep what scores above the median, and ties up to half the store */
+        if (sc[i] < cut || (sc[i] == cut && above + ties >= s->n / 2)) {
             for (w = 0; w < MG_W_COUNT_; w++)
                 s->dropped[w] += r.w[w]; /* cannot overflow: totals hold these too */
             s->n_dropped++;
             continue;
         }
+        ties += sc[i] == cut;
         memmove(s->refs + off, s->refs + r.off, r.depth * sizeof(*s->refs));
         r.off = off;
         off += r.depth;
         s->recs[k++] = r;
     }
+    free(sc);
     s->n = k;
     s->n_refs = off;
-    return rehash(s, s->slots_cap, err);
+    return s->unique ? 0 : rehash(s, s->slots_cap, err);
+}
+
+uint64_t mg_stacks_hash(const mg_stacks *s, const uint32_t *frames, size_t depth)
+{
+    static const uint32_t none[1];
+    if (s->unique)
+        return 0;
+    return mg_strmap_hash(&s->hasher, depth ? frames : none, depth * sizeof(*frames));
+}
+
+void mg_stacks_assume_unique(mg_stacks *s)
+{
+    s->unique = true;
+}
+
+/*
+ * A stack known to be new (its format records each stack once: dhat's
+ * program points): no hashing, no lookup.
+ */
+static int append(mg_stacks *s, const uint32_t *frames, size_t depth, const uint64_t w[MG_W_COUNT_],
+                  mg_error *err)
+{
+    size_t i;
+    struct stack_rec *r;
+    for (i = 0; i < MG_W_COUNT_; i++)
+        if (__builtin_add_overflow(s->totals[i], w[i], &s->totals[i]))
+            return mg_error_set(err, MG_E_OVERFLOW, "stack weights overflow 64 bits");
+    if (depth > MG_STACKS_MAX_FRAMES_KEPT / 2) {
+        for (i = 0; i < MG_W_COUNT_; i++)
+            s->dropped[i] += w[i];
+        s->n_dropped++;
+        return 0;
+    }
+    if ((s->n >= MG_STACKS_MAX_KEPT || s->n_refs + depth > MG_STACKS_MAX_FRAMES_KEPT) &&
+        evict(s, err) < 0)
+        return -err->code;
+    if (mg_grow_array((void **)&s->recs, &s->recs_cap, s->n + 1, sizeof(*s->recs), 64, err) < 0 ||
+        mg_grow_array((void **)&s->refs, &s->refs_cap, s->n_refs + depth, sizeof(*s->refs), 1024,
+                      err) < 0)
+        return -err->code;
+    r = &s->recs[s->n++];
+    memcpy(r->w, w, sizeof(r->w));
+    r->hash = 0;
+    r->off = s->n_refs;
+    r->depth = (uint32_t)depth;
+    if (depth)
+        memcpy(s->refs + s->n_refs, frames, depth * sizeof(*frames));
+    s->n_refs += depth;
+    return 0;
+}
+
+void mg_stacks_prefetch(const mg_stacks *s, uint64_t h)
+{
+    if (s->slots_cap)
+        __builtin_prefetch(&s->slots[h & (s->slots_cap - 1)]);
 }
 
 int mg_stacks_add_unchecked(mg_stacks *s, const uint32_t *frames, size_t depth,
                             const uint64_t w[MG_W_COUNT_], mg_error *err)
 {
-    uint64_t h;
-    size_t j, i;
+    return mg_stacks_add_hashed(s, frames, depth, mg_stacks_hash(s, frames, depth), w, err);
+}
+
+int mg_stacks_add_hashed(mg_stacks *s, const uint32_t *frames, size_t depth, uint64_t h,
+                         const uint64_t w[MG_W_COUNT_], mg_error *err)
+{
+    size_t j = 0, i;
     struct stack_rec *r;
+
+    if (s->unique)
+        return append(s, frames, depth, w, err);
 
     for (i = 0; i < MG_W_COUNT_; i++)
         if (__builtin_add_overflow(s->totals[i], w[i], &s->totals[i]))
             return mg_error_set(err, MG_E_OVERFLOW, "stack weights overflow 64 bits");
     if (depth > UINT32_MAX)
         return mg_error_set(err, MG_E_INPUT, "a stack of more than 2^32 frames");
-    h = mg_strmap_hash(&s->hasher, frames, depth * sizeof(*frames));
     if ((s->n + 1) * 2 > s->slots_cap && rehash(s, s->slots_cap ? s->slots_cap * 2 : 1024, err) < 0)
         return -err->code;
     for (j = h & (s->slots_cap - 1); s->slots[j] != EMPTY; j = (j + 1) & (s->slots_cap - 1)) {

@@ -29,6 +29,7 @@ struct mg_stacks {
     uint64_t dropped[MG_W_COUNT_];
     uint64_t n_dropped;
     bool has_end;
+    bool unique; /* every stack is added once (no hashing, no merging) */
 };
 
 /*
@@ -37,6 +38,23 @@ struct mg_stacks {
  */
 void mg_stacks_adopt_frames(mg_stacks *s, char *text, size_t text_len, size_t *frame_off,
                             size_t n_frames);
+/*
+ * The hot path's steps: a stack's hash, a prefetch of its slot (while other
+ * program points are worked on), then the add with that hash.
+ */
+uint64_t mg_stacks_hash(const mg_stacks *s, const uint32_t *frames, size_t depth);
+void mg_stacks_prefetch(const mg_stacks *s, uint64_t h);
+int mg_stacks_add_hashed(mg_stacks *s, const uint32_t *frames, size_t depth, uint64_t h,
+                         const uint64_t w[MG_W_COUNT_], mg_error *err);
+/* The format records each stack once (dhat's program points): stacks are appended, not merged. */
+void mg_stacks_assume_unique(mg_stacks *s);
+/* Bits the hotspot aggregator keeps beside the attributor's classes (above its own). */
+#define MG_AB_CLONE 0x1000u
+#define MG_AB_TEST 0x2000u
+/* Classify the next frame of s now, OR-ing in extra (MG_AB_*); no-op when it has been. */
+int mg_attributor_add(mg_attributor *a, const mg_stacks *s, uint16_t extra, mg_error *err);
+/* The attributor's per-frame classes, for prefetching in the hot path. */
+const uint16_t *mg_attributor_bits(const mg_attributor *a);
 /* mg_stacks_add without the frame-id check, for a caller that has checked (hot path). */
 int mg_stacks_add_unchecked(mg_stacks *s, const uint32_t *frames, size_t depth,
                             const uint64_t w[MG_W_COUNT_], mg_error *err);
