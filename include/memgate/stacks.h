@@ -23,7 +23,7 @@
 #include "memgate/profile.h"
 
 #define MG_STACKS_MAX_KEPT 16384u
-#define MG_STACKS_MAX_FRAMES_KEPT (1u << 18)
+#define MG_STACKS_MAX_FRAMES_KEPT (1u << 20)
 
 /* The weights of one stack (or of a group of them). */
 enum mg_weight {
