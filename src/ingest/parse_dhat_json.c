@@ -40,6 +40,10 @@
 #ifndef MG_DHAT_MAX_FRAMES
 #define MG_DHAT_MAX_FRAMES ((size_t)1 << 21) /* 'ftbl' entries */
 #endif
+#ifndef MG_DHAT_MAX_FTBL_BYTES
+/* all 'ftbl' strings together: a few KB of zstd can expand to gigabytes of frame names */
+#define MG_DHAT_MAX_FTBL_BYTES ((uint64_t)256 << 20)
+#endif
 #ifndef MG_DHAT_MAX_PPS
 #define MG_DHAT_MAX_PPS ((uint64_t)1 << 23) /* program points */
 #endif
@@ -68,6 +72,7 @@ typedef struct dhat_state {
     char *mode, *tu, *cmd;
     uint64_t tb, tbk, gb, gbk, eb, ebk, n_pps;
     mg_hotspot_agg agg;
+    uint64_t ftbl_bytes; /* the frame names' total length so far */
     bool frames_known;
     /* the frame table read ahead from the end of a seekable file */
     bool preloaded;
@@ -854,6 +859,12 @@ static int ftbl_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error 
         return mg_jp_error(&st->jp, err, MG_E_INPUT,
                            "more than %zu frames in 'ftbl' (limit against hostile input)",
                            (size_t)MG_DHAT_MAX_FRAMES);
+    st->ftbl_bytes += st->jp.str.len;
+    if (st->ftbl_bytes > MG_DHAT_MAX_FTBL_BYTES)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "the frame names in 'ftbl' add up to more than %llu MiB (limit against "
+                           "hostile input)",
+                           (unsigned long long)(MG_DHAT_MAX_FTBL_BYTES >> 20));
     return mg_hotspot_agg_add_frame(&st->agg, st->jp.str.data, st->jp.str.len, err);
 }
 

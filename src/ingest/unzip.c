@@ -5,6 +5,8 @@
 #include "ingest/unzip.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -12,6 +14,15 @@
 #include <zstd.h>
 
 enum { ZIN = 1 << 16 };
+
+/*
+ * Decompressed bytes read at most: a few hundred KB of zstd can expand without end,
+ * and the streaming readers would spend minutes of CPU on it. Real heaptrack and dhat
+ * files stay far below (docs/reliability.md). Fuzz builds lower it.
+ */
+#ifndef MG_UNZIP_MAX_BYTES
+#define MG_UNZIP_MAX_BYTES ((uint64_t)4 << 30)
+#endif
 
 struct mg_unzip {
     FILE *in;
@@ -22,6 +33,7 @@ struct mg_unzip {
     ZSTD_DStream *zd;
     unsigned char buf[ZIN];
     size_t buf_len, buf_pos;
+    uint64_t total; /* decompressed bytes handed out */
     char why[96];
 };
 
@@ -104,6 +116,13 @@ static ssize_t unzip_read(void *cookie, char *out, size_t size)
                 return unzip_fail(u, "truncated gzip data");
             }
         }
+    }
+    u->total += got;
+    if (u->total > MG_UNZIP_MAX_BYTES) {
+        char why[96];
+        snprintf(why, sizeof(why), "decompressed data larger than the limit of %llu MiB",
+                 (unsigned long long)(MG_UNZIP_MAX_BYTES >> 20));
+        return unzip_fail(u, why);
     }
     return (ssize_t)got;
 }
