@@ -17,7 +17,8 @@
 #define LIMIT_COLOUR "#cf222e"
 
 static const enum mg_metric panels[] = {MG_PEAK_BYTES, MG_TOTAL_BYTES, MG_ALLOC_COUNT};
-static const char *const colours[] = {"#d62728", "#1f77b4", "#2ca02c"};
+/* Blue, purple, green: none close to the limit's red. */
+static const char *const colours[] = {"#1f6feb", "#8250df", "#2ca02c"};
 
 /* The points of one metric: history entries that have it, then the current run. */
 struct series {

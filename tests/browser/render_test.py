@@ -207,7 +207,7 @@ def check_html(browser, work, out):
         problems.append("no failing (pink) table rows on screen")
     if count_near(rows, (255, 35, 35), tol=4) < 1000:
         problems.append("the differential flame graph's grown frames are not on screen")
-    if count_near(rows, hex_rgb("#d62728"), tol=10) < 100:
+    if count_near(rows, hex_rgb("#1f6feb"), tol=10) < 100:
         problems.append("the history chart's peak line is not on screen")
     if count_near(rows, hex_rgb("#cf222e"), tol=10) < 3000:
         problems.append("the limit line is not on screen")
