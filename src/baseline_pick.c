@@ -1,8 +1,8 @@
 /*
  * Which of a profile's stacks the baseline keeps, and which of their frames:
- * the heaviest stacks until 99% of total and of peak bytes are covered (at
- * most MG_BASELINE_MAX_STACKS), each cut to the frames some attribution rule
- * could pick. Any rule that takes "the first frame with property P" picks the
+ * the heaviest stacks until 99% of total bytes, of peak bytes and of the
+ * allocation count are covered (at most cap), each cut to the frames some
+ * attribution rule could pick. Any rule that takes "the first frame with property P" picks the
  * same frame from the cut stack as from the whole one, because the cut keeps
  * every rule's answer and drops only frames no rule picks: that is what lets
  * a later check re-attribute the baseline under another rule.
@@ -161,6 +161,11 @@ static int heavier_peak(const void *a, const void *b)
     return heavier_by(*(const struct cut *const *)a, *(const struct cut *const *)b, MG_W_PEAK);
 }
 
+static int heavier_count(const void *a, const void *b)
+{
+    return heavier_by(*(const struct cut *const *)a, *(const struct cut *const *)b, MG_W_COUNT);
+}
+
 /* Keep the heaviest by weight w until they hold 99% of whole; returns how many are kept. */
 static size_t cover(struct cut **order, size_t n, enum mg_weight w, uint64_t whole)
 {
@@ -168,7 +173,8 @@ static size_t cover(struct cut **order, size_t n, enum mg_weight w, uint64_t who
     u128 kept = 0;
     size_t i, newly = 0;
     if (n > 1)
-        qsort(order, n, sizeof(*order), w == MG_W_PEAK ? heavier_peak : heavier_total);
+        qsort(order, n, sizeof(*order),
+              w == MG_W_PEAK ? heavier_peak : w == MG_W_COUNT ? heavier_count : heavier_total);
     for (i = 0; i < n && kept * 100 < (u128)whole * 99; i++) {
         kept += order[i]->w[w];
         newly += !order[i]->keep;
@@ -211,7 +217,9 @@ static int choose(struct picker *pk, size_t cap, mg_stored_stacks *out, mg_error
     mg_stacks_totals(pk->s, whole);
     for (i = 0; i < pk->n; i++)
         order[i] = &pk->cuts[i];
-    n_keep = cover(order, pk->n, MG_W_TOTAL, whole[MG_W_TOTAL]);
+    /* allocation count too: many small blocks can be a count regression and few bytes */
+    n_keep = cover(order, pk->n, MG_W_COUNT, whole[MG_W_COUNT]);
+    n_keep += cover(order, pk->n, MG_W_TOTAL, whole[MG_W_TOTAL]);
     n_keep += cover(order, pk->n, MG_W_PEAK, whole[MG_W_PEAK]);
     if (n_keep > cap) {
         /* too many for a reviewable file: the heaviest by total win, then by peak */

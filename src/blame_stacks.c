@@ -175,3 +175,54 @@ int mg_blame_from_stacks(mg_blame *out, const mg_profile *p, const mg_stored_sta
     mg_stacks_free(all);
     return rc;
 }
+
+/* Every stack of a profile, whole, as stored stacks (diff: the earlier side is a profile). */
+static int all_stacks(const mg_profile *p, mg_stored_stacks *out, mg_error *err)
+{
+    const mg_stacks *s = mg_profile_stacks(p);
+    size_t i, k, n = mg_stacks_count(s);
+    memset(out, 0, sizeof(*out));
+    out->present = true;
+    if (n && !(out->items = calloc(n, sizeof(*out->items))))
+        return nomem(err);
+    for (i = 0; i < n; i++) {
+        mg_stored_stack *o = &out->items[out->n++];
+        mg_stack st;
+        mg_stacks_get(s, i, &st);
+        if (st.depth && !(o->frames = calloc(st.depth, sizeof(*o->frames))))
+            return nomem(err);
+        for (k = 0; k < st.depth; k++) {
+            mg_frame f;
+            mg_stacks_frame(s, st.frames[k], &f);
+            if (!(o->frames[k] = strdup(f.text)))
+                return nomem(err);
+            o->n_frames = k + 1;
+        }
+        o->total_bytes = st.w[MG_W_TOTAL];
+        o->total_blocks = st.w[MG_W_COUNT];
+        o->peak_bytes = st.w[MG_W_PEAK];
+    }
+    {
+        uint64_t dropped[MG_W_COUNT_];
+        mg_stacks_dropped(s, dropped);
+        out->other_total_bytes = dropped[MG_W_TOTAL];
+        out->other_total_blocks = dropped[MG_W_COUNT];
+        out->other_peak_bytes = dropped[MG_W_PEAK];
+    }
+    return 0;
+}
+
+int mg_blame_between(mg_blame *out, const mg_profile *before, const mg_profile *after,
+                     const mg_attr_options *o, mg_error *err)
+{
+    mg_stored_stacks b;
+    int rc;
+    memset(out, 0, sizeof(*out));
+    if (!mg_profile_stacks(before) || !mg_profile_stacks(after))
+        return mg_error_set(err, MG_E_USAGE, "blame needs two profiles with stacks");
+    rc = all_stacks(before, &b, err);
+    if (rc == 0)
+        rc = mg_blame_from_stacks(out, after, &b, o, err);
+    mg_stored_stacks_release(&b);
+    return rc;
+}

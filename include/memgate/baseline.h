@@ -142,9 +142,9 @@ int mg_baseline_set_stacks(mg_baseline *b, const char *workload, const mg_stored
                            mg_error *err);
 /*
  * The stacks update-baseline stores for a profile (none, present false, when
- * its format records no stacks): the heaviest until 99% of total bytes and
- * of bytes at the peak are covered, at most cap (the heaviest by total and
- * by peak share the cap), each cut to the frames an attribution rule could
+ * its format records no stacks): the heaviest until 99% of total bytes, of
+ * bytes at the peak and of the allocation count are covered, at most cap
+ * (the heaviest by peak and by total share the cap), each cut to the frames an attribution rule could
  * pick (src/baseline_pick.c), merged when their cuts are equal.
  */
 struct mg_attr_options;

@@ -81,6 +81,9 @@ void mg_blame_release(mg_blame *b);
  */
 int mg_blame_from_stacks(mg_blame *out, const mg_profile *p, const mg_stored_stacks *base,
                          const mg_attr_options *o, mg_error *err);
+/* The same between two profiles (memgate diff): every stack of both, attributed alike. */
+int mg_blame_between(mg_blame *out, const mg_profile *before, const mg_profile *after,
+                     const mg_attr_options *o, mg_error *err);
 
 /*
  * The function-level changes, as hsdiff rows: total bytes (before/after) and

@@ -68,6 +68,26 @@ int cli_blame_run(struct cli_blame *bl, const mg_profile *p, const mg_load_optio
     return 0;
 }
 
+int cli_blame_profiles(struct cli_blame *bl, const mg_profile *before, const mg_profile *after,
+                       const mg_load_options *load, const mg_hsdiff_options *opts,
+                       const mg_verdict *v, mg_error *err)
+{
+    mg_attr_options o = attr_options(load);
+    int rc;
+    if (!mg_profile_stacks(before) || !mg_profile_stacks(after)) {
+        mg_blame_culprits(NULL, MG_CULPRIT_NO_STACKS, v, &bl->culprits);
+        return 0;
+    }
+    if ((rc = mg_blame_between(&bl->blame, before, after, &o, err)) < 0)
+        return rc;
+    bl->have_blame = true;
+    if ((rc = mg_blame_changes(&bl->blame, opts, &bl->changes, err)) < 0)
+        return rc;
+    bl->have_changes = true;
+    mg_blame_culprits(&bl->blame, MG_CULPRIT_NO_STACKS, v, &bl->culprits);
+    return 0;
+}
+
 void cli_blame_release(struct cli_blame *bl)
 {
     mg_stored_stacks_release(&bl->base);

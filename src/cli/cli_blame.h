@@ -33,6 +33,14 @@ int cli_blame_load(struct cli_blame *bl, const mg_baseline *b, const char *workl
 int cli_blame_run(struct cli_blame *bl, const mg_profile *p, const mg_load_options *load,
                   const mg_hsdiff_options *opts, const mg_verdict *v, mg_error *err);
 
+/*
+ * memgate diff: the same comparison between two profiles (both need stacks;
+ * otherwise the culprits say there are none and nothing is listed).
+ */
+int cli_blame_profiles(struct cli_blame *bl, const mg_profile *before, const mg_profile *after,
+                       const mg_load_options *load, const mg_hsdiff_options *opts,
+                       const mg_verdict *v, mg_error *err);
+
 /* The stacks update-baseline stores for p (none when its format records none). */
 int cli_blame_pick(const mg_profile *p, const mg_load_options *load, mg_stored_stacks *out,
                    mg_error *err);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_blame.h"
 #include "cli_policy.h"
 #include "cmd.h"
 #include "memgate/gate.h"
@@ -111,11 +112,9 @@ static int parse_args(int argc, char **argv, struct diff_opts *o, mg_error *err)
     return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
 
-static int hotspot_diff(const struct diff_opts *o, const struct cli_setup *s, const mg_profile *a,
-                        const mg_profile *b, mg_hsdiff *out, mg_error *err)
+static int change_options(const struct diff_opts *o, const struct cli_setup *s,
+                          mg_hsdiff_options *out, mg_error *err)
 {
-    size_t na, nb;
-    const mg_hotspot *ha = mg_profile_hotspots(a, &na), *hb = mg_profile_hotspots(b, &nb);
     mg_hotspot_settings hs;
     mg_hsdiff_options opts;
 
@@ -128,7 +127,17 @@ static int hotspot_diff(const struct diff_opts *o, const struct cli_setup *s, co
         mg_error_prefix(err, "--min-change");
         return -err->code;
     }
-    return mg_hsdiff_compute(out, ha, na, na < 1000, hb, nb, nb < 1000, &opts, err);
+    *out = opts;
+    return 0;
+}
+
+/* By name, for formats without stacks (both runs attributed alike, so names compare). */
+static int hotspot_diff(const mg_hsdiff_options *opts, const mg_profile *a, const mg_profile *b,
+                        mg_hsdiff *out, mg_error *err)
+{
+    size_t na, nb;
+    const mg_hotspot *ha = mg_profile_hotspots(a, &na), *hb = mg_profile_hotspots(b, &nb);
+    return mg_hsdiff_compute(out, ha, na, na < 1000, hb, nb, nb < 1000, opts, err);
 }
 
 static int run_diff(struct diff_opts *o, mg_profile **a, mg_profile **b, int *status, mg_error *err)
@@ -137,21 +146,29 @@ static int run_diff(struct diff_opts *o, mg_profile **a, mg_profile **b, int *st
     mg_policy policy;
     mg_verdict v;
     mg_hsdiff changes;
+    mg_hsdiff_options opts;
+    struct cli_blame blame;
     mg_report_input in;
     char label[4200];
     int rc;
 
     memset(&changes, 0, sizeof(changes));
+    memset(&blame, 0, sizeof(blame));
     mg_policy_defaults(&policy);
     if ((rc = cli_setup_open(&s, &o->paths, err)) < 0)
         return rc;
     if ((rc = cli_policy_build(&policy, s.cfg, s.workload, &o->limits, err)) == 0 &&
         (rc = cli_hotspots_config(&o->hotspots, s.cfg, &o->load, err)) == 0 &&
         (rc = mg_profile_load(a, o->old_path, &o->load, err)) == 0 &&
-        (rc = mg_profile_load(b, o->new_path, &o->load, err)) == 0)
-        rc = hotspot_diff(o, &s, *a, *b, &changes, err);
+        (rc = mg_profile_load(b, o->new_path, &o->load, err)) == 0 &&
+        (rc = change_options(o, &s, &opts, err)) == 0)
+        rc = hotspot_diff(&opts, *a, *b, &changes, err);
     if (rc == 0) {
         mg_gate_evaluate(&v, mg_profile_metrics(*a), mg_profile_metrics(*b), &policy);
+        /* from stacks when both have them: by function and line, total and peak, culprits */
+        rc = cli_blame_profiles(&blame, *a, *b, &o->load, &opts, &v, err);
+    }
+    if (rc == 0) {
         snprintf(label, sizeof(label), "profile %s", o->old_path);
         memset(&in, 0, sizeof(in));
         in.command = "diff";
@@ -161,7 +178,8 @@ static int run_diff(struct diff_opts *o, mg_profile **a, mg_profile **b, int *st
         in.baseline_label = label;
         in.baseline_metrics = mg_profile_metrics(*a);
         in.workload = s.workload ? s.workload : "default";
-        in.hotspot_changes = &changes;
+        in.hotspot_changes = blame.have_changes ? &blame.changes : &changes;
+        in.culprits = blame.culprits.n ? &blame.culprits : NULL;
         in.top_n = o->top ? o->top : 10;
         in.before_profile = *a;
         in.flame_weight = o->weight;
@@ -170,6 +188,7 @@ static int run_diff(struct diff_opts *o, mg_profile **a, mg_profile **b, int *st
         *status = v.overall == MG_STATUS_FAIL ? 1 : 0;
     }
     mg_hsdiff_release(&changes);
+    cli_blame_release(&blame);
     cli_setup_close(&s);
     return rc;
 }

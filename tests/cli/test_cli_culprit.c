@@ -214,6 +214,27 @@ static char *unwrapped(const char *s)
     return out;
 }
 
+/* memgate diff OLD NEW: the same comparison between two profiles, the same culprits. */
+Test(culprit, diff_names_the_function_whose_source_changed)
+{
+    size_t i;
+    for (i = 0; i < sizeof(regressed) / sizeof(regressed[0]); i++) {
+        char old[4096];
+        const char *argv[] = {"diff", old, NULL, "--no-config", "--format", "json", NULL};
+        mg_run r;
+        json_t *j;
+        snprintf(old, sizeof(old), "%s", profile(regressed[i].base));
+        argv[2] = profile(regressed[i].variant);
+        r = mg_run_memgate(argv, NULL, NULL);
+        cr_assert_eq(r.status, 1, "diff %s: %s", regressed[i].variant, r.err);
+        j = json_loads(r.out, 0, NULL);
+        cr_assert_not_null(j, "%s", r.err);
+        cr_expect_geq(expect_culprits(j, "fail", &regressed[i]), 1, "%s", regressed[i].variant);
+        json_decref(j);
+        mg_run_release(&r);
+    }
+}
+
 /* The example of the issue: the text report leads with the culprit line. */
 Test(culprit, text_report_leads_with_the_culprit_line)
 {
