@@ -237,7 +237,8 @@ static int hotspots(mg_buf *b, const mg_publish_workload *w, mg_error *err)
             rc = mg_buf_printf(b, err,
                                "<tr><td>%s</td><td class=\"n\">%s%s</td><td class=\"n\">"
                                "%s</td><td><code>",
-                               h->change,
+                               /* a source line of the function row above */
+                               h->is_line ? "\xE2\x86\xB3 line" : h->change,
                                strcmp(h->change, "entered_top") ? h->negative ? "-" : "+" : "",
                                size, pct);
         } else {
