@@ -138,9 +138,8 @@ static int add_cut(struct picker *pk, const mg_stack *st, bool *keep, mg_error *
         free(key);
     }
     for (w = 0; w < MG_W_COUNT_; w++)
-        pk->cuts[at].w[w] = pk->cuts[at].w[w] > UINT64_MAX - st->w[w]
-                                ? UINT64_MAX
-                                : pk->cuts[at].w[w] + st->w[w];
+        pk->cuts[at].w[w] =
+            pk->cuts[at].w[w] > UINT64_MAX - st->w[w] ? UINT64_MAX : pk->cuts[at].w[w] + st->w[w];
     return 0;
 }
 
@@ -174,7 +173,9 @@ static size_t cover(struct cut **order, size_t n, enum mg_weight w, uint64_t who
     size_t i, newly = 0;
     if (n > 1)
         qsort(order, n, sizeof(*order),
-              w == MG_W_PEAK ? heavier_peak : w == MG_W_COUNT ? heavier_count : heavier_total);
+              w == MG_W_PEAK    ? heavier_peak
+              : w == MG_W_COUNT ? heavier_count
+                                : heavier_total);
     for (i = 0; i < n && kept * 100 < (u128)whole * 99; i++) {
         kept += order[i]->w[w];
         newly += !order[i]->keep;
@@ -247,8 +248,10 @@ static int choose(struct picker *pk, size_t cap, mg_stored_stacks *out, mg_error
         for (w = 0; w < MG_W_COUNT_; w++)
             kept[w] += pk->cuts[i].w[w];
     }
-    out->other_total_bytes = whole[MG_W_TOTAL] > kept[MG_W_TOTAL] ? whole[MG_W_TOTAL] - kept[MG_W_TOTAL] : 0;
-    out->other_peak_bytes = whole[MG_W_PEAK] > kept[MG_W_PEAK] ? whole[MG_W_PEAK] - kept[MG_W_PEAK] : 0;
+    out->other_total_bytes =
+        whole[MG_W_TOTAL] > kept[MG_W_TOTAL] ? whole[MG_W_TOTAL] - kept[MG_W_TOTAL] : 0;
+    out->other_peak_bytes =
+        whole[MG_W_PEAK] > kept[MG_W_PEAK] ? whole[MG_W_PEAK] - kept[MG_W_PEAK] : 0;
     out->other_total_blocks =
         whole[MG_W_COUNT] > kept[MG_W_COUNT] ? whole[MG_W_COUNT] - kept[MG_W_COUNT] : 0;
     return 0;

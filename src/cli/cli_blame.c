@@ -21,8 +21,7 @@ static mg_attr_options attr_options(const mg_load_options *load)
     return o;
 }
 
-int cli_blame_load(struct cli_blame *bl, const mg_baseline *b, const char *workload,
-                   mg_error *err)
+int cli_blame_load(struct cli_blame *bl, const mg_baseline *b, const char *workload, mg_error *err)
 {
     return mg_baseline_stacks(b, workload, &bl->base, err);
 }

@@ -20,8 +20,7 @@ struct cli_blame {
 };
 
 /* Read a workload's stacks (none is not an error: older baselines have none). */
-int cli_blame_load(struct cli_blame *bl, const mg_baseline *b, const char *workload,
-                   mg_error *err);
+int cli_blame_load(struct cli_blame *bl, const mg_baseline *b, const char *workload, mg_error *err);
 
 /*
  * Compare the profile with the stored stacks under load's attribution rule

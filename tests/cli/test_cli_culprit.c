@@ -33,20 +33,32 @@ struct trio {
 };
 
 static const struct trio regressed[] = {
-    {"wordfreq", "dhatrs-wordfreq-baseline-debug", "dhatrs-wordfreq-regressed-debug",
+    {"wordfreq",
+     "dhatrs-wordfreq-baseline-debug",
+     "dhatrs-wordfreq-regressed-debug",
      {"wordfreq::count_words"}},
-    {"pipeline", "dhatrs-pipeline-baseline-debug", "dhatrs-pipeline-regressed-debug",
+    {"pipeline",
+     "dhatrs-pipeline-baseline-debug",
+     "dhatrs-pipeline-regressed-debug",
      {"pipeline::filter_adults", "pipeline::render"}},
-    {"jsondoc", "dhatrs-jsondoc-baseline-release", "dhatrs-jsondoc-regressed-release",
+    {"jsondoc",
+     "dhatrs-jsondoc-baseline-release",
+     "dhatrs-jsondoc-regressed-release",
      {"jsondoc::round_trip"}},
 };
 
 static const struct trio optimized[] = {
-    {"wordfreq", "dhatrs-wordfreq-baseline-debug", "dhatrs-wordfreq-optimized-debug",
+    {"wordfreq",
+     "dhatrs-wordfreq-baseline-debug",
+     "dhatrs-wordfreq-optimized-debug",
      {"wordfreq::normalize", "wordfreq::count_words"}},
-    {"pipeline", "dhatrs-pipeline-baseline-debug", "dhatrs-pipeline-optimized-debug",
+    {"pipeline",
+     "dhatrs-pipeline-baseline-debug",
+     "dhatrs-pipeline-optimized-debug",
      {"pipeline::parse", "pipeline::render"}},
-    {"jsondoc", "dhatrs-jsondoc-baseline-release", "dhatrs-jsondoc-optimized-release",
+    {"jsondoc",
+     "dhatrs-jsondoc-baseline-release",
+     "dhatrs-jsondoc-optimized-release",
      {"jsondoc::round_trip"}},
 };
 
@@ -71,8 +83,8 @@ static const char *profile(const char *name)
 
 static void update(const char *base, const char *path, const char *attribution)
 {
-    const char *argv[12] = {"update-baseline", profile(base), "--baseline", path, "--approve",
-                            "--no-config"};
+    const char *argv[12] = {"update-baseline", profile(base), "--baseline", path,
+                            "--approve",       "--no-config"};
     size_t n = 6;
     mg_run r;
     if (attribution) {
@@ -89,8 +101,8 @@ static void update(const char *base, const char *path, const char *attribution)
 static mg_run check(const char *variant, const char *path, const char *format,
                     const char *attribution)
 {
-    const char *argv[16] = {"check",      profile(variant), "--baseline", path, "--no-config",
-                            "--baseline-ref", "none", "--format",   format};
+    const char *argv[16] = {"check",          profile(variant), "--baseline", path,  "--no-config",
+                            "--baseline-ref", "none",           "--format",   format};
     size_t n = 9;
     if (attribution) {
         argv[n++] = "--attribution";
@@ -127,13 +139,14 @@ static bool among(const char *fn, const char *const *set)
 /* Every culprit for a row with this status names one of the changed functions first. */
 static unsigned expect_culprits(json_t *result, const char *status, const struct trio *t)
 {
-    json_t *culprits = json_object_get(result, "culprits"), *rows = json_object_get(result,
-                                                                                    "metrics");
+    json_t *culprits = json_object_get(result, "culprits"),
+           *rows = json_object_get(result, "metrics");
     json_t *row, *c;
     size_t i, k;
     unsigned named = 0;
     cr_assert(json_is_array(culprits), "%s: no culprits array", t->variant);
-    json_array_foreach(rows, i, row) {
+    json_array_foreach(rows, i, row)
+    {
         const char *metric = json_string_value(json_object_get(row, "metric"));
         bool found = false;
         if (strcmp(json_string_value(json_object_get(row, "status")), status))
@@ -142,7 +155,8 @@ static unsigned expect_culprits(json_t *result, const char *status, const struct
         if (strcmp(metric, "peak_memory_bytes") && strcmp(metric, "total_allocations_bytes") &&
             strcmp(metric, "allocation_count"))
             continue;
-        json_array_foreach(culprits, k, c) {
+        json_array_foreach(culprits, k, c)
+        {
             json_t *first;
             if (strcmp(json_string_value(json_object_get(c, "metric")), metric))
                 continue;
@@ -324,17 +338,18 @@ Test(culprit, an_older_baseline_without_stacks_skips_the_comparison_in_one_line)
 {
     char *path = baseline_in_tempdir();
     mg_run r;
-    const char *old = "{\n  \"total_allocations_bytes\": 6300564,\n  \"peak_memory_bytes\": 3434884,\n"
-                      "  \"allocation_count\": 498233,\n  \"hotspots_other_bytes\": 0,\n"
-                      "  \"hotspots\": [\n    {\"function\": \"alloc::vec::Vec<T,A>::with_capacity_in\","
-                      " \"total_bytes\": 3389248, \"total_blocks\": 4, \"peak_bytes\": 3269248}\n  ]\n}\n";
+    const char *old =
+        "{\n  \"total_allocations_bytes\": 6300564,\n  \"peak_memory_bytes\": 3434884,\n"
+        "  \"allocation_count\": 498233,\n  \"hotspots_other_bytes\": 0,\n"
+        "  \"hotspots\": [\n    {\"function\": \"alloc::vec::Vec<T,A>::with_capacity_in\","
+        " \"total_bytes\": 3389248, \"total_blocks\": 4, \"peak_bytes\": 3269248}\n  ]\n}\n";
     json_t *j, *c;
     size_t i;
     cr_assert_eq(mg_spit(path, old), 0);
     r = check("dhatrs-wordfreq-regressed-debug", path, "text", NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
-    cr_expect(strstr(r.out, "\nhotspots: not compared: the baseline holds no stacks") != NULL,
-              "%s", r.out);
+    cr_expect(strstr(r.out, "\nhotspots: not compared: the baseline holds no stacks") != NULL, "%s",
+              r.out);
     cr_expect_null(strstr(strstr(r.out, "\nhotspots: ") + 1, "\nhotspots: "), "one line: %s",
                    r.out);
     cr_expect_null(strstr(r.out, "appeared"), "%s", r.out);
@@ -346,7 +361,8 @@ Test(culprit, an_older_baseline_without_stacks_skips_the_comparison_in_one_line)
     cr_expect(json_is_null(json_object_get(j, "hotspot_changes")));
     cr_expect(strstr(json_string_value(json_object_get(j, "hotspot_note")), "no stacks") != NULL);
     cr_expect_eq(json_array_size(json_object_get(j, "culprits")), 3, "%s", r.out);
-    json_array_foreach(json_object_get(j, "culprits"), i, c) {
+    json_array_foreach(json_object_get(j, "culprits"), i, c)
+    {
         cr_expect_str_eq(json_string_value(json_object_get(c, "state")), "no_baseline_stacks");
         cr_expect(strstr(json_string_value(json_object_get(c, "line")),
                          ": cannot be attributed (the baseline holds no stacks") != NULL);
@@ -365,8 +381,8 @@ Test(culprit, an_older_baseline_without_stacks_skips_the_comparison_in_one_line)
 Test(culprit, formats_without_stacks_say_so)
 {
     char *path = baseline_in_tempdir();
-    const char *argv[] = {"check", NULL, "--baseline", path, "--no-config", "--baseline-ref",
-                          "none", NULL};
+    const char *argv[] = {"check",          NULL,   "--baseline", path, "--no-config",
+                          "--baseline-ref", "none", NULL};
     mg_run r;
     cr_assert_eq(mg_spit(path, "{\"peak_rss_bytes\": 1000000, \"runtime_us\": 1000}\n"), 0);
     argv[1] = mg_testdata("profiles/timev-sort.txt");
@@ -404,7 +420,8 @@ Test(culprit, stored_stacks_cover_99_percent_and_stay_small)
         cr_assert(json_is_array(stacks) && json_array_size(stacks) > 0, "%s", names[i]);
         cr_expect_leq(json_array_size(stacks), 64, "%s", names[i]);
         cr_expect_str_eq(json_string_value(json_object_get(b, "attribution")), "own");
-        json_array_foreach(stacks, k, s) {
+        json_array_foreach(stacks, k, s)
+        {
             tb += (double)json_integer_value(json_object_get(s, "total_bytes"));
             pb += (double)json_integer_value(json_object_get(s, "peak_bytes"));
         }
@@ -415,8 +432,13 @@ Test(culprit, stored_stacks_cover_99_percent_and_stay_small)
         cr_expect_eq((json_int_t)pb + json_integer_value(json_object_get(other, "peak_bytes")),
                      json_integer_value(json_object_get(b, "peak_memory_bytes")), "%s", names[i]);
         if (json_array_size(stacks) < 64) {
-            cr_expect_geq(tb, 0.99 * (double)json_integer_value(json_object_get(b, "total_allocations_bytes")), "%s", names[i]);
-            cr_expect_geq(pb, 0.99 * (double)json_integer_value(json_object_get(b, "peak_memory_bytes")), "%s", names[i]);
+            cr_expect_geq(
+                tb,
+                0.99 * (double)json_integer_value(json_object_get(b, "total_allocations_bytes")),
+                "%s", names[i]);
+            cr_expect_geq(
+                pb, 0.99 * (double)json_integer_value(json_object_get(b, "peak_memory_bytes")),
+                "%s", names[i]);
         }
         json_decref(b);
         free(path);
@@ -428,8 +450,8 @@ Test(culprit, recording_the_same_run_twice_writes_the_same_stacks)
     char *a = baseline_in_tempdir(), *b = baseline_in_tempdir();
     char *ta, *tb;
     const char *env[] = {"SOURCE_DATE_EPOCH=1764720000", NULL};
-    const char *argv[] = {"update-baseline", NULL, "--baseline", NULL, "--approve", "--no-config",
-                          "--commit", "abc", NULL};
+    const char *argv[] = {"update-baseline", NULL,       "--baseline", NULL, "--approve",
+                          "--no-config",     "--commit", "abc",        NULL};
     mg_run r;
     argv[1] = profile("dhatrs-pipeline-regressed-debug");
     argv[3] = a;
@@ -455,8 +477,9 @@ Test(culprit, recording_the_same_run_twice_writes_the_same_stacks)
 /* The README's check example is this run's real output, up to its "..." (run from the checkout). */
 Test(culprit, the_readme_example_is_real_output)
 {
-    static const char cmd[] = "$ memgate check testdata/profiles/dhatrs-wordfreq-regressed-debug.json "
-                              "\\\n      --baseline testdata/baselines/wordfreq-stacks-baseline.json\n";
+    static const char cmd[] =
+        "$ memgate check testdata/profiles/dhatrs-wordfreq-regressed-debug.json "
+        "\\\n      --baseline testdata/baselines/wordfreq-stacks-baseline.json\n";
     const char *argv[] = {"check", "testdata/profiles/dhatrs-wordfreq-regressed-debug.json",
                           "--baseline", "testdata/baselines/wordfreq-stacks-baseline.json", NULL};
     char readme[4096], *text, *start, *end;
