@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 build=${FUZZ_BUILD:-build-fuzz}
 targets=(dhat_json dhat_text profile baseline limits toml pmat_yaml rustscan result config history
-         reports)
+         reports pprof)
 
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
@@ -60,6 +60,7 @@ seed() { # TARGET DIR
     config) mapfile -t globs < <(find testdata -name '*.yaml' -o -name '*.yml') ;;
     history) mapfile -t globs < <(find testdata -name '*.jsonl') ;;
     reports) globs=(testdata/profiles/* testdata/logs/*) ;;
+    pprof) globs=() ;; # tests/fuzz/corpus/pprof: the Go profiles of testdata/go, decompressed
   esac
   for f in "${globs[@]}"; do
     [ -f "$f" ] || continue

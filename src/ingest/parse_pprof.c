@@ -162,12 +162,13 @@ static void frames_release(struct frames *fr)
 static int add_samples(const mg_pprof *pp, mg_hotspot_agg *agg, const struct frames *fr,
                        const long col[N_HEAP_TYPES], mg_error *err)
 {
+    static const uint32_t none[1] = {0}; /* st is NULL until a sample has a location */
     uint32_t *st = NULL;
     size_t cap = 0, i, j, k;
     int rc = 0;
     for (i = 0; rc == 0 && i < pp->n_samples; i++) {
         const mg_pprof_sample *s = &pp->samples[i];
-        const int64_t *v = pp->values + s->value_off;
+        const int64_t *v = pp->values ? pp->values + s->value_off : NULL;
         size_t n = 0, own = SIZE_MAX;
         uint64_t w[N_HEAP_TYPES] = {0, 0, 0, 0};
         for (j = 0; j < s->n_locs; j++) {
@@ -184,12 +185,12 @@ static int add_samples(const mg_pprof *pp, mg_hotspot_agg *agg, const struct fra
             }
         }
         for (k = 0; k < N_HEAP_TYPES; k++)
-            if (col[k] >= 0)
+            if (col[k] >= 0 && v)
                 w[k] = (uint64_t)v[col[k]];
         if (own == SIZE_MAX)
             own = 0;
         if (rc == 0)
-            rc = mg_hotspot_agg_add_pp(agg, st + own, n - own, w[0], w[1], 0, w[2], err);
+            rc = mg_hotspot_agg_add_pp(agg, n ? st + own : none, n - own, w[0], w[1], 0, w[2], err);
     }
     free(st);
     return rc;
