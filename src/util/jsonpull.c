@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "memgate/num.h"
+#include "simd.h"
 
 /* Read window for streamed input; fuzz builds shrink it so tokens straddle every refill. */
 #ifndef MG_JP_CHUNK
@@ -372,24 +373,8 @@ static int read_string(mg_jp *jp, mg_error *err)
     jp->str.len = 0;
     for (;;) {
         size_t start = jp->pos;
-        /* eight bytes at a time while none is '"', '\\' or a control byte */
-        while (jp->pos + 8 <= jp->len) {
-            uint64_t x, q, b;
-            memcpy(&x, jp->src + jp->pos, 8);
-            q = x ^ 0x2222222222222222ull;
-            b = x ^ 0x5C5C5C5C5C5C5C5Cull;
-            if (((q - 0x0101010101010101ull) & ~q & 0x8080808080808080ull) |
-                ((b - 0x0101010101010101ull) & ~b & 0x8080808080808080ull) |
-                ((x - 0x2020202020202020ull) & ~x & 0x8080808080808080ull))
-                break;
-            jp->pos += 8;
-        }
-        while (jp->pos < jp->len) {
-            unsigned char c = (unsigned char)jp->src[jp->pos];
-            if (c == '"' || c == '\\' || c < 0x20)
-                break;
-            jp->pos++;
-        }
+        /* up to the next '"', '\\' or control byte, 16 or 32 bytes at a time (simd.h) */
+        jp->pos = (size_t)(mg_simd_string_stop(jp->src + jp->pos, jp->src + jp->len) - jp->src);
         if (jp->pos > start && (rc = str_append(jp, jp->src + start, jp->pos - start, err)) < 0)
             return rc;
         if (jp->pos == jp->len) {

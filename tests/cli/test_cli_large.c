@@ -2,7 +2,8 @@
  * Big dhat files (from 8 MB on) are attributed in a second thread while the
  * parser reads on. These tests generate one in dhat-rs's layout and check that
  * every way of reading it gives the report the single-threaded reader gives:
- * the frame table read ahead, read in place (MEMGATE_NO_PRELOAD), and a pipe.
+ * the frame table read ahead, read in place (MEMGATE_NO_PRELOAD), a pipe, and each SIMD
+ * scanner level (MEMGATE_SIMD).
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -149,6 +150,19 @@ Test(large, every_way_of_reading_gives_the_single_threaded_report, .fini = clean
     got = report(NULL, true);
     cr_expect_str_eq(got, want, "threaded, from a pipe");
     free(got);
+    {
+        /* every scanner level (src/util/simd.h) gives the same report; a level this CPU
+           lacks falls back to the best it has, which is compared all the same */
+        static const char *const levels[][2] = {{"MEMGATE_SIMD=scalar", NULL},
+                                                {"MEMGATE_SIMD=sse2", NULL},
+                                                {"MEMGATE_SIMD=avx2", NULL}};
+        size_t i;
+        for (i = 0; i < 3; i++) {
+            got = report(levels[i], false);
+            cr_expect_str_eq(got, want, "%s", levels[i][0]);
+            free(got);
+        }
+    }
     free(want);
 }
 
