@@ -69,39 +69,11 @@ static int columns(const mg_pprof *pp, long col[N_HEAP_TYPES], const char *sourc
     return 0;
 }
 
-/* ---- hotspots: one frame per (location, line), the stacks in the hotspot aggregator ---- */
-
-/*
- * The module's own Go code: a package whose import path starts with a domain
- * (example.com/m/pkg) or is main, in a file outside the module cache
- * (.../pkg/mod/github.com/x/y@v1.2.3/...) and vendor/. The standard library
- * and runtime ("strings.Fields", "encoding/json.Marshal", "runtime.malg") and
- * frames without a name are not.
- */
-static bool go_own(const char *name, size_t len, const char *file, size_t flen)
-{
-    const char *slash = memchr(name, '/', len), *dot = memchr(name, '.', len);
-    size_t i;
-    if (!dot)
-        return false;
-    if (slash) {
-        if (!memchr(name, '.', (size_t)(slash - name)))
-            return false; /* "encoding/json.Marshal" */
-    } else if (!((dot - name == 4 && !memcmp(name, "main", 4)) ||
-                 (dot - name == 9 && !memcmp(name, "main_test", 9)))) {
-        return false; /* "strings.Fields", "runtime.malg" */
-    }
-    for (i = 0; i + 2 < flen; i++)
-        if ((file[i] == '@' && file[i + 1] == 'v' && file[i + 2] >= '0' && file[i + 2] <= '9') ||
-            (i + 8 <= flen && !memcmp(file + i, "/vendor/", 8)))
-            return false; /* a dependency */
-    return true;
-}
+/* ---- stacks: one frame per (location, line), inlined functions expanded ---- */
 
 struct frames {
     size_t *loc_first; /* first frame id of each location; its count is loc_n */
     size_t *loc_n;
-    bool *std; /* per frame: Go standard library or runtime */
     size_t n;
 };
 
@@ -113,8 +85,7 @@ static int add_frames(const mg_pprof *pp, mg_hotspot_agg *agg, struct frames *fr
     mg_buf_init(&b, MG_BUF_DEFAULT_CAP);
     fr->loc_first = calloc(pp->n_locations + 1, sizeof(size_t));
     fr->loc_n = calloc(pp->n_locations + 1, sizeof(size_t));
-    fr->std = calloc(pp->n_lines + pp->n_locations + 1, sizeof(bool));
-    if (!fr->loc_first || !fr->loc_n || !fr->std)
+    if (!fr->loc_first || !fr->loc_n)
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     for (i = 0; rc == 0 && i < pp->n_locations; i++) {
         const mg_pprof_location *loc = &pp->locations[i];
@@ -139,7 +110,7 @@ static int add_frames(const mg_pprof *pp, mg_hotspot_agg *agg, struct frames *fr
                                    (long long)(ln ? ln->line : 0));
             if (rc == 0)
                 rc = mg_hotspot_agg_add_frame(agg, b.data, b.len, err);
-            fr->std[fr->n++] = !go_own(name, nl, file, fl);
+            fr->n++;
         }
         fr->loc_n[i] = fr->n - fr->loc_first[i];
     }
@@ -151,13 +122,12 @@ static void frames_release(struct frames *fr)
 {
     free(fr->loc_first);
     free(fr->loc_n);
-    free(fr->std);
 }
 
 /*
- * Each sample's stack, leaf first, starting at its first frame of the
- * module's own code (Go's runtime and standard library skipped); a stack
- * without own code keeps all its frames.
+ * Each sample's whole stack, leaf first, into the profile's stack store; the
+ * attributor's Go rule (memgate/stacks.h) names the hotspot after its first
+ * frame of the module's own code.
  */
 static int add_samples(const mg_pprof *pp, mg_hotspot_agg *agg, const struct frames *fr,
                        const long col[N_HEAP_TYPES], mg_error *err)
@@ -169,7 +139,7 @@ static int add_samples(const mg_pprof *pp, mg_hotspot_agg *agg, const struct fra
     for (i = 0; rc == 0 && i < pp->n_samples; i++) {
         const mg_pprof_sample *s = &pp->samples[i];
         const int64_t *v = pp->values ? pp->values + s->value_off : NULL;
-        size_t n = 0, own = SIZE_MAX;
+        size_t n = 0;
         uint64_t w[N_HEAP_TYPES] = {0, 0, 0, 0};
         for (j = 0; j < s->n_locs; j++) {
             size_t loc = pp->locs[s->loc_off + j];
@@ -177,20 +147,14 @@ static int add_samples(const mg_pprof *pp, mg_hotspot_agg *agg, const struct fra
                 rc = -err->code;
                 break;
             }
-            for (k = 0; k < fr->loc_n[loc]; k++) {
-                size_t f = fr->loc_first[loc] + k;
-                if (own == SIZE_MAX && !fr->std[f])
-                    own = n;
-                st[n++] = (uint32_t)f;
-            }
+            for (k = 0; k < fr->loc_n[loc]; k++)
+                st[n++] = (uint32_t)(fr->loc_first[loc] + k);
         }
         for (k = 0; k < N_HEAP_TYPES; k++)
             if (col[k] >= 0 && v)
                 w[k] = (uint64_t)v[col[k]];
-        if (own == SIZE_MAX)
-            own = 0;
         if (rc == 0)
-            rc = mg_hotspot_agg_add_pp(agg, n ? st + own : none, n - own, w[0], w[1], 0, w[2], err);
+            rc = mg_hotspot_agg_add_pp(agg, n ? st : none, n, w[0], w[1], 0, w[2], err);
     }
     free(st);
     return rc;
