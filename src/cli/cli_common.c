@@ -13,7 +13,7 @@
 #include "memgate/report.h"
 
 const char *const cli_report_formats[] = {"text",        "json",       "markdown", "junit",
-                                          "openmetrics", "flamegraph", "html",     NULL};
+                                          "openmetrics", "flamegraph", "html",     "folded", NULL};
 
 int cli_render(const char *format, mg_buf *out, const mg_report_input *in, mg_error *err)
 {
@@ -27,6 +27,8 @@ int cli_render(const char *format, mg_buf *out, const mg_report_input *in, mg_er
         return mg_report_openmetrics(out, in, err);
     if (!strcmp(format, "flamegraph"))
         return mg_report_flamegraph(out, in, err);
+    if (!strcmp(format, "folded"))
+        return mg_report_folded(out, in, err);
     if (!strcmp(format, "html"))
         return mg_report_html(out, in, err);
     return mg_report_text(out, in, err);

@@ -19,8 +19,9 @@ static const char show_help[] =
     "bytes at t-gmax and by allocation count.\n"
     "\n"
     "options:\n"
-    "  --format FMT          text, json or flamegraph (an SVG of the call stacks;\n"
-    "                        repeatable, each with its own --output)\n"
+    "  --format FMT          text, json, flamegraph (an SVG of the call stacks) or\n"
+    "                        folded (collapsed stacks for flamegraph.pl, inferno,\n"
+    "                        speedscope); repeatable, each with its own --output\n"
     "  --output FILE         write the --format next to it to FILE instead of stdout\n"
     "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
     "  --summary N|last      which summary of a log with several (default: last, and say so)\n"
@@ -41,7 +42,7 @@ static const struct option show_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static const char *const show_formats[] = {"text", "json", "flamegraph", NULL};
+static const char *const show_formats[] = {"text", "json", "flamegraph", "folded", NULL};
 
 struct show_opts {
     const char *workload; /* only a label here: the report names it */
