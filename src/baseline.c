@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "baseline_int.h"
+#include "file.h"
 #include "jsonpull.h"
 #include "memgate/buf.h"
 #include "utf8.h"
@@ -650,54 +651,18 @@ char *mg_baseline_dump(const mg_baseline *b, mg_error *err)
     return withnl;
 }
 
-/* Test hook: write in small pieces with pauses so a crash test can land inside the write. */
-static unsigned long slow_write_us(void)
+/* The staged baseline's files, handed to util/file.c (s is left empty). */
+static mg_file_staged take(mg_baseline_staged *s)
 {
-    const char *v = getenv("MEMGATE_TEST_SLOW_WRITE_US");
-    unsigned long us = 0;
-    for (; v && *v >= '0' && *v <= '9' && us < 1000000; v++)
-        us = us * 10 + (unsigned long)(*v - '0');
-    return us;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    unsigned long pause = slow_write_us();
-    while (len > 0) {
-        size_t piece = pause && len > 64 ? 64 : len;
-        ssize_t w = write(fd, data, piece);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += w;
-        len -= (size_t)w;
-        if (pause && len) {
-            struct timespec ts = {(time_t)(pause / 1000000), (long)(pause % 1000000) * 1000};
-            nanosleep(&ts, NULL);
-        }
-    }
-    return 0;
-}
-
-static void fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd); /* best effort: some file systems refuse fsync on directories */
-        close(fd);
-    }
+    mg_file_staged f = {s->path, s->tmp, s->dir};
+    memset(s, 0, sizeof(*s));
+    return f;
 }
 
 void mg_baseline_abort(mg_baseline_staged *s)
 {
-    if (s->tmp && s->tmp[0])
-        unlink(s->tmp);
-    free(s->tmp);
-    free(s->dir);
-    free(s->path);
-    memset(s, 0, sizeof(*s));
+    mg_file_staged f = take(s);
+    mg_file_abort(&f);
 }
 
 /* One level, like `git init` makes .git: a missing grandparent is the caller's mistake. */
@@ -745,70 +710,33 @@ static int refuse_symlink(const char *path, const char *what, mg_error *err)
     return 0;
 }
 
-/* Write text to a new temporary file beside path and fsync it; s->tmp names it. */
-static int write_temp(mg_baseline_staged *s, const char *text, mg_error *err)
-{
-    size_t n = strlen(s->path) + 16;
-    int fd;
-
-    if (!(s->tmp = malloc(n)))
-        return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    snprintf(s->tmp, n, "%s.tmp.XXXXXX", s->path);
-    fd = mkstemp(s->tmp);
-    if (fd < 0) {
-        s->tmp[0] = '\0';
-        return mg_error_set_at(err, MG_E_IO, s->path, 0, 0, "cannot create a temporary file: %s",
-                               strerror(errno));
-    }
-    if (fchmod(fd, 0644) != 0 || write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
-        int e = errno;
-        close(fd);
-        return mg_error_set_at(err, MG_E_IO, s->path, 0, 0, "cannot write the new baseline: %s",
-                               strerror(e));
-    }
-    if (close(fd) != 0)
-        return mg_error_set_at(err, MG_E_IO, s->path, 0, 0, "cannot write the new baseline: %s",
-                               strerror(errno));
-    return 0;
-}
-
 int mg_baseline_stage(const mg_baseline *b, const char *path, mg_baseline_staged *out,
                       mg_error *err)
 {
     char *text = mg_baseline_dump(b, err);
     char *copy = NULL;
+    mg_file_staged f;
     int rc;
 
     memset(out, 0, sizeof(*out));
     if (!text)
         return -err->code;
-    out->path = strdup(path);
     copy = strdup(path);
-    out->dir = copy ? strdup(dirname(copy)) : NULL;
-    free(copy);
-    if (!out->path || !out->dir)
+    if (!copy)
         rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
     else if ((rc = refuse_symlink(path, "the baseline", err)) == 0 &&
-             (rc = make_dir(out->dir, err)) == 0)
-        rc = write_temp(out, text, err);
+             (rc = make_dir(dirname(copy), err)) == 0 &&
+             (rc = mg_file_stage(&f, path, text, strlen(text), 0644, "the new baseline", err)) == 0)
+        *out = (mg_baseline_staged){f.path, f.tmp, f.dir};
+    free(copy);
     free(text);
-    if (rc < 0)
-        mg_baseline_abort(out);
     return rc;
 }
 
 int mg_baseline_commit(mg_baseline_staged *s, mg_error *err)
 {
-    int rc = 0;
-    if (rename(s->tmp, s->path) != 0)
-        rc = mg_error_set_at(err, MG_E_IO, s->path, 0, 0, "cannot replace the baseline: %s",
-                             strerror(errno));
-    else
-        s->tmp[0] = '\0';
-    if (rc == 0)
-        fsync_dir(s->dir);
-    mg_baseline_abort(s); /* frees; removes the temporary file only when the rename failed */
-    return rc;
+    mg_file_staged f = take(s);
+    return mg_file_commit(&f, "the baseline", err);
 }
 
 int mg_baseline_save(const mg_baseline *b, const char *path, mg_error *err)

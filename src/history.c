@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "memgate/buf.h"
 #include "utf8.h"
 
@@ -264,20 +265,6 @@ static int repair_tail(int fd, off_t *size)
     return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 int mg_history_append(const char *path, const mg_history_entry *e, off_t *old_size,
                       mg_error *err)
 {
@@ -300,7 +287,7 @@ int mg_history_append(const char *path, const mg_history_entry *e, off_t *old_si
         goto done;
     }
     *old_size = st.st_size;
-    if (repair_tail(fd, old_size) != 0 || write_all(fd, line, strlen(line)) != 0 ||
+    if (repair_tail(fd, old_size) != 0 || mg_write_all(fd, line, strlen(line)) != 0 ||
         fsync(fd) != 0) {
         int e2 = errno;
         if (ftruncate(fd, *old_size) != 0) {

@@ -33,11 +33,6 @@ const char *mg_metric_name(enum mg_metric m)
     return (unsigned)m < MG_METRIC_COUNT ? metric_names[m] : "unknown";
 }
 
-bool mg_metric_is_bytes(enum mg_metric m)
-{
-    return m == MG_PEAK_BYTES || m == MG_TOTAL_BYTES || m == MG_END_BYTES || m == MG_PEAK_RSS;
-}
-
 bool mg_metric_from_name(const char *name, enum mg_metric *out)
 {
     size_t i;

@@ -29,7 +29,10 @@ typedef struct mg_metrics {
 
 const char *mg_metric_name(enum mg_metric m);
 /* true when the metric counts bytes (shown with size units) rather than blocks or time */
-bool mg_metric_is_bytes(enum mg_metric m);
+static inline bool mg_metric_is_bytes(enum mg_metric m)
+{
+    return m == MG_PEAK_BYTES || m == MG_TOTAL_BYTES || m == MG_END_BYTES || m == MG_PEAK_RSS;
+}
 /*
  * Look up a canonical name or a short alias (peak, total, count, allocs, rss,
  * runtime, end, peak-blocks, end-blocks). Returns false when unknown.

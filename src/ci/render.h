@@ -7,6 +7,8 @@
 
 #include "memgate/buf.h"
 #include "memgate/publish.h"
+#include "mdescape.h"
+#include "utf8.h"
 
 /* Separates the comparable body from the footer (run link), which changes every run. */
 #define MG_MD_FOOTER_MARK "<!-- memgate:footer -->"
@@ -56,32 +58,9 @@ int mg_md_body(mg_buf *out, const mg_publish_request *req, const char *sha, mg_e
 int mg_md_footer(mg_buf *out, const char *run_url, mg_error *err);
 
 /*
- * An untrusted string as an inline code span: backticks become ', control bytes
- * and newlines become spaces, '|' is escaped inside tables, and at most max_bytes
- * bytes are kept (never cutting a UTF-8 sequence). Code spans neither link nor
- * mention (@user) nor render HTML.
- */
-int mg_md_code(mg_buf *out, const char *s, size_t max_bytes, bool in_table, mg_error *err);
-
-/*
- * The one escaper for untrusted plain text in Markdown (reasons, accept sources,
- * notices): every character Markdown or HTML acts on is backslash-escaped, control
- * bytes become spaces, and a zero-width space breaks @mentions, #refs, mail
- * addresses and autolinks (https://, www.). At most max_bytes bytes are kept
- * (never cutting a UTF-8 sequence), then "...".
- */
-int mg_md_text(mg_buf *out, const char *s, size_t max_bytes, mg_error *err);
-
-/* The same string as HTML text (for <summary>): & < > " ' escaped, links and mentions broken. */
-int mg_md_html(mg_buf *out, const char *s, size_t max_bytes, mg_error *err);
-
-/*
  * Keep body->len <= max_bytes: cut at a line boundary (UTF-8 safe) and append
  * notice, a line explaining where the full report is. No-op when it fits.
  */
 void mg_md_cap(mg_buf *body, size_t max_bytes, const char *notice);
-
-/* Length of the longest prefix of s[0..len) that does not end inside a UTF-8 sequence. */
-size_t mg_utf8_prefix(const char *s, size_t len);
 
 #endif

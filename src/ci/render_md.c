@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "memgate/num.h"
 
@@ -100,110 +99,6 @@ void mg_md_sticky_key(const mg_publish_request *req, char *out, size_t size)
 void mg_md_marker(const char *key, char *out, size_t size)
 {
     snprintf(out, size, "<!-- memgate:sticky v1 key=%s -->", key);
-}
-
-size_t mg_utf8_prefix(const char *s, size_t len)
-{
-    size_t i = len, lead;
-    unsigned char c;
-
-    /* step back over continuation bytes to the lead byte of the last sequence */
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80 && len - i < 3)
-        i--;
-    if (i == 0)
-        return 0;
-    c = (unsigned char)s[i - 1];
-    if (c < 0x80)
-        return len;
-    lead = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    return (len - (i - 1) >= lead) ? len : i - 1;
-}
-
-int mg_md_code(mg_buf *out, const char *s, size_t max_bytes, bool in_table, mg_error *err)
-{
-    size_t len = strlen(s), keep = mg_utf8_prefix(s, len > max_bytes ? max_bytes : len);
-    int rc = mg_buf_append(out, "`", 1, err);
-
-    for (size_t i = 0; rc == 0 && i < keep; i++) {
-        char c = s[i];
-        if (c == '`')
-            rc = mg_buf_append(out, "'", 1, err);
-        else if (c == '|' && in_table)
-            rc = mg_buf_append(out, "\\|", 2, err);
-        else if ((unsigned char)c < 0x20 || c == 0x7f)
-            rc = mg_buf_append(out, " ", 1, err);
-        else
-            rc = mg_buf_append(out, &c, 1, err);
-    }
-    if (rc == 0 && keep < len)
-        rc = mg_buf_append(out, "...", 3, err);
-    if (rc == 0)
-        rc = mg_buf_append(out, "`", 1, err);
-    return rc;
-}
-
-/* U+200B ZERO WIDTH SPACE: invisible, and no autolink or @mention runs across it. */
-#define ZWSP "\xE2\x80\x8B"
-
-/*
- * Whether a zero-width space goes before s[i]: after '@' (a mention, a mail
- * address) and '#' (an issue link), inside "://" (http://, https://, ftp://) and
- * between "www" and '.': GitHub and GitLab link and notify on those even in text
- * that Markdown escapes or HTML entities spell out.
- */
-static bool needs_break(const char *s, size_t i)
-{
-    if (i == 0)
-        return false;
-    if (s[i - 1] == '@' || s[i - 1] == '#')
-        return true;
-    if (s[i - 1] == ':' && s[i] == '/')
-        return true;
-    return s[i] == '.' && i >= 3 && strncasecmp(s + i - 3, "www", 3) == 0;
-}
-
-int mg_md_text(mg_buf *out, const char *s, size_t max_bytes, mg_error *err)
-{
-    size_t len = strlen(s), keep = mg_utf8_prefix(s, len > max_bytes ? max_bytes : len);
-    int rc = 0;
-
-    for (size_t i = 0; rc == 0 && i < keep; i++) {
-        if (needs_break(s, i))
-            rc = mg_buf_append(out, ZWSP, 3, err);
-        if (rc == 0 && strchr("\\`*_[]<>|#@!~&$", s[i]))
-            rc = mg_buf_append(out, "\\", 1, err);
-        if (rc == 0)
-            rc = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? mg_buf_append(out, " ", 1, err)
-                                                              : mg_buf_append(out, s + i, 1, err);
-    }
-    if (rc == 0 && keep < len)
-        rc = mg_buf_append(out, "...", 3, err);
-    return rc;
-}
-
-int mg_md_html(mg_buf *out, const char *s, size_t max_bytes, mg_error *err)
-{
-    size_t len = strlen(s), keep = mg_utf8_prefix(s, len > max_bytes ? max_bytes : len);
-    int rc = 0;
-
-    for (size_t i = 0; rc == 0 && i < keep; i++) {
-        if (needs_break(s, i) && mg_buf_append(out, ZWSP, 3, err) < 0)
-            return -MG_E_NOMEM;
-        switch (s[i]) {
-        case '&': rc = mg_buf_append(out, "&amp;", 5, err); break;
-        case '<': rc = mg_buf_append(out, "&lt;", 4, err); break;
-        case '>': rc = mg_buf_append(out, "&gt;", 4, err); break;
-        case '"': rc = mg_buf_append(out, "&quot;", 6, err); break;
-        case '\'': rc = mg_buf_append(out, "&#39;", 5, err); break;
-        /* '@' would mention a user, '#' link an issue: an entity, then a zero-width space */
-        case '@': rc = mg_buf_append(out, "&#64;", 5, err); break;
-        case '#': rc = mg_buf_append(out, "&#35;", 5, err); break;
-        default:
-            rc = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? mg_buf_append(out, " ", 1, err)
-                                                              : mg_buf_append(out, s + i, 1, err);
-        }
-    }
-    return rc;
 }
 
 static unsigned count_status(const mg_publish_workload *w, const char *status)

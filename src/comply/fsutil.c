@@ -1,4 +1,4 @@
-/* Paths, sorted directory listings and atomic writes (temporary file, fsync, rename). */
+/* Paths and sorted directory listings for comply and init (atomic writes: util/file.c). */
 #include "comply/fsutil.h"
 
 #include <dirent.h>
@@ -94,78 +94,5 @@ int fs_mkdirs(const char *dir, mg_error *err)
         *p = '/';
     }
     free(copy);
-    return rc;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        data += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
-static void fsync_parent(const char *path)
-{
-    char *copy = strdup(path);
-    char *slash = copy ? strrchr(copy, '/') : NULL;
-    int fd;
-
-    if (!copy)
-        return;
-    if (slash)
-        *(slash == copy ? slash + 1 : slash) = '\0';
-    fd = open(slash ? copy : ".", O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd); /* best effort: some file systems refuse fsync on a directory */
-        close(fd);
-    }
-    free(copy);
-}
-
-/* mkstemp creates 0600; fchmod restores the old file's mode so an edit does not change it. */
-int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode, mg_error *err)
-{
-    struct stat st;
-    char *tmp = NULL;
-    int fd = -1, rc = 0;
-
-    if (stat(path, &st) == 0)
-        mode = st.st_mode & 07777;
-    if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
-        return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        rc = mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot create a temporary file: %s",
-                             strerror(errno));
-        goto done;
-    }
-    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-        rc = mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot write: %s", strerror(errno));
-        goto done;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        rc = mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot write: %s", strerror(errno));
-        goto done;
-    }
-    fd = -1;
-    if (rename(tmp, path) != 0) {
-        rc = mg_error_set_at(err, MG_E_IO, path, 0, 0, "cannot replace: %s", strerror(errno));
-        goto done;
-    }
-    fsync_parent(path);
-done:
-    if (fd >= 0)
-        close(fd);
-    if (rc < 0)
-        unlink(tmp);
-    free(tmp);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* Private: paths, directory listings and atomic file writes for comply and init. */
+/* Private: paths and directory listings for comply and init. */
 #ifndef MEMGATE_COMPLY_FSUTIL_H
 #define MEMGATE_COMPLY_FSUTIL_H
 
@@ -27,13 +27,5 @@ int fs_list(const char *dir, strlist *out, mg_error *err);
 
 /* mkdir -p; MG_E_IO naming the directory. */
 int fs_mkdirs(const char *dir, mg_error *err);
-
-/*
- * Replace (or create) path with data: a temporary file in the same
- * directory, fsync, rename, fsync of the directory, so readers see the old
- * file or the new one and never half of one. mode applies to a new file; an
- * existing file keeps its mode. MG_E_IO on failure, with the old file intact.
- */
-int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode, mg_error *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "comply/comply_int.h"
 #include "comply/deps.h"
 #include "comply/fsutil.h"
+#include "file.h"
 #include "comply/manifest_edit.h"
 #include "comply/onboard_int.h"
 #include "comply/toml.h"
@@ -359,12 +360,12 @@ static int apply(onboard_ctx *c)
         const char *body = c->plan->steps[c->example_step].snippet;
         rc = mkdirs_for(c->example_fs, c->err);
         if (rc == 0)
-            rc = fs_write_atomic(c->example_fs, body, strlen(body), 0644, c->err);
+            rc = mg_file_replace(c->example_fs, body, strlen(body), 0644, c->err);
         if (rc == 0)
             wrote(c, c->example_step, c->example_existed ? "replaced (--force)" : "created");
     }
     if (rc == 0 && c->opts->write && c->manifest_fs) {
-        rc = fs_write_atomic(c->manifest_fs, c->manifest_new.data, c->manifest_new.len, 0644,
+        rc = mg_file_replace(c->manifest_fs, c->manifest_new.data, c->manifest_new.len, 0644,
                              c->err);
         if (rc == 0) {
             wrote(c, c->dep_step, text(c, "added to [dev-dependencies] on line %lu", c->dep_line));

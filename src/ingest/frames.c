@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
+
 const char mg_hotspot_rule_text[] =
     "Hotspots: each program point is attributed to the first frame of its stack\n"
     "(innermost first) that is not allocator machinery, and program points are\n"
@@ -367,17 +369,10 @@ bool mg_frame_in_test_file(const char *loc, size_t n)
 
 /* ---- short display ---- */
 
-static size_t utf8_back(const char *s, size_t at)
-{
-    while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
-        at--;
-    return at;
-}
-
 void mg_frame_short(const char *frame, size_t width, char *out, size_t size)
 {
     const char *name, *loc;
-    size_t name_len, loc_len, i, slashes = 0, len;
+    size_t name_len, loc_len, i, slashes = 0;
     char buf[1024];
 
     mg_frame_split(frame, strlen(frame), &name, &name_len, &loc, &loc_len);
@@ -399,15 +394,5 @@ void mg_frame_short(const char *frame, size_t width, char *out, size_t size)
     } else {
         snprintf(buf, sizeof(buf), "%.*s", (int)name_len, name);
     }
-    len = strlen(buf);
-    if (width < 9 || len <= width) {
-        snprintf(out, size, "%s", buf);
-        return;
-    }
-    /* keep the head and the tail, "..." in between, on character boundaries */
-    {
-        size_t keep_head = utf8_back(buf, (width - 3) / 2);
-        size_t tail_from = utf8_back(buf, len - (width - 3 - keep_head));
-        snprintf(out, size, "%.*s...%s", (int)keep_head, buf, buf + tail_from);
-    }
+    mg_utf8_fit(buf, width, out, size);
 }

@@ -137,32 +137,6 @@ void rep_row_reason(const mg_row *r, const mg_verdict *v, char *out, size_t size
     }
 }
 
-size_t rep_utf8_prefix(const char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n <= max)
-        return n;
-    n = max;
-    /* step back over continuation bytes so no sequence is cut */
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
-
-void rep_fit(const char *s, size_t width, char *out, size_t size)
-{
-    size_t n = strlen(s), head, tail;
-    if (n <= width || width < 9) {
-        snprintf(out, size, "%s", s);
-        return;
-    }
-    head = rep_utf8_prefix(s, (width - 3) / 2);
-    tail = width - 3 - head;
-    while (tail > 0 && ((unsigned char)s[n - tail] & 0xC0) == 0x80)
-        tail--;
-    snprintf(out, size, "%.*s...%s", (int)head, s, s + n - tail);
-}
-
 void rep_nobreak(const char *s, char *out, size_t size)
 {
     size_t i;

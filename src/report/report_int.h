@@ -26,13 +26,9 @@ void rep_verdict_detail(const mg_verdict *v, char *out, size_t size);
  */
 void rep_row_reason(const mg_row *r, const mg_verdict *v, char *out, size_t size);
 
-/* Length of the longest prefix of s (at most max bytes) that ends on a UTF-8 boundary. */
-size_t rep_utf8_prefix(const char *s, size_t max);
 /* How hotspots were attributed, for report headings: "own code", "skip-std", ... */
 const char *rep_attribution_label(enum mg_attribution a);
 
-/* s cut to width bytes with "..." in the middle when longer (UTF-8 safe). */
-void rep_fit(const char *s, size_t width, char *out, size_t size);
 
 /*
  * Append text wrapped at 78 columns, every line starting with indent spaces. A word longer than

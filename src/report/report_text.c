@@ -6,6 +6,7 @@
 #include "memgate/report.h"
 #include "memgate/stacks.h"
 #include "report_int.h"
+#include "utf8.h"
 
 #define RED "\x1b[31m"
 #define GREEN "\x1b[32m"
@@ -134,7 +135,7 @@ static size_t name_break(const char *s, size_t max)
     for (i = 1; i < max && s[i]; i++)
         if ((s[i] == ':' && s[i - 1] == ':' && i + 1 < max) || s[i] == ' ')
             best = s[i] == ' ' ? i : i - 1;
-    return best > max / 2 ? best : rep_utf8_prefix(s, max);
+    return best > max / 2 ? best : mg_utf8_prefix(s, strnlen(s, max));
 }
 
 /*

@@ -2,6 +2,7 @@
 #include "utf8.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,4 +92,37 @@ char *mg_utf8_sanitize(const char *s, size_t len)
 char *mg_utf8_sanitize_display(const char *s, size_t len)
 {
     return sanitize(s, len, true);
+}
+
+size_t mg_utf8_prefix(const char *s, size_t len)
+{
+    size_t i = len, lead;
+    unsigned char c;
+
+    /* step back over continuation bytes to the lead byte of the last sequence */
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80 && len - i < 3)
+        i--;
+    if (i == 0)
+        return 0;
+    c = (unsigned char)s[i - 1];
+    if (c < 0x80)
+        return len;
+    lead = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return (len - (i - 1) >= lead) ? len : i - 1;
+}
+
+void mg_utf8_fit(const char *s, size_t width, char *out, size_t size)
+{
+    size_t len = strlen(s), head, from;
+
+    if (width < 9 || len <= width) {
+        snprintf(out, size, "%s", s);
+        return;
+    }
+    /* keep the head and the tail, "..." in between, on character boundaries */
+    head = mg_utf8_prefix(s, (width - 3) / 2);
+    from = len - (width - 3 - head);
+    while (from < len && ((unsigned char)s[from] & 0xC0) == 0x80)
+        from++;
+    snprintf(out, size, "%.*s...%s", (int)head, s, s + from);
 }

@@ -22,4 +22,16 @@ char *mg_utf8_sanitize(const char *s, size_t len);
  */
 char *mg_utf8_sanitize_display(const char *s, size_t len);
 
+/*
+ * The one UTF-8-safe cut: the length of the longest prefix of s[0..len) that
+ * does not end inside a UTF-8 sequence (reads only s[0..len)).
+ */
+size_t mg_utf8_prefix(const char *s, size_t len);
+
+/*
+ * s in at most width bytes: whole when it fits (or width < 9), else its head,
+ * "..." and its tail, cut on character boundaries.
+ */
+void mg_utf8_fit(const char *s, size_t width, char *out, size_t size);
+
 #endif
