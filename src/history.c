@@ -202,13 +202,15 @@ size_t mg_history_select(const mg_history *h, const char *workload, const mg_his
                          size_t max)
 {
     const char *wl = workload ? workload : "default";
-    size_t i, n = 0;
+    size_t i, n = 0, skip, k = 0;
+
     for (i = 0; i < h->n; i++)
-        if (!strcmp(h->entries[i].workload, wl)) {
-            if (n < max)
-                out[n] = &h->entries[i];
-            n++;
-        }
+        n += !strcmp(h->entries[i].workload, wl);
+    /* a chart ends at the newest entries: the oldest ones are what does not fit */
+    skip = n > max ? n - max : 0;
+    for (i = 0; i < h->n && k < n; i++)
+        if (!strcmp(h->entries[i].workload, wl) && k++ >= skip)
+            out[k - 1 - skip] = &h->entries[i];
     return n;
 }
 

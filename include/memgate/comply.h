@@ -18,8 +18,6 @@
  * jemalloc and heaptrack profilers.
  */
 
-#define MG_CB141_DEFAULT_BASELINE ".pmat-metrics/memory-baseline.json"
-#define MG_CB141_CONFIG_FILE ".pmat.yaml"
 #define MG_CB141_PATH_MAX 4096
 
 enum mg_cb141_severity { MG_CB141_WARNING, MG_CB141_ERROR };
@@ -34,7 +32,7 @@ typedef struct mg_cb141_config {
     char source[MG_CB141_PATH_MAX];        /* the file the settings came from; "" for defaults */
 } mg_cb141_config;
 
-/* The spec's defaults: enabled, warning, dhat, MG_CB141_DEFAULT_BASELINE. */
+/* The spec's defaults: enabled, warning, dhat, MG_BASELINE_DEFAULT_PATH. */
 void mg_cb141_config_defaults(mg_cb141_config *c);
 
 /*

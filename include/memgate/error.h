@@ -54,7 +54,17 @@ int mg_error_set_at(mg_error *err, enum mg_code code, const char *source, unsign
 /* Add context in front of an existing message ("reading baseline: ..."). */
 void mg_error_prefix(mg_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Exit status the CLI uses for an error code (see --help). */
+/* memgate's exit statuses: `memgate --help` and the README's table list the same. */
+enum mg_exit {
+    MG_EXIT_OK = 0,          /* gate passed (warnings allowed), or the command succeeded */
+    MG_EXIT_GATE_FAILED = 1, /* a metric regressed past its limit (comply: pieces missing) */
+    MG_EXIT_USAGE = 2,       /* usage or configuration error, or an unapproved update */
+    MG_EXIT_INPUT = 3,       /* unreadable or malformed input (profile or baseline) */
+    MG_EXIT_IO = 4,          /* writing a report or the baseline failed (stdout included) */
+    MG_EXIT_POST = 5,        /* posting to the CI API failed (only under --require-post) */
+};
+
+/* The exit status for an error code (MG_EXIT_OK when err is NULL or holds no error). */
 int mg_error_exit_code(const mg_error *err);
 
 /*

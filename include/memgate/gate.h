@@ -49,7 +49,9 @@ typedef struct mg_row {
 typedef struct mg_verdict {
     mg_row rows[MG_METRIC_COUNT];
     unsigned n_rows;
-    enum mg_status overall; /* OK (pass), WARN or FAIL; IMPROVED when something improved */
+    /* FAIL, WARN, ACCEPTED (a reviewed exception accepted every failure: passes),
+       IMPROVED (something improved, nothing failed) or OK */
+    enum mg_status overall;
     unsigned n_fail, n_warn, n_improved, n_absent, n_gated;
     unsigned n_compared; /* gated metrics present on both sides */
     unsigned n_accepted;

@@ -53,7 +53,13 @@ int mg_history_parse(mg_history *h, const char *text, size_t len, const char *so
 int mg_history_anchor(const mg_history *h, const char *workload, const char *pin,
                       const mg_history_entry **out, mg_error *err);
 
-/* Entries of one workload, oldest first, into out (at most max); returns how many there are. */
+/* How many entries the reports show (charts, the JSON report): the newest ones. */
+#define MG_HISTORY_SHOWN 64
+
+/*
+ * The newest max entries of one workload, oldest first, into out; returns how
+ * many the workload has (more than max when the oldest were left out).
+ */
 size_t mg_history_select(const mg_history *h, const char *workload, const mg_history_entry **out,
                          size_t max);
 

@@ -76,7 +76,7 @@ typedef struct mg_report_view {
     char reasons[MG_METRIC_COUNT][400];
     char culprits[MG_METRIC_COUNT][1024];
     mg_publish_hotspot hotspots[40]; /* 10 functions, each with up to 3 lines */
-    mg_publish_point history[64];
+    mg_publish_point history[MG_HISTORY_SHOWN];
     mg_publish_notice notices[8];
 } mg_report_view;
 

@@ -1,4 +1,4 @@
-/* Reading GitHub Actions and GitLab CI variables and the GitHub event payload (ci-apis.md §1.1-1.2, §2.1). */
+/* GitHub Actions and GitLab CI variables and the GitHub event payload (docs/posting.md). */
 #include "ci/ci_env.h"
 
 #include <stdio.h>
@@ -49,7 +49,7 @@ int mg_ci_token(enum mg_post_target platform, const char **out, mg_error *err)
                                 "${{ github.token }}) or MEMGATE_GITHUB_TOKEN");
     } else {
         t = env("MEMGATE_GITLAB_TOKEN") ? env("MEMGATE_GITLAB_TOKEN") : env("GITLAB_TOKEN");
-        /* the job token can read notes but never write notes or statuses (ci-apis.md §2.5) */
+        /* the job token can read notes but never write notes or statuses (docs/posting.md, "GitLab: variables, REST and tokens") */
         if (t && env("CI_JOB_TOKEN") && strcmp(t, env("CI_JOB_TOKEN")) == 0)
             t = NULL;
         if (!t && env("CI_JOB_TOKEN"))
@@ -193,6 +193,29 @@ int mg_gh_ctx_load(mg_gh_ctx *ctx, uint64_t pr, const char *sha, mg_error *err)
     }
     run_url(ctx);
     return 0;
+}
+
+const char *mg_ci_commit(char *buf, size_t size)
+{
+    const char *event = env("GITHUB_EVENT_NAME"), *v;
+
+    buf[0] = '\0';
+    if (event && !strncmp(event, "pull_request", 12)) {
+        /* GITHUB_SHA is the merge commit here: the PR head from the payload, or nothing */
+        mg_gh_ctx ctx;
+        mg_error ignore;
+        memset(&ctx, 0, sizeof(ctx));
+        mg_error_init(&ignore);
+        snprintf(ctx.event, sizeof(ctx.event), "%s", event);
+        if (read_event(&ctx, &ignore) == 0 && ctx.sha[0])
+            snprintf(buf, size, "%s", ctx.sha);
+        return buf[0] ? buf : NULL;
+    }
+    if (!(v = env("GITHUB_SHA")) && !(v = env("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA")))
+        v = env("CI_COMMIT_SHA");
+    if (v)
+        snprintf(buf, size, "%s", v);
+    return buf[0] ? buf : NULL;
 }
 
 /* "group/sub/project" -> "group%2Fsub%2Fproject"; only characters GitLab allows in paths. */

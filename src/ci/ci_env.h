@@ -50,6 +50,15 @@ typedef struct mg_gl_ctx {
 
 int mg_gl_ctx_load(mg_gl_ctx *ctx, uint64_t mr, const char *sha, mg_error *err);
 
+/*
+ * The commit a recorded baseline names, from the CI: on GitHub GITHUB_SHA,
+ * except in pull_request events, where it is the merge commit and the PR head
+ * from the event payload is taken instead; on GitLab the MR source branch's
+ * commit, else CI_COMMIT_SHA. Empty variables count as unset. NULL (buf
+ * empty) when the CI names none: the caller asks git.
+ */
+const char *mg_ci_commit(char *buf, size_t size);
+
 /* 40 or 64 lower- or upper-case hex digits. */
 bool mg_ci_sha_ok(const char *s);
 

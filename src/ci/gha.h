@@ -1,4 +1,4 @@
-/* Private: GitHub Actions job files and workflow commands (ci-apis.md §1.8). */
+/* Private: GitHub Actions job files and workflow commands (docs/posting.md, "GitHub: job files and workflow commands"). */
 #ifndef MEMGATE_CI_GHA_H
 #define MEMGATE_CI_GHA_H
 

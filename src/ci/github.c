@@ -1,4 +1,4 @@
-/* GitHub: sticky PR comment, commit statuses, check runs, job files (ci-apis.md §1). */
+/* GitHub: sticky PR comment, commit statuses, check runs, job files (docs/posting.md). */
 #include "ci/platform.h"
 
 #include <stdio.h>
@@ -22,7 +22,7 @@ static const char *const gh_headers[] = {
     NULL,
 };
 
-/* Comments written with the Actions GITHUB_TOKEN carry this author (ci-apis.md §1). */
+/* Comments written with the Actions GITHUB_TOKEN carry this author (docs/posting.md, "GitHub: REST"). */
 #define ACTIONS_BOT "github-actions[bot]"
 
 typedef struct gh {

@@ -1,4 +1,4 @@
-/* GitLab: sticky MR note and commit statuses (ci-apis.md §2). */
+/* GitLab: sticky MR note and commit statuses (docs/posting.md, "GitLab"). */
 #include "ci/platform.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* When to retry an HTTP request and how long to wait: ci-apis.md §1.3, §2.2 and §3.7. */
+/* When to retry an HTTP request and how long to wait: docs/posting.md, "Retries". */
 #include "ci/http_internal.h"
 
 #include <stdio.h>

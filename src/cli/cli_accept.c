@@ -2,60 +2,31 @@
 #include "cli_accept.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char **environ;
 
 #include "cli_approval.h"
+#include "cli_git.h"
 #include "memgate/buf.h"
 #include "utf8.h"
 
 /*
- * Run a fixed shell command (no user input in it) and keep its output; NULL
- * when it fails. A pipe and read(2) rather than popen: no stdio buffer, and
- * memgate's own heap is gated too.
+ * The message of commit rev, NULL when git fails (cli_git always reaps the
+ * child). At most 1 MiB: commit messages, not novels, and memgate's own heap
+ * is gated too.
  */
-static char *command_output(const char *cmd)
+static char *commit_message(const char *rev)
 {
-    const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
-    posix_spawn_file_actions_t fa;
+    const char *args[] = {"log", "-1", "--format=%B", rev, NULL};
     mg_buf out;
     mg_error ignore;
-    char chunk[4096];
-    int fds[2], st = 0, rc = 0;
-    ssize_t n;
-    pid_t pid;
 
-    if (pipe(fds) != 0)
-        return NULL;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    mg_buf_init(&out, (size_t)1 << 20); /* commit messages, not novels */
+    mg_buf_init(&out, (size_t)1 << 20);
     mg_error_init(&ignore);
-    while (rc == 0 && (n = read(fds[0], chunk, sizeof(chunk))) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 || mg_buf_append(&out, chunk, (size_t)n, &ignore) < 0)
-            rc = -1;
-    }
-    close(fds[0]);
-    if (rc == 0 && (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0))
-        rc = -1;
-    if (rc != 0 || !out.data) {
+    if (cli_git(args, &out, NULL, 0, &ignore) != 0 || !out.data) {
         mg_buf_release(&out);
         return NULL;
     }
@@ -96,26 +67,25 @@ static bool find_trailer(const char *msg, const char *key, char *out, size_t siz
 }
 
 /* A line that cannot be part of a commit message, between the two messages. */
-#define MESSAGE_BREAK "\n\n--memgate-next-message--\n\n"
 
 static bool trailer_reason(const char *key, char *reason, size_t rsize, char *src, size_t ssize)
 {
-    /*
-     * HEAD's message and, for a merge commit (a PR checkout on GitHub), its
-     * second parent's, the PR's own head: one process for both.
-     */
-    char *msg = command_output("git log -1 --format=%B HEAD && "
-                               "if git rev-parse -q --verify HEAD^2 >/dev/null; then "
-                               "printf '" MESSAGE_BREAK "'; git log -1 --format=%B HEAD^2; fi");
-    char *second = msg ? strstr(msg, "--memgate-next-message--") : NULL;
+    /* HEAD's message and, for a merge commit (a PR checkout on GitHub), the PR head's */
+    static const char *const is_merge[] = {"rev-parse", "-q", "--verify", "HEAD^2", NULL};
+    char *msg = commit_message("HEAD"), *second = NULL;
+    mg_buf ignore_out;
+    mg_error ignore;
     bool found;
-    if (second) {
-        second[-2] = '\0'; /* end the first message before the break */
-        second += strlen("--memgate-next-message--");
-    }
+
+    mg_buf_init(&ignore_out, 4096);
+    mg_error_init(&ignore);
+    if (msg && cli_git(is_merge, &ignore_out, NULL, 0, &ignore) == 0)
+        second = commit_message("HEAD^2");
+    mg_buf_release(&ignore_out);
     found = msg && (find_trailer(msg, key, reason, rsize) ||
                     (second && find_trailer(second, key, reason, rsize)));
     free(msg);
+    free(second);
     if (found)
         snprintf(src, ssize, "%s commit trailer", key);
     return found;

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ci/ci_env.h"
+#include "cli_git.h"
 #include "memgate/baseline.h"
 #include "memgate/gate.h"
 #include "memgate/history.h"
@@ -49,26 +51,25 @@ void cli_command_line(int argc, char **argv, char *out, size_t size)
         cli_append_word(out, size, argv[i]);
 }
 
-/* --commit, then the CI's variables, then git itself. */
+/* --commit, then the CI's commit (never a PR's merge commit: mg_ci_commit), then git itself. */
 static void resolve_commit(const char *flag, char *out, size_t size)
 {
-    const char *c = flag                        ? flag
-                    : getenv("GITHUB_SHA") && *getenv("GITHUB_SHA") ? getenv("GITHUB_SHA")
-                    : getenv("CI_COMMIT_SHA") && *getenv("CI_COMMIT_SHA") ? getenv("CI_COMMIT_SHA")
-                                                                         : NULL;
-    FILE *git;
+    static const char *const args[] = {"rev-parse", "HEAD", NULL};
+    mg_buf head;
+    mg_error ignore;
 
     out[0] = '\0';
-    if (c) {
-        snprintf(out, size, "%s", c);
+    if (flag) {
+        snprintf(out, size, "%s", flag);
         return;
     }
-    if (!(git = popen("git rev-parse HEAD 2>/dev/null", "r")))
+    if (mg_ci_commit(out, size))
         return;
-    if (fgets(out, (int)size, git))
-        out[strcspn(out, "\r\n")] = '\0';
-    if (pclose(git) != 0)
-        out[0] = '\0';
+    mg_buf_init(&head, 4096);
+    mg_error_init(&ignore);
+    if (cli_git(args, &head, NULL, 0, &ignore) == 0 && head.data)
+        snprintf(out, size, "%.*s", (int)strcspn(head.data, "\r\n"), head.data);
+    mg_buf_release(&head);
 }
 
 /* UTC now, or SOURCE_DATE_EPOCH when set (reproducible output, and deterministic tests). */

@@ -490,11 +490,11 @@ static int gate(const struct check_opts *o, struct check_run *run, mg_error *err
     return compare_hotspots(o, run, err);
 }
 
-/* What every report of this run shows; hist holds 64 entries. */
+/* What every report of this run shows; hist holds MG_HISTORY_SHOWN entries. */
 static void report_input(const struct check_opts *o, struct check_run *run,
                          const mg_history_entry **hist, mg_report_input *in_out)
 {
-    size_t n = mg_history_select(&run->history, run->setup.workload, hist, 64);
+    size_t n = mg_history_select(&run->history, run->setup.workload, hist, MG_HISTORY_SHOWN);
     mg_report_input in;
 
     memset(&in, 0, sizeof(in));
@@ -515,7 +515,7 @@ static void report_input(const struct check_opts *o, struct check_run *run,
     in.culprits = run->blame.culprits.n ? &run->blame.culprits : NULL;
     in.hotspot_note = run->blame.note[0] ? run->blame.note : NULL;
     in.history = hist;
-    in.n_history = n < 64 ? n : 64;
+    in.n_history = n < MG_HISTORY_SHOWN ? n : MG_HISTORY_SHOWN;
     in.ratchet_command = run->ratchet[0] ? run->ratchet : NULL;
     in.top_n = o->top ? o->top : 10;
     in.note = run->bootstrap_note[0] ? run->bootstrap_note : NULL;
@@ -557,7 +557,7 @@ static int flame_sides(const struct check_opts *o, struct check_run *run, mg_rep
 
 static int report(const struct check_opts *o, struct check_run *run, mg_error *err)
 {
-    const mg_history_entry *hist[64];
+    const mg_history_entry *hist[MG_HISTORY_SHOWN];
     mg_report_input in;
     report_input(o, run, hist, &in);
     if (flame_sides(o, run, &in, err) < 0)
@@ -622,7 +622,7 @@ static int run_check(struct check_opts *o, struct check_run *run, mg_error *err)
 /* A failed post is reported and leaves the verdict's status, unless --require-post. */
 static int post(const struct check_opts *o, struct check_run *run, int status, mg_error *err)
 {
-    const mg_history_entry *hist[64];
+    const mg_history_entry *hist[MG_HISTORY_SHOWN];
     mg_report_input in;
     mg_report_view view; /* what --format markdown renders: the comment is the same report */
     int rc;
@@ -655,7 +655,7 @@ int cmd_check(int argc, char **argv, mg_error *err)
     else if (!o.profile)
         status = 0; /* --explain alone */
     else
-        status = post(&o, &run, run.verdict.overall == MG_STATUS_FAIL ? 1 : 0, err);
+        status = post(&o, &run, run.verdict.overall == MG_STATUS_FAIL ? MG_EXIT_GATE_FAILED : MG_EXIT_OK, err);
     release(&run);
     cli_hotspots_release(&o.hotspots);
     return status;

@@ -126,7 +126,7 @@ int cmd_comply(int argc, char **argv, mg_error *err)
         mg_buf_release(&out);
     }
     /* 1 is the only "negative result" status, as for a memory regression in memgate check */
-    rc = rc < 0 ? mg_error_exit_code(err) : mg_comply_failed(r) ? 1 : 0;
+    rc = rc < 0 ? mg_error_exit_code(err) : mg_comply_failed(r) ? MG_EXIT_GATE_FAILED : MG_EXIT_OK;
     mg_comply_report_free(r);
     return rc;
 }

@@ -185,7 +185,7 @@ static int run_diff(struct diff_opts *o, mg_profile **a, mg_profile **b, int *st
         in.flame_weight = o->weight;
         in.load = &o->load;
         rc = cli_write_outputs(&o->outputs, &in, err);
-        *status = v.overall == MG_STATUS_FAIL ? 1 : 0;
+        *status = v.overall == MG_STATUS_FAIL ? MG_EXIT_GATE_FAILED : MG_EXIT_OK;
     }
     mg_hsdiff_release(&changes);
     cli_blame_release(&blame);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci/ci_env.h"
 #include "cmd.h"
 #include "memgate/onboard.h"
 
@@ -117,9 +118,6 @@ static int parse_args(int argc, char **argv, mg_onboard_options *o, mg_error *er
     o->dir = optind < argc ? argv[optind] : ".";
     if (o->baseline_path && !*o->baseline_path)
         return mg_error_set(err, MG_E_USAGE, "--baseline needs a file path");
-    /* the commit the CI is building, as update-baseline records it */
-    if (!o->commit)
-        o->commit = getenv("GITHUB_SHA") ? getenv("GITHUB_SHA") : getenv("CI_COMMIT_SHA");
     return 0;
 }
 
@@ -128,12 +126,16 @@ int cmd_init(int argc, char **argv, mg_error *err)
     mg_onboard_options o;
     mg_onboard_plan *plan = NULL;
     mg_buf out;
+    char commit[128];
     int rc;
 
     memset(&o, 0, sizeof(o));
     rc = parse_args(argc, argv, &o, err);
     if (rc != 0)
         return rc > 0 ? 0 : mg_error_exit_code(err);
+    /* the commit the CI is building, as update-baseline records it; NULL: no "commit" key */
+    if (!o.commit)
+        o.commit = mg_ci_commit(commit, sizeof(commit));
     if (mg_onboard_run(&plan, &o, err) < 0)
         return mg_error_exit_code(err);
     /* the plan is rendered after the run, so it reports what was really written */

@@ -28,6 +28,7 @@ static const char usage_text[] =
     "\n"
     "commands:\n";
 
+/* The same list as enum mg_exit (memgate/error.h) and the README's table. */
 static const char exit_text[] =
     "\n"
     "exit status:\n"
@@ -59,7 +60,7 @@ static int finish_stdout(int status)
     /* like git: a report that could not be written (full disk, closed pipe) is an error */
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "memgate: cannot write to standard output: %s\n", strerror(errno));
-        return 4;
+        return MG_EXIT_IO;
     }
     return status;
 }
@@ -72,19 +73,19 @@ int main(int argc, char **argv)
 
     if (argc < 2) {
         usage(stderr);
-        return 2;
+        return MG_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return finish_stdout(0);
+        return finish_stdout(MG_EXIT_OK);
     }
     if (!strcmp(argv[1], "--version")) {
         printf("memgate %s\n", MEMGATE_VERSION);
-        return finish_stdout(0);
+        return finish_stdout(MG_EXIT_OK);
     }
     if (!strcmp(argv[1], "--help-hotspots")) {
         cli_help_print(stdout, mg_hotspot_rule_text);
-        return finish_stdout(0);
+        return finish_stdout(MG_EXIT_OK);
     }
     for (c = cli_commands; c->name; c++)
         if (!strcmp(c->name, argv[1]))
@@ -102,7 +103,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "memgate: unknown command '%s'\n\n", argv[1]);
             usage(stderr);
         }
-        return 2;
+        return MG_EXIT_USAGE;
     }
     mg_error_init(&err);
     status = c->fn(argc - 1, argv + 1, &err);

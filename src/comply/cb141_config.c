@@ -1,4 +1,5 @@
 /* .pmat.yaml: only comply.checks.cb-141 (the memgate: section belongs to the config module). */
+#include "memgate/baseline.h"
 #include "memgate/comply.h"
 
 #include <stdio.h>
@@ -15,7 +16,7 @@ void mg_cb141_config_defaults(mg_cb141_config *c)
     c->enabled = true;
     c->severity = MG_CB141_WARNING;
     c->profiler = MG_CB141_DHAT;
-    snprintf(c->baseline_path, sizeof(c->baseline_path), "%s", MG_CB141_DEFAULT_BASELINE);
+    snprintf(c->baseline_path, sizeof(c->baseline_path), "%s", MG_BASELINE_DEFAULT_PATH);
 }
 
 const char *mg_cb141_severity_name(enum mg_cb141_severity s)

@@ -1,4 +1,5 @@
 /* CB-141: the three pieces (dependency, profile binary, baseline) for each supported profiler. */
+#include "memgate/config.h"
 #include "memgate/comply.h"
 
 #include <stdio.h>
@@ -394,7 +395,7 @@ static int run_checks(check_ctx *c)
 static int load_config(mg_cb141_config *config, const char *dir, const char *config_path,
                        mg_error *err)
 {
-    char *path = config_path ? strdup(config_path) : fs_join(dir, MG_CB141_CONFIG_FILE);
+    char *path = config_path ? strdup(config_path) : fs_join(dir, MG_CONFIG_DEFAULT_PATH);
     int rc = 0;
 
     if (!path)

@@ -1,5 +1,5 @@
 /*
- * The input-format registry, in detection order (profile-formats.md section 7):
+ * The input-format registry, in detection order (docs/formats.md, "Detection order"):
  * the most specific signatures first, log-style markers last. gzip and zstd
  * are unwrapped by the loader before detection. Lookups by name and detection
  * walk it here.

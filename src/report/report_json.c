@@ -359,7 +359,7 @@ static json_t *notices_array(const mg_report_input *in)
 static json_t *history_array(const mg_report_input *in)
 {
     json_t *a = json_array();
-    for (size_t i = 0; a && i < in->n_history && i < 64; i++) {
+    for (size_t i = 0; a && i < in->n_history && i < MG_HISTORY_SHOWN; i++) {
         const mg_history_entry *e = in->history[i];
         json_t *o = json_pack("{s:o, s:o}", "commit", str_or_null(e->commit), "measured_at",
                               str_or_null(e->measured_at));

@@ -94,7 +94,7 @@ static void hotspots(mg_report_view *view, const mg_report_input *in)
 
 static void history(mg_report_view *view, const mg_report_input *in)
 {
-    size_t n = in->n_history < 64 ? in->n_history : 64, i;
+    size_t n = in->n_history < MG_HISTORY_SHOWN ? in->n_history : MG_HISTORY_SHOWN, i;
     for (i = 0; i < n; i++) {
         const mg_history_entry *e = in->history[i];
         view->history[i] = (mg_publish_point){

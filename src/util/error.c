@@ -66,23 +66,23 @@ void mg_error_prefix(mg_error *err, const char *fmt, ...)
 int mg_error_exit_code(const mg_error *err)
 {
     if (!err)
-        return 0;
+        return MG_EXIT_OK;
     switch (err->code) {
     case MG_OK:
-        return 0;
+        return MG_EXIT_OK;
     case MG_E_USAGE:
     case MG_E_REFUSED:
-        return 2;
+        return MG_EXIT_USAGE;
     case MG_E_INPUT:
     case MG_E_OVERFLOW:
-        return 3;
+        return MG_EXIT_INPUT;
     case MG_E_IO:
     case MG_E_NOMEM:
-        return 4;
+        return MG_EXIT_IO;
     case MG_E_POST:
-        return 5;
+        return MG_EXIT_POST;
     }
-    return 4;
+    return MG_EXIT_IO;
 }
 
 void mg_error_format(const mg_error *err, char *out, size_t size)

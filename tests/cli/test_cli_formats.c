@@ -312,7 +312,7 @@ Test(formats, refuses_exp_dhat_and_jeprof)
     char *dir = mg_tempdir(), a[4200], b[4200];
     snprintf(a, sizeof(a), "%s/exp-dhat.txt", dir);
     snprintf(b, sizeof(b), "%s/jeprof.heap", dir);
-    /* the shapes documented in profile-formats.md (no such tool here to capture them) */
+    /* the shapes the profilers document (no such tool here to capture them) */
     mg_spit(a, "==123== ======== SUMMARY STATISTICS ========\n==123== \n"
                "==123== guest_insns:  1,045,339,534\n==123== max_live:     63,669 in 336 blocks\n");
     mg_spit(b, "heap_v2/524288\n  t*: 28106: 56637512 [0: 0]\n");

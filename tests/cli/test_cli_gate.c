@@ -256,6 +256,38 @@ Test(update_baseline, approve_writes_spec_keys_and_keeps_unknown_keys)
     mg_run_release(&r);
 }
 
+/* In a PR job GITHUB_SHA is the merge commit: the recorded commit is the PR head (issue 11). */
+Test(update_baseline, a_pull_request_records_the_head_not_the_merge_commit)
+{
+    const char *path = tmp_baseline(NULL);
+    char event[4200], envpath[4300];
+    const char *extra[] = {"--approve", NULL};
+    mg_run r;
+    json_t *b;
+
+    {
+        char *d = mg_tempdir();
+        snprintf(event, sizeof(event), "%s/event.json", d);
+        free(d);
+    }
+    mg_spit(event, "{\"pull_request\": {\"number\": 7, \"head\": "
+                   "{\"sha\": \"1111111111111111111111111111111111111111\"}}}");
+    snprintf(envpath, sizeof(envpath), "GITHUB_EVENT_PATH=%s", event);
+    {
+        const char *env[] = {"GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=pull_request",
+                             "GITHUB_REF=refs/pull/7/merge", "GITHUB_REF_NAME=7/merge",
+                             "GITHUB_SHA=2222222222222222222222222222222222222222", envpath, NULL};
+        r = update(WORDFREQ_BASE, path, extra, env);
+    }
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+    b = json_load_file(path, 0, NULL);
+    cr_assert_not_null(b);
+    cr_expect_str_eq(json_string_value(json_object_get(b, "commit")),
+                     "1111111111111111111111111111111111111111");
+    json_decref(b);
+}
+
 Test(update_baseline, github_default_branch_push_is_approved_pull_request_is_not)
 {
     const char *path = tmp_baseline(NULL);

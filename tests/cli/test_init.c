@@ -182,6 +182,26 @@ Test(init, one_run_with_write_and_profile)
     cr_assert_eq(comply_score(), 0);
 }
 
+/* An empty GITHUB_SHA (or CI_COMMIT_SHA) is no commit: no "commit": "" in the baseline. */
+Test(init, an_empty_ci_commit_is_not_recorded)
+{
+    const char *env[] = {"GITHUB_ACTIONS=true", "GITHUB_SHA=", "CI_COMMIT_SHA=", NULL};
+    const char *argv[] = {"init", "--profile", mg_testdata(PROFILE), project, NULL};
+    json_t *b;
+    mg_run r;
+
+    new_crate();
+    argv[3] = project;
+    r = mg_run_memgate(argv, env, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+    b = json_load_file(path_in(".pmat-metrics/memory-baseline.json"), 0, NULL);
+    cr_assert_not_null(b);
+    cr_expect_null(json_object_get(b, "commit"), "an empty commit was recorded: \"%s\"",
+                   json_string_value(json_object_get(b, "commit")));
+    json_decref(b);
+}
+
 Test(init, a_second_write_changes_nothing)
 {
     char *first, *second;

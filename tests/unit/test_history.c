@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memgate/buf.h"
 #include "memgate/history.h"
 #include "run.h"
 
@@ -36,6 +37,37 @@ Test(history, parses_entries_in_order)
     cr_expect_str_eq(sel[1]->commit, "cccc3333");
     cr_expect_eq(mg_history_select(&h, "parse", sel, 4), 1);
     mg_history_release(&h);
+}
+
+/* Reports chart the newest entries: with 70, the first 6 are what is left out (issue 11). */
+Test(history, select_keeps_the_newest_entries)
+{
+    mg_buf text;
+    mg_history h;
+    const mg_history_entry *sel[MG_HISTORY_SHOWN];
+    mg_error err;
+
+    mg_buf_init(&text, 0);
+    mg_error_init(&err);
+    for (int i = 1; i <= 70; i++) {
+        cr_assert_eq(mg_buf_printf(&text, &err,
+                                   "{\"workload\":\"default\",\"commit\":\"c%04d\","
+                                   "\"peak_memory_bytes\":%d}\n",
+                                   i, i),
+                     0);
+        if (i % 10 == 0) /* another workload's entries in between are not counted */
+            cr_assert_eq(mg_buf_printf(&text, &err, "{\"workload\":\"other\",\"commit\":\"x\"}\n"),
+                         0);
+    }
+    h = parse_ok(text.data);
+    cr_assert_eq(mg_history_select(&h, NULL, sel, MG_HISTORY_SHOWN), 70);
+    cr_expect_str_eq(sel[0]->commit, "c0007", "the oldest shown is entry 7");
+    cr_expect_str_eq(sel[MG_HISTORY_SHOWN - 1]->commit, "c0070", "the newest entry is shown last");
+    for (int i = 1; i < MG_HISTORY_SHOWN; i++)
+        cr_expect_eq(sel[i]->metrics.value[MG_PEAK_BYTES], sel[i - 1]->metrics.value[MG_PEAK_BYTES] + 1,
+                     "oldest first, none skipped");
+    mg_history_release(&h);
+    mg_buf_release(&text);
 }
 
 Test(history, torn_last_line_is_skipped_but_a_bad_middle_line_is_an_error)
