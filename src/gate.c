@@ -68,7 +68,9 @@ static void evaluate_row(mg_row *r, const mg_policy *p)
         r->cause = MG_LEVEL_WARN;
         r->cause_ceiling = r->in_current && ceiling_trips(&r->warn_limit, r->current);
     } else if (r->in_baseline && r->negative && r->has_pct &&
+               (mg_limit_is_set(&r->limit) || mg_limit_is_set(&r->warn_limit)) &&
                (u128)r->delta * 10000 > (u128)r->baseline * p->improvement_bp) {
+        /* only a gated metric can improve: a shorter runtime is not a baseline to lock in */
         r->status = MG_STATUS_IMPROVED;
         snprintf(r->reason, sizeof(r->reason), "dropped more than the improvement hint");
     } else {
@@ -78,10 +80,30 @@ static void evaluate_row(mg_row *r, const mg_policy *p)
     }
 }
 
+/*
+ * No improvement in a run where another metric grew past its warn (or fail)
+ * level: "lock it in" next to a grown peak would record the growth too.
+ */
+static void withdraw_improvements(mg_verdict *v)
+{
+    unsigned i;
+    bool grew = false;
+    for (i = 0; i < v->n_rows; i++)
+        grew |= v->rows[i].status == MG_STATUS_FAIL || v->rows[i].status == MG_STATUS_WARN ||
+                v->rows[i].status == MG_STATUS_ACCEPTED || v->rows[i].drift_over;
+    for (i = 0; grew && i < v->n_rows; i++)
+        if (v->rows[i].status == MG_STATUS_IMPROVED) {
+            v->rows[i].status = MG_STATUS_OK;
+            snprintf(v->rows[i].reason, sizeof(v->rows[i].reason),
+                     "dropped, but not an improvement while another metric grew");
+        }
+}
+
 /* Counters and the overall status from the rows, after any change to them. */
 static void tally(mg_verdict *v)
 {
     unsigned i;
+    withdraw_improvements(v);
     v->n_fail = v->n_warn = v->n_improved = v->n_absent = v->n_accepted = v->n_drift = 0;
     for (i = 0; i < v->n_rows; i++) {
         const mg_row *r = &v->rows[i];

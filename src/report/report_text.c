@@ -519,12 +519,12 @@ static int ratchet(mg_buf *b, const mg_report_input *in, mg_error *err)
     for (i = 0; i < v->n_rows && used < sizeof(line); i++) {
         const mg_row *r = &v->rows[i];
         char cur[32];
-        if (!r->in_current)
+        /* the gated numbers, in the units the table shows (the file gets every exact value) */
+        if (!r->in_current || (!mg_limit_is_set(&r->limit) && !mg_limit_is_set(&r->warn_limit)))
             continue;
         rep_amount(r->metric, r->current, cur, sizeof(cur));
-        used +=
-            (size_t)snprintf(line + used, sizeof(line) - used, "%s %s %llu (%s)", n++ ? "," : "",
-                             mg_metric_name(r->metric), (unsigned long long)r->current, cur);
+        used += (size_t)snprintf(line + used, sizeof(line) - used, "%s %s %s", n++ ? "," : "",
+                                 mg_metric_name(r->metric), cur);
     }
     return rc == 0 ? rep_wrap(b, 0, line, err) : rc;
 }

@@ -97,6 +97,9 @@ static void update(const char *base, const char *path, const char *attribution)
     mg_run_release(&r);
 }
 
+/* A looser peak limit for a test that needs one (NULL: the defaults). */
+static const char *peak_limit;
+
 /* check --format FMT; the caller releases the run. */
 static mg_run check(const char *variant, const char *path, const char *format,
                     const char *attribution)
@@ -107,6 +110,10 @@ static mg_run check(const char *variant, const char *path, const char *format,
     if (attribution) {
         argv[n++] = "--attribution";
         argv[n++] = attribution;
+    }
+    if (peak_limit) {
+        argv[n++] = "--limit";
+        argv[n++] = peak_limit;
     }
     argv[n] = NULL;
     return mg_run_memgate(argv, NULL, NULL);
@@ -201,8 +208,12 @@ Test(culprit, optimized_names_the_function_that_shrank)
         char *path = baseline_in_tempdir();
         json_t *j;
         update(optimized[i].base, path, NULL);
-        /* wordfreq's optimisation pre-sizes two maps: its peak grows while its total shrinks */
+        /* wordfreq's optimisation pre-sizes two maps: its peak grows (+19.7%) while its total
+           shrinks; nothing counts as improved next to a grown peak, so the peak is allowed
+           +25% here, as a team that reviewed it would */
+        peak_limit = "peak=+25%";
         j = check_json(optimized[i].variant, path, -1);
+        peak_limit = NULL;
         cr_expect_geq(expect_culprits(j, "improved", &optimized[i]), 1,
                       "%s: no improved heap metric", optimized[i].variant);
         json_decref(j);

@@ -172,13 +172,14 @@ Test(gate, improvement_fields_and_verdict)
     cr_expect_str_eq(mg_verdict_name(&v), "pass");
 }
 
-Test(gate, improvement_hint_applies_to_ungated_metrics_too)
+Test(gate, ungated_metrics_never_count_as_improved)
 {
     mg_policy p = empty_policy();
     mg_metrics b = metrics1(MG_END_BLOCKS, 100), c = metrics1(MG_END_BLOCKS, 10);
     mg_verdict v;
     mg_gate_evaluate(&v, &b, &c, &p);
-    cr_expect_eq(v.rows[0].status, MG_STATUS_IMPROVED);
+    cr_expect_eq(v.rows[0].status, MG_STATUS_OK);
+    cr_expect_eq(v.n_improved, 0);
     cr_expect_eq(v.n_gated, 0);
 }
 
@@ -188,6 +189,7 @@ Test(gate, zero_hint_makes_any_drop_an_improvement)
     mg_metrics b = metrics1(MG_PEAK_BYTES, 1000), c = metrics1(MG_PEAK_BYTES, 999);
     mg_verdict v;
     p.improvement_bp = 0;
+    p.fail[MG_PEAK_BYTES] = REL(1000);
     mg_gate_evaluate(&v, &b, &c, &p);
     cr_expect_eq(v.rows[0].status, MG_STATUS_IMPROVED);
 }
@@ -319,7 +321,7 @@ Test(gate, overall_verdict_and_counters)
     mg_metrics_set(&c, MG_PEAK_BYTES, 2000);
     mg_metrics_set(&b, MG_TOTAL_BYTES, 1000); /* warn */
     mg_metrics_set(&c, MG_TOTAL_BYTES, 1100);
-    mg_metrics_set(&b, MG_ALLOC_COUNT, 1000); /* improved */
+    mg_metrics_set(&b, MG_ALLOC_COUNT, 1000); /* dropped: no improvement next to a regression */
     mg_metrics_set(&c, MG_ALLOC_COUNT, 500);
     mg_metrics_set(&b, MG_END_BYTES, 7); /* ok, ungated */
     mg_metrics_set(&c, MG_END_BYTES, 7);
@@ -331,12 +333,12 @@ Test(gate, overall_verdict_and_counters)
     cr_expect_eq(v.n_rows, 5);
     cr_expect_eq(row_of(&v, MG_PEAK_BYTES)->status, MG_STATUS_FAIL);
     cr_expect_eq(row_of(&v, MG_TOTAL_BYTES)->status, MG_STATUS_WARN);
-    cr_expect_eq(row_of(&v, MG_ALLOC_COUNT)->status, MG_STATUS_IMPROVED);
+    cr_expect_eq(row_of(&v, MG_ALLOC_COUNT)->status, MG_STATUS_OK);
     cr_expect_eq(row_of(&v, MG_END_BYTES)->status, MG_STATUS_OK);
     cr_expect_eq(row_of(&v, MG_RUNTIME_US)->status, MG_STATUS_ABSENT);
     cr_expect_eq(v.n_fail, 1);
     cr_expect_eq(v.n_warn, 1);
-    cr_expect_eq(v.n_improved, 1);
+    cr_expect_eq(v.n_improved, 0);
     cr_expect_eq(v.n_absent, 1);
     cr_expect_eq(v.n_gated, 3);
     cr_expect_eq(v.n_compared, 3);
@@ -386,6 +388,7 @@ Test(gate, huge_drop_is_an_improvement_of_100_percent)
     mg_policy p = empty_policy();
     mg_metrics b = metrics1(MG_PEAK_BYTES, UINT64_MAX), c = metrics1(MG_PEAK_BYTES, 0);
     mg_verdict v;
+    p.fail[MG_PEAK_BYTES] = REL(1000);
     mg_gate_evaluate(&v, &b, &c, &p);
     cr_expect_eq(v.rows[0].status, MG_STATUS_IMPROVED);
     cr_expect_eq(v.rows[0].delta, UINT64_MAX);
@@ -400,4 +403,22 @@ Test(gate, status_names)
     cr_expect_str_eq(mg_status_name(MG_STATUS_FAIL), "fail");
     cr_expect_str_eq(mg_status_name(MG_STATUS_ABSENT), "absent");
     cr_expect_str_eq(mg_status_name((enum mg_status)99), "?");
+}
+
+Test(gate, no_improvement_while_another_metric_grew_past_its_warn_level)
+{
+    mg_policy p = empty_policy();
+    mg_metrics b = metrics1(MG_PEAK_BYTES, 1000), c = metrics1(MG_PEAK_BYTES, 1100);
+    mg_verdict v;
+    mg_metrics_set(&b, MG_TOTAL_BYTES, 1000);
+    mg_metrics_set(&c, MG_TOTAL_BYTES, 500);
+    p.warn[MG_PEAK_BYTES] = REL(500); /* +10% is past the +5% warn level */
+    p.fail[MG_TOTAL_BYTES] = REL(200);
+    mg_gate_evaluate(&v, &b, &c, &p);
+    cr_expect_eq(row_of(&v, MG_PEAK_BYTES)->status, MG_STATUS_WARN);
+    cr_expect_eq(row_of(&v, MG_TOTAL_BYTES)->status, MG_STATUS_OK);
+    cr_expect(strstr(row_of(&v, MG_TOTAL_BYTES)->reason, "another metric grew") != NULL, "%s",
+              row_of(&v, MG_TOTAL_BYTES)->reason);
+    cr_expect_eq(v.n_improved, 0);
+    cr_expect_eq(v.overall, MG_STATUS_WARN);
 }
