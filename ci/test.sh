@@ -2,13 +2,18 @@
 # The whole test suite: install what is missing, build, run ctest in a plain build, run every
 # fuzz target for a few seconds (clang, libFuzzer, ASan + UBSan), then ctest again in an
 # AddressSanitizer + UndefinedBehaviorSanitizer build (last, so its summary ends the output).
-#   ci/test.sh           all three (what CI runs)
+# The full run first checks that every C file matches .clang-format (ci/format-check.sh).
+#   ci/test.sh           all of it (what CI runs)
 #   ci/test.sh --quick   the plain build only
 # Environment: FUZZ_SECONDS (per fuzz target, default 5; 0 skips the fuzz smoke run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh valgrind python3 jq time
 jobs=$(nproc)
+if [ "${1:-}" != "--quick" ]; then
+  echo "=== memgate format check"
+  bash ci/format-check.sh
+fi
 
 run_suite() { # DIR CMAKE-ARGS...
   local dir=$1

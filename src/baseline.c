@@ -1,4 +1,5 @@
-/* Baseline file: strict reading with positions, in-place updates that keep unknown keys, atomic writes. */
+/* Baseline file: strict reading with positions, in-place updates that keep unknown keys, atomic
+ * writes. */
 #include "memgate/baseline.h"
 
 #include <dirent.h>
@@ -30,8 +31,8 @@ static const enum mg_metric write_order[MG_METRIC_COUNT] = {
  * Find where `key` (inside workload `workload`, or at top level) sits in the
  * text so an error about its value can name line and column.
  */
-static void locate(const mg_baseline *b, const char *workload, const char *key,
-                   unsigned long *line, unsigned long *col)
+static void locate(const mg_baseline *b, const char *workload, const char *key, unsigned long *line,
+                   unsigned long *col)
 {
     mg_jp jp;
     mg_error e;
@@ -104,13 +105,15 @@ static int check_hotspots(const mg_baseline *b, const char *wl, json_t *obj, mg_
     if (!json_is_array(hs))
         return value_error(b, wl, "hotspots", "must be a list of {function, total_bytes, ...}",
                            err);
-    json_array_foreach(hs, i, h) {
+    json_array_foreach(hs, i, h)
+    {
         if (!json_is_object(h) || !json_is_string(json_object_get(h, "function")))
             return value_error(b, wl, "hotspots", "entries need a string 'function'", err);
         for (k = 0; k < 3; k++)
             if (json_object_get(h, counts[k]) && !count_ok(json_object_get(h, counts[k])))
-                return value_error(b, wl, "hotspots", "entries' byte and block counts must be "
-                                                      "whole numbers >= 0",
+                return value_error(b, wl, "hotspots",
+                                   "entries' byte and block counts must be "
+                                   "whole numbers >= 0",
                                    err);
     }
     return 0;
@@ -155,7 +158,8 @@ static int validate(const mg_baseline *b, mg_error *err)
         return 0;
     if (!json_is_object(wls))
         return value_error(b, NULL, "workloads", "must be an object of workload names", err);
-    json_object_foreach(wls, name, obj) {
+    json_object_foreach(wls, name, obj)
+    {
         if (!json_is_object(obj))
             return value_error(b, NULL, "workloads", "entries must be objects", err);
         if ((rc = check_object(b, name, obj, err)) < 0)
@@ -289,16 +293,15 @@ void mg_baseline_free(mg_baseline *b)
     free(b);
 }
 
-int mg_baseline_metrics(const mg_baseline *b, const char *workload, mg_metrics *out,
-                        mg_error *err)
+int mg_baseline_metrics(const mg_baseline *b, const char *workload, mg_metrics *out, mg_error *err)
 {
     json_t *obj = workload_object(b, workload);
     unsigned m;
 
     memset(out, 0, sizeof(*out));
     if (!obj)
-        return mg_error_set_at(err, MG_E_INPUT, b->source, 0, 0,
-                               "no workload '%s' in the baseline", workload);
+        return mg_error_set_at(err, MG_E_INPUT, b->source, 0, 0, "no workload '%s' in the baseline",
+                               workload);
     for (m = 0; m < MG_METRIC_COUNT; m++) {
         json_t *v = json_object_get(obj, mg_metric_name((enum mg_metric)m));
         if (json_is_integer(v))
@@ -320,7 +323,8 @@ size_t mg_baseline_workloads(const mg_baseline *b, const char **out, size_t max)
             n++;
             break;
         }
-    json_object_foreach(wls, name, v) {
+    json_object_foreach(wls, name, v)
+    {
         (void)v;
         if (n < max)
             out[n] = name;
@@ -386,10 +390,10 @@ int mg_baseline_set_hotspots(mg_baseline *b, const char *workload, const mg_hots
     if (!(a = json_array()))
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     for (i = 0; i < n; i++) {
-        json_t *o = json_pack("{s:s, s:o, s:o, s:o}", "function", h[i].function, "total_bytes",
-                              count_json(h[i].total_bytes), "total_blocks",
-                              count_json(h[i].total_blocks), "peak_bytes",
-                              count_json(h[i].peak_bytes));
+        json_t *o =
+            json_pack("{s:s, s:o, s:o, s:o}", "function", h[i].function, "total_bytes",
+                      count_json(h[i].total_bytes), "total_blocks", count_json(h[i].total_blocks),
+                      "peak_bytes", count_json(h[i].peak_bytes));
         if (!o || json_array_append_new(a, o) != 0) {
             json_decref(a);
             return mg_error_set(err, MG_E_NOMEM, "out of memory");
@@ -431,7 +435,8 @@ size_t mg_baseline_strings(const mg_baseline *b, const char *workload, const cha
     size_t n = 0;
     if (!json_is_object(o))
         return 0;
-    json_object_foreach(o, k, v) {
+    json_object_foreach(o, k, v)
+    {
         if (!json_is_string(v) || n == max)
             continue;
         names[n] = k;
@@ -441,11 +446,10 @@ size_t mg_baseline_strings(const mg_baseline *b, const char *workload, const cha
 }
 
 /* Keys that describe one measurement and go when its numbers are replaced. */
-static const char *const per_run_keys[] = {"producer",     "profiled_command", "command_line",
-                                           "accepted",     "profile_mode",     "build_profile",
-                                           "environment",  "runs",             "hotspots",
-                                           "hotspots_other_bytes", "attribution", "stacks",
-                                           "stacks_other"};
+static const char *const per_run_keys[] = {
+    "producer",      "profiled_command", "command_line", "accepted", "profile_mode",
+    "build_profile", "environment",      "runs",         "hotspots", "hotspots_other_bytes",
+    "attribution",   "stacks",           "stacks_other"};
 
 int mg_baseline_set_provenance(mg_baseline *b, const char *workload,
                                const mg_baseline_provenance *p, mg_error *err)
@@ -513,7 +517,8 @@ int mg_baseline_hotspots(const mg_baseline *b, const char *workload, mg_hotspot 
         return 0;
     if (!(*out = calloc(json_array_size(hs), sizeof(**out))))
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    json_array_foreach(hs, i, h) {
+    json_array_foreach(hs, i, h)
+    {
         mg_hotspot *x = &(*out)[i];
         if (!(x->function = strdup(json_string_value(json_object_get(h, "function"))))) {
             mg_hotspots_free(*out, i);
@@ -530,8 +535,8 @@ int mg_baseline_hotspots(const mg_baseline *b, const char *workload, mg_hotspot 
 
 /* Keys in the order a freshly written workload object lists them (after the metrics). */
 static const char *const meta_order[] = {
-    "measured_at",      "commit",       "tool",     "profile_format",       "producer",
-    "profiled_command", "command_line", "accepted", "profile_mode", "build_profile",
+    "measured_at",      "commit",       "tool",        "profile_format",       "producer",
+    "profiled_command", "command_line", "accepted",    "profile_mode",         "build_profile",
     "environment",      "runs",         "attribution", "hotspots_other_bytes", "hotspots",
     "stacks_other",     "stacks",
 };
@@ -562,7 +567,8 @@ static const char **sorted_keys(json_t *obj, bool unknown_only, size_t *n)
     *n = 0;
     if (!keys)
         return NULL;
-    json_object_foreach(obj, k, v) {
+    json_object_foreach(obj, k, v)
+    {
         (void)v;
         if (!unknown_only || !known_key(k))
             keys[(*n)++] = k;
@@ -828,8 +834,8 @@ done:
 }
 
 /* For baseline_stacks.c (baseline_int.h): the reader's helpers, not duplicated there. */
-int mg_bl_value_error(const mg_baseline *b, const char *workload, const char *key,
-                      const char *what, mg_error *err)
+int mg_bl_value_error(const mg_baseline *b, const char *workload, const char *key, const char *what,
+                      mg_error *err)
 {
     return value_error(b, workload, key, what, err);
 }

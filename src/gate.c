@@ -37,7 +37,8 @@ static bool level_trips(const mg_limit *l, const mg_row *r, char *why, size_t si
         snprintf(why, size, "above the ceiling");
         return true;
     }
-    if (r->in_baseline && r->in_current && !r->negative && increase_trips(l, r->baseline, r->delta)) {
+    if (r->in_baseline && r->in_current && !r->negative &&
+        increase_trips(l, r->baseline, r->delta)) {
         snprintf(why, size, "grew more than allowed");
         return true;
     }
@@ -114,8 +115,8 @@ static void tally(mg_verdict *v)
         v->n_accepted += r->status == MG_STATUS_ACCEPTED;
         v->n_drift += r->drift_over;
     }
-    v->overall = v->n_fail ? MG_STATUS_FAIL
-                 : v->n_warn ? MG_STATUS_WARN
+    v->overall = v->n_fail       ? MG_STATUS_FAIL
+                 : v->n_warn     ? MG_STATUS_WARN
                  : v->n_accepted ? MG_STATUS_ACCEPTED
                  : v->n_improved ? MG_STATUS_IMPROVED
                                  : MG_STATUS_OK;

@@ -1,4 +1,5 @@
-/* History JSONL: tolerant of a torn last line, strict everywhere else; append with O_APPEND + fsync. */
+/* History JSONL: tolerant of a torn last line, strict everywhere else; append with O_APPEND +
+ * fsync. */
 #include "memgate/history.h"
 
 #include <errno.h>
@@ -47,8 +48,8 @@ static char *dup_string(json_t *o, const char *key)
 }
 
 /* One parsed line into e; errors name the line (column from jansson where it has one). */
-static int entry_from_json(json_t *o, mg_history_entry *e, const char *source,
-                           unsigned long line, mg_error *err)
+static int entry_from_json(json_t *o, mg_history_entry *e, const char *source, unsigned long line,
+                           mg_error *err)
 {
     unsigned m;
     json_t *wl = json_object_get(o, "workload");
@@ -77,8 +78,8 @@ static int entry_from_json(json_t *o, mg_history_entry *e, const char *source,
     return 0;
 }
 
-static int push_line(mg_history *h, size_t *cap, const char *text, size_t len,
-                     const char *source, unsigned long line, mg_error *err)
+static int push_line(mg_history *h, size_t *cap, const char *text, size_t len, const char *source,
+                     unsigned long line, mg_error *err)
 {
     json_error_t je;
     json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -118,8 +119,7 @@ static bool blank(const char *s, size_t n)
     return true;
 }
 
-int mg_history_parse(mg_history *h, const char *text, size_t len, const char *source,
-                     mg_error *err)
+int mg_history_parse(mg_history *h, const char *text, size_t len, const char *source, mg_error *err)
 {
     size_t pos = 0, cap = 0;
     unsigned long line = 0;
@@ -226,8 +226,8 @@ char *mg_history_format(const mg_history_entry *e, mg_error *err)
     unsigned m;
     int bad = !o;
 
-    bad = bad || json_object_set_new(o, "workload", json_string(e->workload ? e->workload
-                                                                             : "default"));
+    bad = bad ||
+          json_object_set_new(o, "workload", json_string(e->workload ? e->workload : "default"));
     bad = bad || set_str(o, "measured_at", e->measured_at) || set_str(o, "commit", e->commit);
     for (m = 0; !bad && m < MG_METRIC_COUNT; m++)
         if (e->metrics.present[m] && e->metrics.value[m] <= (uint64_t)INT64_MAX)
@@ -267,8 +267,7 @@ static int repair_tail(int fd, off_t *size)
     return 0;
 }
 
-int mg_history_append(const char *path, const mg_history_entry *e, off_t *old_size,
-                      mg_error *err)
+int mg_history_append(const char *path, const mg_history_entry *e, off_t *old_size, mg_error *err)
 {
     char *line = mg_history_format(e, err);
     struct stat st;

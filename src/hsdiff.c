@@ -90,8 +90,7 @@ static int earlier_side(mg_hsdiff *d, size_t *cap, const mg_hotspot *before, siz
 
 /* Functions in the later top N that the earlier list does not name. */
 static int later_side(mg_hsdiff *d, size_t *cap, const mg_strmap *before_ix, bool before_complete,
-                      const mg_hotspot *after, size_t na, const mg_hsdiff_options *o,
-                      mg_error *err)
+                      const mg_hotspot *after, size_t na, const mg_hsdiff_options *o, mg_error *err)
 {
     size_t i, j;
     int rc = 0;

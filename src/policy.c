@@ -31,8 +31,10 @@ void mg_policy_defaults(mg_policy *p)
     /* the sum of many accepted steps, measured against the anchor */
     set_default(p, MG_LEVEL_DRIFT, MG_TOTAL_BYTES, (mg_limit){true, 1000, true, 16384, false, 0});
     set_default(p, MG_LEVEL_DRIFT, MG_ALLOC_COUNT, (mg_limit){true, 1000, true, 64, false, 0});
-    set_default(p, MG_LEVEL_DRIFT, MG_PEAK_BYTES, (mg_limit){true, 2500, true, 256 * 1024, false, 0});
-    set_default(p, MG_LEVEL_DRIFT, MG_PEAK_RSS, (mg_limit){true, 2500, true, 4096 * 1024, false, 0});
+    set_default(p, MG_LEVEL_DRIFT, MG_PEAK_BYTES,
+                (mg_limit){true, 2500, true, 256 * 1024, false, 0});
+    set_default(p, MG_LEVEL_DRIFT, MG_PEAK_RSS,
+                (mg_limit){true, 2500, true, 4096 * 1024, false, 0});
     p->improvement_bp = 500;
     p->missing = MG_MISSING_FAIL;
     snprintf(p->improvement_origin.where, sizeof(p->improvement_origin.where), "built-in default");
@@ -155,12 +157,16 @@ static void set_origin(mg_origin *o, enum mg_limit_source src, const char *where
 
 static mg_limit *level_limit(mg_policy *p, enum mg_level level, enum mg_metric m)
 {
-    return level == MG_LEVEL_WARN ? &p->warn[m] : level == MG_LEVEL_DRIFT ? &p->drift[m] : &p->fail[m];
+    return level == MG_LEVEL_WARN    ? &p->warn[m]
+           : level == MG_LEVEL_DRIFT ? &p->drift[m]
+                                     : &p->fail[m];
 }
 
 const mg_limit *mg_policy_limit(const mg_policy *p, enum mg_level level, enum mg_metric m)
 {
-    return level == MG_LEVEL_WARN ? &p->warn[m] : level == MG_LEVEL_DRIFT ? &p->drift[m] : &p->fail[m];
+    return level == MG_LEVEL_WARN    ? &p->warn[m]
+           : level == MG_LEVEL_DRIFT ? &p->drift[m]
+                                     : &p->fail[m];
 }
 
 void mg_policy_set(mg_policy *p, enum mg_level level, enum mg_metric m, const mg_limit *l,
@@ -200,8 +206,8 @@ int mg_policy_apply(mg_policy *p, const char *assignment, bool warn, enum mg_lim
     if (mg_limit_parse(eq + 1, &l, err) < 0)
         return -err->code;
     snprintf(where, sizeof(where), "%s %s", warn ? "--warn" : "--limit", assignment);
-    mg_policy_set(p, warn ? MG_LEVEL_WARN : MG_LEVEL_FAIL, m, &l, mg_limit_spec_clears(eq + 1),
-                  src, where);
+    mg_policy_set(p, warn ? MG_LEVEL_WARN : MG_LEVEL_FAIL, m, &l, mg_limit_spec_clears(eq + 1), src,
+                  where);
     return 0;
 }
 
@@ -248,12 +254,13 @@ static void ceiling_amount(uint64_t v, enum mg_metric m, char *out, size_t size)
     static const struct {
         const char *name;
         uint64_t factor;
-    } units[] = {{"TiB", 1ULL << 40}, {"TB", 1000000000000ULL}, {"GiB", 1ULL << 30},
+    } units[] = {{"TiB", 1ULL << 40},   {"TB", 1000000000000ULL}, {"GiB", 1ULL << 30},
                  {"GB", 1000000000ULL}, {"MiB", 1ULL << 20},      {"MB", 1000000ULL},
-                 {"KiB", 1ULL << 10}, {"KB", 1000ULL}};
+                 {"KiB", 1ULL << 10},   {"KB", 1000ULL}};
     size_t i;
     uint64_t milli;
-    for (i = 0; mg_metric_is_bytes(m) && v < UINT64_MAX / 1000 && i < sizeof(units) / sizeof(units[0]);
+    for (i = 0;
+         mg_metric_is_bytes(m) && v < UINT64_MAX / 1000 && i < sizeof(units) / sizeof(units[0]);
          i++) {
         uint64_t digits;
         if (v < units[i].factor || (v * 1000) % units[i].factor != 0)

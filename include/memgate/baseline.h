@@ -1,4 +1,5 @@
-/* The reviewed baseline file (.pmat-metrics/memory-baseline.json): read, update, write atomically. */
+/* The reviewed baseline file (.pmat-metrics/memory-baseline.json): read, update, write atomically.
+ */
 #ifndef MEMGATE_BASELINE_H
 #define MEMGATE_BASELINE_H
 
@@ -31,8 +32,7 @@ void mg_baseline_free(mg_baseline *b);
  * Metrics of a workload (NULL or "default": the top-level object). Returns
  * MG_E_INPUT when the named workload does not exist.
  */
-int mg_baseline_metrics(const mg_baseline *b, const char *workload, mg_metrics *out,
-                        mg_error *err);
+int mg_baseline_metrics(const mg_baseline *b, const char *workload, mg_metrics *out, mg_error *err);
 
 /*
  * Names of the baseline's workloads ("default" first when the top level has
@@ -144,8 +144,8 @@ int mg_baseline_set_stacks(mg_baseline *b, const char *workload, const mg_stored
  * The stacks update-baseline stores for a profile (none, present false, when
  * its format records no stacks): the heaviest until 99% of total bytes, of
  * bytes at the peak and of the allocation count are covered, at most cap
- * (the heaviest by peak and by total share the cap), each cut to the frames an attribution rule could
- * pick (src/baseline_pick.c), merged when their cuts are equal.
+ * (the heaviest by peak and by total share the cap), each cut to the frames an attribution rule
+ * could pick (src/baseline_pick.c), merged when their cuts are equal.
  */
 struct mg_attr_options;
 int mg_baseline_pick_stacks(const mg_profile *p, const struct mg_attr_options *o, size_t cap,

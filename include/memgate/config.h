@@ -71,7 +71,7 @@ bool mg_config_accept_allowed(const mg_config *c);
 
 /* Hotspot settings, with their defaults when the file does not set them. */
 typedef struct mg_hotspot_settings {
-    unsigned top;          /* functions kept in the baseline and compared (default 10) */
+    unsigned top;           /* functions kept in the baseline and compared (default 10) */
     uint64_t min_change_bp; /* smaller relative changes are not listed (default 1%) */
     uint64_t min_bytes;     /* smaller absolute changes are not listed (default 4 KiB) */
     /* memgate.hotspots.skip_frames: more machinery prefixes (your allocation wrappers);

@@ -14,7 +14,7 @@ enum mg_status {
     MG_STATUS_IMPROVED,
     MG_STATUS_WARN,
     MG_STATUS_FAIL,
-    MG_STATUS_ABSENT, /* the baseline has it, the profile does not: skipped, not zero */
+    MG_STATUS_ABSENT,   /* the baseline has it, the profile does not: skipped, not zero */
     MG_STATUS_ACCEPTED, /* would fail, but a reviewed exception accepts it (verdict passes) */
 };
 
@@ -28,9 +28,9 @@ typedef struct mg_row {
     bool has_pct;     /* false when the baseline is 0 or either side is absent */
     double delta_pct; /* display only; decisions use integer arithmetic */
     enum mg_status status;
-    mg_limit limit;        /* the fail-level limit in force */
-    mg_limit warn_limit;   /* the warn-level limit in force */
-    char reason[96];       /* why it is warn/fail/absent/improved, "" when ok */
+    mg_limit limit;      /* the fail-level limit in force */
+    mg_limit warn_limit; /* the warn-level limit in force */
+    char reason[96];     /* why it is warn/fail/absent/improved, "" when ok */
     /* drift against the long-term anchor (mg_gate_apply_drift) */
     bool has_anchor;
     uint64_t anchor;
@@ -55,10 +55,10 @@ typedef struct mg_verdict {
     unsigned n_fail, n_warn, n_improved, n_absent, n_gated;
     unsigned n_compared; /* gated metrics present on both sides */
     unsigned n_accepted;
-    unsigned n_drift;    /* rows over the drift budget */
-    bool no_baseline;    /* nothing to compare with: see mg_gate_no_baseline */
-    bool has_anchor;     /* mg_gate_apply_drift ran with an anchor */
-    char anchor_label[96];  /* "commit 249fdd88 (2026-03-09T00:00:00Z)" */
+    unsigned n_drift;        /* rows over the drift budget */
+    bool no_baseline;        /* nothing to compare with: see mg_gate_no_baseline */
+    bool has_anchor;         /* mg_gate_apply_drift ran with an anchor */
+    char anchor_label[96];   /* "commit 249fdd88 (2026-03-09T00:00:00Z)" */
     char accept_reason[256]; /* the reviewed exception, "" when none was given */
     char accept_source[64];  /* "--accept", "Memgate-Accept trailer", ... */
     /* the PR changes the baseline or limits it is judged by (mg_gate_needs_review) */
@@ -103,7 +103,8 @@ void mg_gate_no_baseline(mg_verdict *out, const mg_metrics *current, const mg_po
  */
 void mg_gate_needs_review(mg_verdict *v, bool required);
 
-/* "needs_review" when the verdict needs review and did not fail on a metric, else mg_verdict_name. */
+/* "needs_review" when the verdict needs review and did not fail on a metric, else mg_verdict_name.
+ */
 const char *mg_verdict_status(const mg_verdict *v);
 
 /*

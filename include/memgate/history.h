@@ -17,7 +17,7 @@
  * are ignored, so later versions can add to a line.
  */
 typedef struct mg_history_entry {
-    char *workload; /* never NULL: "default" when the line has none */
+    char *workload;                        /* never NULL: "default" when the line has none */
     char *measured_at, *commit, *accepted; /* may be NULL */
     bool anchor;
     mg_metrics metrics;
@@ -27,7 +27,8 @@ typedef struct mg_history_entry {
 typedef struct mg_history {
     mg_history_entry *entries; /* file order: oldest first */
     size_t n;
-    bool torn_tail; /* the last line had no newline and did not parse: a crash mid-append, ignored */
+    bool
+        torn_tail; /* the last line had no newline and did not parse: a crash mid-append, ignored */
 } mg_history;
 
 void mg_history_init(mg_history *h);
@@ -71,8 +72,7 @@ char *mg_history_format(const mg_history_entry *e, mg_error *err);
  * left by a crash is cut off first. *old_size gets the size to give
  * mg_history_truncate to undo the append. Failures are MG_E_IO.
  */
-int mg_history_append(const char *path, const mg_history_entry *e, off_t *old_size,
-                      mg_error *err);
+int mg_history_append(const char *path, const mg_history_entry *e, off_t *old_size, mg_error *err);
 int mg_history_truncate(const char *path, off_t size, mg_error *err);
 
 #endif

@@ -19,7 +19,7 @@ enum mg_hs_kind {
 
 /* One source line of a changed function (blame: compared from stacks). */
 typedef struct mg_hs_line {
-    char *where; /* "src/bin/wordfreq.rs:27" */
+    char *where;                      /* "src/bin/wordfreq.rs:27" */
     uint64_t before, after;           /* total bytes */
     uint64_t before_peak, after_peak; /* bytes live at t-gmax */
 } mg_hs_line;
@@ -28,13 +28,13 @@ typedef struct mg_hs_line {
 typedef struct mg_hs_change {
     char *function; /* owned by the diff */
     enum mg_hs_kind kind;
-    uint64_t before; /* 0 for APPEARED; for ENTERED at most `floor` (unknown) */
-    uint64_t after;  /* 0 for GONE */
+    uint64_t before;                  /* 0 for APPEARED; for ENTERED at most `floor` (unknown) */
+    uint64_t after;                   /* 0 for GONE */
     uint64_t before_peak, after_peak; /* bytes live at t-gmax under it, where known */
-    bool negative;   /* after < before */
-    uint64_t delta;  /* |after - before| (ENTERED: after - floor, a lower bound) */
-    bool has_pct;    /* false when before is 0 or unknown */
-    double pct;      /* display only */
+    bool negative;                    /* after < before */
+    uint64_t delta;                   /* |after - before| (ENTERED: after - floor, a lower bound) */
+    bool has_pct;                     /* false when before is 0 or unknown */
+    double pct;                       /* display only */
     /* compared from stacks (mg_blame_changes): the peak's change and the lines; else 0 */
     bool has_peak;
     bool peak_negative;
@@ -69,7 +69,8 @@ int mg_hsdiff_compute(mg_hsdiff *out, const mg_hotspot *before, size_t n_before,
                       bool after_complete, const mg_hsdiff_options *opts, mg_error *err);
 void mg_hsdiff_release(mg_hsdiff *d);
 
-/* Past both thresholds of o: more than min_bytes, and (when base is not 0) more than min_change_bp. */
+/* Past both thresholds of o: more than min_bytes, and (when base is not 0) more than min_change_bp.
+ */
 bool mg_hsdiff_significant(const mg_hsdiff_options *o, uint64_t base, uint64_t delta);
 
 /* "grew", "shrank", "appeared", "entered top N", "gone" */

@@ -27,9 +27,9 @@ typedef struct mg_limit {
 /* Where a limit was set, lowest precedence first. */
 enum mg_limit_source {
     MG_SRC_DEFAULT,
-    MG_SRC_CONFIG,  /* .pmat.yaml */
-    MG_SRC_ENV,     /* MEMORY_THRESHOLD */
-    MG_SRC_FLAG,    /* command line */
+    MG_SRC_CONFIG, /* .pmat.yaml */
+    MG_SRC_ENV,    /* MEMORY_THRESHOLD */
+    MG_SRC_FLAG,   /* command line */
 };
 
 /*
@@ -52,9 +52,9 @@ typedef struct mg_origin {
 
 /* What `check` does when there is no baseline to compare with. */
 enum mg_missing_baseline {
-    MG_MISSING_FAIL,     /* error, exit 3 (the default: a gate that compares nothing must not pass) */
-    MG_MISSING_WARN,     /* verdict warn, exit 0 */
-    MG_MISSING_PASS,     /* verdict pass, exit 0, and say so */
+    MG_MISSING_FAIL, /* error, exit 3 (the default: a gate that compares nothing must not pass) */
+    MG_MISSING_WARN, /* verdict warn, exit 0 */
+    MG_MISSING_PASS, /* verdict pass, exit 0, and say so */
     MG_MISSING_BOOTSTRAP /* write a first baseline where an update is approved, else warn */
 };
 
@@ -76,13 +76,12 @@ typedef struct mg_policy {
 } mg_policy;
 
 /*
- * Built-in defaults (fail level; nothing warns by default). Total bytes and allocation count are exact for a
- * deterministic run, so they get a tight +2% (plus a small absolute floor);
- * the t-gmax peak moves with thread timing and allocator choices, so it gets
- * +10% & +64KiB; peak RSS +10% & +1MiB. Other metrics are reported, not gated.
- * The drift budget against the anchor is looser than a single step but bounds
- * the sum of many: peak +25% & +256KiB, total +10% & +16KiB, count +10% & +64,
- * RSS +25% & +4MiB. A missing baseline fails (MG_MISSING_FAIL).
+ * Built-in defaults (fail level; nothing warns by default). Total bytes and allocation count are
+ * exact for a deterministic run, so they get a tight +2% (plus a small absolute floor); the t-gmax
+ * peak moves with thread timing and allocator choices, so it gets +10% & +64KiB; peak RSS +10% &
+ * +1MiB. Other metrics are reported, not gated. The drift budget against the anchor is looser than
+ * a single step but bounds the sum of many: peak +25% & +256KiB, total +10% & +16KiB, count +10% &
+ * +64, RSS +25% & +4MiB. A missing baseline fails (MG_MISSING_FAIL).
  */
 void mg_policy_defaults(mg_policy *p);
 

@@ -10,14 +10,14 @@
 
 /* Canonical metrics; their names (mg_metric_name) are the baseline keys. */
 enum mg_metric {
-    MG_PEAK_BYTES,   /* peak_memory_bytes: live bytes at t-gmax */
-    MG_PEAK_BLOCKS,  /* peak_blocks: live blocks at t-gmax */
-    MG_TOTAL_BYTES,  /* total_allocations_bytes: everything allocated over the run */
-    MG_ALLOC_COUNT,  /* allocation_count: blocks allocated over the run */
-    MG_END_BYTES,    /* end_bytes: still live at exit */
-    MG_END_BLOCKS,   /* end_blocks */
-    MG_RUNTIME_US,   /* runtime_us: wall time in microseconds */
-    MG_PEAK_RSS,     /* peak_rss_bytes: resident set high-water mark */
+    MG_PEAK_BYTES,  /* peak_memory_bytes: live bytes at t-gmax */
+    MG_PEAK_BLOCKS, /* peak_blocks: live blocks at t-gmax */
+    MG_TOTAL_BYTES, /* total_allocations_bytes: everything allocated over the run */
+    MG_ALLOC_COUNT, /* allocation_count: blocks allocated over the run */
+    MG_END_BYTES,   /* end_bytes: still live at exit */
+    MG_END_BLOCKS,  /* end_blocks */
+    MG_RUNTIME_US,  /* runtime_us: wall time in microseconds */
+    MG_PEAK_RSS,    /* peak_rss_bytes: resident set high-water mark */
     MG_METRIC_COUNT
 };
 
@@ -68,10 +68,10 @@ typedef struct mg_hotspot_line {
 #define MG_HOTSPOT_LINES 3
 
 typedef struct mg_hotspot {
-    char *function;       /* group key: function name, or the stack's frames joined by " <- " */
-    char *frame;          /* full text of the attributed frame of the group's biggest program
-                             point (address and location included), or NULL */
-    char **stack;         /* with --group-by stack: the full frame strings, innermost first */
+    char *function; /* group key: function name, or the stack's frames joined by " <- " */
+    char *frame;    /* full text of the attributed frame of the group's biggest program
+                       point (address and location included), or NULL */
+    char **stack;   /* with --group-by stack: the full frame strings, innermost first */
     size_t stack_len;
     uint64_t total_bytes; /* sum of tb */
     uint64_t total_blocks;
@@ -83,7 +83,7 @@ typedef struct mg_hotspot {
     unsigned flags;       /* enum mg_hotspot_flags */
     double share;         /* 0..1: this row's amount over the whole profile's, for its ranking */
     /* From the profile's stacks (function grouping only; zero/NULL otherwise): */
-    unsigned how;         /* enum mg_attr_how of its heaviest stack (memgate/stacks.h) */
+    unsigned how; /* enum mg_attr_how of its heaviest stack (memgate/stacks.h) */
     mg_hotspot_line lines[MG_HOTSPOT_LINES]; /* heaviest lines first, by this ranking's weight */
     size_t n_lines;
     char *chain;          /* its heaviest stack from the attributed frame to the allocation
@@ -156,8 +156,7 @@ typedef struct mg_load_options {
  * negative code with err naming the file, line and column and what was
  * expected; *out is left NULL. The caller owns *out (mg_profile_free).
  */
-int mg_profile_load(mg_profile **out, const char *path, const mg_load_options *opts,
-                    mg_error *err);
+int mg_profile_load(mg_profile **out, const char *path, const mg_load_options *opts, mg_error *err);
 
 /* Same for bytes already in memory; source is the name used in messages. */
 int mg_profile_parse(mg_profile **out, const char *data, size_t len, const char *source,

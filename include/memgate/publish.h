@@ -15,7 +15,7 @@
 #include "memgate/error.h"
 
 enum mg_post_target {
-    MG_POST_AUTO,   /* GITHUB_ACTIONS=true -> GitHub, else GITLAB_CI=true -> GitLab, else none */
+    MG_POST_AUTO, /* GITHUB_ACTIONS=true -> GitHub, else GITLAB_CI=true -> GitLab, else none */
     MG_POST_GITHUB,
     MG_POST_GITLAB,
     MG_POST_NONE,
@@ -32,10 +32,11 @@ typedef struct mg_publish_metric {
     bool has_baseline, has_current;
     uint64_t baseline, current;
     bool has_delta_pct;
-    double delta_pct; /* display only */
-    const char *limit; /* human text such as "+5%" or "500 MB"; NULL = none */
+    double delta_pct;   /* display only */
+    const char *limit;  /* human text such as "+5%" or "500 MB"; NULL = none */
     const char *reason; /* why the status is not ok, a sentence; NULL = none */
-    /* "peak_memory_bytes +14.5 MiB: 93% from f (src/x.rs:27)": who carries the change; NULL = none */
+    /* "peak_memory_bytes +14.5 MiB: 93% from f (src/x.rs:27)": who carries the change; NULL = none
+     */
     const char *culprit;
     bool has_fail_above;
     uint64_t fail_above; /* the largest value the fail limit lets pass (the chart's limit line) */
@@ -89,21 +90,21 @@ typedef struct mg_publish_workload {
     bool needs_review; /* the change edits the baseline or limits it is judged by */
     const mg_publish_notice *notices;
     size_t n_notices;
-    const char *profile;          /* the profile's file name */
-    const char *baseline;         /* the baseline file, or what stands in for it */
+    const char *profile;  /* the profile's file name */
+    const char *baseline; /* the baseline file, or what stands in for it */
     const char *baseline_commit;
-    const char *accept_reason;    /* the reviewed exception in force */
+    const char *accept_reason; /* the reviewed exception in force */
     const char *accept_source;
-    const char *note;             /* one more thing the run says (a bootstrap write) */
-    const char *hotspot_note;     /* how hotspots were compared, or why not; NULL */
+    const char *note;                /* one more thing the run says (a bootstrap write) */
+    const char *hotspot_note;        /* how hotspots were compared, or why not; NULL */
     const mg_publish_point *history; /* this workload's baselines, oldest first */
     size_t n_history;
     /* what to do next */
-    const char *accept_trailer;   /* commit trailer key; NULL = exceptions are not allowed */
-    const char *accept_label;     /* PR/MR label */
-    const char *update_command;   /* the memgate update-baseline command for an intended change */
-    bool ratchet;                 /* an improvement: update_command locks it in */
-    const char *report_url;       /* the full (HTML) report, when uploaded */
+    const char *accept_trailer; /* commit trailer key; NULL = exceptions are not allowed */
+    const char *accept_label;   /* PR/MR label */
+    const char *update_command; /* the memgate update-baseline command for an intended change */
+    bool ratchet;               /* an improvement: update_command locks it in */
+    const char *report_url;     /* the full (HTML) report, when uploaded */
 } mg_publish_workload;
 
 enum mg_publish_flags {
@@ -126,12 +127,12 @@ typedef struct mg_publish_request {
     enum mg_post_target target;
     const mg_publish_workload *workloads; /* at least one */
     size_t n_workloads;
-    unsigned flags;             /* enum mg_publish_flags */
+    unsigned flags; /* enum mg_publish_flags */
     enum mg_comment_mode comment;
-    const char *sticky_key;     /* NULL: the workload name, or "combined" for several */
-    uint64_t number;            /* PR/MR number; 0 = from the CI environment */
-    const char *sha;            /* commit for statuses; NULL = from the CI environment */
-    mg_publish_trace_fn trace;  /* NULL = no trace */
+    const char *sticky_key;    /* NULL: the workload name, or "combined" for several */
+    uint64_t number;           /* PR/MR number; 0 = from the CI environment */
+    const char *sha;           /* commit for statuses; NULL = from the CI environment */
+    mg_publish_trace_fn trace; /* NULL = no trace */
     void *trace_ctx;
 } mg_publish_request;
 

@@ -29,27 +29,27 @@ typedef struct mg_report_notice {
 
 /* Everything a report may show; all pointers borrowed. */
 typedef struct mg_report_input {
-    const char *command;          /* "show", "check", "diff" */
-    const mg_profile *profile;    /* required */
-    const mg_verdict *verdict;    /* NULL for show */
-    const char *baseline_path;    /* NULL for show */
+    const char *command;       /* "show", "check", "diff" */
+    const mg_profile *profile; /* required */
+    const mg_verdict *verdict; /* NULL for show */
+    const char *baseline_path; /* NULL for show */
     const char *baseline_measured_at;
     const char *baseline_commit;
     const mg_metrics *baseline_metrics; /* NULL for show */
-    const char *workload;         /* "default" when not named */
-    bool color;                   /* ANSI colour in text (only on a terminal, never with NO_COLOR) */
+    const char *workload;               /* "default" when not named */
+    bool color; /* ANSI colour in text (only on a terminal, never with NO_COLOR) */
     /* optional parts; NULL/0 when absent */
-    const mg_hsdiff *hotspot_changes;           /* functions that grew/shrank/appeared */
+    const mg_hsdiff *hotspot_changes; /* functions that grew/shrank/appeared */
     /* who carries each failed (or improved) metric's change; every verdict leads with it */
     const mg_culprits *culprits;
     /* one line about the hotspot comparison: how it was attributed, or why it was skipped */
     const char *hotspot_note;
-    const mg_history_entry *const *history;     /* this workload's baselines, oldest first */
+    const mg_history_entry *const *history; /* this workload's baselines, oldest first */
     size_t n_history;
     const char *ratchet_command; /* the update-baseline command an improvement proposes */
     unsigned top_n;              /* hotspots shown; 0 = all the profile holds */
     const char *baseline_label;  /* what the baseline is, when not a file ("profile a.json") */
-    const char *note;            /* one more thing the run wants said (a bootstrap write), or NULL */
+    const char *note; /* one more thing the run wants said (a bootstrap write), or NULL */
     const mg_report_notice *notices; /* shown above the metric table, in order */
     size_t n_notices;
     /* what the reader can do next; NULL when unknown or not allowed */

@@ -49,7 +49,8 @@ int mg_ci_token(enum mg_post_target platform, const char **out, mg_error *err)
                                 "${{ github.token }}) or MEMGATE_GITHUB_TOKEN");
     } else {
         t = env("MEMGATE_GITLAB_TOKEN") ? env("MEMGATE_GITLAB_TOKEN") : env("GITLAB_TOKEN");
-        /* the job token can read notes but never write notes or statuses (docs/posting.md, "GitLab: variables, REST and tokens") */
+        /* the job token can read notes but never write notes or statuses (docs/posting.md, "GitLab:
+         * variables, REST and tokens") */
         if (t && env("CI_JOB_TOKEN") && strcmp(t, env("CI_JOB_TOKEN")) == 0)
             t = NULL;
         if (!t && env("CI_JOB_TOKEN"))
@@ -141,7 +142,8 @@ static int read_event(mg_gh_ctx *ctx, mg_error *err)
     } else if (json_is_object(run)) {
         /* empty for fork PRs: then the number must be given and is verified against head_sha */
         const json_t *prs = json_object_get(run, "pull_requests");
-        take_number(&ctx->pr, &ctx->pr_from_event, json_object_get(json_array_get(prs, 0), "number"));
+        take_number(&ctx->pr, &ctx->pr_from_event,
+                    json_object_get(json_array_get(prs, 0), "number"));
         take_sha(ctx->sha, sizeof(ctx->sha), json_object_get(run, "head_sha"));
     } else if (!strcmp(ctx->event, "push")) {
         take_sha(ctx->sha, sizeof(ctx->sha), json_object_get(ev, "after"));
@@ -176,7 +178,8 @@ int mg_gh_ctx_load(mg_gh_ctx *ctx, uint64_t pr, const char *sha, mg_error *err)
         return mg_error_set(err, MG_E_POST, "GITHUB_REPOSITORY must be set to OWNER/REPO");
     snprintf(ctx->owner, sizeof(ctx->owner), "%.*s", (int)(slash - repo), repo);
     snprintf(ctx->repo, sizeof(ctx->repo), "%s", slash + 1);
-    snprintf(ctx->event, sizeof(ctx->event), "%s", env("GITHUB_EVENT_NAME") ? env("GITHUB_EVENT_NAME") : "");
+    snprintf(ctx->event, sizeof(ctx->event), "%s",
+             env("GITHUB_EVENT_NAME") ? env("GITHUB_EVENT_NAME") : "");
     if ((rc = read_event(ctx, err)) < 0)
         return rc;
     if (!ctx->sha[0] && strncmp(ctx->event, "pull_request", 12) != 0 && env("GITHUB_SHA") &&

@@ -20,14 +20,14 @@ enum mg_post_target mg_ci_detect(enum mg_post_target requested);
 int mg_ci_token(enum mg_post_target platform, const char **out, mg_error *err);
 
 typedef struct mg_gh_ctx {
-    char api[512];    /* GITHUB_API_URL without a trailing '/', default https://api.github.com */
+    char api[512]; /* GITHUB_API_URL without a trailing '/', default https://api.github.com */
     char owner[101];
     char repo[101];
-    char event[64];   /* GITHUB_EVENT_NAME */
-    uint64_t pr;      /* 0 = not a pull request */
+    char event[64];     /* GITHUB_EVENT_NAME */
+    uint64_t pr;        /* 0 = not a pull request */
     bool pr_from_event; /* the number came from the trusted event payload */
-    char sha[65];     /* the commit to annotate: the PR head, never the merge commit */
-    char run_url[512]; /* link to the workflow run, "" when unknown */
+    char sha[65];       /* the commit to annotate: the PR head, never the merge commit */
+    char run_url[512];  /* link to the workflow run, "" when unknown */
 } mg_gh_ctx;
 
 /*

@@ -1,4 +1,5 @@
-/* Private: GitHub Actions job files and workflow commands (docs/posting.md, "GitHub: job files and workflow commands"). */
+/* Private: GitHub Actions job files and workflow commands (docs/posting.md, "GitHub: job files and
+ * workflow commands"). */
 #ifndef MEMGATE_CI_GHA_H
 #define MEMGATE_CI_GHA_H
 

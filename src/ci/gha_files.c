@@ -85,15 +85,17 @@ static json_t *metrics_json(const mg_publish_request *req)
             const mg_publish_metric *m = &w->metrics[j];
             json_t *o = json_object();
             /* jansson stores signed 64-bit: larger counts (never seen in practice) become null */
-            json_object_set_new(o, "baseline", m->has_baseline && m->baseline <= INT64_MAX
-                                                   ? json_integer((json_int_t)m->baseline)
-                                                   : json_null());
-            json_object_set_new(o, "current", m->has_current && m->current <= INT64_MAX
-                                                  ? json_integer((json_int_t)m->current)
-                                                  : json_null());
-            json_object_set_new(o, "delta_pct", m->has_delta_pct && isfinite(m->delta_pct)
-                                                    ? json_real(m->delta_pct)
-                                                    : json_null());
+            json_object_set_new(o, "baseline",
+                                m->has_baseline && m->baseline <= INT64_MAX
+                                    ? json_integer((json_int_t)m->baseline)
+                                    : json_null());
+            json_object_set_new(o, "current",
+                                m->has_current && m->current <= INT64_MAX
+                                    ? json_integer((json_int_t)m->current)
+                                    : json_null());
+            json_object_set_new(o, "delta_pct",
+                                m->has_delta_pct && isfinite(m->delta_pct) ? json_real(m->delta_pct)
+                                                                           : json_null());
             json_object_set_new(o, "status", json_string(m->status));
             json_object_set_new(ms, m->name, o);
         }
@@ -131,11 +133,12 @@ int mg_gha_outputs(const mg_publish_request *req, const char *comment_url, mg_er
     if (!path || !*path)
         return 0;
     mg_buf_init(&b, 0);
-    rc = mg_buf_printf(&b, err, "verdict=%s\nworkloads=%zu\n", mg_md_overall(req),
-                       req->n_workloads);
+    rc =
+        mg_buf_printf(&b, err, "verdict=%s\nworkloads=%zu\n", mg_md_overall(req), req->n_workloads);
     if (rc == 0)
         rc = failed_list(&b, req, err);
-    /* one workload: its current values as plain outputs, e.g. steps.memgate.outputs.peak_memory_bytes */
+    /* one workload: its current values as plain outputs, e.g.
+     * steps.memgate.outputs.peak_memory_bytes */
     for (size_t i = 0; rc == 0 && req->n_workloads == 1 && i < req->workloads[0].n_metrics; i++) {
         const mg_publish_metric *m = &req->workloads[0].metrics[i];
         if (m->has_current)
@@ -169,12 +172,23 @@ int mg_gha_escape(mg_buf *out, const char *s, int property, mg_error *err)
     /* '%' first: the runner decodes %25 last, so any other order double-decodes */
     for (; rc == 0 && *s; s++) {
         switch (*s) {
-        case '%': rc = mg_buf_append(out, "%25", 3, err); break;
-        case '\r': rc = mg_buf_append(out, "%0D", 3, err); break;
-        case '\n': rc = mg_buf_append(out, "%0A", 3, err); break;
-        case ':': rc = property ? mg_buf_append(out, "%3A", 3, err) : mg_buf_append(out, s, 1, err); break;
-        case ',': rc = property ? mg_buf_append(out, "%2C", 3, err) : mg_buf_append(out, s, 1, err); break;
-        default: rc = mg_buf_append(out, s, 1, err);
+        case '%':
+            rc = mg_buf_append(out, "%25", 3, err);
+            break;
+        case '\r':
+            rc = mg_buf_append(out, "%0D", 3, err);
+            break;
+        case '\n':
+            rc = mg_buf_append(out, "%0A", 3, err);
+            break;
+        case ':':
+            rc = property ? mg_buf_append(out, "%3A", 3, err) : mg_buf_append(out, s, 1, err);
+            break;
+        case ',':
+            rc = property ? mg_buf_append(out, "%2C", 3, err) : mg_buf_append(out, s, 1, err);
+            break;
+        default:
+            rc = mg_buf_append(out, s, 1, err);
         }
     }
     return rc;
@@ -190,8 +204,8 @@ static int annotation(mg_buf *out, const mg_publish_request *req, const mg_publi
 
     snprintf(title, sizeof(title), "memgate %s: %s", w->name, m->name);
     if (m->has_delta_pct && isfinite(m->delta_pct))
-        snprintf(msg, sizeof(msg), "%s %s: %" PRIu64 " -> %" PRIu64 " (%+.2f%%, limit %s)",
-                 m->name, fail ? "regressed" : "is close to its limit", m->baseline, m->current,
+        snprintf(msg, sizeof(msg), "%s %s: %" PRIu64 " -> %" PRIu64 " (%+.2f%%, limit %s)", m->name,
+                 fail ? "regressed" : "is close to its limit", m->baseline, m->current,
                  m->delta_pct, m->limit ? m->limit : "n/a");
     else
         snprintf(msg, sizeof(msg), "%s %s: %" PRIu64 " (limit %s)", m->name,

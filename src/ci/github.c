@@ -22,7 +22,8 @@ static const char *const gh_headers[] = {
     NULL,
 };
 
-/* Comments written with the Actions GITHUB_TOKEN carry this author (docs/posting.md, "GitHub: REST"). */
+/* Comments written with the Actions GITHUB_TOKEN carry this author (docs/posting.md, "GitHub:
+ * REST"). */
 #define ACTIONS_BOT "github-actions[bot]"
 
 typedef struct gh {

@@ -72,7 +72,7 @@ static bool is_loopback(const char *host)
     if (strncmp(host, "127.", 4) != 0)
         return false;
     /* the whole of 127.0.0.0/8, written as a plain dotted quad */
-    for (p = host; ; p++) {
+    for (p = host;; p++) {
         if (*p >= '0' && *p <= '9') {
             value = value * 10 + (unsigned)(*p - '0');
             if (++digits > 3 || value > 255)
@@ -283,8 +283,9 @@ static struct curl_slist *build_list(const mg_http_options *opts, const char *au
     for (const char *const *x = opts->headers; l && x && *x; x++)
         l = (n = curl_slist_append(l, *x)) ? n : (curl_slist_free_all(l), NULL);
     if (l && with_json)
-        l = (n = curl_slist_append(l, "Content-Type: application/json")) ? n
-                                                                         : (curl_slist_free_all(l), NULL);
+        l = (n = curl_slist_append(l, "Content-Type: application/json"))
+                ? n
+                : (curl_slist_free_all(l), NULL);
     if (l && auth)
         l = (n = curl_slist_append(l, auth)) ? n : (curl_slist_free_all(l), NULL);
     return l;
@@ -528,8 +529,7 @@ static int fail(mg_http *h, const char *method, const char *url, const http_wait
     url_split(url, &p);
     /* "POST /repos/o/r/statuses/x: HTTP 503 (unavailable), gave up after 3 attempts" */
     snprintf(msg, sizeof(msg), "%s %s: %s%s%s%s%s%s", method, p.path ? p.path : "?", w->why,
-             detail[0] ? " (" : "", detail, detail[0] ? ")" : "", w->stop[0] ? ", " : "",
-             w->stop);
+             detail[0] ? " (" : "", detail, detail[0] ? ")" : "", w->stop[0] ? ", " : "", w->stop);
     url_parts_release(&p);
     if (attempts > 1) {
         size_t n = strlen(msg);
@@ -540,8 +540,7 @@ static int fail(mg_http *h, const char *method, const char *url, const http_wait
     return mg_error_set(err, MG_E_POST, "%s", msg);
 }
 
-static void fill_attempt(mg_http *h, CURLcode code, const mg_http_response *resp,
-                         http_attempt *a)
+static void fill_attempt(mg_http *h, CURLcode code, const mg_http_response *resp, http_attempt *a)
 {
     *a = (http_attempt){.curl_code = code, .status = resp->status};
     a->retry_after_s = h->seen.retry_after_s;
@@ -570,7 +569,8 @@ int mg_http_request(mg_http *h, const char *method, const char *url, const char 
     if (!mg_http_url_allowed(url))
         return mg_error_set(err, MG_E_POST,
                             "refusing to send the API token to '%.120s': only https URLs are "
-                            "allowed (plain http only to a loopback host)", url);
+                            "allowed (plain http only to a loopback host)",
+                            url);
     if (set_method(h, method, url, body) < 0)
         return mg_error_set(err, MG_E_POST, "libcurl lacks http or https support");
     curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &resp->body);

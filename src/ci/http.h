@@ -13,18 +13,18 @@
 typedef void (*mg_http_trace_fn)(void *ctx, const char *line);
 
 typedef struct mg_http_options {
-    const char *token;          /* sent as "Authorization: Bearer"; NULL = none; copied */
-    const char *const *headers; /* extra "Name: value" headers, NULL-terminated; copied */
-    long connect_timeout_ms;    /* connect phase incl. DNS and TLS */
-    long timeout_ms;            /* whole transfer */
-    unsigned max_attempts;      /* total tries per request, >= 1 */
-    uint64_t min_wait_ms;       /* first backoff step; also the floor of every wait */
-    uint64_t max_wait_ms;       /* longest single wait; a server asking for more is given up on */
-    uint64_t budget_ms;         /* total waiting allowed per request */
+    const char *token;           /* sent as "Authorization: Bearer"; NULL = none; copied */
+    const char *const *headers;  /* extra "Name: value" headers, NULL-terminated; copied */
+    long connect_timeout_ms;     /* connect phase incl. DNS and TLS */
+    long timeout_ms;             /* whole transfer */
+    unsigned max_attempts;       /* total tries per request, >= 1 */
+    uint64_t min_wait_ms;        /* first backoff step; also the floor of every wait */
+    uint64_t max_wait_ms;        /* longest single wait; a server asking for more is given up on */
+    uint64_t budget_ms;          /* total waiting allowed per request */
     uint64_t rate_limit_wait_ms; /* wait for a rate limit that names no reset time (GitHub: 60 s) */
-    bool github_rate_limits;    /* a 403 can be a rate limit (x-ratelimit-remaining: 0, text) */
-    const char *ca_file;        /* CURLOPT_CAINFO, NULL = libcurl's default bundle */
-    mg_http_trace_fn trace;     /* NULL = no trace */
+    bool github_rate_limits;     /* a 403 can be a rate limit (x-ratelimit-remaining: 0, text) */
+    const char *ca_file;         /* CURLOPT_CAINFO, NULL = libcurl's default bundle */
+    mg_http_trace_fn trace;      /* NULL = no trace */
     void *trace_ctx;
 } mg_http_options;
 
@@ -44,11 +44,11 @@ enum mg_http_flags {
 };
 
 typedef struct mg_http_response {
-    long status;       /* 0 when no HTTP response was received */
-    mg_buf body;       /* the body of the last response (capped at 32 MiB) */
-    char *link;        /* raw "link" header, or NULL */
+    long status;        /* 0 when no HTTP response was received */
+    mg_buf body;        /* the body of the last response (capped at 32 MiB) */
+    char *link;         /* raw "link" header, or NULL */
     char next_page[24]; /* GitLab "x-next-page", "" when absent or empty */
-    bool maybe_sent;   /* a transport error after the request could have been processed */
+    bool maybe_sent;    /* a transport error after the request could have been processed */
 } mg_http_response;
 
 void mg_http_response_init(mg_http_response *r);
@@ -73,7 +73,8 @@ int mg_http_request(mg_http *h, const char *method, const char *url, const char 
 /* Replace every occurrence of the client's token in s (in place) with "[REDACTED]"-like stars. */
 void mg_http_redact(const mg_http *h, char *s);
 
-/* Copy the rel="next" URL of a "link" header into out; false when there is none or it is too long. */
+/* Copy the rel="next" URL of a "link" header into out; false when there is none or it is too long.
+ */
 bool mg_http_link_next(const char *link, char *out, size_t size);
 
 /* True when a and b have the same scheme, host and port (the token may go to both). */

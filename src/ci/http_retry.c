@@ -85,8 +85,7 @@ void mg_http_decide(const mg_http_options *o, const http_attempt *a, unsigned at
         snprintf(out->why, sizeof(out->why), "HTTP %ld: rate limited", a->status);
         out->retry = out->rate_limited = true;
         out->wait_ms = rate_limit_ms(o, a, now);
-    } else if (server_error(a->status) ||
-               (a->status == 409 && (flags & MG_HTTP_RETRY_CONFLICT))) {
+    } else if (server_error(a->status) || (a->status == 409 && (flags & MG_HTTP_RETRY_CONFLICT))) {
         snprintf(out->why, sizeof(out->why), "HTTP %ld", a->status);
         if ((flags & MG_HTTP_NOT_IDEMPOTENT) && a->status != 409 && a->status != 503) {
             /* a gateway error may hide a comment that was created: the caller re-lists */

@@ -7,7 +7,12 @@
 
 /* Request and response headers whose values are credentials (compared case-insensitively). */
 static const char *const secret_headers[] = {
-    "authorization", "proxy-authorization", "private-token", "job-token", "cookie", "set-cookie",
+    "authorization",
+    "proxy-authorization",
+    "private-token",
+    "job-token",
+    "cookie",
+    "set-cookie",
     NULL,
 };
 
@@ -100,7 +105,8 @@ static void emit_line(const mg_http *h, const char *prefix, const char *data, si
     free(line);
 }
 
-/* Emit whole lines that start within the first `limit` bytes (lines are cut only after redaction). */
+/* Emit whole lines that start within the first `limit` bytes (lines are cut only after redaction).
+ */
 static void emit_lines(const mg_http *h, const char *prefix, const char *data, size_t size,
                        size_t limit, bool header)
 {
@@ -134,8 +140,7 @@ static int debug_cb(CURL *curl, curl_infotype type, char *data, size_t size, voi
         break;
     case CURLINFO_DATA_OUT:
     case CURLINFO_DATA_IN:
-        emit_lines(h, type == CURLINFO_DATA_OUT ? ">> " : "<< ", data, size, TRACE_DATA_MAX,
-                   false);
+        emit_lines(h, type == CURLINFO_DATA_OUT ? ">> " : "<< ", data, size, TRACE_DATA_MAX, false);
         break;
     default:
         break; /* TLS records: binary noise */

@@ -220,8 +220,9 @@ static int stack_row(mg_buf *out, const mg_publish_hotspot *h, mg_error *err)
     signed_size(h->peak_negative, h->peak_bytes, peak, sizeof(peak));
     if (!h->is_line && h->has_pct && isfinite(h->pct))
         snprintf(pct, sizeof(pct), "%+.1f%%", h->pct);
-    rc = mg_buf_printf(out, err, "| %s | %s | %s | %s | %s", h->is_line ? "" : change_word(h->change),
-                       total, pct, peak, h->is_line ? "\xE2\x86\xB3 " : "");
+    rc = mg_buf_printf(out, err, "| %s | %s | %s | %s | %s",
+                       h->is_line ? "" : change_word(h->change), total, pct, peak,
+                       h->is_line ? "\xE2\x86\xB3 " : "");
     if (rc == 0)
         rc = mg_md_code(out, h->function, FUNCTION_MAX_BYTES, true, err);
     return rc == 0 ? mg_buf_printf(out, err, " |\n") : rc;
@@ -270,15 +271,16 @@ static int hotspots(mg_buf *out, const mg_publish_workload *w, mg_error *err)
     if (!n || rc < 0)
         return rc;
     if (stacks)
-        rc = mg_buf_printf(out, err, "\n#### Where memory changed\n\n| change | total bytes | %% | "
-                                     "at t-gmax | function / line |\n|---|--:|--:|--:|---|\n");
+        rc = mg_buf_printf(out, err,
+                           "\n#### Where memory changed\n\n| change | total bytes | %% | "
+                           "at t-gmax | function / line |\n|---|--:|--:|--:|---|\n");
     else
         rc = changes ? mg_buf_printf(out, err,
-                                 "\n#### Hotspot changes\n\n| change | total bytes | %% | "
-                                 "function |\n|---|--:|--:|---|\n")
-                 : mg_buf_printf(out, err,
-                                 "\n#### Top allocation sites\n\n| total bytes | share | "
-                                 "function |\n|--:|--:|---|\n");
+                                     "\n#### Hotspot changes\n\n| change | total bytes | %% | "
+                                     "function |\n|---|--:|--:|---|\n")
+                     : mg_buf_printf(out, err,
+                                     "\n#### Top allocation sites\n\n| total bytes | share | "
+                                     "function |\n|--:|--:|---|\n");
     for (size_t i = 0; rc == 0 && i < n; i++)
         rc = hotspot_row(out, &w->hotspots[i], err);
     return rc;

@@ -172,8 +172,8 @@ static void stack_fields(mg_result *r, mg_publish_hotspot *o, const json_t *h)
         mg_publish_hotspot *x = &r->hotspots[r->w.n_hotspots];
         if (i == 3 || r->w.n_hotspots == MAX_HOTSPOTS)
             break;
-        *x = (mg_publish_hotspot){.function = where, .change = "line", .has_peak = true,
-                                  .is_line = true};
+        *x = (mg_publish_hotspot){
+            .function = where, .change = "line", .has_peak = true, .is_line = true};
         if (!where || !*where ||
             !signed_count(json_object_get(l, "delta"), &x->negative, &x->bytes) ||
             !signed_count(json_object_get(l, "delta_peak_bytes"), &x->peak_negative,

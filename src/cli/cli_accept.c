@@ -100,7 +100,8 @@ static bool github_label(const char *label, char *reason, size_t rsize, char *sr
         return false;
     pr = json_object_get(ev, "pull_request");
     labels = json_object_get(pr, "labels");
-    json_array_foreach(labels, i, l) {
+    json_array_foreach(labels, i, l)
+    {
         const char *name = json_string_value(json_object_get(l, "name"));
         if (name && !strcmp(name, label)) {
             snprintf(reason, rsize, "label '%s' on pull request #%lld", label,
@@ -166,8 +167,9 @@ static int find_reason(const char *flag_reason, const mg_config *cfg, char *reas
         return mg_error_set(err, MG_E_USAGE, "--accept needs a reason: who reviewed it and why");
     if (!mg_config_accept_allowed(cfg)) {
         if (flag_reason)
-            return mg_error_set(err, MG_E_USAGE, "--accept: reviewed exceptions are disabled by "
-                                                 "memgate.accept.allowed: false");
+            return mg_error_set(err, MG_E_USAGE,
+                                "--accept: reviewed exceptions are disabled by "
+                                "memgate.accept.allowed: false");
         return 0;
     }
     if (flag_reason) {

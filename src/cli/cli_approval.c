@@ -1,4 +1,5 @@
-/* Approval of baseline writes: an explicit --approve, or CI on an allowed branch outside a PR/MR. */
+/* Approval of baseline writes: an explicit --approve, or CI on an allowed branch outside a PR/MR.
+ */
 #include "cli_approval.h"
 
 #include <fnmatch.h>
@@ -65,8 +66,9 @@ static bool github_approved(const struct cli_approval *a, char *why, size_t size
     }
     dflt = github_default_branch();
     ok = ref && !strncmp(ref, "refs/heads/", 11) && branch_allowed(a, name, dflt);
-    snprintf(why, size, "GitHub Actions branch '%s' is not the default branch '%s' or an allowed "
-                        "branch",
+    snprintf(why, size,
+             "GitHub Actions branch '%s' is not the default branch '%s' or an allowed "
+             "branch",
              name ? name : "?", dflt ? dflt : "?");
     free(dflt);
     return ok;

@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 struct cli_approval {
-    bool approve;                 /* --approve: a person, after review */
-    const char *const *branches;  /* allowed CI branches (glob patterns); none: the default branch */
+    bool approve;                /* --approve: a person, after review */
+    const char *const *branches; /* allowed CI branches (glob patterns); none: the default branch */
     size_t n_branches;
 };
 

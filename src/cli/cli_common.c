@@ -12,8 +12,8 @@
 #include "memgate/flame.h"
 #include "memgate/report.h"
 
-const char *const cli_report_formats[] = {"text",        "json",       "markdown", "junit",
-                                          "openmetrics", "flamegraph", "html",     "folded", NULL};
+const char *const cli_report_formats[] = {"text",       "json", "markdown", "junit", "openmetrics",
+                                          "flamegraph", "html", "folded",   NULL};
 
 int cli_render(const char *format, mg_buf *out, const mg_report_input *in, mg_error *err)
 {

@@ -59,7 +59,8 @@ static int level_lines(mg_buf *b, const mg_policy *p, enum mg_level lv, enum mg_
         return 0; /* nothing here, and nobody said anything about it */
     if (!strcmp(who(inc), who(cap)) || !l->has_max || !(l->has_rel || l->has_abs)) {
         mg_limit_format(l, m, text, sizeof(text));
-        rc = line(b, *label, mg_level_name(lv), text, who(l->has_max && !(l->has_rel || l->has_abs) ? cap : inc), err);
+        rc = line(b, *label, mg_level_name(lv), text,
+                  who(l->has_max && !(l->has_rel || l->has_abs) ? cap : inc), err);
         *label = "";
         return rc;
     }
@@ -109,8 +110,7 @@ static int settings(mg_buf *b, const mg_policy *p, const struct cli_setup *s, co
     if (rc == 0)
         rc = setting(b, "history", s->history, s->history_from, err);
     if (rc == 0)
-        rc = setting(b, "configuration", src ? src : "none", src ? "" : "(built-in defaults)",
-                     err);
+        rc = setting(b, "configuration", src ? src : "none", src ? "" : "(built-in defaults)", err);
     return rc;
 }
 

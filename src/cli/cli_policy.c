@@ -1,4 +1,5 @@
-/* Build the policy from defaults, .pmat.yaml, the environment and the limit flags, in precedence order. */
+/* Build the policy from defaults, .pmat.yaml, the environment and the limit flags, in precedence
+ * order. */
 #include "cli_policy.h"
 
 #include <getopt.h>
@@ -18,8 +19,8 @@ int cli_limits_add(struct cli_limits *l, char kind, const char *value, mg_error 
         const char *eq = strchr(value, '=');
         if (!eq || l->n_ceilings == CLI_MAX_LIMITS)
             return mg_error_set(err, MG_E_USAGE, "--max expects METRIC=SIZE, found '%s'", value);
-        snprintf(l->ceilings[l->n_ceilings], sizeof(l->ceilings[0]), "%.*s=<=%s",
-                 (int)(eq - value), value, eq + 1);
+        snprintf(l->ceilings[l->n_ceilings], sizeof(l->ceilings[0]), "%.*s=<=%s", (int)(eq - value),
+                 value, eq + 1);
         l->ceiling_flags[l->n_ceilings] = value;
         value = l->ceilings[l->n_ceilings++];
         kind = 'l';
@@ -78,8 +79,8 @@ static int apply_drift(mg_policy *p, const char *assignment, mg_error *err)
     }
     mg_metric_from_name(name, &m);
     snprintf(where, sizeof(where), "--drift %s", assignment);
-    mg_policy_set(p, MG_LEVEL_DRIFT, m, &scratch.fail[m], mg_limit_spec_clears(eq + 1),
-                  MG_SRC_FLAG, where);
+    mg_policy_set(p, MG_LEVEL_DRIFT, m, &scratch.fail[m], mg_limit_spec_clears(eq + 1), MG_SRC_FLAG,
+                  where);
     return 0;
 }
 
@@ -131,8 +132,8 @@ int cli_policy_build(mg_policy *p, const mg_config *cfg, const char *workload,
         if (mg_missing_parse(l->missing, &p->missing, err) < 0)
             return -err->code;
         p->missing_origin.src = MG_SRC_FLAG;
-        snprintf(p->missing_origin.where, sizeof(p->missing_origin.where),
-                 "--missing-baseline %s", l->missing);
+        snprintf(p->missing_origin.where, sizeof(p->missing_origin.where), "--missing-baseline %s",
+                 l->missing);
     }
     return 0;
 }

@@ -1,4 +1,5 @@
-/* Limit options shared by check, diff and update-baseline; the configuration and paths they share. */
+/* Limit options shared by check, diff and update-baseline; the configuration and paths they share.
+ */
 #ifndef MEMGATE_CLI_POLICY_H
 #define MEMGATE_CLI_POLICY_H
 
@@ -33,7 +34,8 @@ enum cli_policy_opt {
     CLI_OPT_CONFIRM,
 };
 
-/* Raw --limit/--warn/--max/--drift/--improvement/--missing-baseline values, in command-line order. */
+/* Raw --limit/--warn/--max/--drift/--improvement/--missing-baseline values, in command-line order.
+ */
 struct cli_limits {
     const char *fail[CLI_MAX_LIMITS];
     size_t n_fail;
@@ -43,12 +45,13 @@ struct cli_limits {
     size_t n_drift;
     const char *improvement;
     const char *missing;
-    char ceilings[CLI_MAX_LIMITS][160]; /* --max M=S rewritten as M=<=S */
+    char ceilings[CLI_MAX_LIMITS][160];        /* --max M=S rewritten as M=<=S */
     const char *ceiling_flags[CLI_MAX_LIMITS]; /* ... and as given, for --explain */
     size_t n_ceilings;
 };
 
-/* Record one option; 'l' = --limit, 'w' = --warn, 'm' = --max (METRIC=SIZE ceiling), 'd' = --drift. */
+/* Record one option; 'l' = --limit, 'w' = --warn, 'm' = --max (METRIC=SIZE ceiling), 'd' = --drift.
+ */
 int cli_limits_add(struct cli_limits *l, char kind, const char *value, mg_error *err);
 /* Handle --limit, --warn, --max, --drift, --improvement; returns 1 when c is none of them. */
 int cli_limits_option(int c, const char *arg, struct cli_limits *l, mg_error *err);
@@ -96,35 +99,38 @@ int cli_paths_option(int c, const char *arg, struct cli_paths *p);
 int cli_explain(mg_buf *out, const mg_policy *p, const struct cli_setup *s, const char *anchor,
                 const char *anchor_from, mg_error *err);
 
-#define CLI_LIMIT_HELP                                                                     \
-    "  --limit METRIC=SPEC   fail level; SPEC joins terms with '&': +5% (relative),\n"      \
-    "                        +64KiB (absolute increase), <=500MB (ceiling), none.\n"        \
-    "                        An increase fails only when it exceeds every increase term.\n" \
-    "  --warn METRIC=SPEC    warning level, same grammar (exit 0, status warn)\n"           \
-    "  --max METRIC=SIZE     shorthand for a ceiling: --limit METRIC=<=SIZE\n"              \
-    "  --drift METRIC=SPEC   drift budget against the anchor (the first baseline of the\n"  \
-    "                        history, or a pinned one), same grammar\n"                     \
-    "  --improvement PCT     a drop larger than this is reported as improved (default 5%)\n" \
-    "  METRIC is peak, total, count, rss, runtime, end, peak-blocks, end-blocks or a\n"     \
-    "  canonical name. Defaults: peak +10%&+64KiB, total +2%&+4KiB, count +2%&+16,\n"       \
-    "  rss +10%&+1MiB; drift: peak +25%&+256KiB, total and count +10%; others are\n"        \
-    "  shown, not gated. Precedence: defaults < .pmat.yaml < MEMORY_THRESHOLD (bytes,\n"    \
+#define CLI_LIMIT_HELP                                                                             \
+    "  --limit METRIC=SPEC   fail level; SPEC joins terms with '&': +5% (relative),\n"             \
+    "                        +64KiB (absolute increase), <=500MB (ceiling), none.\n"               \
+    "                        An increase fails only when it exceeds every increase term.\n"        \
+    "  --warn METRIC=SPEC    warning level, same grammar (exit 0, status warn)\n"                  \
+    "  --max METRIC=SIZE     shorthand for a ceiling: --limit METRIC=<=SIZE\n"                     \
+    "  --drift METRIC=SPEC   drift budget against the anchor (the first baseline of the\n"         \
+    "                        history, or a pinned one), same grammar\n"                            \
+    "  --improvement PCT     a drop larger than this is reported as improved (default 5%)\n"       \
+    "  METRIC is peak, total, count, rss, runtime, end, peak-blocks, end-blocks or a\n"            \
+    "  canonical name. Defaults: peak +10%&+64KiB, total +2%&+4KiB, count +2%&+16,\n"              \
+    "  rss +10%&+1MiB; drift: peak +25%&+256KiB, total and count +10%; others are\n"               \
+    "  shown, not gated. Precedence: defaults < .pmat.yaml < MEMORY_THRESHOLD (bytes,\n"           \
     "  a ceiling on peak, as in the spec's CI snippet) < flags.\n"
 
-#define CLI_PATHS_HELP                                                                     \
-    "  --config FILE         configuration (default .pmat.yaml when it exists)\n"          \
-    "  --no-config           ignore .pmat.yaml\n"                                           \
-    "  --baseline PATH       baseline file (default: memgate.baseline or comply's\n"       \
-    "                        cb-141 baseline_path in .pmat.yaml, else\n"                    \
-    "                        .pmat-metrics/memory-baseline.json)\n"                         \
-    "  --history PATH        baseline history (default memory-history.jsonl beside the\n"  \
-    "                        baseline)\n"                                                   \
+#define CLI_PATHS_HELP                                                                             \
+    "  --config FILE         configuration (default .pmat.yaml when it exists)\n"                  \
+    "  --no-config           ignore .pmat.yaml\n"                                                  \
+    "  --baseline PATH       baseline file (default: memgate.baseline or comply's\n"               \
+    "                        cb-141 baseline_path in .pmat.yaml, else\n"                           \
+    "                        .pmat-metrics/memory-baseline.json)\n"                                \
+    "  --history PATH        baseline history (default memory-history.jsonl beside the\n"          \
+    "                        baseline)\n"                                                          \
     "  --workload NAME       this workload of the baseline's 'workloads'\n"
 
-#define CLI_PATHS_OPTIONS                                                                  \
-    {"config", required_argument, NULL, CLI_OPT_CONFIG},                                   \
-        {"no-config", no_argument, NULL, CLI_OPT_NO_CONFIG},                               \
-        {"history", required_argument, NULL, CLI_OPT_HISTORY},                             \
-        {"baseline", required_argument, NULL, 'b'}, {"workload", required_argument, NULL, 'w'}
+#define CLI_PATHS_OPTIONS                                                                          \
+    {"config", required_argument, NULL, CLI_OPT_CONFIG},                                           \
+        {"no-config", no_argument, NULL, CLI_OPT_NO_CONFIG},                                       \
+        {"history", required_argument, NULL, CLI_OPT_HISTORY},                                     \
+        {"baseline", required_argument, NULL, 'b'},                                                \
+    {                                                                                              \
+        "workload", required_argument, NULL, 'w'                                                   \
+    }
 
 #endif

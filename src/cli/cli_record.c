@@ -25,8 +25,7 @@ void cli_append_word(char *out, size_t size, const char *word)
     const char *p;
     bool plain = *word != '\0';
     for (p = word; *p; p++)
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+@%-",
-                    *p))
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+@%-", *p))
             plain = false;
     if (used && used < size)
         used += (size_t)snprintf(out + used, size - used, " ");
@@ -164,8 +163,7 @@ static int store_stacks(const struct cli_record *r, mg_baseline *b, mg_error *er
     return rc;
 }
 
-static int fill(const struct cli_record *r, mg_baseline *b, struct cli_recorded *out,
-                mg_error *err)
+static int fill(const struct cli_record *r, mg_baseline *b, struct cli_recorded *out, mg_error *err)
 {
     const mg_profile *p = r->profile;
     char tool[64];
@@ -190,8 +188,8 @@ static int fill(const struct cli_record *r, mg_baseline *b, struct cli_recorded 
     for (size_t i = 0; rc == 0 && i < 2; i++)
         if (r->strings[i].key && r->strings[i].n)
             rc = mg_baseline_set_strings(b, r->setup->workload, r->strings[i].key,
-                                         r->strings[i].names, r->strings[i].values,
-                                         r->strings[i].n, err);
+                                         r->strings[i].names, r->strings[i].values, r->strings[i].n,
+                                         err);
     if (rc == 0)
         rc = store_hotspots(r, b, err);
     if (rc == 0)

@@ -13,20 +13,20 @@
 struct cli_record {
     const struct cli_setup *setup; /* baseline and history paths, workload */
     const mg_profile *profile;
-    const mg_policy *policy;       /* limits a regression is judged by */
-    bool allow_regression;         /* --allow-regression, or a reviewed exception */
-    const char *accepted;          /* the exception's reason, recorded with the baseline, or NULL */
-    const char *commit_flag;       /* --commit, or NULL */
-    const char *command_line;      /* how memgate was run */
-    bool pin_anchor;               /* mark this baseline as the drift anchor */
-    unsigned top;                  /* hotspots stored */
+    const mg_policy *policy;  /* limits a regression is judged by */
+    bool allow_regression;    /* --allow-regression, or a reviewed exception */
+    const char *accepted;     /* the exception's reason, recorded with the baseline, or NULL */
+    const char *commit_flag;  /* --commit, or NULL */
+    const char *command_line; /* how memgate was run */
+    bool pin_anchor;          /* mark this baseline as the drift anchor */
+    unsigned top;             /* hotspots stored */
     /* objects of strings recorded with the measurement ("runs", "environment"); key NULL = none */
     struct cli_record_strings {
         const char *key;
         const char *const *names, *const *values;
         size_t n;
     } strings[2];
-    const mg_load_options *load;   /* the attribution rule the stacks are stored under */
+    const mg_load_options *load; /* the attribution rule the stacks are stored under */
     unsigned lock_timeout_ms;
 };
 
@@ -35,7 +35,7 @@ struct cli_recorded {
     char measured_at[32];
     char commit[128];
     unsigned stale_removed; /* temporary files of crashed writers cleaned up */
-    bool anchored;          /* pinned as the drift anchor (--pin-anchor, or an allowed regression) */
+    bool anchored; /* pinned as the drift anchor (--pin-anchor, or an allowed regression) */
 };
 
 /*

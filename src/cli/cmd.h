@@ -78,25 +78,27 @@ int cli_parse_weight(const char *arg, int *out, mg_error *err);
 #define CLI_OPT_WEIGHT 4100
 #define CLI_OPT_COMPARE_PROFILE 4101
 #define CLI_WEIGHT_HELP                                                                            \
-    "  --weight W            flame graph widths: total (bytes allocated, default), peak\n"       \
+    "  --weight W            flame graph widths: total (bytes allocated, default), peak\n"         \
     "                        (bytes live at the peak) or count (allocations)\n"
 
 /* Hotspot options shared by show and check (short codes K, G, A, O, X). */
 #define CLI_MAX_SKIP 64
-#define CLI_HOTSPOT_OPTIONS                                                                   \
-    {"skip-frame", required_argument, NULL, 'K'}, {"group-by", required_argument, NULL, 'G'},  \
-        {"attribution", required_argument, NULL, 'A'},                                          \
-        {"own-crate", required_argument, NULL, 'O'},                                            \
-        {"exclude-tests", no_argument, NULL, 'X'}
-#define CLI_HOTSPOT_HELP                                                                      \
-    "  --skip-frame PREFIX   treat frames starting with PREFIX as allocator machinery\n"  \
-    "                        (repeatable; also MEMGATE_SKIP_FRAMES=A,B)\n"                  \
-    "  --group-by function|stack  group hotspots by function (default) or whole stack\n"     \
-    "  --attribution own|skip-std|alloc-site|first-frame  hotspot naming (own code)\n"     \
-    "  --own-crate NAME      a crate of the program's own code (repeatable)\n"             \
+#define CLI_HOTSPOT_OPTIONS                                                                        \
+    {"skip-frame", required_argument, NULL, 'K'}, {"group-by", required_argument, NULL, 'G'},      \
+        {"attribution", required_argument, NULL, 'A'},                                             \
+        {"own-crate", required_argument, NULL, 'O'},                                               \
+    {                                                                                              \
+        "exclude-tests", no_argument, NULL, 'X'                                                    \
+    }
+#define CLI_HOTSPOT_HELP                                                                           \
+    "  --skip-frame PREFIX   treat frames starting with PREFIX as allocator machinery\n"           \
+    "                        (repeatable; also MEMGATE_SKIP_FRAMES=A,B)\n"                         \
+    "  --group-by function|stack  group hotspots by function (default) or whole stack\n"           \
+    "  --attribution own|skip-std|alloc-site|first-frame  hotspot naming (own code)\n"             \
+    "  --own-crate NAME      a crate of the program's own code (repeatable)\n"                     \
     "  --exclude-tests       leave program points with a frame in a test file out\n"
-#define CLI_INPUT_FORMATS                                                                     \
-    "dhat-json, dhat-text, heaptrack, heaptrack-print,\n"                                     \
+#define CLI_INPUT_FORMATS                                                                          \
+    "dhat-json, dhat-text, heaptrack, heaptrack-print,\n"                                          \
     "                        massif, ms-print, time, jemalloc-json, pprof"
 
 struct cli_hotspots {
@@ -105,7 +107,7 @@ struct cli_hotspots {
     const char *own[CLI_MAX_SKIP]; /* --own-crate, then the config's own_crates */
     size_t n_own;
     bool attribution_set; /* --attribution given: it wins over the config */
-    char *env; /* owned copy of MEMGATE_SKIP_FRAMES, split in place */
+    char *env;            /* owned copy of MEMGATE_SKIP_FRAMES, split in place */
 };
 
 /* Handle one hotspot option; returns 1 when c is not one of them. */

@@ -655,7 +655,9 @@ int cmd_check(int argc, char **argv, mg_error *err)
     else if (!o.profile)
         status = 0; /* --explain alone */
     else
-        status = post(&o, &run, run.verdict.overall == MG_STATUS_FAIL ? MG_EXIT_GATE_FAILED : MG_EXIT_OK, err);
+        status =
+            post(&o, &run, run.verdict.overall == MG_STATUS_FAIL ? MG_EXIT_GATE_FAILED : MG_EXIT_OK,
+                 err);
     release(&run);
     cli_hotspots_release(&o.hotspots);
     return status;

@@ -181,12 +181,12 @@ static int check_approval(const struct ub_opts *o, const struct cli_setup *s, mg
 }
 
 static int record(const struct ub_opts *o, const struct cli_setup *s, const mg_profile *p,
-                  const mg_policy *policy, const char *accepted, const char *cmdline,
-                  mg_error *err)
+                  const mg_policy *policy, const char *accepted, const char *cmdline, mg_error *err)
 {
     static const char *const run_keys[] = {"count", "combine"};
     char count[16];
-    const char *run_values[] = {count, o->combine ? o->combine : "min for peaks, median for the rest"};
+    const char *run_values[] = {count,
+                                o->combine ? o->combine : "min for peaks, median for the rest"};
     mg_hotspot_settings hs;
     struct cli_recorded done;
     struct cli_record r;
@@ -263,8 +263,8 @@ int cmd_update_baseline(int argc, char **argv, mg_error *err)
         goto fail;
     mg_policy_defaults(&policy);
     if (cli_policy_build(&policy, s.cfg, s.workload, &o.limits, err) < 0 ||
-        (found = cli_accept_find(o.accept, s.cfg, reason, sizeof(reason), source,
-                                 sizeof(source), err)) < 0 ||
+        (found = cli_accept_find(o.accept, s.cfg, reason, sizeof(reason), source, sizeof(source),
+                                 err)) < 0 ||
         cli_combine_choose(o.combine, false, s.cfg, &how, err) < 0 ||
         cli_runs_load(&p, o.profiles, o.n_profiles, &o.load, how, &runs, err) < 0)
         goto fail;

@@ -16,8 +16,7 @@ static int add_pkg(cargo_project *p, const char *rel, const mg_toml_value *toml,
 {
     cargo_pkg *pkg;
 
-    if (mg_grow_array((void **)&p->pkgs, &p->cap_pkgs, p->n_pkgs + 1, sizeof(*p->pkgs), 8, err) <
-        0)
+    if (mg_grow_array((void **)&p->pkgs, &p->cap_pkgs, p->n_pkgs + 1, sizeof(*p->pkgs), 8, err) < 0)
         return -err->code;
     pkg = &p->pkgs[p->n_pkgs];
     memset(pkg, 0, sizeof(*pkg));

@@ -260,8 +260,7 @@ static int on_skip_frames(cfg_walker *w, const yaml_node_t *v)
 
 static int on_own_crates(cfg_walker *w, const yaml_node_t *v)
 {
-    struct cfg_list l = {&w->cfg->own_crates, &w->cfg->n_own_crates, "a crate name",
-                         "crate names"};
+    struct cfg_list l = {&w->cfg->own_crates, &w->cfg->n_own_crates, "a crate name", "crate names"};
     return string_list(w, v, &l);
 }
 

@@ -148,7 +148,7 @@ static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, uint32_t 
 
 /* The clone and test-file flags; attribution classes live in the attributor. */
 static uint16_t classify(const mg_hotspot_agg *agg, const char *name, size_t name_len,
-                        const char *loc, size_t loc_len)
+                         const char *loc, size_t loc_len)
 {
     uint16_t b = 0;
     (void)agg;
@@ -543,8 +543,8 @@ static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const
             rc = accumulate(agg, b, b->n ? bfs + b->fs_off : NULL, err);
         /* every stack, excluded ones too: the store sums to the profile's totals */
         if (rc == 0)
-            rc = mg_stacks_add_hashed(agg->st, b->n ? bfs + b->fs_off : NULL, b->n, b->hash, w,
-                                      err);
+            rc =
+                mg_stacks_add_hashed(agg->st, b->n ? bfs + b->fs_off : NULL, b->n, b->hash, w, err);
     }
     return rc;
 }
@@ -752,7 +752,8 @@ static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct c
     if (rc == 0) {
         qsort(c, m, sizeof(*c), by_value_label);
         keep = m < top_n ? m : top_n;
-        if (keep && (!(h = calloc(keep, sizeof(*h))) || !(*rows_out = calloc(keep, sizeof(size_t)))))
+        if (keep &&
+            (!(h = calloc(keep, sizeof(*h))) || !(*rows_out = calloc(keep, sizeof(size_t)))))
             rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
         for (i = 0; rc == 0 && i < keep; i++) {
             if (fill_row(agg, &agg->rows[c[i].row], agg->whole[rk], c[i].v, &h[i]) < 0) {

@@ -22,7 +22,7 @@ struct batch_pp {
     size_t fs_off, n, row;
     long at;
     uint16_t bits; /* the OR of its frames' MG_AB_* */
-    uint8_t how; /* enum mg_attr_how */
+    uint8_t how;   /* enum mg_attr_how */
     bool skip;
 };
 
@@ -43,8 +43,8 @@ typedef struct mg_hotspot_agg {
     /* the stack store: owns the frame table (its text arena also holds function labels that
        are no frames) and the unique stacks; handed to the profile at the end */
     mg_stacks *st;
-    mg_attributor *attr; /* the attribution rule in force, per frame */
-    bool unique_stacks;  /* the reader adds each stack once (dhat program points) */
+    mg_attributor *attr;                /* the attribution rule in force, per frame */
+    bool unique_stacks;                 /* the reader adds each stack once (dhat program points) */
     size_t *ranked_rows[MG_RANK_COUNT]; /* the row of each kept hotspot, per ranking */
     uint32_t *frame_tfn; /* function id of "NAME [truncated]" per frame, made on first use */
     size_t tfn_cap;

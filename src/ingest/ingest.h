@@ -25,7 +25,7 @@ struct mg_profile {
     size_t n_rank[MG_RANK_COUNT];
     uint64_t whole[MG_RANK_COUNT]; /* what shares are relative to */
     bool has_whole;
-    mg_stacks *stacks; /* NULL: the format records no stacks */
+    mg_stacks *stacks;               /* NULL: the format records no stacks */
     enum mg_attribution attribution; /* the rule the rankings were made with */
     uint64_t excluded_pps;
     char *gate_note;
@@ -37,8 +37,8 @@ struct mg_profile {
 int mg_profile_new(mg_profile **out, const char *source, mg_error *err);
 
 /* Load from an open stream (already positioned at the start); shown names it in messages. */
-int mg_profile_load_file(mg_profile **out, FILE *f, const char *shown,
-                         const mg_load_options *opts, mg_error *err);
+int mg_profile_load_file(mg_profile **out, FILE *f, const char *shown, const mg_load_options *opts,
+                         mg_error *err);
 
 /* Record an informational value (key/unit/label are static strings); extra ones are dropped. */
 void mg_profile_add_extra(mg_profile *p, const char *key, uint64_t value, const char *unit,

@@ -11,7 +11,7 @@
 typedef struct mg_linereader {
     const char *head; /* bytes to deliver first (not owned) */
     size_t head_len, head_pos;
-    FILE *f; /* then the rest of the input, or NULL */
+    FILE *f;   /* then the rest of the input, or NULL */
     char *buf; /* chunk buffer for f */
     size_t buf_len, buf_pos;
     char *line; /* current line, NUL-terminated, without "\n" / "\r\n" */

@@ -101,8 +101,7 @@ bool mg_scan_hex_u64(const char *s, size_t n, size_t *used, uint64_t *out)
     return scan_base(s, n, 16, false, used, out);
 }
 
-bool mg_scan_decimal_scaled(const char *s, size_t n, unsigned scale, size_t *used,
-                            uint64_t *out)
+bool mg_scan_decimal_scaled(const char *s, size_t n, unsigned scale, size_t *used, uint64_t *out)
 {
     uint64_t ip, v;
     size_t k, i;

@@ -45,7 +45,6 @@ bool mg_scan_hex_u64(const char *s, size_t n, size_t *used, uint64_t *out);
  * "12.345" at s -> value * 10^scale (truncated), e.g. seconds with scale 6 =
  * microseconds. *used = bytes consumed; false when no digits or overflow.
  */
-bool mg_scan_decimal_scaled(const char *s, size_t n, unsigned scale, size_t *used,
-                            uint64_t *out);
+bool mg_scan_decimal_scaled(const char *s, size_t n, unsigned scale, size_t *used, uint64_t *out);
 
 #endif

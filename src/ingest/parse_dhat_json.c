@@ -95,12 +95,18 @@ struct pp_fields {
 };
 
 enum {
-    K_TB = 1 << 0, K_TBK = 1 << 1, K_GB = 1 << 2, K_GBK = 1 << 3, K_EB = 1 << 4, K_EBK = 1 << 5,
-    K_FS = 1 << 6, K_OTHER_SHIFT = 7 /* tl mb mbk rb wb acc: bits 7.. */
+    K_TB = 1 << 0,
+    K_TBK = 1 << 1,
+    K_GB = 1 << 2,
+    K_GBK = 1 << 3,
+    K_EB = 1 << 4,
+    K_EBK = 1 << 5,
+    K_FS = 1 << 6,
+    K_OTHER_SHIFT = 7 /* tl mb mbk rb wb acc: bits 7.. */
 };
 
-static const char *const pp_keys[] = {"tb", "tbk", "gb", "gbk", "eb", "ebk", "fs",
-                                      "tl", "mb",  "mbk", "rb", "wb", "acc"};
+static const char *const pp_keys[] = {"tb", "tbk", "gb",  "gbk", "eb", "ebk", "fs",
+                                      "tl", "mb",  "mbk", "rb",  "wb", "acc"};
 #define N_PP_KEYS 13
 
 static int key_id(const char *k, size_t n)
@@ -478,17 +484,17 @@ enum fast_result { FAST_DONE, FAST_STOP };
  * JSON white space; a newline moves the line counter. Anything else below
  * 0x21 (the zero padding after the buffer included) makes the caller stop.
  */
-#define WS()                                                                                      \
-    do {                                                                                          \
-        while ((unsigned char)*p <= ' ') {                                                        \
-            if (*p == '\n') {                                                                     \
-                line++;                                                                           \
-                last_nl = p;                                                                      \
-            } else if (*p != ' ' && *p != '\t' && *p != '\r') {                                   \
-                goto stop;                                                                        \
-            }                                                                                     \
-            p++;                                                                                  \
-        }                                                                                         \
+#define WS()                                                                                       \
+    do {                                                                                           \
+        while ((unsigned char)*p <= ' ') {                                                         \
+            if (*p == '\n') {                                                                      \
+                line++;                                                                            \
+                last_nl = p;                                                                       \
+            } else if (*p != ' ' && *p != '\t' && *p != '\r') {                                    \
+                goto stop;                                                                         \
+            }                                                                                      \
+            p++;                                                                                   \
+        }                                                                                          \
     } while (0)
 
 /*
@@ -550,10 +556,10 @@ static inline __attribute__((always_inline)) const char *fast_uint(const char *p
     return q;
 }
 
-#define UINT(dst)                                                                                 \
-    do {                                                                                          \
-        if (!(p = fast_uint(p, &(dst))))                                                          \
-            goto stop_null;                                                                       \
+#define UINT(dst)                                                                                  \
+    do {                                                                                           \
+        if (!(p = fast_uint(p, &(dst))))                                                           \
+            goto stop_null;                                                                        \
     } while (0)
 
 /* Key id of "xx" / "xxx" at p (just after the opening quote), or -1. */
@@ -562,24 +568,36 @@ static inline int fast_key(const char *k, size_t avail, size_t *len)
     if (avail >= 3 && k[2] == '"') {
         *len = 2;
         switch (((unsigned)(unsigned char)k[0] << 8) | (unsigned char)k[1]) {
-        case ('t' << 8) | 'b': return 0;
-        case ('g' << 8) | 'b': return 2;
-        case ('e' << 8) | 'b': return 4;
-        case ('f' << 8) | 's': return 6;
-        case ('t' << 8) | 'l': return 7;
-        case ('m' << 8) | 'b': return 8;
-        case ('r' << 8) | 'b': return 10;
-        case ('w' << 8) | 'b': return 11;
+        case ('t' << 8) | 'b':
+            return 0;
+        case ('g' << 8) | 'b':
+            return 2;
+        case ('e' << 8) | 'b':
+            return 4;
+        case ('f' << 8) | 's':
+            return 6;
+        case ('t' << 8) | 'l':
+            return 7;
+        case ('m' << 8) | 'b':
+            return 8;
+        case ('r' << 8) | 'b':
+            return 10;
+        case ('w' << 8) | 'b':
+            return 11;
         }
         return -1;
     }
     if (avail >= 4 && k[3] == '"' && k[2] == 'k') {
         *len = 3;
         switch (((unsigned)(unsigned char)k[0] << 8) | (unsigned char)k[1]) {
-        case ('t' << 8) | 'b': return 1;
-        case ('g' << 8) | 'b': return 3;
-        case ('e' << 8) | 'b': return 5;
-        case ('m' << 8) | 'b': return 9;
+        case ('t' << 8) | 'b':
+            return 1;
+        case ('g' << 8) | 'b':
+            return 3;
+        case ('e' << 8) | 'b':
+            return 5;
+        case ('m' << 8) | 'b':
+            return 9;
         }
         return -1;
     }
@@ -728,8 +746,7 @@ static enum fast_result fast_pps(dhat_state *st, bool *first, int *rc, mg_error 
             size_t klen;
             int id;
             WS();
-            if (*p != '"' || (id = fast_key(p + 1, 8, &klen)) < 0 ||
-                (pp.seen & (1u << id)))
+            if (*p != '"' || (id = fast_key(p + 1, 8, &klen)) < 0 || (pp.seen & (1u << id)))
                 goto stop;
             pp.seen |= 1u << id;
             p += klen + 2;
@@ -884,8 +901,8 @@ static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
         }
         /* a bad frame index is reported here, where reading in order would report it */
         if (st->bad_ref)
-            return mg_error_set_at(err, MG_E_INPUT, st->jp.source,
-                                   (unsigned long)st->bad_ref_line, 0,
+            return mg_error_set_at(err, MG_E_INPUT, st->jp.source, (unsigned long)st->bad_ref_line,
+                                   0,
                                    "program point refers to frame %u, but 'ftbl' has %zu entries",
                                    (unsigned)st->bad_ref_idx, st->agg.n_added);
         /* already read from the end of the file: continue after it */
@@ -923,8 +940,8 @@ static int64_t find_ftbl_key(int fd, uint64_t size)
             j = i + 6;
             if (i + 6 > (size_t)n || memcmp(buf + i, "\"ftbl\"", 6) != 0)
                 continue;
-            while (j < (size_t)n && (buf[j] == ' ' || buf[j] == '\n' || buf[j] == '\r' ||
-                                     buf[j] == '\t'))
+            while (j < (size_t)n &&
+                   (buf[j] == ' ' || buf[j] == '\n' || buf[j] == '\r' || buf[j] == '\t'))
                 j++;
             if (j >= (size_t)n || buf[j] != ':')
                 continue;
@@ -1023,14 +1040,15 @@ static int top_member(dhat_state *st, const char *key, uint64_t key_off, mg_erro
 
 static int parse_top(dhat_state *st, mg_error *err)
 {
-    static const char *const top_keys[] = {"dhatFileVersion", "mode", "tu",  "cmd", "bklt",
-                                           "te",              "tg",   "pps", "ftbl"};
+    static const char *const top_keys[] = {
+        "dhatFileVersion", "mode", "tu", "cmd", "bklt", "te", "tg", "pps", "ftbl"};
     unsigned seen = 0;
     size_t i;
     bool first = true;
     int rc;
 
-    if ((rc = mg_jp_expect(&st->jp, MG_JP_OBJ_BEGIN, "'{' at the start of a dhat JSON file", err)) < 0)
+    if ((rc = mg_jp_expect(&st->jp, MG_JP_OBJ_BEGIN, "'{' at the start of a dhat JSON file", err)) <
+        0)
         return rc;
     for (;;) {
         char key[64];

@@ -1,4 +1,5 @@
-/* dhat summaries on stderr (dhat-rs "dhat: " and Valgrind "==PID== "), also inside noisy CI logs. */
+/* dhat summaries on stderr (dhat-rs "dhat: " and Valgrind "==PID== "), also inside noisy CI logs.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@ struct text_state {
     struct summary *sums;
     size_t n, cap;
     bool saw_valgrind_banner;
-    char *clean; /* current line without ANSI escapes */
+    char *clean;      /* current line without ANSI escapes */
     size_t *orig_col; /* 1-based column in the original line of each clean byte */
     size_t clean_cap;
 };
@@ -242,8 +243,8 @@ static int pick(struct text_state *st, mg_profile *p, const mg_load_options *opt
     *out = &st->sums[(want ? want : st->n) - 1];
     if (st->n > 1) {
         snprintf(note, sizeof(note),
-                 "%zu dhat summaries found; used #%zu (line %lu); choose with --summary N",
-                 st->n, want ? want : st->n, (*out)->line);
+                 "%zu dhat summaries found; used #%zu (line %lu); choose with --summary N", st->n,
+                 want ? want : st->n, (*out)->line);
         if (mg_profile_set_str(&p->note, note, err) < 0)
             return -err->code;
     }

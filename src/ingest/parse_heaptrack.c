@@ -77,8 +77,7 @@ static int on_version(struct ht_state *st, const char *s, size_t len, unsigned l
     return 0;
 }
 
-static int on_info(struct ht_state *st, const char *s, size_t len, unsigned long no,
-                   mg_error *err)
+static int on_info(struct ht_state *st, const char *s, size_t len, unsigned long no, mg_error *err)
 {
     uint64_t size;
     int rc = field(st, s, len, no, 0, &size, err);
@@ -104,8 +103,7 @@ static int info_index(const struct ht_state *st, const char *s, size_t len, unsi
     return 0;
 }
 
-static int on_alloc(struct ht_state *st, const char *s, size_t len, unsigned long no,
-                    mg_error *err)
+static int on_alloc(struct ht_state *st, const char *s, size_t len, unsigned long no, mg_error *err)
 {
     uint64_t idx;
     int rc;
@@ -129,8 +127,7 @@ static int on_alloc(struct ht_state *st, const char *s, size_t len, unsigned lon
     return 0;
 }
 
-static int on_free(struct ht_state *st, const char *s, size_t len, unsigned long no,
-                   mg_error *err)
+static int on_free(struct ht_state *st, const char *s, size_t len, unsigned long no, mg_error *err)
 {
     uint64_t idx;
     int rc = info_index(st, s, len, no, &idx, err);
@@ -153,8 +150,7 @@ static int on_free(struct ht_state *st, const char *s, size_t len, unsigned long
     return 0;
 }
 
-static int on_line(struct ht_state *st, const char *s, size_t len, unsigned long no,
-                   mg_error *err)
+static int on_line(struct ht_state *st, const char *s, size_t len, unsigned long no, mg_error *err)
 {
     uint64_t v;
     int rc;
@@ -233,9 +229,10 @@ static int fill(struct ht_state *st, mg_profile *p, mg_error *err)
         mg_profile_set_str(&p->mode_label, "heap", err) < 0 ||
         mg_profile_set_str(&p->command, st->cmd, err) < 0)
         return -err->code;
-    if (st->attached &&
-        mg_profile_set_str(&p->note, "heaptrack attached to a running process: allocations "
-                                     "made before it attached are not counted", err) < 0)
+    if (st->attached && mg_profile_set_str(&p->note,
+                                           "heaptrack attached to a running process: allocations "
+                                           "made before it attached are not counted",
+                                           err) < 0)
         return -err->code;
     return 0;
 }
@@ -330,6 +327,10 @@ static int refuse_raw(mg_profile *p, const char *data, size_t len, const mg_load
 }
 
 const mg_format mg_format_unsupported_heaptrack_raw = {
-    "heaptrack-raw", "uninterpreted heaptrack --raw data (not supported)",
-    detect_raw, refuse_raw, NULL, true,
+    "heaptrack-raw",
+    "uninterpreted heaptrack --raw data (not supported)",
+    detect_raw,
+    refuse_raw,
+    NULL,
+    true,
 };

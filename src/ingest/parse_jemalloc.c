@@ -59,7 +59,8 @@ static bool requests(json_t *arenas, uint64_t *out)
 
     if (merged)
         return arena_requests(merged, out);
-    json_object_foreach(arenas, key, a) {
+    json_object_foreach(arenas, key, a)
+    {
         if (!arena_requests(a, &one) || !mg_u64_add(sum, one, &sum))
             return false;
         any = true;

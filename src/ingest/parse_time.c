@@ -60,8 +60,8 @@ static bool elapsed(const char *p, size_t n, uint64_t *out)
     return true;
 }
 
-static int number_after(const struct time_state *st, const mg_line *l, const char *p,
-                        uint64_t *out, mg_error *err)
+static int number_after(const struct time_state *st, const mg_line *l, const char *p, uint64_t *out,
+                        mg_error *err)
 {
     size_t used, n = (size_t)(l->s + l->len - p);
     if (!mg_scan_u64(p, n, &used, out))
@@ -110,8 +110,7 @@ static int verbose_line(struct time_state *st, const mg_line *l, mg_error *err)
     if (after_label(l, "Command exited with non-zero status ") ||
         after_label(l, "Command terminated by signal ")) {
         const char *c = mg_line_find(l, "Command ");
-        snprintf(st->pending_fail, sizeof(st->pending_fail), "%.*s",
-                 (int)(l->s + l->len - c), c);
+        snprintf(st->pending_fail, sizeof(st->pending_fail), "%.*s", (int)(l->s + l->len - c), c);
     }
     return 0;
 }

@@ -43,8 +43,9 @@ void rep_verdict_detail(const mg_verdict *v, char *out, size_t size)
         snprintf(out, size, "%u metric%s regressed past the limit%s", v->n_fail, plural(v->n_fail),
                  v->needs_review ? " of the merge base" : "");
     else if (v->needs_review)
-        snprintf(out, size, "this change edits the baseline or limits it is judged by; against "
-                            "the merge base's: %s",
+        snprintf(out, size,
+                 "this change edits the baseline or limits it is judged by; against "
+                 "the merge base's: %s",
                  v->n_warn ? "over the warning level" : "no regression");
     else if (v->n_accepted)
         snprintf(out, size, "%u regression%s accepted as a reviewed exception", v->n_accepted,
@@ -91,8 +92,8 @@ static void drift_text(const mg_row *r, const mg_verdict *v, char *out, size_t s
     rep_signed(r->metric, r->drift_negative, r->drift, d, sizeof(d));
     mg_limit_format(&r->drift_limit, r->metric, lim, sizeof(lim));
     if (r->has_drift_pct)
-        snprintf(out, size, "drifted %s (%+.1f%%) since the anchor %s, past the drift budget %s",
-                 d, r->drift_pct, v->anchor_label, lim);
+        snprintf(out, size, "drifted %s (%+.1f%%) since the anchor %s, past the drift budget %s", d,
+                 r->drift_pct, v->anchor_label, lim);
     else
         snprintf(out, size, "drifted %s since the anchor %s, past the drift budget %s", d,
                  v->anchor_label, lim);

@@ -29,7 +29,6 @@ void rep_row_reason(const mg_row *r, const mg_verdict *v, char *out, size_t size
 /* How hotspots were attributed, for report headings: "own code", "skip-std", ... */
 const char *rep_attribution_label(enum mg_attribution a);
 
-
 /*
  * Append text wrapped at 78 columns, every line starting with indent spaces. A word longer than
  * a line runs over whole; REP_NOBREAK (see rep_nobreak) is printed as a space that never breaks.

@@ -21,8 +21,8 @@ static void detail(const mg_row *r, char *out, size_t size)
                  (unsigned long long)r->delta, r->delta_pct);
     else if (r->in_baseline && r->in_current)
         snprintf(ch, sizeof(ch), "%s%llu", r->negative ? "-" : "+", (unsigned long long)r->delta);
-    snprintf(out, size, "baseline %s, current %s, change %s, limit %s, warn %s", base, cur, ch,
-             lim, warn);
+    snprintf(out, size, "baseline %s, current %s, change %s, limit %s, warn %s", base, cur, ch, lim,
+             warn);
 }
 
 static int attr_line(mg_buf *b, const char *open, const char *text, const char *close,
@@ -86,7 +86,8 @@ int mg_report_junit(mg_buf *out, const mg_report_input *in, mg_error *err)
     if (rc == 0)
         rc = attr_line(out, "", wl, "", err);
     if (rc == 0)
-        rc = mg_buf_printf(out, err, "\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"%u\">\n",
+        rc = mg_buf_printf(out, err,
+                           "\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"%u\">\n",
                            v->n_rows, v->n_fail, v->n_absent);
     for (i = 0; rc == 0 && i < v->n_rows; i++)
         rc = testcase(out, in, &v->rows[i], wl, err);

@@ -37,9 +37,8 @@ static int profile_header(mg_buf *b, const mg_report_input *in, mg_error *err)
     char line[4400], path[4096];
     int rc;
     rep_nobreak(mg_profile_source(p), path, sizeof(path));
-    snprintf(line, sizeof(line), "profile  %s (%s, %s, mode %s)", path,
-             mg_profile_format(p), mg_profile_producer(p),
-             mg_profile_mode_label(p) ? mg_profile_mode_label(p) : "?");
+    snprintf(line, sizeof(line), "profile  %s (%s, %s, mode %s)", path, mg_profile_format(p),
+             mg_profile_producer(p), mg_profile_mode_label(p) ? mg_profile_mode_label(p) : "?");
     rc = rep_wrap(b, 0, line, err);
     if (rc == 0 && mg_profile_command(p)) {
         snprintf(line, sizeof(line), "command  %s", mg_profile_command(p));
@@ -312,14 +311,17 @@ static int verdict_line(mg_buf *b, const mg_report_input *in, mg_error *err)
 {
     const mg_verdict *v = in->verdict;
     const char *word = rep_verdict_word(v);
-    const char *col = v->overall == MG_STATUS_FAIL ? RED : v->overall == MG_STATUS_WARN ? YELLOW : GREEN;
+    const char *col = v->overall == MG_STATUS_FAIL   ? RED
+                      : v->overall == MG_STATUS_WARN ? YELLOW
+                                                     : GREEN;
     char detail[160], line[4400], path[4096], label[4200];
     const char *at;
     int rc;
 
     rep_verdict_detail(v, detail, sizeof(detail));
     rep_nobreak(in->baseline_path ? in->baseline_path : "", path, sizeof(path));
-    if (in->baseline_label && in->baseline_path && (at = strstr(in->baseline_label, in->baseline_path)) != NULL)
+    if (in->baseline_label && in->baseline_path &&
+        (at = strstr(in->baseline_label, in->baseline_path)) != NULL)
         snprintf(label, sizeof(label), "%.*s%s%s", (int)(at - in->baseline_label),
                  in->baseline_label, path, at + strlen(in->baseline_path));
     else
@@ -364,9 +366,9 @@ static int limit_rows(mg_buf *b, const mg_row *r, const char *base, const char *
 {
     const size_t width = 17, column = 53; /* ROW_FMT's limit cell */
     size_t n = fit_terms(limit, width);
-    int rc = mg_buf_printf(b, err, "%-23s %9s %9s %8s %-17.*s %s%s%s\n",
-                           mg_metric_name(r->metric), base, cur, pct, (int)n, limit,
-                           color ? status_color(r->status) : "", status, color ? RESET : "");
+    int rc = mg_buf_printf(b, err, "%-23s %9s %9s %8s %-17.*s %s%s%s\n", mg_metric_name(r->metric),
+                           base, cur, pct, (int)n, limit, color ? status_color(r->status) : "",
+                           status, color ? RESET : "");
     for (limit += n; rc == 0 && *limit; limit += n) {
         limit += strspn(limit, " "); /* the next line starts "& <=500 MB" */
         n = 2 + fit_terms(limit + 2, width - 2);

@@ -73,8 +73,8 @@ static void hotspots(mg_report_view *view, const mg_report_input *in)
                     .negative = tneg,
                     .has_peak = true,
                     .peak_negative = pneg,
-                    .peak_bytes = pneg ? l->before_peak - l->after_peak
-                                       : l->after_peak - l->before_peak,
+                    .peak_bytes =
+                        pneg ? l->before_peak - l->after_peak : l->after_peak - l->before_peak,
                     .is_line = true,
                 };
             }

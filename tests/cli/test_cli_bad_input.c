@@ -16,24 +16,24 @@ static void expect_bad(const char *rel, const char *const *fragments)
     cr_expect_eq(r.status, 3, "%s: exit %d, stderr: %s", rel, r.status, r.err);
     cr_expect(strstr(r.err, copy) != NULL, "%s: message does not name the file: %s", rel, r.err);
     for (; *fragments; fragments++)
-        cr_expect(strstr(r.err, *fragments) != NULL, "%s: '%s' not in: %s", rel, *fragments,
-                  r.err);
+        cr_expect(strstr(r.err, *fragments) != NULL, "%s: '%s' not in: %s", rel, *fragments, r.err);
     cr_expect_str_eq(r.out, "", "%s: nothing on stdout", rel);
     mg_run_release(&r);
 }
 
-#define BAD(name, file, ...)                                                                   \
-    Test(bad_input, name)                                                                      \
-    {                                                                                          \
-        const char *const frags[] = {__VA_ARGS__, NULL};                                       \
-        expect_bad(file, frags);                                                               \
+#define BAD(name, file, ...)                                                                       \
+    Test(bad_input, name)                                                                          \
+    {                                                                                              \
+        const char *const frags[] = {__VA_ARGS__, NULL};                                           \
+        expect_bad(file, frags);                                                                   \
     }
 
 BAD(missing_file, "/nonexistent/profile.json", "cannot open")
 BAD(empty_file, "malformed/empty.txt", "empty")
 BAD(directory, "malformed", "directory")
 BAD(truncated_json, "malformed/truncated-dhat.json", "line 344 column 45", "unterminated string")
-BAD(number_above_2_64, "malformed/overflow-dhat.json", "line 11 column 9", "does not fit in 64 bits")
+BAD(number_above_2_64, "malformed/overflow-dhat.json", "line 11 column 9",
+    "does not fit in 64 bits")
 BAD(negative_count, "malformed/negative-dhat.json", "line 11 column 18", "negative")
 BAD(unknown_dhat_file_version, "malformed/version3-dhat.json", "line 1 column 20",
     "unknown dhatFileVersion 3")
@@ -41,8 +41,8 @@ BAD(fraction_where_count_expected, "malformed/real-count-dhat.json", "line 14 co
     "whole number")
 BAD(frame_index_out_of_range, "malformed/badindex-dhat.json", "line 11", "frame 9999")
 /* a dhat-rs testing-mode log: no summary, and the message says why there is none */
-BAD(text_log_without_summary, "malformed/no-summary.log", "no profile found",
-    "testing-mode run", "Profiler::new_heap()")
+BAD(text_log_without_summary, "malformed/no-summary.log", "no profile found", "testing-mode run",
+    "Profiler::new_heap()")
 BAD(text_bad_number, "malformed/badnumber-dhat.txt", "line 1 column 18", "thousands separator")
 BAD(text_number_above_2_64, "malformed/overflow-dhat.txt", "line 1 column 18",
     "does not fit in 64 bits")
@@ -112,8 +112,8 @@ Test(usage, unknown_option_and_command_exit_2)
 
 Test(output, full_disk_on_stdout_is_exit_4)
 {
-    const char *argv[] = {"show", mg_testdata("profiles/vgdhat-sort.json"), "--output",
-                          "/dev/full", NULL};
+    const char *argv[] = {"show", mg_testdata("profiles/vgdhat-sort.json"), "--output", "/dev/full",
+                          NULL};
     mg_run r = mg_run_memgate(argv, NULL, NULL);
     cr_expect_eq(r.status, 4, "exit %d: %s", r.status, r.err);
     mg_run_release(&r);

@@ -32,8 +32,8 @@ static json_t *row(json_t *result, const char *metric)
 {
     json_t *rows = json_object_get(result, "metrics"), *r;
     size_t i;
-    json_array_foreach(rows, i, r) if (!strcmp(json_string_value(json_object_get(r, "metric")),
-                                               metric)) return r;
+    json_array_foreach(
+        rows, i, r) if (!strcmp(json_string_value(json_object_get(r, "metric")), metric)) return r;
     return NULL;
 }
 
@@ -92,8 +92,7 @@ Test(check, optimized_total_improves_but_peak_regresses)
     cr_expect_str_eq(status_of(j, "peak_memory_bytes"), "fail");
     cr_expect_str_eq(status_of(j, "total_allocations_bytes"), "ok");
     cr_expect_str_eq(status_of(j, "allocation_count"), "ok");
-    cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "summary"), "improved")),
-                 0);
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "summary"), "improved")), 0);
     json_decref(j);
     mg_run_release(&r);
 }
@@ -170,7 +169,8 @@ Test(check, metric_missing_from_profile_is_absent_not_zero)
     mg_run_release(&r);
     /* and the text report says so */
     {
-        const char *argv[] = {"check", mg_testdata("profiles/dhatrs-wordfreq-baseline-debug.stderr.txt"),
+        const char *argv[] = {"check",
+                              mg_testdata("profiles/dhatrs-wordfreq-baseline-debug.stderr.txt"),
                               "--baseline", dir_base, NULL};
         r = mg_run_memgate(argv, NULL, NULL);
         cr_expect(strstr(r.out, "absent") && strstr(r.out, "not taken as zero"), "%s", r.out);
@@ -279,9 +279,13 @@ Test(update_baseline, a_pull_request_records_the_head_not_the_merge_commit)
                    "{\"sha\": \"1111111111111111111111111111111111111111\"}}}");
     snprintf(envpath, sizeof(envpath), "GITHUB_EVENT_PATH=%s", event);
     {
-        const char *env[] = {"GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=pull_request",
-                             "GITHUB_REF=refs/pull/7/merge", "GITHUB_REF_NAME=7/merge",
-                             "GITHUB_SHA=2222222222222222222222222222222222222222", envpath, NULL};
+        const char *env[] = {"GITHUB_ACTIONS=true",
+                             "GITHUB_EVENT_NAME=pull_request",
+                             "GITHUB_REF=refs/pull/7/merge",
+                             "GITHUB_REF_NAME=7/merge",
+                             "GITHUB_SHA=2222222222222222222222222222222222222222",
+                             envpath,
+                             NULL};
         r = update(WORDFREQ_BASE, path, extra, env);
     }
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -312,13 +316,19 @@ Test(update_baseline, github_default_branch_push_is_approved_pull_request_is_not
     mg_spit(event, "{\"repository\": {\"default_branch\": \"main\"}}");
     snprintf(envpath, sizeof(envpath), "GITHUB_EVENT_PATH=%s", event);
     {
-        const char *push_env[] = {"GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=push",
-                                  "GITHUB_REF=refs/heads/main", "GITHUB_REF_NAME=main",
-                                  "GITHUB_SHA=0123456789abcdef0123456789abcdef01234567", envpath,
+        const char *push_env[] = {"GITHUB_ACTIONS=true",
+                                  "GITHUB_EVENT_NAME=push",
+                                  "GITHUB_REF=refs/heads/main",
+                                  "GITHUB_REF_NAME=main",
+                                  "GITHUB_SHA=0123456789abcdef0123456789abcdef01234567",
+                                  envpath,
                                   NULL};
-        const char *feature_env[] = {"GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=push",
-                                     "GITHUB_REF=refs/heads/feature", "GITHUB_REF_NAME=feature",
-                                     envpath, NULL};
+        const char *feature_env[] = {"GITHUB_ACTIONS=true",
+                                     "GITHUB_EVENT_NAME=push",
+                                     "GITHUB_REF=refs/heads/feature",
+                                     "GITHUB_REF_NAME=feature",
+                                     envpath,
+                                     NULL};
         r = update(WORDFREQ_BASE, path, NULL, feature_env);
         cr_expect_eq(r.status, 2, "feature branch must not update: %s", r.err);
         mg_run_release(&r);
@@ -340,8 +350,9 @@ Test(update_baseline, gitlab_merge_request_refused_default_branch_allowed)
     const char *path = tmp_baseline(NULL);
     const char *mr_env[] = {"GITLAB_CI=true", "CI_PIPELINE_SOURCE=merge_request_event",
                             "CI_MERGE_REQUEST_IID=3", "CI_DEFAULT_BRANCH=main", NULL};
-    const char *main_env[] = {"GITLAB_CI=true", "CI_PIPELINE_SOURCE=push", "CI_COMMIT_BRANCH=main",
-                              "CI_DEFAULT_BRANCH=main", "CI_COMMIT_SHA=feedface", NULL};
+    const char *main_env[] = {"GITLAB_CI=true",         "CI_PIPELINE_SOURCE=push",
+                              "CI_COMMIT_BRANCH=main",  "CI_DEFAULT_BRANCH=main",
+                              "CI_COMMIT_SHA=feedface", NULL};
     mg_run r = update(WORDFREQ_BASE, path, NULL, mr_env);
     cr_expect_eq(r.status, 2, "%s", r.err);
     mg_run_release(&r);

@@ -125,8 +125,9 @@ Test(hotspots, three_rankings_with_shares)
             cr_expect_float_eq(json_real_value(json_object_get(h, "share")), v / whole, 1e-9,
                                "%s #%zu share", keys[k], i + 1);
             if (i)
-                cr_expect_leq(v, (double)json_integer_value(json_object_get(
-                                     json_array_get(a, i - 1), fields[k])),
+                cr_expect_leq(v,
+                              (double)json_integer_value(
+                                  json_object_get(json_array_get(a, i - 1), fields[k])),
                               "%s is not sorted at #%zu", keys[k], i + 1);
         }
     }
@@ -139,8 +140,9 @@ Test(hotspots, skip_frame_flag_and_environment)
     char p[4096];
     snprintf(p, sizeof(p), "%s", mg_testdata("profiles/dhatrs-wordfreq-baseline-debug.json"));
     const char *plain[] = {"show", "--attribution", "alloc-site", "--format", "json", p, NULL};
-    const char *flag[] = {"show", "--attribution", "alloc-site", "--format", "json", "--skip-frame", "alloc::vec::",
-                          "--skip-frame", "<alloc::vec::", p, NULL};
+    const char *flag[] = {
+        "show",         "--attribution", "alloc-site",    "--format", "json", "--skip-frame",
+        "alloc::vec::", "--skip-frame",  "<alloc::vec::", p,          NULL};
     const char *env[] = {"MEMGATE_SKIP_FRAMES=alloc::vec::,<alloc::vec::", NULL};
     json_t *a = show_json(plain, NULL), *b = show_json(flag, NULL), *c = show_json(plain, env);
     const char *top_a = json_string_value(
@@ -173,16 +175,16 @@ Test(hotspots, skip_frames_from_the_configuration)
     cr_assert_eq(mg_spit(cfg, "memgate:\n  hotspots:\n    skip_frames: ['alloc::vec::', "
                               "'<alloc::vec::']\n"),
                  0);
-    const char *ub[] = {"update-baseline", p, "--config", cfg, "--baseline", base, "--approve",
-                        NULL};
-    const char *check[] = {"check", p, "--config", cfg, "--baseline", base, "--format", "json",
-                           NULL};
+    const char *ub[] = {"update-baseline", p,    "--config",  cfg,
+                        "--baseline",      base, "--approve", NULL};
+    const char *check[] = {"check", p,          "--config", cfg, "--baseline",
+                           base,    "--format", "json",     NULL};
     mg_run r = mg_run_memgate(ub, NULL, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     mg_run_release(&r);
     json_t *res = show_json(check, NULL);
-    const char *top = json_string_value(
-        json_object_get(json_array_get(json_object_get(profile_of(res), "hotspots"), 0), "function"));
+    const char *top = json_string_value(json_object_get(
+        json_array_get(json_object_get(profile_of(res), "hotspots"), 0), "function"));
     cr_expect(strncmp(top, "alloc::vec::", 12) && strncmp(top, "<alloc::vec::", 13),
               "still attributed to %s", top);
     json_decref(res);
@@ -208,8 +210,8 @@ Test(hotspots, group_by_stack)
     char p[4096];
     snprintf(p, sizeof(p), "%s", mg_testdata("profiles/vgdhat-jq-filter.json"));
     const char *fn[] = {"show", "--format", "json", "--top", "1000", p, NULL};
-    const char *st[] = {"show", "--format", "json", "--top", "1000", "--group-by", "stack", p,
-                        NULL};
+    const char *st[] = {"show",       "--format", "json", "--top", "1000",
+                        "--group-by", "stack",    p,      NULL};
     json_t *a = show_json(fn, NULL), *b = show_json(st, NULL);
     json_t *ha = json_object_get(profile_of(a), "hotspots");
     json_t *hb = json_object_get(profile_of(b), "hotspots");
@@ -227,8 +229,8 @@ Test(hotspots, group_by_stack)
     cr_expect_eq(sa, 45998443);
     cr_expect_eq(sb, sa, "grouping must not lose bytes");
     cr_expect_gt(json_array_size(hb), json_array_size(ha));
-    cr_expect(strstr(json_string_value(json_object_get(json_array_get(hb, 0), "function")),
-                     " <- "));
+    cr_expect(
+        strstr(json_string_value(json_object_get(json_array_get(hb, 0), "function")), " <- "));
     json_decref(a);
     json_decref(b);
 }
@@ -258,18 +260,19 @@ Test(hotspots, test_files_flagged_and_excluded)
 {
     char *dir = mg_tempdir(), path[4200];
     snprintf(path, sizeof(path), "%s/t.json", dir);
-    mg_spit(path,
-            "{\"dhatFileVersion\":2,\"mode\":\"rust-heap\",\"verb\":\"Allocated\",\"bklt\":true,"
-            "\"bkacc\":false,\"tu\":\"\xC2\xB5s\",\"Mtu\":\"s\",\"tuth\":10,\"cmd\":\"t\",\"pid\":1,"
-            "\"tg\":1,\"te\":2,\"pps\":["
-            "{\"tb\":100,\"tbk\":1,\"tl\":1,\"mb\":100,\"mbk\":1,\"gb\":100,\"gbk\":1,\"eb\":0,"
-            "\"ebk\":0,\"fs\":[1,2,3]},"
-            "{\"tb\":50,\"tbk\":1,\"tl\":1,\"mb\":50,\"mbk\":1,\"gb\":0,\"gbk\":0,\"eb\":0,"
-            "\"ebk\":0,\"fs\":[1,2,4]}],"
-            "\"ftbl\":[\"[root]\",\"0x1: alloc::alloc::alloc (src/alloc.rs:94:9)\","
-            "\"0x2: mycrate::build (src/build.rs:10:5)\","
-            "\"0x3: integration::it_builds (mycrate/tests/build.rs:7:5)\","
-            "\"0x4: mycrate::main (src/main.rs:3:5)\"]}\n");
+    mg_spit(
+        path,
+        "{\"dhatFileVersion\":2,\"mode\":\"rust-heap\",\"verb\":\"Allocated\",\"bklt\":true,"
+        "\"bkacc\":false,\"tu\":\"\xC2\xB5s\",\"Mtu\":\"s\",\"tuth\":10,\"cmd\":\"t\",\"pid\":1,"
+        "\"tg\":1,\"te\":2,\"pps\":["
+        "{\"tb\":100,\"tbk\":1,\"tl\":1,\"mb\":100,\"mbk\":1,\"gb\":100,\"gbk\":1,\"eb\":0,"
+        "\"ebk\":0,\"fs\":[1,2,3]},"
+        "{\"tb\":50,\"tbk\":1,\"tl\":1,\"mb\":50,\"mbk\":1,\"gb\":0,\"gbk\":0,\"eb\":0,"
+        "\"ebk\":0,\"fs\":[1,2,4]}],"
+        "\"ftbl\":[\"[root]\",\"0x1: alloc::alloc::alloc (src/alloc.rs:94:9)\","
+        "\"0x2: mycrate::build (src/build.rs:10:5)\","
+        "\"0x3: integration::it_builds (mycrate/tests/build.rs:7:5)\","
+        "\"0x4: mycrate::main (src/main.rs:3:5)\"]}\n");
     const char *plain[] = {"show", "--format", "json", path, NULL};
     const char *excl[] = {"show", "--format", "json", "--exclude-tests", path, NULL};
     json_t *a = show_json(plain, NULL), *b = show_json(excl, NULL);
@@ -301,8 +304,8 @@ Test(hotspots, short_frames_in_text_full_in_json)
     mg_run r = mg_run_memgate(text, NULL, NULL);
     json_t *res = show_json(json, NULL);
     const char *rows = strstr(r.out, "top 10 allocation hotspots");
-    const char *frame = json_string_value(json_object_get(
-        json_array_get(json_object_get(profile_of(res), "hotspots"), 0), "frame"));
+    const char *frame = json_string_value(
+        json_object_get(json_array_get(json_object_get(profile_of(res), "hotspots"), 0), "frame"));
     cr_assert_eq(r.status, 0);
     cr_assert_not_null(rows);
     cr_expect_null(strstr(rows, ": 0x"), "an address in the text rows");

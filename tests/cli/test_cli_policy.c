@@ -1,4 +1,5 @@
-/* CLI: configuration precedence and errors, --explain, workloads, missing baselines, exceptions, drift. */
+/* CLI: configuration precedence and errors, --explain, workloads, missing baselines, exceptions,
+ * drift. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ static mg_run run(const char *const *argv, const char *const *env)
 /* Record a first baseline (default workload unless wl), approved, with a fixed clock. */
 static void record(const char *profile_rel, const char *wl, const char *commit)
 {
-    const char *argv[12] = {"update-baseline", prof(profile_rel), "--approve", "--commit", commit,
+    const char *argv[12] = {"update-baseline",   prof(profile_rel), "--approve", "--commit", commit,
                             "--allow-regression"};
     const char *env[] = {"SOURCE_DATE_EPOCH=1767225600", NULL};
     size_t n = 6;
@@ -81,7 +82,8 @@ static json_t *row(json_t *result, const char *metric)
 {
     json_t *rows = json_object_get(result, "metrics"), *r;
     size_t i;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach(rows, i, r)
+    {
         if (!strcmp(json_string_value(json_object_get(r, "metric")), metric))
             return r;
     }
@@ -215,10 +217,10 @@ Test(cli_config, baseline_path_from_cb141)
 
 Test(cli_workloads, each_workload_has_its_baseline_and_limits)
 {
-    const char *wf[] = {"check", prof(REGRESSED), "--workload", "wordfreq", "--format", "json",
-                        NULL};
-    const char *pipe[] = {"check", prof(PIPE_REGRESSED), "--workload", "pipeline", "--format",
-                          "json", NULL};
+    const char *wf[] = {"check",    prof(REGRESSED), "--workload", "wordfreq",
+                        "--format", "json",          NULL};
+    const char *pipe[] = {
+        "check", prof(PIPE_REGRESSED), "--workload", "pipeline", "--format", "json", NULL};
     const char *unknown[] = {"check", prof(BASE), "--workload", "nope", NULL};
     mg_run r;
     json_t *j, *b;
@@ -227,10 +229,10 @@ Test(cli_workloads, each_workload_has_its_baseline_and_limits)
     record(PIPE_BASE, "pipeline", "aaaa1111");
     b = json_load_file(".pmat-metrics/memory-baseline.json", 0, NULL);
     cr_assert_not_null(b);
-    cr_expect_eq(json_integer_value(json_object_get(
-                     json_object_get(json_object_get(b, "workloads"), "pipeline"),
-                     "peak_memory_bytes")),
-                 19113802);
+    cr_expect_eq(
+        json_integer_value(json_object_get(
+            json_object_get(json_object_get(b, "workloads"), "pipeline"), "peak_memory_bytes")),
+        19113802);
     cr_expect_null(json_object_get(b, "peak_memory_bytes"), "the default workload stays empty");
     json_decref(b);
     /* pipeline regressed on total (+26.9%) and count (+8.1%) while its peak dropped (-25.1%);
@@ -284,8 +286,8 @@ Test(cli_workloads, json_lists_the_top_hotspots_only)
 
 static mg_run check_missing(const char *policy, const char *const *env)
 {
-    const char *argv[] = {"check", prof(BASE), "--missing-baseline", policy, "--format", "json",
-                          NULL};
+    const char *argv[] = {"check", prof(BASE), "--missing-baseline", policy, "--format",
+                          "json",  NULL};
     return run(argv, env);
 }
 
@@ -319,8 +321,9 @@ Test(cli_missing, warn_and_pass)
 Test(cli_missing, bootstrap_writes_only_where_approved)
 {
     const char *pr[] = {"GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=pull_request", NULL};
-    const char *gl_main[] = {"GITLAB_CI=true", "CI_PIPELINE_SOURCE=push", "CI_COMMIT_BRANCH=main",
-                             "CI_DEFAULT_BRANCH=main", "CI_COMMIT_SHA=feedface", NULL};
+    const char *gl_main[] = {"GITLAB_CI=true",         "CI_PIPELINE_SOURCE=push",
+                             "CI_COMMIT_BRANCH=main",  "CI_DEFAULT_BRANCH=main",
+                             "CI_COMMIT_SHA=feedface", NULL};
     mg_run r = check_missing("bootstrap", pr);
     json_t *j = json_out(&r), *b;
     cr_expect_eq(r.status, 0, "%s", r.err);
@@ -366,8 +369,8 @@ static void expect_accepted(const mg_run *r, const char *reason, const char *sou
 
 Test(cli_accept, flag_env_and_every_report_carry_the_reason)
 {
-    const char *flag[] = {"check", prof(REGRESSED), "--accept", "ops: new cache (JIRA-7)",
-                          "--format", "json", NULL};
+    const char *flag[] = {"check",    prof(REGRESSED), "--accept", "ops: new cache (JIRA-7)",
+                          "--format", "json",          NULL};
     const char *plain[] = {"check", prof(REGRESSED), "--format", "json", NULL};
     const char *env[] = {"MEMGATE_ACCEPT=perf team sign-off", NULL};
     const char *fmts[] = {"text", "markdown", "junit"};
@@ -381,8 +384,8 @@ Test(cli_accept, flag_env_and_every_report_carry_the_reason)
     expect_accepted(&r, "perf team sign-off", "MEMGATE_ACCEPT");
     mg_run_release(&r);
     for (i = 0; i < 3; i++) {
-        const char *argv[] = {"check", prof(REGRESSED), "--accept", "ops: new cache (JIRA-7)",
-                              "--format", fmts[i], NULL};
+        const char *argv[] = {"check",    prof(REGRESSED), "--accept", "ops: new cache (JIRA-7)",
+                              "--format", fmts[i],         NULL};
         r = run(argv, NULL);
         cr_expect_eq(r.status, 0);
         cr_expect(strstr(r.out, "new cache (JIRA-7)") != NULL, "%s report: %s", fmts[i], r.out);
@@ -447,8 +450,8 @@ Test(cli_accept, pull_request_label)
 
 Test(cli_accept, update_baseline_records_an_accepted_regression)
 {
-    const char *ub[] = {"update-baseline", prof(REGRESSED), "--approve", "--accept",
-                        "ops: new cache (JIRA-7)", NULL};
+    const char *ub[] = {"update-baseline", prof(REGRESSED),           "--approve",
+                        "--accept",        "ops: new cache (JIRA-7)", NULL};
     const char *refused[] = {"update-baseline", prof(REGRESSED), "--approve", NULL};
     mg_run r;
     json_t *b;
@@ -486,15 +489,17 @@ static void write_history_baseline(const char *peaks[], size_t n)
     mkdir(".pmat-metrics", 0755);
     h = fopen(".pmat-metrics/memory-history.jsonl", "w");
     for (i = 0; i < n; i++)
-        fprintf(h, "{\"workload\":\"default\",\"commit\":\"c%zu000000\",\"measured_at\":"
-                   "\"2026-01-0%zuT00:00:00Z\",\"peak_memory_bytes\":%s,"
-                   "\"total_allocations_bytes\":6300564,\"allocation_count\":498233}\n",
+        fprintf(h,
+                "{\"workload\":\"default\",\"commit\":\"c%zu000000\",\"measured_at\":"
+                "\"2026-01-0%zuT00:00:00Z\",\"peak_memory_bytes\":%s,"
+                "\"total_allocations_bytes\":6300564,\"allocation_count\":498233}\n",
                 i, i + 1, peaks[i]);
     fclose(h);
     {
         char text[512];
-        snprintf(text, sizeof(text), "{\"peak_memory_bytes\": %s, \"total_allocations_bytes\": "
-                                     "6300564, \"allocation_count\": 498233, \"commit\": \"c%zu000000\"}",
+        snprintf(text, sizeof(text),
+                 "{\"peak_memory_bytes\": %s, \"total_allocations_bytes\": "
+                 "6300564, \"allocation_count\": 498233, \"commit\": \"c%zu000000\"}",
                  peaks[n - 1], n - 1);
         mg_spit(".pmat-metrics/memory-baseline.json", text);
     }
@@ -505,8 +510,7 @@ Test(cli_drift, steps_within_the_limit_that_add_up_fail)
     /* each step +8% (within +10%), but 3,434,884 now is +41% on the 2,430,000 anchor */
     const char *peaks[] = {"2430000", "2624400", "2834352", "3061100", "3250000"};
     const char *argv[] = {"check", prof(BASE), "--format", "json", NULL};
-    const char *pinned[] = {"check", prof(BASE), "--format", "json", "--anchor", "c3000000",
-                            NULL};
+    const char *pinned[] = {"check", prof(BASE), "--format", "json", "--anchor", "c3000000", NULL};
     mg_run r;
     json_t *j, *peak, *drift;
     write_history_baseline(peaks, 5);
@@ -569,8 +573,9 @@ Test(cli_drift, malformed_history_is_exit_3_with_line)
 
 Test(cli_accept, a_result_with_accepted_rows_can_be_posted_later)
 {
-    const char *check[] = {"check", prof(REGRESSED), "--accept", "ops: new cache", "--format",
-                           "json", "--output", "r.json", NULL};
+    const char *check[] = {"check",          prof(REGRESSED), "--accept",
+                           "ops: new cache", "--format",      "json",
+                           "--output",       "r.json",        NULL};
     const char *post[] = {"post", "--dry-run", "r.json", NULL};
     mg_run r;
     record(BASE, NULL, "aaaa1111");

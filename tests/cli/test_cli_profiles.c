@@ -1,4 +1,5 @@
-/* `memgate show --format json` on every real dhat capture, against its independently computed sidecar. */
+/* `memgate show --format json` on every real dhat capture, against its independently computed
+ * sidecar. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <jansson.h>
@@ -7,7 +8,8 @@
 
 #include "run.h"
 
-/* The profile a sidecar describes: NAME.expected.json -> the other file whose name is NAME.<ext>. */
+/* The profile a sidecar describes: NAME.expected.json -> the other file whose name is NAME.<ext>.
+ */
 static int profile_for(const char *dir, const char *sidecar, char *out, size_t size)
 {
     size_t stem = strlen(sidecar) - strlen(".expected.json");
@@ -72,7 +74,8 @@ static void check_hotspots(json_t *exp, json_t *profile, const char *path)
                          json_string_value(json_object_get(w, "function")), "%s: hotspot #%zu",
                          path, i + 1);
         cr_expect_eq(json_integer_value(json_object_get(g, "total_bytes")),
-                     json_integer_value(json_object_get(w, "tb")), "%s: hotspot #%zu tb", path, i + 1);
+                     json_integer_value(json_object_get(w, "tb")), "%s: hotspot #%zu tb", path,
+                     i + 1);
         cr_expect_eq(json_integer_value(json_object_get(g, "total_blocks")),
                      json_integer_value(json_object_get(w, "tbk")), "%s: #%zu tbk", path, i + 1);
         cr_expect_eq(json_integer_value(json_object_get(g, "peak_bytes")),
@@ -186,7 +189,8 @@ Test(profiles, ci_logs_yield_their_summary)
     json_t *want;
     int n = 0;
     cr_assert_not_null(exp);
-    json_object_foreach(exp, name, want) {
+    json_object_foreach(exp, name, want)
+    {
         char rel[256];
         mg_run r;
         json_t *res, *m;
@@ -209,10 +213,10 @@ Test(profiles, standard_input_pipe_works)
     json_t *res = json_loads(r.out, 0, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_not_null(res);
-    cr_expect_eq(json_integer_value(json_object_get(
-                     json_object_get(json_object_get(res, "profile"), "metrics"),
-                     "peak_memory_bytes")),
-                 44072148);
+    cr_expect_eq(
+        json_integer_value(json_object_get(
+            json_object_get(json_object_get(res, "profile"), "metrics"), "peak_memory_bytes")),
+        44072148);
     json_decref(res);
     mg_run_release(&r);
 }

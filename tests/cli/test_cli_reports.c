@@ -57,7 +57,7 @@ static const char *prof(const char *rel)
 static void record(const char *rel, const char *commit)
 {
     const char *argv[] = {"update-baseline", prof(rel), "--approve", "--allow-regression",
-                          "--commit", commit, NULL};
+                          "--commit",        commit,    NULL};
     const char *env[] = {"SOURCE_DATE_EPOCH=1767225600", NULL};
     mg_run r = mg_run_memgate(argv, env, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -158,8 +158,8 @@ static bool metric_name_ok(const char *s, size_t n)
               (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == ':'))
             return false;
     /* suffixes OpenMetrics reserves for the samples of other metric types */
-    static const char *const reserved[] = {"_count", "_sum", "_bucket", "_total", "_created",
-                                           "_info", "_gcount", "_gsum"};
+    static const char *const reserved[] = {"_count",   "_sum",  "_bucket", "_total",
+                                           "_created", "_info", "_gcount", "_gsum"};
     for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
         size_t k = strlen(reserved[i]);
         if (n >= k && !memcmp(s + n - k, reserved[i], k))
@@ -204,7 +204,8 @@ static void check_openmetrics(const char *text, json_t *expect)
             snprintf(families[n_fam++], 160, "%s", buf + 7);
             snprintf(current, sizeof(current), "%s", buf + 7);
         } else if (!strncmp(buf, "# HELP ", 7)) {
-            cr_expect(!strncmp(buf + 7, current, strlen(current)) && buf[7 + strlen(current)] == ' ',
+            cr_expect(!strncmp(buf + 7, current, strlen(current)) &&
+                          buf[7 + strlen(current)] == ' ',
                       "HELP for another family: %s", buf);
         } else {
             char *sp = strchr(buf, ' '), *end;
@@ -228,10 +229,10 @@ static void check_openmetrics(const char *text, json_t *expect)
 Test(reports, openmetrics_syntax_and_values)
 {
     mg_run r;
-    json_t *expect = json_pack("{s:i, s:i, s:i, s:i, s:i}", "memgate_peak_memory_bytes", 18600624,
-                               "memgate_peak_memory_bytes_baseline", 3434884,
-                               "memgate_total_allocations_bytes", 36694667,
-                               "memgate_allocations", 1479407, "memgate_regressions", 3);
+    json_t *expect =
+        json_pack("{s:i, s:i, s:i, s:i, s:i}", "memgate_peak_memory_bytes", 18600624,
+                  "memgate_peak_memory_bytes_baseline", 3434884, "memgate_total_allocations_bytes",
+                  36694667, "memgate_allocations", 1479407, "memgate_regressions", 3);
     record(BASE, "aaaa1111");
     r = check_fmt(REGRESSED, "openmetrics", NULL);
     cr_expect_eq(r.status, 1);
@@ -242,10 +243,10 @@ Test(reports, openmetrics_syntax_and_values)
 
 Test(reports, openmetrics_names_carry_the_workload)
 {
-    const char *ub[] = {"update-baseline", prof(BASE), "--approve", "--workload", "word-freq.v2",
-                        NULL};
-    const char *argv[] = {"check", prof(BASE), "--workload", "word-freq.v2", "--format",
-                          "openmetrics", NULL};
+    const char *ub[] = {"update-baseline", prof(BASE),     "--approve",
+                        "--workload",      "word-freq.v2", NULL};
+    const char *argv[] = {"check",    prof(BASE),    "--workload", "word-freq.v2",
+                          "--format", "openmetrics", NULL};
     mg_run r = mg_run_memgate(ub, NULL, NULL);
     json_t *expect = json_pack("{s:i}", "memgate_word_freq_v2_peak_memory_bytes", 3434884);
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -284,8 +285,9 @@ Test(reports, markdown_verdict_at_a_glance_failing_rows_first_and_what_now)
     cr_expect(!strncmp(r.out, "### \xE2\x9D\x8C **fail** \xC2\xB7 memgate: heap memory regressed",
                        strlen("### \xE2\x9D\x8C **fail** \xC2\xB7 memgate: heap memory regressed")),
               "%.120s", r.out);
-    cr_expect(strstr(r.out, "| \xE2\x9D\x8C **fail** | `peak_memory_bytes` | 3.28 MiB (3,434,884) | "
-                            "17.7 MiB (18,600,624) | +441.5% | `+10% & +64.0 KiB` |\n") != NULL,
+    cr_expect(strstr(r.out,
+                     "| \xE2\x9D\x8C **fail** | `peak_memory_bytes` | 3.28 MiB (3,434,884) | "
+                     "17.7 MiB (18,600,624) | +441.5% | `+10% & +64.0 KiB` |\n") != NULL,
               "%s", r.out);
     /* the three failing rows before the four ok ones, whatever order the verdict holds */
     table_statuses(r.out, order, sizeof(order));
@@ -301,8 +303,7 @@ Test(reports, markdown_verdict_at_a_glance_failing_rows_first_and_what_now)
     cr_expect(strstr(r.out, "  ```sh\n  memgate update-baseline ") != NULL, "%s", r.out);
     /* the path is shell-quoted when the checkout path has a space */
     cr_expect(strstr(r.out, "dhatrs-wordfreq-regressed-debug.json --approve\n  ```\n") != NULL ||
-                  strstr(r.out, "dhatrs-wordfreq-regressed-debug.json' --approve\n  ```\n") !=
-                      NULL,
+                  strstr(r.out, "dhatrs-wordfreq-regressed-debug.json' --approve\n  ```\n") != NULL,
               "%s", r.out);
     mg_run_release(&r);
 }
@@ -361,8 +362,8 @@ Test(reports, markdown_chart_has_colours_zero_axis_limit_line_and_dates)
 
 Test(reports, markdown_proposes_the_ratchet_on_improvement)
 {
-    const char *argv[] = {"check", prof(OPTIMIZED), "--limit", "peak=+25%", "--format", "markdown",
-                          NULL};
+    const char *argv[] = {"check",    prof(OPTIMIZED), "--limit", "peak=+25%",
+                          "--format", "markdown",      NULL};
     mg_run r;
     record(BASE, "aaaa1111");
     r = mg_run_memgate(argv, NULL, NULL);
@@ -403,8 +404,8 @@ static void expect_80_columns(const char *text)
         if (at && at < line + len) {
             path_len = strcspn(at + strlen(root), " \n") + strlen(root);
             snprintf(path, sizeof(path), "%.*s", (int)path_len, at);
-            cr_expect(stat(path, &st) == 0 && S_ISREG(st.st_mode), "a path broken: %.*s",
-                      (int)len, line);
+            cr_expect(stat(path, &st) == 0 && S_ISREG(st.st_mode), "a path broken: %.*s", (int)len,
+                      line);
         }
         cr_expect_leq(columns(line, len) - columns(at ? at : line, path_len), 80,
                       "longer than 80 columns: %.*s", (int)len, line);
@@ -420,8 +421,8 @@ Test(reports, text_fits_80_columns_and_has_no_colour_off_a_terminal)
     size_t i;
     for (i = 0; i < 4; i++) {
         const char *argv[] = {"check", prof(pairs[i][1]), "--workload", pairs[i][0], NULL};
-        const char *ub[] = {"update-baseline", prof(pairs[i][0]), "--approve", "--workload",
-                            pairs[i][0], NULL};
+        const char *ub[] = {"update-baseline", prof(pairs[i][0]), "--approve",
+                            "--workload",      pairs[i][0],       NULL};
         mg_run r = mg_run_memgate(ub, NULL, NULL);
         cr_assert_eq(r.status, 0, "%s", r.err);
         mg_run_release(&r);
@@ -497,17 +498,18 @@ Test(diff, two_profiles_without_a_baseline)
     cr_expect_eq(r.status, 1, "total +26.9%%: a regression");
     cr_expect_str_eq(json_string_value(json_object_get(j, "command")), "diff");
     ch = json_object_get(j, "hotspot_changes");
-    json_array_foreach(ch, i, c) {
+    json_array_foreach(ch, i, c)
+    {
         /* the regressed filter_adults clones every record instead of moving it */
-        if (!strcmp(json_string_value(json_object_get(c, "function")),
-                    "pipeline::filter_adults")) {
+        if (!strcmp(json_string_value(json_object_get(c, "function")), "pipeline::filter_adults")) {
             push_mut = true;
             cr_expect_str_eq(json_string_value(json_object_get(c, "change")), "appeared");
             cr_expect_eq(json_integer_value(json_object_get(c, "delta")), 9929725);
         }
     }
     cr_expect(push_mut, "filter_adults appeared with 9,929,725 bytes: %s", r.out);
-    cr_expect_null(json_object_get(j, "ratchet") == json_null() ? NULL : json_object_get(j, "ratchet"));
+    cr_expect_null(json_object_get(j, "ratchet") == json_null() ? NULL
+                                                                : json_object_get(j, "ratchet"));
     json_decref(j);
     mg_run_release(&r);
     r = mg_run_memgate(same, NULL, NULL);
@@ -519,9 +521,9 @@ Test(diff, two_profiles_without_a_baseline)
 
 Test(diff, functions_that_appear_and_go)
 {
-    const char *argv[] = {"diff", prof(BASE), prof(PIPE_BASE), "--attribution", "alloc-site",
-                          "--limit", "total=none", "--limit",
-                          "count=none", "--limit", "peak=none", NULL};
+    const char *argv[] = {"diff",       prof(BASE), prof(PIPE_BASE), "--attribution",
+                          "alloc-site", "--limit",  "total=none",    "--limit",
+                          "count=none", "--limit",  "peak=none",     NULL};
     mg_run r = mg_run_memgate(argv, NULL, NULL);
     cr_expect_eq(r.status, 0, "%s", r.err);
     cr_expect(strstr(r.out, "appeared") && strstr(r.out, "alloc::vec::Vec<T,A>::push_mut"), "%s",
@@ -548,8 +550,8 @@ Test(trend, svg_parses_with_three_panels)
     char *svg;
     xmlDocPtr doc;
     xmlNodePtr root;
-    const char *nocommit[] = {"update-baseline", prof(OPTIMIZED), "--approve",
-                              "--allow-regression", NULL};
+    const char *nocommit[] = {"update-baseline", prof(OPTIMIZED), "--approve", "--allow-regression",
+                              NULL};
     const char *env[] = {"SOURCE_DATE_EPOCH=1767312000", NULL}; /* 2026-01-02 */
     record(BASE, "aaaa1111");
     record(OPTIMIZED, "bbbb2222");
@@ -593,7 +595,8 @@ Test(trend, svg_parses_with_three_panels)
     mg_run_release(&r);
 }
 
-/* Function names are untrusted: in Markdown they stay inside code spans and cannot break the table. */
+/* Function names are untrusted: in Markdown they stay inside code spans and cannot break the table.
+ */
 Test(reports, markdown_keeps_hostile_function_names_in_code_spans)
 {
     const char *argv[] = {"check", prof(BASE), "--format", "markdown", NULL};
@@ -606,8 +609,8 @@ Test(reports, markdown_keeps_hostile_function_names_in_code_spans)
             "\"total_bytes\": 999999, \"total_blocks\": 1, \"peak_bytes\": 0}]}");
     r = mg_run_memgate(argv, NULL, NULL);
     cr_expect_eq(r.status, 0, "%s", r.err);
-    cr_expect(strstr(r.out, "| gone | -977 KiB | -100.0% | 0 B | `evil\\|'@here <img src=x>\xEF\xBF\xBD# heading") !=
-                  NULL,
+    cr_expect(strstr(r.out, "| gone | -977 KiB | -100.0% | 0 B | `evil\\|'@here <img "
+                            "src=x>\xEF\xBF\xBD# heading") != NULL,
               "%s", r.out);
     mg_run_release(&r);
 }
@@ -615,10 +618,12 @@ Test(reports, markdown_keeps_hostile_function_names_in_code_spans)
 /* The uploaded HTML report is linked from the Markdown; an address that could break out is not. */
 Test(reports, markdown_links_the_full_report)
 {
-    const char *ok[] = {"check", prof(REGRESSED), "--format", "markdown", "--report-url",
-                        "https://ci.example/acme/app/actions/runs/42#artifacts", NULL};
-    const char *bad[] = {"check", prof(REGRESSED), "--format", "markdown", "--report-url",
-                         "javascript:alert(1)", NULL};
+    const char *ok[] = {
+        "check",    prof(REGRESSED), "--format",
+        "markdown", "--report-url",  "https://ci.example/acme/app/actions/runs/42#artifacts",
+        NULL};
+    const char *bad[] = {"check",        prof(REGRESSED),       "--format", "markdown",
+                         "--report-url", "javascript:alert(1)", NULL};
     mg_run r;
     record(BASE, "aaaa1111");
     r = mg_run_memgate(ok, NULL, NULL);

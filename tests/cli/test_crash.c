@@ -57,8 +57,9 @@ static const char *prof(const char *rel)
 static pid_t start_update(const char *profile, const char *workload, const char *slow_us)
 {
     char slow[64];
-    const char *argv[] = {MEMGATE_BIN, "update-baseline", profile, "--approve", "--commit",
-                          "c0ffee00", "--allow-regression", "--no-config", NULL, NULL, NULL};
+    const char *argv[] = {MEMGATE_BIN, "update-baseline",    profile,       "--approve", "--commit",
+                          "c0ffee00",  "--allow-regression", "--no-config", NULL,        NULL,
+                          NULL};
     char **env;
     size_t n = 0, i;
     posix_spawn_file_actions_t fa;
@@ -211,8 +212,7 @@ Test(crash, kill_9_at_random_moments_leaves_old_or_new_never_a_mix)
     }
     /* the history stays readable (a torn last line is skipped) */
     mg_error_init(&err);
-    cr_expect_eq(mg_history_load(&h, ".pmat-metrics/memory-history.jsonl", &err), 0, "%s",
-                 err.msg);
+    cr_expect_eq(mg_history_load(&h, ".pmat-metrics/memory-history.jsonl", &err), 0, "%s", err.msg);
     mg_history_release(&h);
     /* writers killed inside the write left temporary files: proof the kills landed there */
     cr_expect(torn >= 10, "only %u kills landed while the new baseline was being written", torn);
@@ -259,11 +259,11 @@ Test(crash, concurrent_updates_never_lose_one)
     mg_history_release(&h);
 }
 
-static void expect_intact_after_write_failure(const char *dir, const char *old, const char *old_hist,
-                                              const char *errno_text)
+static void expect_intact_after_write_failure(const char *dir, const char *old,
+                                              const char *old_hist, const char *errno_text)
 {
-    const char *argv[] = {"update-baseline", prof(REGRESSED), "--approve", "--allow-regression",
-                          "--no-config", NULL};
+    const char *argv[] = {"update-baseline",    prof(REGRESSED), "--approve",
+                          "--allow-regression", "--no-config",   NULL};
     char path[4300], hist[4300], *now;
     mg_run r;
     snprintf(path, sizeof(path), "%s/.pmat-metrics/memory-baseline.json", dir);

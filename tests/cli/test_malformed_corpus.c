@@ -244,7 +244,8 @@ Test(hostile_limits, baseline_larger_than_4_MiB, .init = make_dir, .fini = remov
 
 /*
  * The program point cap needs an input of 210 MB and several seconds; skipped
- * under valgrind (ci/memcheck.sh), where it would take many minutes and add nothing the plain and ASan runs do not see.
+ * under valgrind (ci/memcheck.sh), where it would take many minutes and add nothing the plain and
+ * ASan runs do not see.
  */
 Test(hostile_limits, more_program_points_than_the_cap, .init = make_dir, .fini = remove_dir,
      .timeout = 600)
@@ -292,8 +293,8 @@ Test(stream_layout, frame_table_first_and_longer_than_the_head, .init = make_dir
     cr_assert_not_null(f);
     fputs(DHAT_HEAD "\"ftbl\":[\"[root]\"", f);
     for (i = 1; i < frames; i++) {
-        snprintf(frame, sizeof(frame), ",\"0x%x: function_number_%u (src/file_%u.rs:%u:5)\"", i,
-                 i, i, i);
+        snprintf(frame, sizeof(frame), ",\"0x%x: function_number_%u (src/file_%u.rs:%u:5)\"", i, i,
+                 i, i);
         fputs(frame, f);
     }
     fputs("],\"pps\":[", f);

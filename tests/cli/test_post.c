@@ -88,11 +88,12 @@ static const char *pass_result(void)
 static const char *pr_event(void)
 {
     const char *p = path_in("event.json");
-    cr_assert_eq(mg_spit(p, "{\"number\":7,\"pull_request\":{\"number\":7,\"head\":{\"sha\":\"" HEAD_SHA
-                            "\",\"ref\":\"feat\",\"repo\":{\"full_name\":\"someone/fork\"}},"
-                            "\"base\":{\"sha\":\"2222222222222222222222222222222222222222\","
-                            "\"ref\":\"main\",\"repo\":{\"full_name\":\"acme/app\"}}}}"),
-                 0);
+    cr_assert_eq(
+        mg_spit(p, "{\"number\":7,\"pull_request\":{\"number\":7,\"head\":{\"sha\":\"" HEAD_SHA
+                   "\",\"ref\":\"feat\",\"repo\":{\"full_name\":\"someone/fork\"}},"
+                   "\"base\":{\"sha\":\"2222222222222222222222222222222222222222\","
+                   "\"ref\":\"main\",\"repo\":{\"full_name\":\"acme/app\"}}}}"),
+        0);
     return p;
 }
 
@@ -222,7 +223,8 @@ Test(post_github, creates_sticky_comment_and_status_on_pr_head)
     q = fh_find(srv, "POST", COMMENTS, 0);
     assert_github_headers(q);
     j = body_json(q);
-    cr_assert(strncmp(jstr(j, "body"), MARKER "\n", strlen(MARKER) + 1) == 0, "%s", jstr(j, "body"));
+    cr_assert(strncmp(jstr(j, "body"), MARKER "\n", strlen(MARKER) + 1) == 0, "%s",
+              jstr(j, "body"));
     cr_assert(strstr(jstr(j, "body"), "heap memory regressed"));
     cr_assert(strstr(jstr(j, "body"), "`peak_memory_bytes`"));
     cr_assert(strstr(jstr(j, "body"), "https://github.example/acme/app/actions/runs/4242"));
@@ -531,9 +533,9 @@ Test(post_github, fork_pr_read_only_token_is_reported)
     const char *argv[] = {"post", fail_result(), NULL};
     mg_run r;
 
-    fh_script(srv, "POST", "/repos/", -1, 403, "",
-              "{\"message\":\"Resource not accessible by integration\",\"documentation_url\":\"x\"}",
-              0);
+    fh_script(
+        srv, "POST", "/repos/", -1, 403, "",
+        "{\"message\":\"Resource not accessible by integration\",\"documentation_url\":\"x\"}", 0);
     r = run_with(&e, argv);
     cr_assert_eq(r.status, 5);
     cr_assert(strstr(r.err, "Resource not accessible by integration"), "%s", r.err);
@@ -846,8 +848,11 @@ TestSuite(post_check, .init = setup, .fini = teardown, .timeout = 60);
 Test(post_check, comment_shows_an_accepted_exception_and_its_reason)
 {
     envb e = github_env();
-    const char *argv[] = {"check", regressed_profile(), "--baseline", baseline_file(), "--post",
-                          "auto", "--accept", "cache warm-up, reviewed in #812", NULL};
+    const char *argv[] = {"check",      regressed_profile(),
+                          "--baseline", baseline_file(),
+                          "--post",     "auto",
+                          "--accept",   "cache warm-up, reviewed in #812",
+                          NULL};
     mg_run r = run_with(&e, argv);
 
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
@@ -911,8 +916,8 @@ Test(post_check, accept_reason_cannot_mention_link_or_inject_html)
 Test(post_check, posts_and_keeps_the_verdict_exit_code)
 {
     envb e = github_env();
-    const char *argv[] = {"check", regressed_profile(), "--baseline", baseline_file(), "--post",
-                          "auto", NULL};
+    const char *argv[] = {
+        "check", regressed_profile(), "--baseline", baseline_file(), "--post", "auto", NULL};
     mg_run r = run_with(&e, argv);
     json_t *j;
 
@@ -931,10 +936,10 @@ Test(post_check, posts_and_keeps_the_verdict_exit_code)
 Test(post_check, failed_post_does_not_change_the_exit_code)
 {
     envb e = github_env();
-    const char *fail_argv[] = {"check", regressed_profile(), "--baseline", baseline_file(),
-                               "--post", "github", NULL};
-    const char *pass_argv[] = {"check", passing_profile(), "--baseline", baseline_file(),
-                               "--post", "github", NULL};
+    const char *fail_argv[] = {
+        "check", regressed_profile(), "--baseline", baseline_file(), "--post", "github", NULL};
+    const char *pass_argv[] = {"check",  passing_profile(), "--baseline", baseline_file(),
+                               "--post", "github",          NULL};
     mg_run r;
 
     fh_script(srv, NULL, "/", -1, 500, "", "{\"message\":\"down\"}", 0);
@@ -954,8 +959,8 @@ Test(post_check, failed_post_does_not_change_the_exit_code)
 Test(post_check, require_post_makes_a_failed_post_exit_5)
 {
     envb e = github_env();
-    const char *argv[] = {"check", passing_profile(), "--baseline", baseline_file(), "--post",
-                          "github", "--require-post", NULL};
+    const char *argv[] = {"check",  passing_profile(), "--baseline",     baseline_file(),
+                          "--post", "github",          "--require-post", NULL};
     mg_run r;
 
     fh_script(srv, NULL, "/", -1, 500, "", "{\"message\":\"down\"}", 0);
@@ -972,10 +977,10 @@ Test(post_check, comment_leads_with_the_culprit_line)
 {
     envb e = github_env();
     char *tmp = mg_tempdir(), base[4096];
-    const char *record[] = {"update-baseline", passing_profile(), "--baseline", base, "--approve",
-                            "--no-config", NULL};
-    const char *argv[] = {"check", regressed_profile(), "--baseline", base, "--no-config",
-                          "--post", "auto", NULL};
+    const char *record[] = {"update-baseline", passing_profile(), "--baseline", base,
+                            "--approve",       "--no-config",     NULL};
+    const char *argv[] = {
+        "check", regressed_profile(), "--baseline", base, "--no-config", "--post", "auto", NULL};
     const char *body, *culprit, *table;
     mg_run r;
 
@@ -992,9 +997,10 @@ Test(post_check, comment_leads_with_the_culprit_line)
     table = strstr(body, "| metric |");
     cr_expect(culprit && table && culprit < table, "%s", body);
     /* where: by function and line, total and at the peak */
-    cr_expect(strstr(body, "|  | +26.5 MiB |  | +14.5 MiB | \xE2\x86\xB3 `src/bin/wordfreq.rs:27` |\n") !=
-                  NULL,
-              "%s", body);
+    cr_expect(
+        strstr(body, "|  | +26.5 MiB |  | +14.5 MiB | \xE2\x86\xB3 `src/bin/wordfreq.rs:27` |\n") !=
+            NULL,
+        "%s", body);
     assert_no_token(&r);
     mg_run_release(&r);
     env_free(&e);
@@ -1042,13 +1048,14 @@ Test(post_input, rejects_malformed_and_hostile_results)
 {
     cr_assert_eq(post_text("not json", NULL), 3);
     cr_assert_eq(post_text("{\"schema\":\"other\"}", NULL), 3);
-    cr_assert_eq(post_text("{\"schema\":\"memgate/result/v1\",\"verdict\":\"meh\",\"metrics\":[]}",
-                           NULL),
-                 3);
-    cr_assert_eq(post_text("{\"schema\":\"memgate/result/v1\",\"verdict\":\"fail\",\"metrics\":"
-                           "[{\"metric\":\"peak_memory_bytes\",\"status\":\"fail\",\"baseline\":-1}]}",
-                           NULL),
-                 3);
+    cr_assert_eq(
+        post_text("{\"schema\":\"memgate/result/v1\",\"verdict\":\"meh\",\"metrics\":[]}", NULL),
+        3);
+    cr_assert_eq(
+        post_text("{\"schema\":\"memgate/result/v1\",\"verdict\":\"fail\",\"metrics\":"
+                  "[{\"metric\":\"peak_memory_bytes\",\"status\":\"fail\",\"baseline\":-1}]}",
+                  NULL),
+        3);
     cr_assert_eq(post_text("{\"schema\":\"memgate/result/v1\",\"verdict\":\"fail\",\"metrics\":"
                            "[{\"metric\":\"x\",\"status\":\"fail\",\"current\":"
                            "99999999999999999999}]}",
@@ -1116,9 +1123,9 @@ Test(post_input, verdict_and_rows_are_recomputed_not_trusted)
     cr_assert_eq(
         post_text(RESULT("pass", ROW("accepted", "1000000", "1200000", "20.0", "+5%")), NULL), 0);
     cr_assert_eq(post_text(RESULT("fail", ""), NULL), 3);
-    cr_assert_eq(post_text("{\"schema\":\"memgate/result/v1\",\"verdict\":\"pass\",\"metrics\":[]}",
-                           NULL),
-                 0);
+    cr_assert_eq(
+        post_text("{\"schema\":\"memgate/result/v1\",\"verdict\":\"pass\",\"metrics\":[]}", NULL),
+        0);
 }
 
 Test(post_input, rejects_an_oversized_result)
@@ -1303,8 +1310,8 @@ Test(post_gitlab, project_path_is_url_encoded)
     fh_script(srv, "POST", "/api/v4/projects/group%2Fsub%2Fapp/statuses/", -1, 201, "", "{}", 0);
     r = run_with(&e, argv);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert_eq(fh_count_matching(srv, "POST", "/api/v4/projects/group%2Fsub%2Fapp/statuses/" HEAD_SHA),
-                 1);
+    cr_assert_eq(
+        fh_count_matching(srv, "POST", "/api/v4/projects/group%2Fsub%2Fapp/statuses/" HEAD_SHA), 1);
     mg_run_release(&r);
     env_free(&e);
 }
@@ -1350,7 +1357,7 @@ static void record_in_cwd(const char *profile_rel, const char *commit)
 {
     char prof[1024];
     const char *env[] = {"SOURCE_DATE_EPOCH=1767225600", NULL};
-    const char *argv[] = {"update-baseline", prof, "--approve", "--allow-regression",
+    const char *argv[] = {"update-baseline",          prof,   "--approve", "--allow-regression",
                           commit ? "--commit" : NULL, commit, NULL};
     mg_run r;
     snprintf(prof, sizeof(prof), "%s", mg_testdata(profile_rel));
@@ -1362,7 +1369,8 @@ static void record_in_cwd(const char *profile_rel, const char *commit)
 /* The comment without what only a comment has: its hidden marker, commit line and footer. */
 static char *comment_core(const char *body)
 {
-    const char *start = strchr(body, '\n'), *end = strstr(body, "\n" "<!-- memgate:footer -->");
+    const char *start = strchr(body, '\n'), *end = strstr(body, "\n"
+                                                                "<!-- memgate:footer -->");
     char *core, *commit;
     cr_assert_not_null(start, "%s", body);
     cr_assert_not_null(end, "%s", body);
@@ -1381,26 +1389,37 @@ static void one_renderer_case(const char *accept, const char *word)
 {
     char prof[1024], *md, *core;
     envb e = github_env();
-    const char *check_argv[] = {"check", prof, "--format", "markdown", "--output", "check.md",
-                                "--format", "json", "--output", "r.json",
-                                accept ? "--accept" : NULL, accept, NULL};
+    const char *check_argv[] = {"check",
+                                prof,
+                                "--format",
+                                "markdown",
+                                "--output",
+                                "check.md",
+                                "--format",
+                                "json",
+                                "--output",
+                                "r.json",
+                                accept ? "--accept" : NULL,
+                                accept,
+                                NULL};
     const char *post_argv[] = {"post", "--dry-run", "r.json", NULL};
-    const char *posted_argv[] = {"check", prof, "--post", "github",
-                                 accept ? "--accept" : NULL, accept, NULL};
+    const char *posted_argv[] = {"check", prof, "--post", "github", accept ? "--accept" : NULL,
+                                 accept,  NULL};
     mg_run c, p, q;
 
     cr_assert_eq(chdir(dir), 0);
     record_in_cwd("profiles/dhatrs-wordfreq-baseline-debug.json", "aaaa1111");
     record_in_cwd("profiles/dhatrs-wordfreq-optimized-debug.json", NULL);
     record_in_cwd("profiles/dhatrs-wordfreq-baseline-debug.json", "cccc3333");
-    snprintf(prof, sizeof(prof), "%s", mg_testdata("profiles/dhatrs-wordfreq-regressed-debug.json"));
+    snprintf(prof, sizeof(prof), "%s",
+             mg_testdata("profiles/dhatrs-wordfreq-regressed-debug.json"));
     c = mg_run_memgate(check_argv, NULL, NULL);
     cr_assert_eq(c.status, accept ? 0 : 1, "%s", c.err);
     md = mg_slurp("check.md", NULL);
     cr_assert_not_null(md);
     /* not a vacuous match: the report has its verdict, table, chart and next step */
-    cr_assert(strstr(md, word) && strstr(md, "| status | metric |") &&
-                  strstr(md, "```mermaid") && strstr(md, "#### What now"),
+    cr_assert(strstr(md, word) && strstr(md, "| status | metric |") && strstr(md, "```mermaid") &&
+                  strstr(md, "#### What now"),
               "%s", md);
     p = mg_run_memgate(post_argv, NULL, NULL);
     cr_assert_eq(p.status, 0, "%s", p.err);
@@ -1436,12 +1455,13 @@ Test(post_input, culprit_lines_lead_the_report)
     const char *argv[] = {"post", "--dry-run", p, NULL};
     const char *culprit, *table;
     mg_run r;
-    cr_assert_eq(mg_spit(p, "{\"schema\":\"memgate/result/v1\",\"command\":\"check\",\"verdict\":"
-                            "\"fail\",\"metrics\":[{\"metric\":\"allocation_count\",\"status\":"
-                            "\"ok\",\"baseline\":1,\"current\":1},{\"metric\":\"peak_memory_bytes\","
-                            "\"status\":\"fail\",\"baseline\":1,\"current\":2,\"culprit\":"
-                            "\"peak_memory_bytes +14.5 MiB: 93% from wordfreq::count_words "
-                            "(src/bin/wordfreq.rs:27)\"}]}"),
+    cr_assert_eq(mg_spit(p,
+                         "{\"schema\":\"memgate/result/v1\",\"command\":\"check\",\"verdict\":"
+                         "\"fail\",\"metrics\":[{\"metric\":\"allocation_count\",\"status\":"
+                         "\"ok\",\"baseline\":1,\"current\":1},{\"metric\":\"peak_memory_bytes\","
+                         "\"status\":\"fail\",\"baseline\":1,\"current\":2,\"culprit\":"
+                         "\"peak_memory_bytes +14.5 MiB: 93% from wordfreq::count_words "
+                         "(src/bin/wordfreq.rs:27)\"}]}"),
                  0);
     r = mg_run_memgate(argv, NULL, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);

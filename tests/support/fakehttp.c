@@ -138,23 +138,40 @@ static int send_all(int fd, const char *data, size_t len)
 static const char *reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 307: return "Temporary Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 301:
+        return "Moved Permanently";
+    case 302:
+        return "Found";
+    case 307:
+        return "Temporary Redirect";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 409:
+        return "Conflict";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
     }
 }
 
@@ -410,8 +427,8 @@ static void list_comments(fh_server *s, const fh_request *r, bool gitlab, answer
         char next[32] = "";
         if ((size_t)page < pages)
             snprintf(next, sizeof(next), "%ld", page + 1);
-        snprintf(hdr, sizeof(hdr), "x-page: %ld\r\nx-per-page: %ld\r\nx-next-page: %s\r\n",
-                 page, per, next);
+        snprintf(hdr, sizeof(hdr), "x-page: %ld\r\nx-per-page: %ld\r\nx-next-page: %s\r\n", page,
+                 per, next);
     } else if ((size_t)page < pages) {
         snprintf(hdr, sizeof(hdr),
                  "link: <%s%s?per_page=%ld&page=%ld>; rel=\"next\", <%s%s?per_page=%ld&page=%zu>; "
@@ -526,20 +543,28 @@ static void emulate(fh_server *s, const fh_request *r, answer *a)
     }
     if (!gitlab && n == 6 && !strcmp(sg[0], "repos") && !strcmp(sg[3], "issues") &&
         !strcmp(sg[5], "comments")) {
-        if (get)
-            { list_comments(s, r, false, a); return; }
-        if (post)
-            { create_comment(s, r, false, a); return; }
+        if (get) {
+            list_comments(s, r, false, a);
+            return;
+        }
+        if (post) {
+            create_comment(s, r, false, a);
+            return;
+        }
     }
     if (!gitlab && n == 6 && !strcmp(sg[0], "repos") && !strcmp(sg[3], "issues") &&
-        !strcmp(sg[4], "comments") && patch)
-        { update_comment(s, r, sg[5], false, a); return; }
-    if (!gitlab && n == 5 && !strcmp(sg[0], "repos") && !strcmp(sg[3], "statuses") && post)
-        { create_status(s, r, sg[4], a); return; }
+        !strcmp(sg[4], "comments") && patch) {
+        update_comment(s, r, sg[5], false, a);
+        return;
+    }
+    if (!gitlab && n == 5 && !strcmp(sg[0], "repos") && !strcmp(sg[3], "statuses") && post) {
+        create_status(s, r, sg[4], a);
+        return;
+    }
     if (!gitlab && n == 4 && !strcmp(sg[0], "repos") && !strcmp(sg[3], "check-runs") && post) {
         a->status = 201;
-        a->body = json_out(json_pack("{sI ss}", "id", (json_int_t)s->next_status_id++,
-                                     "html_url", "http://checks.invalid/1"));
+        a->body = json_out(json_pack("{sI ss}", "id", (json_int_t)s->next_status_id++, "html_url",
+                                     "http://checks.invalid/1"));
         return;
     }
     if (!gitlab && n == 5 && !strcmp(sg[0], "repos") && !strcmp(sg[3], "pulls") && get) {
@@ -551,15 +576,23 @@ static void emulate(fh_server *s, const fh_request *r, answer *a)
     /* GitLab: /api/v4/projects/:id/merge_requests/:iid/notes[/:note_id], /statuses/:sha */
     if (gitlab && n == 7 && !strcmp(sg[2], "projects") && !strcmp(sg[4], "merge_requests") &&
         !strcmp(sg[6], "notes")) {
-        if (get)
-            { list_comments(s, r, true, a); return; }
-        if (post)
-            { create_comment(s, r, true, a); return; }
+        if (get) {
+            list_comments(s, r, true, a);
+            return;
+        }
+        if (post) {
+            create_comment(s, r, true, a);
+            return;
+        }
     }
-    if (gitlab && n == 8 && !strcmp(sg[6], "notes") && put)
-        { update_comment(s, r, sg[7], true, a); return; }
-    if (gitlab && n == 6 && !strcmp(sg[2], "projects") && !strcmp(sg[4], "statuses") && post)
-        { create_status(s, r, sg[5], a); return; }
+    if (gitlab && n == 8 && !strcmp(sg[6], "notes") && put) {
+        update_comment(s, r, sg[7], true, a);
+        return;
+    }
+    if (gitlab && n == 6 && !strcmp(sg[2], "projects") && !strcmp(sg[4], "statuses") && post) {
+        create_status(s, r, sg[5], a);
+        return;
+    }
     a->body = dup0("{\"message\":\"Not Found\"}");
 }
 

@@ -5,9 +5,9 @@
 #include <stddef.h>
 
 typedef struct mg_run {
-    int status;  /* exit status, or 128+signal */
-    char *out;   /* captured stdout, NUL-terminated, owned */
-    char *err;   /* captured stderr */
+    int status; /* exit status, or 128+signal */
+    char *out;  /* captured stdout, NUL-terminated, owned */
+    char *err;  /* captured stderr */
 } mg_run;
 
 /*

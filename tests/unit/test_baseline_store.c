@@ -1,4 +1,5 @@
-/* baseline: stored hotspots, the fixed key order, staged writes, the update lock, stale temp files. */
+/* baseline: stored hotspots, the fixed key order, staged writes, the update lock, stale temp files.
+ */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <signal.h>
@@ -73,19 +74,28 @@ Test(baseline_store, malformed_hotspots_are_refused_with_position)
 /* Keys come out in one order however they went in: reviews see small diffs. */
 Test(baseline_store, dump_order_is_fixed)
 {
-    mg_baseline *a = parse_ok("{\"zeta\": 1, \"commit\": \"c\", \"peak_memory_bytes\": 2, "
-                              "\"workloads\": {\"b\": {\"commit\": \"x\", \"allocation_count\": 1}, "
-                              "\"a\": {}}, \"alpha\": true, \"total_allocations_bytes\": 3, "
-                              "\"measured_at\": \"t\"}");
+    mg_baseline *a =
+        parse_ok("{\"zeta\": 1, \"commit\": \"c\", \"peak_memory_bytes\": 2, "
+                 "\"workloads\": {\"b\": {\"commit\": \"x\", \"allocation_count\": 1}, "
+                 "\"a\": {}}, \"alpha\": true, \"total_allocations_bytes\": 3, "
+                 "\"measured_at\": \"t\"}");
     mg_baseline *b = parse_ok("{\"total_allocations_bytes\": 3, \"measured_at\": \"t\", \"alpha\": "
                               "true, \"workloads\": {\"a\": {}, \"b\": {\"allocation_count\": 1, "
                               "\"commit\": \"x\"}}, \"peak_memory_bytes\": 2, \"commit\": \"c\", "
                               "\"zeta\": 1}");
     mg_error err;
     char *ta, *tb;
-    const char *order[] = {"total_allocations_bytes", "peak_memory_bytes", "measured_at",
-                           "commit", "alpha", "zeta", "workloads", "\"a\"", "\"b\"",
-                           "allocation_count", NULL};
+    const char *order[] = {"total_allocations_bytes",
+                           "peak_memory_bytes",
+                           "measured_at",
+                           "commit",
+                           "alpha",
+                           "zeta",
+                           "workloads",
+                           "\"a\"",
+                           "\"b\"",
+                           "allocation_count",
+                           NULL};
     const char *at;
     size_t i;
     mg_error_init(&err);
@@ -108,8 +118,8 @@ Test(baseline_store, update_drops_the_previous_runs_provenance_and_hotspots)
     mg_baseline *b = parse_ok("{\"peak_memory_bytes\": 5, \"producer\": \"old\", \"accepted\": "
                               "\"old reason\", \"hotspots\": [], \"team\": \"kept\"}");
     mg_baseline_meta meta = {"2026-01-01T00:00:00Z", "c0ffee", "dhat-json", "memgate 0.1.0"};
-    mg_baseline_provenance prov = {"dhat-rs", "wordfreq 3", "memgate update-baseline x", NULL,
-                                   NULL, NULL};
+    mg_baseline_provenance prov = {"dhat-rs", "wordfreq 3", "memgate update-baseline x",
+                                   NULL,      NULL,         NULL};
     mg_metrics m;
     mg_error err;
     char *text;

@@ -325,8 +325,7 @@ Test(grow_array, size_overflow_is_out_of_memory_and_changes_nothing)
     size_t cap = 0;
     mg_error err;
     mg_error_init(&err);
-    cr_expect_eq(mg_grow_array((void **)&a, &cap, SIZE_MAX / 2, sizeof(*a), 4, &err),
-                 -MG_E_NOMEM);
+    cr_expect_eq(mg_grow_array((void **)&a, &cap, SIZE_MAX / 2, sizeof(*a), 4, &err), -MG_E_NOMEM);
     cr_expect_eq(err.code, MG_E_NOMEM);
     cr_expect_null(a);
     cr_expect_eq(cap, 0);

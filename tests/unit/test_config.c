@@ -17,8 +17,7 @@ static mg_config *parse_ok(const char *yaml)
 }
 
 /* code, a piece of the message, line and column, as jansson's check_error does. */
-static void parse_bad(const char *yaml, const char *fragment, unsigned long line,
-                      unsigned long col)
+static void parse_bad(const char *yaml, const char *fragment, unsigned long line, unsigned long col)
 {
     mg_config *c = NULL;
     mg_error err;
@@ -246,8 +245,9 @@ Test(config_errors, bad_sizes_and_percents_point_at_the_value)
     parse_bad("memgate:\n  improvement: -5%\n", "memgate.improvement", 2, 16);
     parse_bad("memgate:\n  hotspots: {min_bytes: 4 kilobytes}\n", "memgate.hotspots.min_bytes", 2,
               25);
-    parse_bad("memgate:\n  limits:\n    peak: {max: +5MB}\n", "a ceiling is a size, not an "
-                                                              "increase",
+    parse_bad("memgate:\n  limits:\n    peak: {max: +5MB}\n",
+              "a ceiling is a size, not an "
+              "increase",
               3, 17);
     parse_bad("memgate:\n  hotspots:\n    top: 0\n", "expected a number from 1 to 1000", 3, 10);
 }
@@ -256,8 +256,8 @@ Test(config_errors, type_errors_name_what_was_expected)
 {
     parse_bad("memgate:\n  limits:\n    peak: [1, 2]\n", "found a list", 3, 11);
     parse_bad("memgate:\n  limits: +5%\n", "expected a mapping of metric names", 2, 11);
-    parse_bad("memgate:\n  improvement: [5]\n", "expected a percentage such as 5%, found a list",
-              2, 16);
+    parse_bad("memgate:\n  improvement: [5]\n", "expected a percentage such as 5%, found a list", 2,
+              16);
     parse_bad("memgate:\n  hotspots:\n    skip_frames: ['']\n",
               "expected a function name prefix, found an empty string", 3, 19);
     parse_bad("memgate:\n  update:\n    branches: {a: 1}\n", "expected a list of branch names", 3,
@@ -272,8 +272,7 @@ Test(config_errors, type_errors_name_what_was_expected)
 Test(config_errors, bad_values_and_conflicts)
 {
     parse_bad("memgate:\n  missing_baseline: bootstrp\n",
-              "'bootstrp' is not pass, warn, fail or bootstrap (did you mean 'bootstrap'?)", 2,
-              21);
+              "'bootstrp' is not pass, warn, fail or bootstrap (did you mean 'bootstrap'?)", 2, 21);
     parse_bad("memgate:\n  limits:\n    peak: {severity: fatal}\n",
               "severity 'fatal' is not fail or warn", 3, 22);
     parse_bad("memgate:\n  limits:\n    peak:\n      severity: warn\n      warn: +2%\n",
@@ -284,8 +283,8 @@ Test(config_errors, bad_values_and_conflicts)
               "'a.json' differs from comply.checks.cb-141.options.baseline_path 'b.json'", 2, 13);
     parse_bad("memgate:\n  workloads:\n    default: {}\n", "cannot name a workload", 3, 5);
     parse_bad("memgate:\n  workloads:\n    'a b': {}\n", "cannot name a workload", 3, 5);
-    parse_bad("memgate:\n  accept: {trailer: 'Memgate Accept'}\n", "a trailer key has no spaces",
-              2, 21);
+    parse_bad("memgate:\n  accept: {trailer: 'Memgate Accept'}\n", "a trailer key has no spaces", 2,
+              21);
     /* the key is printed in every report and comment (issue 13 #2) */
     parse_bad("memgate:\n  accept: {trailer: '<img src=x>'}\n",
               "at most 64 letters, digits and '-'", 2, 21);
@@ -301,8 +300,8 @@ Test(config_errors, duplicates_are_refused)
               4, 5);
     parse_bad("memgate:\n  limits:\n    peak: +5%\n    peak_memory_bytes: +6%\n",
               "'peak_memory_bytes' is peak_memory_bytes again (first on line 3)", 4, 5);
-    parse_bad("memgate:\n  limits: {}\n  limits: {}\n", "key 'limits' given twice (first on line 2)",
-              3, 3);
+    parse_bad("memgate:\n  limits: {}\n  limits: {}\n",
+              "key 'limits' given twice (first on line 2)", 3, 3);
     parse_bad("memgate:\n  workloads:\n    a: {}\n    a: {}\n", "workload 'a' given twice", 4, 5);
 }
 

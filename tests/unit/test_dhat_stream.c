@@ -190,8 +190,8 @@ static mg_profile *load_pipe(const char *path)
     mg_profile *p = NULL;
     mg_error err;
     mg_error_init(&err);
-    cr_assert_eq(mg_profile_load_file(&p, f, "<pipe>", &alloc_site, &err), 0,
-                 "%s via a pipe: %s", path, err.msg);
+    cr_assert_eq(mg_profile_load_file(&p, f, "<pipe>", &alloc_site, &err), 0, "%s via a pipe: %s",
+                 path, err.msg);
     fclose(f);
     waitpid(child, &status, 0);
     return p;
@@ -223,7 +223,8 @@ static void each_path(const char *path)
     mg_profile_free(p);
     /* 4. in memory: the general tokenizer only */
     data = mg_slurp(path, &len);
-    cr_assert_eq(mg_profile_parse(&p, data, len, path, &alloc_site, &err), 0, "%s: %s", path, err.msg);
+    cr_assert_eq(mg_profile_parse(&p, data, len, path, &alloc_site, &err), 0, "%s: %s", path,
+                 err.msg);
     compare(&r, p, "memory");
     mg_profile_free(p);
     free(data);
@@ -269,8 +270,9 @@ static void write_big(const char *path, unsigned n_pps, bool ftbl_first)
     }
     fputs("\"pps\": [\n", f);
     for (i = 0; i < n_pps; i++) {
-        fprintf(f, "%s{\n\"tb\": %u,\n\"tbk\": %u,\n\"tl\": 1,\n\"mb\": 1,\n\"mbk\": 1,\n"
-                   "\"gb\": %u,\n\"gbk\": 1,\n\"eb\": 0,\n\"ebk\": 0,\n\"fs\": [\n1",
+        fprintf(f,
+                "%s{\n\"tb\": %u,\n\"tbk\": %u,\n\"tl\": 1,\n\"mb\": 1,\n\"mbk\": 1,\n"
+                "\"gb\": %u,\n\"gbk\": 1,\n\"eb\": 0,\n\"ebk\": 0,\n\"fs\": [\n1",
                 i ? ",\n" : "", 100 + i % 1000, 1 + i % 7, i % 3);
         for (k = 0; k < 30; k++)
             fprintf(f, ",\n%u", 2 + (i * 31 + k * 7) % 998);
@@ -327,15 +329,17 @@ Test(dhat_stream, structural_errors)
                  "duplicate key 'ftbl'");
     expect_error(HEAD "\"pps\":[{\"tb\":1,\"tb\":2,\"tbk\":1,\"fs\":[]}],\"ftbl\":[\"[root]\"]}",
                  "duplicate key 'tb' in a program point");
-    expect_error(HEAD "\"pps\":[{\"tbk\":1,\"fs\":[]}],\"ftbl\":[\"[root]\"]}", "lacks the key 'tb'");
+    expect_error(HEAD "\"pps\":[{\"tbk\":1,\"fs\":[]}],\"ftbl\":[\"[root]\"]}",
+                 "lacks the key 'tb'");
     expect_error(HEAD "\"pps\":[{\"tb\":1,\"tbk\":1,\"fs\":[2]}],\"ftbl\":[\"[root]\"]}",
                  "frame 2");
     expect_error(HEAD "\"pps\":[{\"tb\":1,\"tbk\":1,\"fs\":[]}]}", "lacks the key 'ftbl'");
     expect_error(HEAD "\"pps\":[{\"tb\":1,\"tbk\":1,\"fs\":[]}],\"ftbl\":[\"[root]\"]} x",
                  "unexpected character");
     /* a "ftbl" inside a string must not fool the read-ahead */
-    expect_error(HEAD "\"pps\":[{\"tb\":1,\"tbk\":1,\"fs\":[1]}],\"cmd\":\"\\\"ftbl\\\": [\\\"a\\\"]}\"}",
-                 "lacks the key 'ftbl'");
+    expect_error(
+        HEAD "\"pps\":[{\"tb\":1,\"tbk\":1,\"fs\":[1]}],\"cmd\":\"\\\"ftbl\\\": [\\\"a\\\"]}\"}",
+        "lacks the key 'ftbl'");
 }
 
 /* Valgrind's raw bytes >= 0x80 in frame strings are valid input. */
@@ -375,7 +379,8 @@ static void same_error_both_ways(const char *text, const char *fragment)
     mg_spit(path, text);
     mg_error_init(&e1);
     mg_error_init(&e2);
-    cr_expect_lt(mg_profile_parse(&p, text, strlen(text), path, NULL, &e1), 0, "accepted: %s", text);
+    cr_expect_lt(mg_profile_parse(&p, text, strlen(text), path, NULL, &e1), 0, "accepted: %s",
+                 text);
     cr_expect_lt(mg_profile_load(&p, path, NULL, &e2), 0, "accepted: %s", text);
     cr_expect_str_eq(e1.msg, e2.msg);
     cr_expect_eq(e1.line, e2.line, "%s: line %lu vs %lu", e1.msg, e1.line, e2.line);

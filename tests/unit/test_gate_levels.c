@@ -1,4 +1,5 @@
-/* gate levels beyond fail/warn: the drift budget, reviewed exceptions, no baseline; policy origins. */
+/* gate levels beyond fail/warn: the drift budget, reviewed exceptions, no baseline; policy origins.
+ */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -75,7 +76,8 @@ Test(drift, an_improvement_does_not_hide_drift_and_a_fail_stays_a_fail)
     mg_gate_evaluate(&v, &base, &cur, &p);
     cr_expect_eq(peak_row(&v)->status, MG_STATUS_IMPROVED);
     mg_gate_apply_drift(&v, &anchor, &p, "a");
-    cr_expect_eq(peak_row(&v)->status, MG_STATUS_FAIL, "better than last time, +50%% since the anchor");
+    cr_expect_eq(peak_row(&v)->status, MG_STATUS_FAIL,
+                 "better than last time, +50%% since the anchor");
     base = m1(1000000);
     cur = m1(2000000);
     mg_gate_evaluate(&v, &base, &cur, &p);
@@ -135,7 +137,8 @@ Test(policy_origin, each_part_remembers_who_set_it)
     cr_expect_str_eq(p.origin[MG_LEVEL_FAIL][MG_PEAK_BYTES][MG_PART_INCREASE].where,
                      "built-in default");
     mg_policy_set(&p, MG_LEVEL_FAIL, MG_PEAK_BYTES, &inc, false, MG_SRC_CONFIG, "cfg:3:5");
-    mg_policy_set(&p, MG_LEVEL_FAIL, MG_PEAK_BYTES, &cap, false, MG_SRC_ENV, "MEMORY_THRESHOLD=100");
+    mg_policy_set(&p, MG_LEVEL_FAIL, MG_PEAK_BYTES, &cap, false, MG_SRC_ENV,
+                  "MEMORY_THRESHOLD=100");
     cr_expect_str_eq(p.origin[MG_LEVEL_FAIL][MG_PEAK_BYTES][MG_PART_INCREASE].where, "cfg:3:5");
     cr_expect_eq(p.origin[MG_LEVEL_FAIL][MG_PEAK_BYTES][MG_PART_CEILING].src, MG_SRC_ENV);
     cr_expect(p.fail[MG_PEAK_BYTES].has_rel && !p.fail[MG_PEAK_BYTES].has_abs);

@@ -18,14 +18,15 @@ static mg_history parse_ok(const char *text)
     return h;
 }
 
-#define LINE(wl, commit, peak, extra)                                                          \
+#define LINE(wl, commit, peak, extra)                                                              \
     "{\"workload\":\"" wl "\",\"commit\":\"" commit "\",\"measured_at\":\"2026-01-01T00:00:00Z\"," \
     "\"peak_memory_bytes\":" #peak extra "}\n"
 
 Test(history, parses_entries_in_order)
 {
-    mg_history h = parse_ok(LINE("default", "aaaa1111", 100, "") "\n" LINE("parse", "bbbb2222", 7, "")
-                                LINE("default", "cccc3333", 120, ",\"accepted\":\"ok by ops\""));
+    mg_history h =
+        parse_ok(LINE("default", "aaaa1111", 100, "") "\n" LINE("parse", "bbbb2222", 7, "")
+                     LINE("default", "cccc3333", 120, ",\"accepted\":\"ok by ops\""));
     const mg_history_entry *sel[4];
     cr_assert_eq(h.n, 3);
     cr_expect_not(h.torn_tail);
@@ -64,8 +65,8 @@ Test(history, select_keeps_the_newest_entries)
     cr_expect_str_eq(sel[0]->commit, "c0007", "the oldest shown is entry 7");
     cr_expect_str_eq(sel[MG_HISTORY_SHOWN - 1]->commit, "c0070", "the newest entry is shown last");
     for (int i = 1; i < MG_HISTORY_SHOWN; i++)
-        cr_expect_eq(sel[i]->metrics.value[MG_PEAK_BYTES], sel[i - 1]->metrics.value[MG_PEAK_BYTES] + 1,
-                     "oldest first, none skipped");
+        cr_expect_eq(sel[i]->metrics.value[MG_PEAK_BYTES],
+                     sel[i - 1]->metrics.value[MG_PEAK_BYTES] + 1, "oldest first, none skipped");
     mg_history_release(&h);
     mg_buf_release(&text);
 }
@@ -90,10 +91,10 @@ Test(history, torn_last_line_is_skipped_but_a_bad_middle_line_is_an_error)
 
 Test(history, anchor_first_pinned_or_commit)
 {
-    mg_history h = parse_ok(LINE("default", "aaaa1111", 100, "") LINE("default", "bbbb2222", 110, "")
-                                LINE("default", "cccc3333", 130, ",\"anchor\":true")
-                                    LINE("default", "dddd4444", 140, "")
-                                        LINE("other", "eeee5555", 1, ""));
+    mg_history h =
+        parse_ok(LINE("default", "aaaa1111", 100, "") LINE("default", "bbbb2222", 110, "")
+                     LINE("default", "cccc3333", 130, ",\"anchor\":true")
+                         LINE("default", "dddd4444", 140, "") LINE("other", "eeee5555", 1, ""));
     const mg_history_entry *a;
     mg_error err;
     mg_error_init(&err);

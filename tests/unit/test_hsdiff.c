@@ -1,4 +1,5 @@
-/* hsdiff: hotspot changes by function name, on synthetic lists and on real baseline/regressed pairs. */
+/* hsdiff: hotspot changes by function name, on synthetic lists and on real baseline/regressed
+ * pairs. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -113,8 +114,9 @@ static json_int_t tb_of(json_t *sidecar, const char *fn)
 {
     json_t *a = json_object_get(sidecar, "top10_functions_by_tb"), *x;
     size_t i;
-    json_array_foreach(a, i, x) if (!strcmp(json_string_value(json_object_get(x, "function")),
-                                            fn)) return json_integer_value(json_object_get(x, "tb"));
+    json_array_foreach(a, i,
+                       x) if (!strcmp(json_string_value(json_object_get(x, "function")),
+                                      fn)) return json_integer_value(json_object_get(x, "tb"));
     return -1;
 }
 
@@ -144,7 +146,8 @@ static void real_pair(const char *base, const char *regressed)
     hb = mg_profile_hotspots(b, &nb);
     cr_assert_eq(mg_hsdiff_compute(&d, ha, na, true, hb, nb, true, &all, &err), 0, "%s", err.msg);
     /* every function of either sidecar: the change is exactly the difference of the sums */
-    json_array_foreach(json_object_get(eb, "top10_functions_by_tb"), i, x) {
+    json_array_foreach(json_object_get(eb, "top10_functions_by_tb"), i, x)
+    {
         const char *fn = json_string_value(json_object_get(x, "function"));
         json_int_t before = tb_of(ea, fn), after = json_integer_value(json_object_get(x, "tb"));
         const mg_hs_change *c = find(&d, fn);
@@ -168,7 +171,8 @@ static void real_pair(const char *base, const char *regressed)
         cr_expect_eq((json_int_t)c->delta, after > before ? after - before : before - after);
         changed++;
     }
-    json_array_foreach(json_object_get(ea, "top10_functions_by_tb"), i, x) {
+    json_array_foreach(json_object_get(ea, "top10_functions_by_tb"), i, x)
+    {
         const char *fn = json_string_value(json_object_get(x, "function"));
         if (tb_of(eb, fn) < 0) {
             const mg_hs_change *c = find(&d, fn);

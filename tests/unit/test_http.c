@@ -155,9 +155,9 @@ Test(http, permission_error_is_not_retried_and_quotes_the_server)
     mg_http_options o = fast_options();
     run r;
 
-    fh_script(srv, NULL, "/s", -1, 403, "",
-              "{\"message\":\"Resource not accessible by integration\",\"documentation_url\":\"x\"}",
-              0);
+    fh_script(
+        srv, NULL, "/s", -1, 403, "",
+        "{\"message\":\"Resource not accessible by integration\",\"documentation_url\":\"x\"}", 0);
     r = do_request(&o, "POST", "/s", "{}", 0);
     cr_assert_eq(r.err.code, MG_E_POST);
     cr_assert_eq(r.status, 403);
@@ -267,9 +267,8 @@ Test(http, timed_out_post_is_not_repeated_blindly)
     mg_error_init(&err);
     cr_assert_eq(mg_http_new(&h, &o, &err), 0);
     mg_http_response_init(&resp);
-    cr_assert_lt(mg_http_request(h, "POST", url("/slow"), "{}", MG_HTTP_NOT_IDEMPOTENT, &resp,
-                                 &err),
-                 0);
+    cr_assert_lt(
+        mg_http_request(h, "POST", url("/slow"), "{}", MG_HTTP_NOT_IDEMPOTENT, &resp, &err), 0);
     cr_assert(resp.maybe_sent);
     cr_assert_eq(fh_count(srv), 1);
     mg_http_response_release(&resp);
@@ -399,8 +398,8 @@ Test(http, trace_is_redacted)
 
     o.trace = collect;
     o.trace_ctx = &t;
-    fh_script(srv, NULL, "/t", 1, 200, "Set-Cookie: session=abc\r\n",
-              "{\"echo\":\"" TOKEN "\"}", 0);
+    fh_script(srv, NULL, "/t", 1, 200, "Set-Cookie: session=abc\r\n", "{\"echo\":\"" TOKEN "\"}",
+              0);
     r = do_request(&o, "POST", "/t", "{\"body\":\"x\"}", 0);
     cr_assert_eq(r.rc, 0, "%s", r.err.msg);
     cr_assert(strstr(t.text, "> POST /t"), "%s", t.text);

@@ -65,7 +65,8 @@ static mg_profile *parse(const char *text)
     return parse_opts(text, &alloc_site);
 }
 
-static const mg_load_options forced = {.format = MG_FORMAT_DHAT_JSON, .summary_index = 0, .top_n = 0};
+static const mg_load_options forced = {
+    .format = MG_FORMAT_DHAT_JSON, .summary_index = 0, .top_n = 0};
 
 #define parse_bad_opts(text, opts, code, fragment, line, col)                                      \
     do {                                                                                           \

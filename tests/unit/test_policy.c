@@ -394,8 +394,7 @@ Test(policy, format_amounts_in_the_metric_unit)
     cr_expect_str_eq(fmt((mg_limit){true, 200, true, 16, false, 0}, MG_ALLOC_COUNT), "+2% & +16");
     cr_expect_str_eq(fmt((mg_limit){false, 0, true, 1000, false, 0}, MG_ALLOC_COUNT), "+1,000");
     /* a ceiling in the unit it was written in: 500 MB (476.8 MiB) as 500 MB, 2^30 as 1 GiB */
-    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1073741824}, MG_PEAK_RSS),
-                     "<=1 GiB");
+    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1073741824}, MG_PEAK_RSS), "<=1 GiB");
     cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 500000000}, MG_PEAK_BYTES),
                      "<=500 MB");
     cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1500000000}, MG_PEAK_BYTES),

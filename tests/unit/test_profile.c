@@ -215,8 +215,7 @@ Test(profile, load_a_real_capture)
     mg_error_init(&err);
     cr_assert_eq(mg_profile_load(&p, mg_testdata("profiles/vgdhat-sort.json"),
                                  &(mg_load_options){.attribution = MG_ATTR_ALLOC_SITE}, &err),
-                 0, "%s",
-                 err.msg);
+                 0, "%s", err.msg);
     /* values from vgdhat-sort.expected.json (README) */
     cr_expect_eq(mg_profile_metrics(p)->value[MG_TOTAL_BYTES], 153090283);
     cr_expect_eq(mg_profile_metrics(p)->value[MG_ALLOC_COUNT], 221);

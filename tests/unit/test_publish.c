@@ -144,8 +144,10 @@ Test(workflow_commands, escaping)
 
 Test(status, description_fits_githubs_limit)
 {
-    mg_publish_metric m = {.name = "total_allocations_bytes", .status = "fail",
-                           .has_delta_pct = true, .delta_pct = 482.4,
+    mg_publish_metric m = {.name = "total_allocations_bytes",
+                           .status = "fail",
+                           .has_delta_pct = true,
+                           .delta_pct = 482.4,
                            .limit = "+2% & +4.00 KiB and a very long limit text here to be cut"};
     mg_publish_metric ms[2] = {m, m};
     mg_publish_workload w = {.name = "default", .verdict = "fail", .metrics = ms, .n_metrics = 2};
@@ -237,8 +239,8 @@ Test(result, too_many_rows_are_refused)
     n = (size_t)snprintf(text, sizeof(text),
                          "{\"schema\":\"memgate/result/v1\",\"verdict\":\"pass\",\"metrics\":[");
     for (int i = 0; i < 33; i++)
-        n += (size_t)snprintf(text + n, sizeof(text) - n, "%s{\"metric\":\"m%d\",\"status\":\"ok\"}",
-                              i ? "," : "", i);
+        n += (size_t)snprintf(text + n, sizeof(text) - n,
+                              "%s{\"metric\":\"m%d\",\"status\":\"ok\"}", i ? "," : "", i);
     snprintf(text + n, sizeof(text) - n, "]}");
     cr_assert_eq(parse(text, &err), -MG_E_INPUT);
     cr_assert(strstr(err.msg, "at most 32"), "%s", err.msg);
