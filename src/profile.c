@@ -4,9 +4,11 @@
  */
 #include "memgate/profile.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ingest/ingest.h"
+#include "memgate/num.h"
 
 static const char *const metric_names[MG_METRIC_COUNT] = {
     [MG_PEAK_BYTES] = "peak_memory_bytes",
@@ -143,4 +145,14 @@ const mg_profile_extra *mg_profile_extras(const mg_profile *p, size_t *count)
 const char *mg_profile_gate_note(const mg_profile *p)
 {
     return p->gate_note;
+}
+
+void mg_metric_format(enum mg_metric m, uint64_t v, char *out, size_t size)
+{
+    if (mg_metric_is_bytes(m))
+        mg_format_size(v, out, size);
+    else if (m == MG_RUNTIME_US)
+        snprintf(out, size, "%.2f s", (double)v / 1e6);
+    else
+        mg_format_count(v, out, size);
 }

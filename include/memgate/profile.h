@@ -33,6 +33,8 @@ static inline bool mg_metric_is_bytes(enum mg_metric m)
 {
     return m == MG_PEAK_BYTES || m == MG_TOTAL_BYTES || m == MG_END_BYTES || m == MG_PEAK_RSS;
 }
+/* A value in the metric's unit: sizes in KiB/MiB, runtime in seconds, counts grouped. */
+void mg_metric_format(enum mg_metric m, uint64_t v, char *out, size_t size);
 /*
  * Look up a canonical name or a short alias (peak, total, count, allocs, rss,
  * runtime, end, peak-blocks, end-blocks). Returns false when unknown.

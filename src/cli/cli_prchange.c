@@ -8,12 +8,7 @@
 
 void cli_amount(enum mg_metric m, uint64_t v, char *out, size_t size)
 {
-    if (mg_metric_is_bytes(m))
-        mg_format_size(v, out, size);
-    else if (m == MG_RUNTIME_US)
-        snprintf(out, size, "%.2f s", (double)v / 1e6);
-    else
-        mg_format_count(v, out, size);
+    mg_metric_format(m, v, out, size);
 }
 
 static void value_text(const mg_metrics *m, enum mg_metric k, char *out, size_t size)

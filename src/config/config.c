@@ -50,7 +50,7 @@ static int percent_value(cfg_walker *w, const yaml_node_t *v, uint64_t *bp)
     return 0;
 }
 
-static int bool_value(cfg_walker *w, const yaml_node_t *v, bool *out)
+int cfg_bool(cfg_walker *w, const yaml_node_t *v, bool *out)
 {
     static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no", "off"};
     const char *s;
@@ -306,7 +306,7 @@ static int on_label(cfg_walker *w, const yaml_node_t *v)
 
 static int on_allowed(cfg_walker *w, const yaml_node_t *v)
 {
-    return bool_value(w, v, &w->cfg->accept_allowed);
+    return cfg_bool(w, v, &w->cfg->accept_allowed);
 }
 
 static const cfg_key accept_keys[] = {

@@ -108,6 +108,8 @@ void cfg_where(const cfg_walker *w, const yaml_node_t *n, char *out, size_t size
 
 /* The text of a scalar node, or an error "expected WHAT". */
 int cfg_scalar(cfg_walker *w, const yaml_node_t *n, const char *what, const char **out);
+/* true/false, yes/no, on/off (any case); anything else is an error at the node. */
+int cfg_bool(cfg_walker *w, const yaml_node_t *v, bool *out);
 
 bool cfg_is_null(const yaml_node_t *n);
 const char *cfg_node_kind(const yaml_node_t *n);

@@ -44,19 +44,11 @@ static int choice(cfg_walker *w, const yaml_node_t *v, cfg_setting *dst, const c
 /* true/false (yes/no, on/off), kept as "true" or "false". */
 static int flag(cfg_walker *w, const yaml_node_t *v, cfg_setting *dst)
 {
-    static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no", "off"};
-    const char *s;
-    size_t i;
-    int rc = cfg_scalar(w, v, "true or false", &s);
+    bool b;
+    int rc = cfg_bool(w, v, &b);
     if (rc < 0)
         return rc;
-    for (i = 0; i < 3; i++) {
-        if (!strcasecmp(s, yes[i]))
-            return keep(w, v, dst, "true");
-        if (!strcasecmp(s, no[i]))
-            return keep(w, v, dst, "false");
-    }
-    return cfg_fail(w, v, "expected true or false, found '%s'", s);
+    return keep(w, v, dst, b ? "true" : "false");
 }
 
 static int number(cfg_walker *w, const yaml_node_t *v, cfg_setting *dst, uint64_t lo, uint64_t hi)
