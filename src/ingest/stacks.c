@@ -313,7 +313,8 @@ size_t mg_stacks_frame_count(const mg_stacks *s)
 void mg_stacks_get(const mg_stacks *s, size_t i, mg_stack *out)
 {
     const struct stack_rec *r = &s->recs[i];
-    out->frames = s->refs + r->off;
+    /* a stack of no frames may come before any frame reference exists (refs still NULL) */
+    out->frames = s->refs ? s->refs + r->off : NULL;
     out->depth = r->depth;
     memcpy(out->w, r->w, sizeof(out->w));
 }
