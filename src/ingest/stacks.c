@@ -158,7 +158,8 @@ static int evict(mg_stacks *s, mg_error *err)
             continue;
         }
         ties += sc[i] == cut;
-        memmove(s->refs + off, s->refs + r.off, r.depth * sizeof(*s->refs));
+        if (r.depth) /* frameless stacks may exist while refs is still NULL */
+            memmove(s->refs + off, s->refs + r.off, r.depth * sizeof(*s->refs));
         r.off = off;
         off += r.depth;
         s->recs[k++] = r;
