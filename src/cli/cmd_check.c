@@ -147,8 +147,7 @@ struct check_run {
     char bootstrap_note[160];
     struct cli_basegate base_gate; /* the merge base's baseline and limits, in a PR */
     struct cli_notices notices;
-    mg_stored_stacks base_stacks; /* for --format flamegraph */
-    mg_profile *compare;          /* --compare-profile */
+    mg_profile *compare; /* --compare-profile */
 };
 
 static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
@@ -548,9 +547,7 @@ static int flame_sides(const struct check_opts *o, struct check_run *run, mg_rep
             return -err->code;
         in->before_profile = run->compare;
     } else if (run->baseline) {
-        if (mg_baseline_stacks(run->baseline, run->setup.workload, &run->base_stacks, err) < 0)
-            return -err->code;
-        in->base_stacks = &run->base_stacks;
+        in->base_stacks = &run->blame.base; /* loaded with the baseline (load_baseline) */
     }
     return 0;
 }
@@ -568,7 +565,6 @@ static int report(const struct check_opts *o, struct check_run *run, mg_error *e
 static void release(struct check_run *run)
 {
     mg_hsdiff_release(&run->changes);
-    mg_stored_stacks_release(&run->base_stacks);
     mg_profile_free(run->compare);
     cli_blame_release(&run->blame);
     mg_hotspots_free(run->base_hotspots, run->n_base_hotspots);
