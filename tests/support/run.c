@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -180,11 +181,46 @@ const char *mg_testdata(const char *rel)
     return path;
 }
 
+/*
+ * Directories made by mg_tempdir in this process, removed when it exits, so a suite run leaves
+ * nothing in /tmp. Only the process that made them removes them (a forked child must not).
+ */
+#define TEMPDIRS_MAX 64
+static char *tempdirs[TEMPDIRS_MAX];
+static size_t n_tempdirs;
+static pid_t tempdirs_owner;
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path); /* best effort: keep going */
+    return 0;
+}
+
+static void remove_tempdirs(void)
+{
+    size_t i;
+    if (getpid() != tempdirs_owner)
+        return;
+    for (i = 0; i < n_tempdirs; i++)
+        nftw(tempdirs[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 char *mg_tempdir(void)
 {
     char tmpl[] = "/tmp/memgate-test-XXXXXX";
     char *d = mkdtemp(tmpl);
-    return d ? strdup(d) : NULL;
+    if (!d)
+        return NULL;
+    if (n_tempdirs == 0) {
+        tempdirs_owner = getpid();
+        atexit(remove_tempdirs);
+    }
+    if (n_tempdirs < TEMPDIRS_MAX && getpid() == tempdirs_owner)
+        tempdirs[n_tempdirs++] = strdup(d);
+    return strdup(d);
 }
 
 char *mg_slurp(const char *path, size_t *len)
