@@ -3,7 +3,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libjansson-dev libcurl4-openssl-dev libyaml-dev
       libcriterion-dev libzstd-dev zlib1g-dev libxml2-dev ca-certificates git
-      golang-go) # go tool pprof: the live oracle of tests/cli/test_cli_pprof.c
+      golang-go  # go tool pprof: the live oracle of tests/cli/test_cli_pprof.c
+      util-linux) # setpriv: the permission tests drop root's capabilities (tests/support/privilege.c)
 # tests/browser/render_test.py: the pictures rendered in headless Chromium (fonts for the text
 # and the verdict icons), python3 to drive it
 pkgs+=(chromium fonts-dejavu-core fonts-noto-color-emoji python3)
