@@ -17,7 +17,6 @@
 
 #include "baseline_int.h"
 #include "file.h"
-#include "jsonpull.h"
 #include "memgate/buf.h"
 #include "utf8.h"
 
@@ -27,69 +26,6 @@ static const enum mg_metric write_order[MG_METRIC_COUNT] = {
     MG_END_BYTES,   MG_END_BLOCKS, MG_RUNTIME_US,  MG_PEAK_RSS,
 };
 
-/*
- * Find where `key` (inside workload `workload`, or at top level) sits in the
- * text so an error about its value can name line and column.
- */
-static void locate(const mg_baseline *b, const char *workload, const char *key, unsigned long *line,
-                   unsigned long *col)
-{
-    mg_jp jp;
-    mg_error e;
-    enum mg_jp_tok tok;
-    bool in_workloads = false, in_target = workload == NULL;
-    unsigned target_depth = workload ? 3 : 1;
-    char last_key[128] = "";
-
-    *line = *col = 0;
-    if (!b->text)
-        return;
-    mg_error_init(&e);
-    mg_jp_init_mem(&jp, b->text, b->text_len, b->source);
-    while (mg_jp_next(&jp, &tok, &e) == 0 && tok != MG_JP_EOF) {
-        if (tok != MG_JP_STRING || mg_jp_next(&jp, &tok, &e) < 0)
-            continue;
-        if (tok != MG_JP_COLON)
-            continue;
-        /* jp.depth is the depth of the object holding this key */
-        snprintf(last_key, sizeof(last_key), "%s", jp.str.data ? jp.str.data : "");
-        if (jp.depth == 1)
-            in_workloads = !strcmp(last_key, "workloads");
-        if (workload && jp.depth == 2)
-            in_target = in_workloads && !strcmp(last_key, workload);
-        if (in_target && jp.depth == target_depth && !strcmp(last_key, key)) {
-            if (mg_jp_next(&jp, &tok, &e) == 0) {
-                *line = (unsigned long)jp.tok_line;
-                *col = (unsigned long)jp.tok_col;
-            }
-            break;
-        }
-    }
-    mg_jp_release(&jp);
-}
-
-static int value_error(const mg_baseline *b, const char *workload, const char *key,
-                       const char *what, mg_error *err)
-{
-    unsigned long line, col;
-    locate(b, workload, key, &line, &col);
-    return mg_error_set_at(err, MG_E_INPUT, b->source, line, col, "'%s' %s", key, what);
-}
-
-static json_t *workload_object(const mg_baseline *b, const char *workload)
-{
-    json_t *wl;
-    if (!workload || !strcmp(workload, "default"))
-        return b->root;
-    wl = json_object_get(b->root, "workloads");
-    return json_is_object(wl) ? json_object_get(wl, workload) : NULL;
-}
-
-static bool count_ok(json_t *v)
-{
-    return json_is_integer(v) && json_integer_value(v) >= 0;
-}
-
 /* "hotspots": [{"function": "...", "total_bytes": N, ...}], all counts whole and >= 0. */
 static int check_hotspots(const mg_baseline *b, const char *wl, json_t *obj, mg_error *err)
 {
@@ -98,23 +34,23 @@ static int check_hotspots(const mg_baseline *b, const char *wl, json_t *obj, mg_
     json_t *other = json_object_get(obj, "hotspots_other_bytes");
     size_t i, k;
 
-    if (other && !count_ok(other))
-        return value_error(b, wl, "hotspots_other_bytes", "must be a whole number >= 0", err);
+    if (other && !mg_bl_count_ok(other))
+        return mg_bl_value_error(b, wl, "hotspots_other_bytes", "must be a whole number >= 0", err);
     if (!hs)
         return 0;
     if (!json_is_array(hs))
-        return value_error(b, wl, "hotspots", "must be a list of {function, total_bytes, ...}",
-                           err);
+        return mg_bl_value_error(b, wl, "hotspots",
+                                 "must be a list of {function, total_bytes, ...}", err);
     json_array_foreach(hs, i, h)
     {
         if (!json_is_object(h) || !json_is_string(json_object_get(h, "function")))
-            return value_error(b, wl, "hotspots", "entries need a string 'function'", err);
+            return mg_bl_value_error(b, wl, "hotspots", "entries need a string 'function'", err);
         for (k = 0; k < 3; k++)
-            if (json_object_get(h, counts[k]) && !count_ok(json_object_get(h, counts[k])))
-                return value_error(b, wl, "hotspots",
-                                   "entries' byte and block counts must be "
-                                   "whole numbers >= 0",
-                                   err);
+            if (json_object_get(h, counts[k]) && !mg_bl_count_ok(json_object_get(h, counts[k])))
+                return mg_bl_value_error(b, wl, "hotspots",
+                                         "entries' byte and block counts must be "
+                                         "whole numbers >= 0",
+                                         err);
     }
     return 0;
 }
@@ -133,11 +69,11 @@ static int check_object(const mg_baseline *b, const char *workload, json_t *obj,
         if (!v)
             continue;
         if (!json_is_integer(v))
-            return value_error(b, wl, mg_metric_name((enum mg_metric)m),
-                               "must be a whole number of bytes or blocks", err);
+            return mg_bl_value_error(b, wl, mg_metric_name((enum mg_metric)m),
+                                     "must be a whole number of bytes or blocks", err);
         if (json_integer_value(v) < 0)
-            return value_error(b, wl, mg_metric_name((enum mg_metric)m),
-                               "is negative, expected a count >= 0", err);
+            return mg_bl_value_error(b, wl, mg_metric_name((enum mg_metric)m),
+                                     "is negative, expected a count >= 0", err);
     }
     return 0;
 }
@@ -157,11 +93,11 @@ static int validate(const mg_baseline *b, mg_error *err)
     if (!wls)
         return 0;
     if (!json_is_object(wls))
-        return value_error(b, NULL, "workloads", "must be an object of workload names", err);
+        return mg_bl_value_error(b, NULL, "workloads", "must be an object of workload names", err);
     json_object_foreach(wls, name, obj)
     {
         if (!json_is_object(obj))
-            return value_error(b, NULL, "workloads", "entries must be objects", err);
+            return mg_bl_value_error(b, NULL, "workloads", "entries must be objects", err);
         if ((rc = check_object(b, name, obj, err)) < 0)
             return rc;
     }
@@ -295,7 +231,7 @@ void mg_baseline_free(mg_baseline *b)
 
 int mg_baseline_metrics(const mg_baseline *b, const char *workload, mg_metrics *out, mg_error *err)
 {
-    json_t *obj = workload_object(b, workload);
+    json_t *obj = mg_bl_workload(b, workload);
     unsigned m;
 
     memset(out, 0, sizeof(*out));
@@ -335,30 +271,8 @@ size_t mg_baseline_workloads(const mg_baseline *b, const char **out, size_t max)
 
 const char *mg_baseline_string(const mg_baseline *b, const char *workload, const char *key)
 {
-    json_t *obj = workload_object(b, workload);
+    json_t *obj = mg_bl_workload(b, workload);
     return obj ? json_string_value(json_object_get(obj, key)) : NULL;
-}
-
-static int set_new(json_t *obj, const char *key, json_t *v, mg_error *err)
-{
-    if (!v || json_object_set_new(obj, key, v) != 0)
-        return mg_error_set(err, MG_E_NOMEM, "out of memory");
-    return 0;
-}
-
-static json_t *target_object(mg_baseline *b, const char *workload, mg_error *err)
-{
-    json_t *wls, *obj;
-    if (!workload || !strcmp(workload, "default"))
-        return b->root;
-    wls = json_object_get(b->root, "workloads");
-    if (!wls && set_new(b->root, "workloads", json_object(), err) < 0)
-        return NULL;
-    wls = json_object_get(b->root, "workloads");
-    obj = json_object_get(wls, workload);
-    if (!obj && set_new(wls, workload, json_object(), err) < 0)
-        return NULL;
-    return json_object_get(wls, workload);
 }
 
 /*
@@ -371,18 +285,13 @@ static int set_meta(json_t *obj, const char *key, const char *value, mg_error *e
         json_object_del(obj, key);
         return 0;
     }
-    return set_new(obj, key, json_string(value), err);
-}
-
-static json_t *count_json(uint64_t v)
-{
-    return json_integer((json_int_t)(v > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : v));
+    return mg_bl_set_new(obj, key, json_string(value), err);
 }
 
 int mg_baseline_set_hotspots(mg_baseline *b, const char *workload, const mg_hotspot *h, size_t n,
                              uint64_t other_bytes, mg_error *err)
 {
-    json_t *obj = target_object(b, workload, err), *a;
+    json_t *obj = mg_bl_target(b, workload, err), *a;
     size_t i;
 
     if (!obj)
@@ -390,25 +299,25 @@ int mg_baseline_set_hotspots(mg_baseline *b, const char *workload, const mg_hots
     if (!(a = json_array()))
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     for (i = 0; i < n; i++) {
-        json_t *o =
-            json_pack("{s:s, s:o, s:o, s:o}", "function", h[i].function, "total_bytes",
-                      count_json(h[i].total_bytes), "total_blocks", count_json(h[i].total_blocks),
-                      "peak_bytes", count_json(h[i].peak_bytes));
+        json_t *o = json_pack("{s:s, s:o, s:o, s:o}", "function", h[i].function, "total_bytes",
+                              mg_bl_count_json(h[i].total_bytes), "total_blocks",
+                              mg_bl_count_json(h[i].total_blocks), "peak_bytes",
+                              mg_bl_count_json(h[i].peak_bytes));
         if (!o || json_array_append_new(a, o) != 0) {
             json_decref(a);
             return mg_error_set(err, MG_E_NOMEM, "out of memory");
         }
     }
-    if (set_new(obj, "hotspots", a, err) < 0)
+    if (mg_bl_set_new(obj, "hotspots", a, err) < 0)
         return -err->code;
-    return set_new(obj, "hotspots_other_bytes", count_json(other_bytes), err);
+    return mg_bl_set_new(obj, "hotspots_other_bytes", mg_bl_count_json(other_bytes), err);
 }
 
 int mg_baseline_set_strings(mg_baseline *b, const char *workload, const char *key,
                             const char *const *names, const char *const *values, size_t n,
                             mg_error *err)
 {
-    json_t *obj = target_object(b, workload, err), *o;
+    json_t *obj = mg_bl_target(b, workload, err), *o;
     size_t i;
     if (!obj)
         return -err->code;
@@ -423,13 +332,13 @@ int mg_baseline_set_strings(mg_baseline *b, const char *workload, const char *ke
             json_decref(o);
             return mg_error_set(err, MG_E_INPUT, "'%s' is not UTF-8 text", names[i]);
         }
-    return set_new(obj, key, o, err);
+    return mg_bl_set_new(obj, key, o, err);
 }
 
 size_t mg_baseline_strings(const mg_baseline *b, const char *workload, const char *key,
                            const char **names, const char **values, size_t max)
 {
-    json_t *obj = workload_object(b, workload);
+    json_t *obj = mg_bl_workload(b, workload);
     json_t *o = obj ? json_object_get(obj, key) : NULL, *v;
     const char *k;
     size_t n = 0;
@@ -454,7 +363,7 @@ static const char *const per_run_keys[] = {
 int mg_baseline_set_provenance(mg_baseline *b, const char *workload,
                                const mg_baseline_provenance *p, mg_error *err)
 {
-    json_t *obj = target_object(b, workload, err);
+    json_t *obj = mg_bl_target(b, workload, err);
     const char *vals[] = {p->producer, p->profiled_command, p->command_line,
                           p->accepted, p->profile_mode,     p->build_profile};
     size_t i;
@@ -482,7 +391,7 @@ static int set_all_meta(json_t *obj, const mg_baseline_meta *meta, mg_error *err
 int mg_baseline_update(mg_baseline *b, const char *workload, const mg_metrics *m,
                        const mg_baseline_meta *meta, mg_error *err)
 {
-    json_t *obj = target_object(b, workload, err);
+    json_t *obj = mg_bl_target(b, workload, err);
     unsigned i;
     int rc = 0;
 
@@ -497,7 +406,7 @@ int mg_baseline_update(mg_baseline *b, const char *workload, const mg_metrics *m
         if (m->value[k] > (uint64_t)INT64_MAX)
             return mg_error_set(err, MG_E_OVERFLOW, "'%s' is too large to store as JSON",
                                 mg_metric_name(k));
-        rc = set_new(obj, mg_metric_name(k), json_integer((json_int_t)m->value[k]), err);
+        rc = mg_bl_set_new(obj, mg_metric_name(k), json_integer((json_int_t)m->value[k]), err);
     }
     return rc == 0 ? set_all_meta(obj, meta, err) : rc;
 }
@@ -505,7 +414,7 @@ int mg_baseline_update(mg_baseline *b, const char *workload, const mg_metrics *m
 int mg_baseline_hotspots(const mg_baseline *b, const char *workload, mg_hotspot **out, size_t *n,
                          bool *complete, mg_error *err)
 {
-    json_t *obj = workload_object(b, workload);
+    json_t *obj = mg_bl_workload(b, workload);
     json_t *hs = obj ? json_object_get(obj, "hotspots") : NULL, *h;
     size_t i;
 
@@ -831,31 +740,4 @@ done:
     free(copy);
     free(copy2);
     return removed;
-}
-
-/* For baseline_stacks.c (baseline_int.h): the reader's helpers, not duplicated there. */
-int mg_bl_value_error(const mg_baseline *b, const char *workload, const char *key, const char *what,
-                      mg_error *err)
-{
-    return value_error(b, workload, key, what, err);
-}
-
-json_t *mg_bl_workload(const mg_baseline *b, const char *workload)
-{
-    return workload_object(b, workload);
-}
-
-json_t *mg_bl_target(mg_baseline *b, const char *workload, mg_error *err)
-{
-    return target_object(b, workload, err);
-}
-
-bool mg_bl_count_ok(json_t *v)
-{
-    return count_ok(v);
-}
-
-json_t *mg_bl_count_json(uint64_t v)
-{
-    return count_json(v);
 }

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "config_int.h"
@@ -48,23 +47,6 @@ static int percent_value(cfg_walker *w, const yaml_node_t *v, uint64_t *bp)
     if (mg_parse_percent(s, bp, &e) < 0)
         return cfg_fail(w, v, "%s", e.msg);
     return 0;
-}
-
-int cfg_bool(cfg_walker *w, const yaml_node_t *v, bool *out)
-{
-    static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no", "off"};
-    const char *s;
-    size_t i;
-    int rc = cfg_scalar(w, v, "true or false", &s);
-    if (rc < 0)
-        return rc;
-    for (i = 0; i < 3; i++) {
-        if (!strcasecmp(s, yes[i]) || !strcasecmp(s, no[i])) {
-            *out = !strcasecmp(s, yes[i]);
-            return 0;
-        }
-    }
-    return cfg_fail(w, v, "expected true or false, found '%s'", s);
 }
 
 /* ---- memgate.* and memgate.workloads.NAME.* ---- */

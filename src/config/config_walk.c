@@ -63,6 +63,23 @@ int cfg_scalar(cfg_walker *w, const yaml_node_t *n, const char *what, const char
     return 0;
 }
 
+int cfg_bool(cfg_walker *w, const yaml_node_t *v, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no", "off"};
+    const char *s = NULL;
+    size_t i;
+    int rc = cfg_scalar(w, v, "true or false", &s);
+    if (rc < 0)
+        return rc;
+    for (i = 0; i < 3; i++) {
+        if (!strcasecmp(s, yes[i]) || !strcasecmp(s, no[i])) {
+            *out = !strcasecmp(s, yes[i]);
+            return 0;
+        }
+    }
+    return cfg_fail(w, v, "expected true or false, found '%s'", s);
+}
+
 static const char *key_text(const yaml_node_t *k)
 {
     return k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : NULL;
