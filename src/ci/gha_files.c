@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "ci/render.h"
+#include "report/render.h"
 
 static int append_file(const char *var, const char *path, const char *data, size_t len,
                        mg_error *err)

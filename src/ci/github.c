@@ -11,7 +11,7 @@
 #include "ci/ci_env.h"
 #include "ci/sticky.h"
 #include "ci/gha.h"
-#include "ci/render.h"
+#include "report/render.h"
 
 /* Check run summaries are capped at 65,535 characters by the API. */
 #define CHECK_SUMMARY_MAX 65000

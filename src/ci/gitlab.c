@@ -9,7 +9,7 @@
 
 #include "ci/ci_env.h"
 #include "ci/sticky.h"
-#include "ci/render.h"
+#include "report/render.h"
 #include "memgate/num.h"
 
 static const char *const gl_headers[] = {"Accept: application/json", NULL};

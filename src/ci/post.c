@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci/render.h"
+#include "report/render.h"
 
 void mg_post_note(mg_post_run *run, const char *fmt, ...)
 {

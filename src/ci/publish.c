@@ -6,7 +6,7 @@
 
 #include "ci/ci_env.h"
 #include "ci/platform.h"
-#include "ci/render.h"
+#include "report/render.h"
 
 int mg_post_target_parse(const char *name, enum mg_post_target *out, mg_error *err)
 {

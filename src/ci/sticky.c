@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci/render.h"
+#include "report/render.h"
 
 /* Bodies differ only in the footer (the run link) when nothing else changed. */
 static bool same_report(const char *a, const char *b)

@@ -777,8 +777,7 @@ static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct c
     return rc;
 }
 
-/* The profile keeps the stacks (and the frame table with them). */
-static int hand_over(mg_hotspot_agg *agg, mg_profile *p, mg_error *err)
+int mg_hotspot_agg_hand_over(mg_hotspot_agg *agg, mg_profile *p, mg_error *err)
 {
     if (ensure_store(agg, err) < 0)
         return -err->code;
@@ -789,7 +788,7 @@ static int hand_over(mg_hotspot_agg *agg, mg_profile *p, mg_error *err)
     return 0;
 }
 
-int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err)
+int mg_hotspot_agg_rank(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err)
 {
     struct cand *c;
     size_t i, nc = 0;
@@ -803,7 +802,7 @@ int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_e
     memcpy(p->whole, agg->whole, sizeof(p->whole));
     p->excluded_pps = agg->excluded;
     if (top_n == 0)
-        return hand_over(agg, p, err);
+        return 0;
     if (!(c = calloc(agg->n_rows ? agg->n_rows : 1, sizeof(*c))))
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     for (i = 0; i < agg->n_rows; i++)
@@ -813,7 +812,5 @@ int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_e
         rc = rank_one(agg, (enum mg_rank)rk, top_n, c, nc, &p->rank[rk], &p->n_rank[rk],
                       &agg->ranked_rows[rk], err);
     free(c);
-    if (rc == 0 && (!agg->opts || agg->opts->group_by != MG_GROUP_STACK))
-        rc = mg_hotspot_details(agg, p, err);
-    return rc < 0 ? rc : hand_over(agg, p, err);
+    return rc;
 }

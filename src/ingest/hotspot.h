@@ -97,8 +97,15 @@ int mg_hotspot_agg_add_frame(mg_hotspot_agg *agg, const char *text, size_t len, 
  */
 int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uint64_t tb,
                           uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
-/* Rank and move the top-N of each ranking into the profile. */
+/*
+ * Rank and move the top-N of each ranking into the profile, add each hotspot's details and hand
+ * the stacks over (hotspot_detail.c: it sits above hotspot.c, whose rows the details read).
+ */
 int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err);
+/* The steps of finish in hotspot.c: drain the worker and rank (nothing ranked for top_n 0) ... */
+int mg_hotspot_agg_rank(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err);
+/* ... and, last, the profile keeps the stacks (and the frame table with them). */
+int mg_hotspot_agg_hand_over(mg_hotspot_agg *agg, mg_profile *p, mg_error *err);
 /* The row a stack attributed as res counts in (function or stack grouping); after the last pp. */
 int mg_hotspot_agg_row(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, const mg_attr_result *res,
                        size_t *row, mg_error *err);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ci/render.h"
+#include "report/render.h"
 #include "memgate/num.h"
 #include "memgate/report.h"
 #include "report_int.h"

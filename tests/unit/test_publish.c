@@ -8,7 +8,7 @@
 #include "ci/ci_env.h"
 #include "ci/gha.h"
 #include "ci/post.h"
-#include "ci/render.h"
+#include "report/render.h"
 #include "memgate/publish.h"
 #include "utf8.h"
 

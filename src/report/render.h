@@ -1,6 +1,6 @@
 /* Private: the Markdown memgate posts (comment, job summary) and the escaping it relies on. */
-#ifndef MEMGATE_CI_RENDER_H
-#define MEMGATE_CI_RENDER_H
+#ifndef MEMGATE_REPORT_RENDER_H
+#define MEMGATE_REPORT_RENDER_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
  * GitHub's light and dark backgrounds, y from zero to a nice top, the fail limit as a
  * line and this run marked (a bar and its label).
  */
-#include "ci/render.h"
+#include "report/render.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * the `check --post` comment and `memgate post` (docs/posting.md). Every string may come
  * from an untrusted result file and is escaped.
  */
-#include "ci/render.h"
+#include "report/render.h"
 
 #include <math.h>
 #include <stdio.h>
