@@ -8,6 +8,9 @@ pkgs=(build-essential cmake pkg-config libjansson-dev libcurl4-openssl-dev libya
 # tests/browser/render_test.py: the pictures rendered in headless Chromium (fonts for the text
 # and the verdict icons), python3 to drive it
 pkgs+=(chromium fonts-dejavu-core fonts-noto-color-emoji python3)
+# tests/onramp/c_project.py: a C project profiled as memgate init's CI steps do it (Valgrind DHAT,
+# heaptrack), their YAML read with PyYAML
+pkgs+=(valgrind heaptrack python3-yaml)
 # npm installs the Markdown and Mermaid renderers below; use the machine's Node.js when it has one
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 pkgs+=("$@")

@@ -18,8 +18,12 @@ typedef struct mg_onboard_options {
     const char *profile;       /* write a first baseline from this profile; NULL = do not */
     const char *commit;        /* recorded in that baseline; NULL = none */
     const char *measured_at;   /* UTC ISO-8601 for that baseline; NULL = now */
-    bool write;                /* make the changes; false = only say what they would be */
-    bool force;                /* replace an existing profile example or baseline */
+    const char *profiler;      /* "dhat" or "heaptrack" (C/C++ only); NULL = .pmat.yaml's */
+    const char *run;   /* C/C++: the workload the profile step runs; NULL = the build file's */
+    const char *build; /* C/C++: the build command; NULL = the usual one for the build system */
+    bool record;       /* C/C++: run the build and profile steps, record the first baseline */
+    bool write;        /* make the changes; false = only say what they would be */
+    bool force;        /* replace an existing profile example or baseline */
 } mg_onboard_options;
 
 enum mg_onboard_action {

@@ -1,4 +1,4 @@
-/* memgate init: print, or with --write make, the CB-141 set-up of a Rust project. */
+/* memgate init: print, or with --write make, the CB-141 set-up of a Rust or C/C++ project. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +12,9 @@ static const char init_help[] =
     "usage: memgate init [OPTIONS] [DIR]\n"
     "\n"
     "Put the memory-profiling set-up that check CB-141 (memgate comply) looks for into\n"
-    "the Rust project in DIR (default: the current directory). Pieces already in place\n"
-    "are left alone; for the others init prints what it would add:\n"
+    "the project in DIR (default: the current directory). Pieces already in place are\n"
+    "left alone; for the others init prints what it would add. A Rust project (DIR has\n"
+    "a Cargo.toml) gets:\n"
     "\n"
     "  - dhat = \"0.3\" in [dev-dependencies] of Cargo.toml (dhat = { workspace = true }\n"
     "    when the workspace root lists dhat in [workspace.dependencies])\n"
@@ -22,6 +23,21 @@ static const char init_help[] =
     "    bench does that yet)\n"
     "  - its [[example]] entry (name = \"dhat_profile\") in Cargo.toml\n"
     "  - the first baseline, from a profile run (--profile)\n"
+    "\n"
+    "A C/C++ project (CMakeLists.txt, meson.build or a Makefile, and no Cargo.toml)\n"
+    "gets, for Valgrind DHAT (default) or heaptrack (--profiler heaptrack):\n"
+    "\n"
+    "  - .pmat.yaml with the CB-141 settings and memgate's limits (when it has none)\n"
+    "  - .github/workflows/memgate.yml: build, run the workload under the profiler,\n"
+    "    gate it with memgate's action\n"
+    "  - .gitlab/memgate.gitlab-ci.yml with the same commands, and .gitlab-ci.yml\n"
+    "    including it (an existing .gitlab-ci.yml: init says what to add)\n"
+    "  - the first baseline: --record runs the build and profile commands here, or\n"
+    "    --profile FILE takes a profile you made\n"
+    "The workload is --run 'PROGRAM ARGS', else the program of the build file\n"
+    "(add_executable, executable(), the target of all:); the build command is\n"
+    "--build 'CMD', else the usual one with optimisation and debug info. See\n"
+    "docs/c-cpp.md.\n"
     "\n"
     "With --write it makes those changes. Cargo.toml is only added to: the dependency\n"
     "goes on the line after the [dev-dependencies] header (or a new table is appended)\n"
@@ -40,6 +56,11 @@ static const char init_help[] =
     "  --force               replace an existing examples/dhat_profile.rs or baseline\n"
     "  --profile FILE        write the first baseline from FILE (dhat JSON or dhat-rs\n"
     "                        output; needs total, peak and count), even without --write\n"
+    "  --record              C/C++: run the build and profile commands in DIR and\n"
+    "                        write the first baseline from the profile they make\n"
+    "  --run 'PROGRAM ARGS'  C/C++: the workload the profile step runs\n"
+    "  --build 'CMD'         C/C++: the build command of the steps\n"
+    "  --profiler NAME       C/C++: dhat (Valgrind DHAT, the default) or heaptrack\n"
     "  --baseline PATH       baseline file (default: options.baseline_path of\n"
     "                        .pmat.yaml, else .pmat-metrics/memory-baseline.json)\n"
     "  --commit SHA          commit to record in the baseline (default: GITHUB_SHA or\n"
@@ -52,9 +73,11 @@ static const char init_help[] =
     "\n"
     "exit status:\n"
     "  0  done (or, without --write, the plan was printed)\n"
-    "  2  no Cargo.toml, a malformed manifest or .pmat.yaml, a profiler other than dhat\n"
-    "     in .pmat.yaml, or a file in the way that only --force would replace\n"
-    "  3  the --profile file is unreadable or lacks the baseline metrics\n"
+    "  2  no Cargo.toml or C/C++ build file, a malformed manifest or .pmat.yaml, a\n"
+    "     profiler init cannot set up, or a file in the way that only --force would\n"
+    "     replace\n"
+    "  3  the --profile file is unreadable or lacks the baseline metrics, or a --record\n"
+    "     command failed\n"
     "  4  a file could not be written\n";
 
 static const struct option init_options[] = {
@@ -65,6 +88,10 @@ static const struct option init_options[] = {
     {"commit", required_argument, NULL, 'c'},
     {"member", required_argument, NULL, 'm'},
     {"config", required_argument, NULL, 'C'},
+    {"record", no_argument, NULL, 'R'},
+    {"run", required_argument, NULL, 'r'},
+    {"build", required_argument, NULL, 'B'},
+    {"profiler", required_argument, NULL, 'P'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -93,6 +120,18 @@ static int parse_one(int c, mg_onboard_options *o)
     case 'C':
         o->config_path = optarg;
         break;
+    case 'R':
+        o->record = true;
+        break;
+    case 'r':
+        o->run = optarg;
+        break;
+    case 'B':
+        o->build = optarg;
+        break;
+    case 'P':
+        o->profiler = optarg;
+        break;
     default:
         return -1;
     }
@@ -118,6 +157,11 @@ static int parse_args(int argc, char **argv, mg_onboard_options *o, mg_error *er
     o->dir = optind < argc ? argv[optind] : ".";
     if (o->baseline_path && !*o->baseline_path)
         return mg_error_set(err, MG_E_USAGE, "--baseline needs a file path");
+    if ((o->run && !*o->run) || (o->build && !*o->build))
+        return mg_error_set(err, MG_E_USAGE, "--run and --build need a command");
+    if (o->record && o->profile)
+        return mg_error_set(err, MG_E_USAGE,
+                            "--record makes the profile that --profile would name: give one");
     return 0;
 }
 

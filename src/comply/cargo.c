@@ -249,7 +249,8 @@ int cargo_project_load(cargo_project *p, const char *dir, strlist *notes, mg_err
     }
     if (!fs_is_file(manifest)) {
         rc = mg_error_set_at(err, MG_E_USAGE, dir, 0, 0,
-                             "no Cargo.toml here: CB-141 checks a Rust (Cargo) project");
+                             "no Cargo.toml, CMakeLists.txt, meson.build or Makefile here: CB-141 "
+                             "checks a Rust (Cargo) or C/C++ project");
         goto done;
     }
     if ((rc = mg_toml_load(&p->root, manifest, err)) < 0)

@@ -8,6 +8,7 @@
 
 #include "comply/cargo.h"
 #include "comply/comply_int.h"
+#include "comply/cproject.h"
 #include "comply/deps.h"
 #include "comply/fsutil.h"
 #include "comply/rustscan.h"
@@ -274,20 +275,24 @@ static int check_profile_binary(check_ctx *c)
 
 /* ---- heaptrack: a script that runs it ---- */
 
-static int check_heaptrack_script(check_ctx *c)
+static int check_script(check_ctx *c, enum script_tool tool, const char *fix)
 {
+    const char *what = tool == SCRIPT_HEAPTRACK ? "heaptrack" : "valgrind --tool=dhat";
     strlist found;
     size_t i;
     int rc;
 
     strlist_init(&found);
-    rc = scripts_find_heaptrack(c->r->dir, &found, c->err);
+    rc = scripts_find(c->r->dir, tool, &found, c->err);
     for (i = 0; rc == 0 && i < found.n; i++)
-        rc = report_found(c->r, MG_COMPLY_PROFILE_BINARY, found.v[i], 0, "runs heaptrack", c->err);
+        rc = report_found(c->r, MG_COMPLY_PROFILE_BINARY, found.v[i], 0,
+                          report_text(c->r, c->err, "runs %s", what), c->err);
     if (rc == 0 && found.n == 0)
-        rc = report_missing(c->r, MG_COMPLY_PROFILE_BINARY,
-                            "no script runs heaptrack (looked in " SCRIPTS_LOOKED_AT ")",
-                            c->spec->bin_fix, c->err);
+        rc = report_missing(
+            c->r, MG_COMPLY_PROFILE_BINARY,
+            report_text(c->r, c->err,
+                        "no script or CI file runs %s (looked in " SCRIPTS_LOOKED_AT ")", what),
+            fix, c->err);
     strlist_release(&found);
     return rc;
 }
@@ -316,7 +321,11 @@ static int check_baseline(check_ctx *c)
     mg_error local;
     int rc = 0;
     const char *fix =
-        c->r->config.profiler == MG_CB141_DHAT
+        strcmp(c->r->kind, "rust") != 0
+            ? "record the first one (memgate update-baseline records later ones):\n"
+              "    memgate init --record    # runs the build and profile steps here\n"
+              "or run the profile step yourself, then memgate init --profile PROFILE"
+        : c->r->config.profiler == MG_CB141_DHAT
             ? "record the first one from a profile run (memgate update-baseline records later "
               "ones):\n"
               "    cargo run --example dhat_profile --release    # writes dhat-heap.json\n"
@@ -371,11 +380,58 @@ static void describe_items(mg_comply_report *r, const profiler_spec *spec)
     r->items[MG_COMPLY_BASELINE].title = "baseline file";
 }
 
+/*
+ * A C/C++ project has no crate to depend on and no Rust source to scan: CB-141's pieces are then
+ * a CI step or script that runs the profiler over the program, and the baseline.
+ */
+static int run_c_checks(check_ctx *c, const cproject *p)
+{
+    bool ht = c->r->config.profiler == MG_CB141_HEAPTRACK;
+    int rc;
+
+    c->r->kind = cproject_kind_name(p->kind);
+    c->r->marker = p->marker;
+    if (c->r->config.profiler == MG_CB141_JEMALLOC)
+        return mg_error_set_at(c->err, MG_E_USAGE,
+                               c->r->config.source[0] ? c->r->config.source : c->r->dir, 0, 0,
+                               "profiler jemalloc is for Rust projects; this is a C/C++ project "
+                               "(%s): use dhat (Valgrind DHAT) or heaptrack",
+                               p->marker);
+    c->r->items[MG_COMPLY_DEPENDENCY].title = "profiler dependency";
+    c->r->items[MG_COMPLY_DEPENDENCY].applicable = false;
+    c->r->items[MG_COMPLY_DEPENDENCY].present = true;
+    c->r->items[MG_COMPLY_PROFILE_BINARY].title = "profile step";
+    rc = check_script(
+        c, ht ? SCRIPT_HEAPTRACK : SCRIPT_VALGRIND_DHAT,
+        ht ? "memgate init --profiler heaptrack --write adds CI steps that build the program "
+             "and run it\n"
+             "under heaptrack (.github/workflows/memgate.yml, .gitlab/memgate.gitlab-ci.yml):\n"
+             "    heaptrack --output memgate.heaptrack PROGRAM ARGS"
+           : "memgate init --write adds CI steps that build the program and run it under\n"
+             "Valgrind DHAT (.github/workflows/memgate.yml, .gitlab/memgate.gitlab-ci.yml):\n"
+             "    valgrind --tool=dhat --dhat-out-file=dhat-heap.json PROGRAM ARGS");
+    return rc < 0 ? rc : check_baseline(c);
+}
+
 static int run_checks(check_ctx *c)
 {
     size_t i;
     int rc;
+    char *manifest = fs_join(c->r->dir, "Cargo.toml");
+    bool rust;
 
+    if (!manifest)
+        return mg_error_set(c->err, MG_E_NOMEM, "out of memory");
+    rust = fs_exists(manifest);
+    free(manifest);
+    if (!rust) {
+        cproject p;
+        cproject_detect(&p, c->r->dir);
+        if (p.kind != CPROJECT_NONE)
+            return run_c_checks(c, &p);
+    }
+    c->r->kind = "rust";
+    c->r->marker = "Cargo.toml";
     if ((rc = cargo_project_load(&c->proj, c->r->dir, &c->r->notes, c->err)) < 0)
         return rc;
     for (i = 0; i < c->proj.n_pkgs; i++)
@@ -385,7 +441,7 @@ static int run_checks(check_ctx *c)
         /* heaptrack instruments any binary from outside: there is no crate to depend on */
         c->r->items[MG_COMPLY_DEPENDENCY].applicable = false;
         c->r->items[MG_COMPLY_DEPENDENCY].present = true;
-        rc = check_heaptrack_script(c);
+        rc = check_script(c, SCRIPT_HEAPTRACK, c->spec->bin_fix);
     } else if ((rc = check_dependency(c)) == 0) {
         rc = check_profile_binary(c);
     }

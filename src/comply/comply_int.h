@@ -13,7 +13,9 @@ typedef struct found_list {
 struct mg_comply_report {
     mg_cb141_config config;
     char *dir;
-    bool checked; /* false when the check is disabled */
+    const char *kind;   /* "rust", or the C/C++ build system: "cmake", "meson", "make" */
+    const char *marker; /* the file that told: "Cargo.toml", "CMakeLists.txt", ... */
+    bool checked;       /* false when the check is disabled */
     mg_comply_item items[MG_COMPLY_PIECES];
     found_list found[MG_COMPLY_PIECES];
     strlist manifests;

@@ -32,16 +32,25 @@ static int put_indented(mg_buf *out, mg_error *err, const char *first, const cha
     return rc == 0 ? put(out, err, "\n") : rc;
 }
 
-static int render_item(const mg_comply_item *it, const char *profiler, mg_buf *out, mg_error *err)
+static bool is_c(const mg_comply_report *r)
 {
+    return r->kind && strcmp(r->kind, "rust") != 0;
+}
+
+static int render_item(const mg_comply_report *r, const mg_comply_item *it, mg_buf *out,
+                       mg_error *err)
+{
+    const char *profiler = mg_cb141_profiler_name(r->config.profiler);
     size_t i;
     int rc;
 
     if (!it->applicable)
-        return mg_buf_printf(out, err,
-                             "[n/a]      %s\n" INDENT "%s needs no crate: it profiles "
-                             "any binary from outside\n",
-                             it->title, profiler);
+        return mg_buf_printf(
+            out, err,
+            "[n/a]      %s\n" INDENT "%s needs no %s: it profiles "
+            "any binary from outside\n",
+            it->title, is_c(r) && r->config.profiler == MG_CB141_DHAT ? "Valgrind DHAT" : profiler,
+            is_c(r) ? "library" : "crate");
     if (!it->present) {
         rc = mg_buf_printf(out, err, "[missing]  %s (%d)\n" INDENT "%s\n", it->title, it->penalty,
                            it->problem);
@@ -92,13 +101,21 @@ int mg_comply_render_text(const mg_comply_report *r, mg_buf *out, mg_error *err)
         rc = mg_buf_printf(out, err, "profiler %s, severity %s, settings from %s\n",
                            mg_cb141_profiler_name(c->profiler), mg_cb141_severity_name(c->severity),
                            c->source[0] ? c->source : "the defaults (no .pmat.yaml)");
+    if (rc == 0 && is_c(r))
+        rc = mg_buf_printf(out, err,
+                           "C/C++ project (%s): CB-141 is written for Rust; here it checks a CI "
+                           "step\n"
+                           "or script that runs %s over the program, and the baseline\n",
+                           r->marker,
+                           r->config.profiler == MG_CB141_HEAPTRACK ? "heaptrack"
+                                                                    : "valgrind --tool=dhat");
     for (i = 0; rc == 0 && i < r->manifests.n; i++)
         rc = mg_buf_printf(out, err, "%s%s%s", i ? ", " : "manifests: ", r->manifests.v[i],
                            i + 1 == r->manifests.n ? "\n" : "");
     if (rc == 0)
         rc = put(out, err, "\n");
     for (i = 0; rc == 0 && i < MG_COMPLY_PIECES; i++)
-        rc = render_item(&r->items[i], mg_cb141_profiler_name(c->profiler), out, err);
+        rc = render_item(r, &r->items[i], out, err);
     for (i = 0; rc == 0 && i < r->notes.n; i++)
         rc = mg_buf_printf(out, err, "%snote: %s\n", i ? "" : "\n", r->notes.v[i]);
     return rc == 0 ? render_summary(r, out, err) : rc;
@@ -147,15 +164,16 @@ static json_t *report_json(const mg_comply_report *r)
     for (i = 0; items && r->checked && i < MG_COMPLY_PIECES; i++)
         json_array_append_new(items, item_json(&r->items[i]));
     return json_pack(
-        "{s:s, s:{s:s, s:s}, s:s, s:s, s:{s:o, s:b, s:s, s:s, s:s}, s:b, s:i, s:b, s:b, s:o, "
-        "s:o, s:o}",
+        "{s:s, s:{s:s, s:s}, s:s, s:s, s:o, s:{s:o, s:b, s:s, s:s, s:s}, s:b, s:i, s:b, s:b, "
+        "s:o, s:o, s:o}",
         "schema", "memgate/comply/v1", "tool", "name", "memgate", "version", MEMGATE_VERSION,
-        "check", "CB-141", "project", r->dir, "config", "file",
-        c->source[0] ? json_string(c->source) : json_null(), "enabled", c->enabled, "severity",
-        mg_cb141_severity_name(c->severity), "profiler", mg_cb141_profiler_name(c->profiler),
-        "baseline_path", c->baseline_path, "checked", r->checked, "score", mg_comply_score(r),
-        "compliant", mg_comply_score(r) == 0, "failed", mg_comply_failed(r), "manifests",
-        string_array(&r->manifests), "items", items, "notes", string_array(&r->notes));
+        "check", "CB-141", "project", r->dir, "project_kind", str_or_null(r->kind), "config",
+        "file", c->source[0] ? json_string(c->source) : json_null(), "enabled", c->enabled,
+        "severity", mg_cb141_severity_name(c->severity), "profiler",
+        mg_cb141_profiler_name(c->profiler), "baseline_path", c->baseline_path, "checked",
+        r->checked, "score", mg_comply_score(r), "compliant", mg_comply_score(r) == 0, "failed",
+        mg_comply_failed(r), "manifests", string_array(&r->manifests), "items", items, "notes",
+        string_array(&r->notes));
 }
 
 int mg_comply_render_json(const mg_comply_report *r, mg_buf *out, mg_error *err)

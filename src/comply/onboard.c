@@ -8,11 +8,11 @@
 #include <time.h>
 
 #include "comply/cargo.h"
+#include "comply/cisteps.h"
 #include "comply/comply_int.h"
 #include "comply/deps.h"
 #include "comply/fsutil.h"
 #include "file.h"
-#include "comply/manifest_edit.h"
 #include "comply/onboard_int.h"
 #include "comply/toml.h"
 #include "memgate/baseline.h"
@@ -41,32 +41,7 @@ static const char example_template[] =
     "    // deterministic (same input, same work) so runs compare.\n"
     "}\n";
 
-/* Everything the run needs while it works out and applies the steps. */
-typedef struct onboard_ctx {
-    const mg_onboard_options *opts;
-    mg_onboard_plan *plan;
-    mg_cb141_config config;
-    cargo_project proj;
-    const cargo_pkg *pkg;
-    mg_comply_report *before;
-    mg_error *err;
-    /* what --write will do */
-    manifest_edit edit;
-    mg_buf manifest_new; /* the edited Cargo.toml, when edit holds anything */
-    char *example_fs, *manifest_fs, *baseline_fs;
-    mg_baseline *baseline; /* from --profile */
-    /* indexes into plan->steps of what --write (or --profile) changes; NONE when nothing */
-    size_t dep_step, example_step, entry_step, baseline_step;
-    unsigned long dep_line; /* where the dependency lands in the edited Cargo.toml */
-    bool example_existed;   /* --force replaces examples/dhat_profile.rs */
-    bool oom;               /* a copy into the plan failed (err holds MG_E_NOMEM) */
-} onboard_ctx;
-
-#define NONE ((size_t)-1)
-
-static const char *text(onboard_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static const char *text(onboard_ctx *c, const char *fmt, ...)
+const char *onboard_text(onboard_ctx *c, const char *fmt, ...)
 {
     va_list ap;
     char *s = NULL;
@@ -81,8 +56,8 @@ static const char *text(onboard_ctx *c, const char *fmt, ...)
  * Add a step; file, detail and snippet are copied into the plan (they often
  * point into the project or the comply report, which the run frees).
  */
-static size_t add_step(onboard_ctx *c, const char *title, const char *file,
-                       enum mg_onboard_action action, const char *detail, const char *snippet)
+size_t onboard_add_step(onboard_ctx *c, const char *title, const char *file,
+                        enum mg_onboard_action action, const char *detail, const char *snippet)
 {
     mg_onboard_step *s = &c->plan->steps[c->plan->n];
     s->title = title;
@@ -142,8 +117,10 @@ static int plan_dependency(onboard_ctx *c)
             rc = mg_error_set_at(c->err, MG_E_REFUSED, c->pkg->manifest, h->line, 0,
                                  "%s; fix that first", h->problem);
         } else if (h->kind == DEP_DEV) {
-            detail = text(c, "%s line %lu: %s %s", c->pkg->manifest, h->line, h->table, h->key);
-            add_step(c, "dhat dev-dependency", c->pkg->manifest, MG_ONBOARD_OK, detail, NULL);
+            detail =
+                onboard_text(c, "%s line %lu: %s %s", c->pkg->manifest, h->line, h->table, h->key);
+            onboard_add_step(c, "dhat dev-dependency", c->pkg->manifest, MG_ONBOARD_OK, detail,
+                             NULL);
             dep_hits_release(&hits);
             return detail ? 0 : -(int)MG_E_NOMEM;
         }
@@ -156,13 +133,14 @@ static int plan_dependency(onboard_ctx *c)
     c->edit.dep_key = "dhat";
     c->edit.dep_value = inherit ? "{ workspace = true }" : "\"" DHAT_VERSION "\"";
     c->edit.dep_table_body = inherit ? "workspace = true" : "version = \"" DHAT_VERSION "\"";
-    detail = inherit ? text(c,
-                            "add it to [dev-dependencies], inheriting %s's "
-                            "[workspace.dependencies] dhat",
-                            ws_manifest)
+    detail = inherit ? onboard_text(c,
+                                    "add it to [dev-dependencies], inheriting %s's "
+                                    "[workspace.dependencies] dhat",
+                                    ws_manifest)
                      : "add it to [dev-dependencies]";
-    c->dep_step = add_step(c, "dhat dev-dependency", c->pkg->manifest, MG_ONBOARD_ADD, detail,
-                           text(c, "[dev-dependencies]\ndhat = %s", c->edit.dep_value));
+    c->dep_step =
+        onboard_add_step(c, "dhat dev-dependency", c->pkg->manifest, MG_ONBOARD_ADD, detail,
+                         onboard_text(c, "[dev-dependencies]\ndhat = %s", c->edit.dep_value));
     return detail && c->plan->steps[c->dep_step].snippet ? 0 : -(int)MG_E_NOMEM;
 }
 
@@ -183,16 +161,16 @@ static const char *crate_name(onboard_ctx *c)
 static int plan_example(onboard_ctx *c)
 {
     const mg_comply_item *it = mg_comply_item_get(c->before, MG_COMPLY_PROFILE_BINARY);
-    const char *rel = text(c, "%s%s%s", c->pkg->rel, *c->pkg->rel ? "/" : "", EXAMPLE_PATH);
+    const char *rel = onboard_text(c, "%s%s%s", c->pkg->rel, *c->pkg->rel ? "/" : "", EXAMPLE_PATH);
     const char *crate = crate_name(c), *snippet;
     bool exists;
 
     if (!rel || !crate || !(c->example_fs = fs_join(c->pkg->dir, EXAMPLE_PATH)))
         return mg_error_set(c->err, MG_E_NOMEM, "out of memory");
     if (it->present) {
-        const char *detail =
-            text(c, "%s line %lu: %s", it->found[0].file, it->found[0].line, it->found[0].what);
-        add_step(c, "profile binary", it->found[0].file, MG_ONBOARD_OK, detail, NULL);
+        const char *detail = onboard_text(c, "%s line %lu: %s", it->found[0].file,
+                                          it->found[0].line, it->found[0].what);
+        onboard_add_step(c, "profile binary", it->found[0].file, MG_ONBOARD_OK, detail, NULL);
         return detail ? 0 : -(int)MG_E_NOMEM;
     }
     exists = c->example_existed = fs_exists(c->example_fs);
@@ -200,19 +178,19 @@ static int plan_example(onboard_ctx *c)
         return mg_error_set_at(c->err, MG_E_REFUSED, rel, 0, 0,
                                "exists but does not install dhat::Alloc as the "
                                "#[global_allocator]; not replacing it without --force");
-    snippet = text(c, example_template, crate);
-    c->example_step = add_step(c, "profile example", rel, MG_ONBOARD_ADD,
-                               exists ? "replace it (--force)" : "create it", snippet);
+    snippet = onboard_text(c, example_template, crate);
+    c->example_step = onboard_add_step(c, "profile example", rel, MG_ONBOARD_ADD,
+                                       exists ? "replace it (--force)" : "create it", snippet);
     if (manifest_has_example(c->pkg->toml, EXAMPLE_NAME)) {
-        add_step(c, "[[example]] entry", c->pkg->manifest, MG_ONBOARD_OK,
-                 "[[example]] " EXAMPLE_NAME " is listed", NULL);
+        onboard_add_step(c, "[[example]] entry", c->pkg->manifest, MG_ONBOARD_OK,
+                         "[[example]] " EXAMPLE_NAME " is listed", NULL);
         return snippet ? 0 : -(int)MG_E_NOMEM;
     }
     c->edit.example_name = EXAMPLE_NAME;
     c->edit.example_path = EXAMPLE_PATH;
     c->entry_step =
-        add_step(c, "[[example]] entry", c->pkg->manifest, MG_ONBOARD_ADD, "append it",
-                 "[[example]]\nname = \"" EXAMPLE_NAME "\"\npath = \"" EXAMPLE_PATH "\"");
+        onboard_add_step(c, "[[example]] entry", c->pkg->manifest, MG_ONBOARD_ADD, "append it",
+                         "[[example]]\nname = \"" EXAMPLE_NAME "\"\npath = \"" EXAMPLE_PATH "\"");
     return snippet ? 0 : -(int)MG_E_NOMEM;
 }
 
@@ -246,7 +224,7 @@ static void utc_now(char *out, size_t size)
 }
 
 /* Read the profile into a new baseline with the three keys CB-141 requires. */
-static int baseline_from_profile(onboard_ctx *c, const char **detail)
+static int baseline_from_profile(onboard_ctx *c, const char *profile, const char **detail)
 {
     static const enum mg_metric required[] = {MG_TOTAL_BYTES, MG_PEAK_BYTES, MG_ALLOC_COUNT};
     mg_profile *p = NULL;
@@ -255,18 +233,18 @@ static int baseline_from_profile(onboard_ctx *c, const char **detail)
     size_t i;
     int rc;
 
-    if ((rc = mg_profile_load(&p, c->opts->profile, NULL, c->err)) < 0)
+    if ((rc = mg_profile_load(&p, profile, NULL, c->err)) < 0)
         return rc;
     m = mg_profile_metrics(p);
     for (i = 0; i < 3 && rc == 0; i++)
         if (!m->present[required[i]])
-            rc = mg_error_set_at(c->err, MG_E_INPUT, c->opts->profile, 0, 0,
+            rc = mg_error_set_at(c->err, MG_E_INPUT, profile, 0, 0,
                                  "has no %s, which a CB-141 baseline needs (with %s and %s): "
                                  "use a dhat profile",
                                  mg_metric_name(required[i]), mg_metric_name(required[(i + 1) % 3]),
                                  mg_metric_name(required[(i + 2) % 3]));
     if (rc == 0) /* the untouched example allocates nothing: not a baseline */
-        rc = mg_gate_refuse_empty(m, c->opts->profile, c->err);
+        rc = mg_gate_refuse_empty(m, profile, c->err);
     if (rc == 0) {
         mg_baseline_meta meta = {c->opts->measured_at, c->opts->commit, mg_profile_format(p), tool};
         if (!meta.measured_at) {
@@ -277,12 +255,12 @@ static int baseline_from_profile(onboard_ctx *c, const char **detail)
         rc = mg_baseline_new(&c->baseline, c->err);
         if (rc == 0)
             rc = mg_baseline_update(c->baseline, NULL, m, &meta, c->err);
-        *detail = text(c,
-                       "from %s: total_allocations_bytes %llu, peak_memory_bytes %llu, "
-                       "allocation_count %llu",
-                       c->opts->profile, (unsigned long long)m->value[MG_TOTAL_BYTES],
-                       (unsigned long long)m->value[MG_PEAK_BYTES],
-                       (unsigned long long)m->value[MG_ALLOC_COUNT]);
+        *detail = onboard_text(c,
+                               "from %s: total_allocations_bytes %llu, peak_memory_bytes %llu, "
+                               "allocation_count %llu",
+                               profile, (unsigned long long)m->value[MG_TOTAL_BYTES],
+                               (unsigned long long)m->value[MG_PEAK_BYTES],
+                               (unsigned long long)m->value[MG_ALLOC_COUNT]);
     }
     mg_profile_free(p);
     return rc == 0 && !*detail ? -(int)MG_E_NOMEM : rc;
@@ -291,19 +269,26 @@ static int baseline_from_profile(onboard_ctx *c, const char **detail)
 static int plan_baseline(onboard_ctx *c)
 {
     const mg_comply_item *it = mg_comply_item_get(c->before, MG_COMPLY_BASELINE);
-    const char *shown = c->config.baseline_path, *detail = NULL;
+    const char *shown = c->config.baseline_path, *detail = NULL, *profile = c->opts->profile;
+    bool wanted = profile || c->opts->record;
 
-    if (!(c->baseline_fs = fs_join(c->proj.dir, shown)))
+    if (!(c->baseline_fs = fs_join(c->plan->dir, shown)))
         return mg_error_set(c->err, MG_E_NOMEM, "out of memory");
-    if (!c->opts->profile && it->present) {
-        add_step(c, "baseline", shown, MG_ONBOARD_OK, it->found[0].what, NULL);
+    if (!wanted && it->present) {
+        onboard_add_step(c, "baseline", shown, MG_ONBOARD_OK, it->found[0].what, NULL);
         return 0;
     }
-    if (!c->opts->profile) {
-        add_step(c, "baseline", shown, MG_ONBOARD_TODO,
-                 "run the profile, then record the first baseline from its output",
-                 "cargo run --example dhat_profile --release    # writes dhat-heap.json\n"
-                 "memgate init --profile dhat-heap.json");
+    if (!wanted) {
+        onboard_add_step(
+            c, "baseline", shown, MG_ONBOARD_TODO,
+            "run the profile, then record the first baseline from its output",
+            c->is_c ? onboard_text(c,
+                                   "memgate init --record    # runs the build and profile steps "
+                                   "here\n"
+                                   "(or run them yourself, then memgate init --profile %s)",
+                                   cisteps_output(c->config.profiler))
+                    : "cargo run --example dhat_profile --release    # writes dhat-heap.json\n"
+                      "memgate init --profile dhat-heap.json");
         return 0;
     }
     if (fs_exists(c->baseline_fs) && !c->opts->force) {
@@ -312,15 +297,24 @@ static int plan_baseline(onboard_ctx *c)
                                    "exists but is not a valid baseline (%s); not replacing it "
                                    "without --force",
                                    it->problem);
-        add_step(c, "baseline", shown, MG_ONBOARD_KEPT,
-                 "a valid baseline is there; not replaced without --force (memgate "
-                 "update-baseline records new ones)",
-                 NULL);
+        onboard_add_step(c, "baseline", shown, MG_ONBOARD_KEPT,
+                         "a valid baseline is there; not replaced without --force (memgate "
+                         "update-baseline records new ones)",
+                         NULL);
         return 0;
     }
-    if (baseline_from_profile(c, &detail) < 0)
+    if (c->opts->record) {
+        if (!c->is_c)
+            return mg_error_set(c->err, MG_E_USAGE,
+                                "--record runs the profile step of a C/C++ project; for Rust "
+                                "run 'cargo run --example dhat_profile --release', then "
+                                "memgate init --profile dhat-heap.json");
+        if (onboard_c_record(c, &profile) < 0)
+            return -(int)c->err->code;
+    }
+    if (baseline_from_profile(c, profile, &detail) < 0)
         return -(int)c->err->code;
-    c->baseline_step = add_step(c, "baseline", shown, MG_ONBOARD_ADD, detail, NULL);
+    c->baseline_step = onboard_add_step(c, "baseline", shown, MG_ONBOARD_ADD, detail, NULL);
     return 0;
 }
 
@@ -354,7 +348,17 @@ static void wrote(onboard_ctx *c, size_t step, const char *detail)
 
 static int apply(onboard_ctx *c)
 {
+    size_t i;
     int rc = 0;
+
+    for (i = 0; c->opts->write && rc == 0 && i < c->n_files; i++) {
+        const onboard_file *f = &c->files[i];
+        rc = mkdirs_for(f->fs, c->err);
+        if (rc == 0)
+            rc = mg_file_replace(f->fs, f->body, strlen(f->body), 0644, c->err);
+        if (rc == 0)
+            wrote(c, f->step, f->existed ? "replaced (--force)" : "created");
+    }
 
     if (c->opts->write && c->example_step != NONE) {
         const char *body = c->plan->steps[c->example_step].snippet;
@@ -368,7 +372,8 @@ static int apply(onboard_ctx *c)
         rc = mg_file_replace(c->manifest_fs, c->manifest_new.data, c->manifest_new.len, 0644,
                              c->err);
         if (rc == 0) {
-            wrote(c, c->dep_step, text(c, "added to [dev-dependencies] on line %lu", c->dep_line));
+            wrote(c, c->dep_step,
+                  onboard_text(c, "added to [dev-dependencies] on line %lu", c->dep_line));
             wrote(c, c->entry_step, "appended");
         }
     }
@@ -384,13 +389,64 @@ static int apply(onboard_ctx *c)
 
 /* ---- the run ---- */
 
+/*
+ * Rust when DIR has a Cargo.toml, else C/C++ when it has a build file. The profiler: .pmat.yaml's
+ * when the file sets it up, else --profiler; both and different is an error.
+ */
+static int pick_profiler(onboard_ctx *c)
+{
+    char *manifest = fs_join(c->plan->dir, "Cargo.toml");
+    enum mg_cb141_profiler want = MG_CB141_DHAT;
+    bool rust;
+
+    if (!manifest)
+        return mg_error_set(c->err, MG_E_NOMEM, "out of memory");
+    rust = fs_exists(manifest);
+    free(manifest);
+    if (!rust)
+        cproject_detect(&c->cproj, c->plan->dir);
+    c->is_c = !rust && c->cproj.kind != CPROJECT_NONE;
+    if (!c->opts->profiler)
+        return 0;
+    if (!strcmp(c->opts->profiler, "heaptrack"))
+        want = MG_CB141_HEAPTRACK;
+    else if (strcmp(c->opts->profiler, "dhat") != 0)
+        return mg_error_set(c->err, MG_E_USAGE,
+                            "--profiler takes dhat (Valgrind DHAT for C/C++) or heaptrack, not "
+                            "'%s'",
+                            c->opts->profiler);
+    if (c->config.source[0] && c->config.profiler != want)
+        return mg_error_set_at(c->err, MG_E_USAGE, c->config.source, 0, 0,
+                               "selects profiler '%s', but --profiler says '%s'",
+                               mg_cb141_profiler_name(c->config.profiler), c->opts->profiler);
+    if (want != MG_CB141_DHAT && !c->is_c)
+        return mg_error_set(c->err, MG_E_USAGE,
+                            "memgate init sets up dhat for a Rust project (--profiler heaptrack "
+                            "is for C/C++ projects)");
+    c->config.profiler = want;
+    return 0;
+}
+
 static int plan_all(onboard_ctx *c)
 {
     const char *name;
     int rc;
 
-    if ((rc = comply_load_config(&c->config, c->plan->dir, c->opts->config_path, c->err)) < 0)
+    if ((rc = comply_load_config(&c->config, c->plan->dir, c->opts->config_path, c->err)) < 0 ||
+        (rc = pick_profiler(c)) < 0)
         return rc;
+    if (c->is_c) {
+        c->config.enabled = true;
+        if (c->opts->baseline_path)
+            snprintf(c->config.baseline_path, sizeof(c->config.baseline_path), "%s",
+                     c->opts->baseline_path);
+        if ((rc = comply_run_with(&c->before, c->plan->dir, &c->config, c->err)) < 0)
+            return rc;
+        c->plan->package = onboard_text(c, "C/C++ project (%s)", c->cproj.marker);
+        if ((rc = onboard_plan_c(c)) < 0 || (rc = plan_baseline(c)) < 0)
+            return rc;
+        return c->plan->package && !c->oom ? 0 : mg_error_set(c->err, MG_E_NOMEM, "out of memory");
+    }
     if (c->config.profiler != MG_CB141_DHAT)
         return mg_error_set_at(c->err, MG_E_USAGE, c->config.source, 0, 0,
                                "selects profiler '%s'; memgate init sets up dhat only (memgate "
@@ -406,7 +462,7 @@ static int plan_all(onboard_ctx *c)
         (rc = comply_run_with(&c->before, c->plan->dir, &c->config, c->err)) < 0)
         return rc;
     name = mg_toml_string(mg_toml_path(c->pkg->toml, "package", "name", NULL), NULL);
-    c->plan->package = text(c, "package '%s' (%s)", name ? name : "?", c->pkg->manifest);
+    c->plan->package = onboard_text(c, "package '%s' (%s)", name ? name : "?", c->pkg->manifest);
     if ((rc = plan_dependency(c)) < 0 || (rc = plan_example(c)) < 0 ||
         (rc = plan_manifest(c)) < 0 || (rc = plan_baseline(c)) < 0)
         return rc;
@@ -441,7 +497,7 @@ int mg_onboard_run(mg_onboard_plan **out, const mg_onboard_options *opts, mg_err
     memset(&c, 0, sizeof(c));
     c.opts = opts;
     c.err = err;
-    c.dep_step = c.example_step = c.entry_step = c.baseline_step = NONE;
+    c.dep_step = c.example_step = c.entry_step = c.profile_step = c.baseline_step = NONE;
     mg_buf_init(&c.manifest_new, MG_TOML_MAX_BYTES);
     c.plan = calloc(1, sizeof(*c.plan));
     if (!c.plan || !(c.plan->dir = strdup(opts->dir ? opts->dir : "."))) {
@@ -462,6 +518,9 @@ int mg_onboard_run(mg_onboard_plan **out, const mg_onboard_options *opts, mg_err
     free(c.example_fs);
     free(c.manifest_fs);
     free(c.baseline_fs);
+    for (size_t i = 0; i < c.n_files; i++)
+        free(c.files[i].fs);
+    free(c.recorded);
     if (rc < 0) {
         mg_onboard_free(c.plan);
         return rc;

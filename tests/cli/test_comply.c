@@ -393,7 +393,8 @@ Test(comply_error, wrong_value_in_pmat_yaml)
 
 Test(comply_error, no_cargo_toml)
 {
-    expect_config_error("no-cargo", "'no-cargo': no Cargo.toml here");
+    expect_config_error("no-cargo",
+                        "'no-cargo': no Cargo.toml, CMakeLists.txt, meson.build or Makefile here");
 }
 
 Test(comply_error, missing_config_file_named_on_the_command_line)
