@@ -391,6 +391,9 @@ static int classify(mg_attributor *a, const mg_stacks *s, uint32_t id, mg_error 
         b = base_name(f.object, f.object_len, &bl);
         if (runtime_object(b, bl))
             bits |= A_RUNTIME;
+        /* the dynamic loader runs initialisers before main: a stack ending there is whole */
+        if (starts(b, bl, "ld-linux") || starts(b, bl, "ld-2.") || starts(b, bl, "ld.so"))
+            bits |= A_ENTRY;
         else if (!shared_object(b, bl))
             bits |= A_MAIN_EXE;
     } else if (f.file_len) {

@@ -1,21 +1,39 @@
 /*
  * heaptrack data files (heaptrack.PROG.PID[.gz|.zst], already decompressed by
  * the loader): exact metrics by replaying the allocation lines, as
- * heaptrack_print does. Line-oriented, all numbers lower-case hex.
+ * heaptrack_print does, and the stacks of its trace tree (heaptrack_tree.c)
+ * with what each allocation info put under them. Line-oriented, all numbers
+ * lower-case hex.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "ingest/heaptrack_tree.h"
+#include "ingest/hotspot.h"
 #include "ingest/ingest.h"
 #include "ingest/linereader.h"
 #include "ingest/lines.h"
 #include "memgate/buf.h"
 #include "memgate/num.h"
 
+/*
+ * One allocation info ('a' line): its size and trace, and what the replay put
+ * under it. Bytes live at the peak are kept lazily: `snap` holds the live bytes
+ * as of peak number `epoch` when the info changed after that peak, so each
+ * line costs O(1) however often the peak moves (heaptrack_print keeps the same
+ * figure, the live bytes when the highest peak is first reached).
+ */
+struct ht_info {
+    uint64_t size, trace;
+    uint64_t count, total, live, snap, epoch;
+};
+
 struct ht_state {
     const char *source;
-    uint64_t *sizes; /* allocation infos ('a' lines), 0-based */
+    struct ht_info *infos; /* 0-based */
     size_t n_infos, cap_infos;
+    uint64_t epoch; /* peaks reached so far */
+    mg_ht_tree tree;
     uint64_t version, file_version;
     bool has_version, attached;
     uint64_t live, live_blocks, peak, peak_blocks, total, calls, frees, temporary;
@@ -74,20 +92,35 @@ static int on_version(struct ht_state *st, const char *s, size_t len, unsigned l
                    "heaptrack data file version is newer than 3 (heaptrack 1.3-1.5); pass its "
                    "heaptrack_print output instead",
                    err);
+    st->tree.sized_strings = st->file_version >= 3;
     return 0;
 }
 
 static int on_info(struct ht_state *st, const char *s, size_t len, unsigned long no, mg_error *err)
 {
-    uint64_t size;
-    int rc = field(st, s, len, no, 0, &size, err);
-    if (rc < 0)
+    struct ht_info in;
+    int rc;
+    memset(&in, 0, sizeof(in));
+    if ((rc = field(st, s, len, no, 0, &in.size, err)) < 0 ||
+        (rc = field(st, s, len, no, 1, &in.trace, err)) < 0)
         return rc;
-    if (mg_grow_array((void **)&st->sizes, &st->cap_infos, st->n_infos + 1, sizeof(*st->sizes),
+    if (in.trace > st->tree.n_traces)
+        return bad(st, no, 3, "allocation info names a trace not defined by an earlier 't' line",
+                   err);
+    if (mg_grow_array((void **)&st->infos, &st->cap_infos, st->n_infos + 1, sizeof(*st->infos),
                       1024, err) < 0)
         return -err->code;
-    st->sizes[st->n_infos++] = size;
+    st->infos[st->n_infos++] = in;
     return 0;
+}
+
+/* Before an info's live bytes change: keep what they were at the last peak. */
+static void keep_peak(struct ht_state *st, struct ht_info *in)
+{
+    if (in->epoch != st->epoch) {
+        in->snap = in->live;
+        in->epoch = st->epoch;
+    }
 }
 
 static int info_index(const struct ht_state *st, const char *s, size_t len, unsigned long no,
@@ -105,6 +138,7 @@ static int info_index(const struct ht_state *st, const char *s, size_t len, unsi
 
 static int on_alloc(struct ht_state *st, const char *s, size_t len, unsigned long no, mg_error *err)
 {
+    struct ht_info *in;
     uint64_t idx;
     int rc;
     if (memchr(s + 2, ' ', len > 2 ? len - 2 : 0))
@@ -112,15 +146,21 @@ static int on_alloc(struct ht_state *st, const char *s, size_t len, unsigned lon
                    "pointer-based '+' line (heaptrack data file version 0) is not supported", err);
     if ((rc = info_index(st, s, len, no, &idx, err)) < 0)
         return rc;
-    if (!mg_u64_add(st->live, st->sizes[idx], &st->live) ||
-        !mg_u64_add(st->total, st->sizes[idx], &st->total))
+    in = &st->infos[idx];
+    if (!mg_u64_add(st->live, in->size, &st->live) || !mg_u64_add(st->total, in->size, &st->total))
         return mg_error_set_at(err, MG_E_OVERFLOW, st->source, no, 1,
                                "allocated bytes do not fit in 64 bits");
+    /* each below the overall sums just checked */
+    keep_peak(st, in);
+    in->live += in->size;
+    in->total += in->size;
+    in->count++;
     st->calls++;
     st->live_blocks++;
     if (st->live > st->peak) {
         st->peak = st->live;
         st->peak_blocks = st->live_blocks;
+        st->epoch++; /* every info's live bytes are now its bytes at the peak */
     }
     st->last_was_alloc = true;
     st->last_alloc = idx;
@@ -130,22 +170,26 @@ static int on_alloc(struct ht_state *st, const char *s, size_t len, unsigned lon
 static int on_free(struct ht_state *st, const char *s, size_t len, unsigned long no, mg_error *err)
 {
     uint64_t idx;
+    struct ht_info *in;
     int rc = info_index(st, s, len, no, &idx, err);
     if (rc < 0)
         return rc;
+    in = &st->infos[idx];
+    keep_peak(st, in);
+    in->live = in->live < in->size ? 0 : in->live - in->size;
     /* temporary: freed right after its own allocation, nothing in between */
     if (st->last_was_alloc && st->last_alloc == idx)
         st->temporary++;
     st->last_was_alloc = false;
     st->frees++;
-    if (st->live < st->sizes[idx] || st->live_blocks == 0) {
+    if (st->live < in->size || st->live_blocks == 0) {
         if (!st->attached)
             return bad(st, no, 1, "free of more bytes than are live", err);
-        st->live = st->live < st->sizes[idx] ? 0 : st->live - st->sizes[idx];
+        st->live = st->live < in->size ? 0 : st->live - in->size;
         st->live_blocks = st->live_blocks ? st->live_blocks - 1 : 0;
         return 0;
     }
-    st->live -= st->sizes[idx];
+    st->live -= in->size;
     st->live_blocks--;
     return 0;
 }
@@ -195,11 +239,14 @@ static int on_line(struct ht_state *st, const char *s, size_t len, unsigned long
                    "heaptrack_interpret first, or pass heaptrack_print output",
                    err);
     case 's':
+        return mg_ht_tree_string(&st->tree, s, len, no, err);
     case 'i':
+        return mg_ht_tree_ip(&st->tree, s, len, no, err);
     case 't':
+        return mg_ht_tree_trace(&st->tree, s, len, no, err);
     case '#':
     case 'S':
-        return 0; /* strings, instruction pointers, traces, comments, suppressions */
+        return 0; /* comments, suppressions */
     default:
         return bad(st, no, 1, "unknown heaptrack record type", err);
     }
@@ -237,13 +284,46 @@ static int fill(struct ht_state *st, mg_profile *p, mg_error *err)
     return 0;
 }
 
-static int run(mg_profile *p, mg_linereader *r, mg_error *err)
+/*
+ * Each trace's weights (what its allocation infos allocated, and held at the
+ * peak and at the end) into the profile's stack store and hotspots.
+ */
+static int stacks(struct ht_state *st, mg_profile *p, const mg_load_options *opts, mg_error *err)
+{
+    size_t nt = st->tree.n_traces + 1, i;
+    uint64_t *w = calloc(nt, MG_W_COUNT_ * sizeof(uint64_t));
+    mg_hotspot_agg agg;
+    int rc = 0;
+    if (!w)
+        return mg_error_set(err, MG_E_NOMEM, "out of memory");
+    for (i = 0; i < st->n_infos; i++) {
+        const struct ht_info *in = &st->infos[i];
+        uint64_t *x = w + MG_W_COUNT_ * in->trace;
+        /* no overflow: each sum is below the file's overall sums, which fit */
+        x[MG_W_TOTAL] += in->total;
+        x[MG_W_COUNT] += in->count;
+        x[MG_W_PEAK] += in->epoch == st->epoch ? in->snap : in->live;
+        x[MG_W_END] += in->live;
+    }
+    mg_hotspot_agg_init(&agg, opts);
+    rc = mg_ht_tree_emit(&st->tree, w, &agg, err);
+    if (rc == 0)
+        rc = mg_hotspot_agg_finish(&agg, p, opts && opts->top_n ? opts->top_n : 10, err);
+    if (rc == 0 && p->stacks)
+        mg_stacks_set_has_end(p->stacks, true);
+    mg_hotspot_agg_release(&agg);
+    free(w);
+    return rc;
+}
+
+static int run(mg_profile *p, mg_linereader *r, const mg_load_options *opts, mg_error *err)
 {
     struct ht_state st;
     int rc;
 
     memset(&st, 0, sizeof(st));
     st.source = p->source;
+    st.tree.source = p->source;
     while ((rc = mg_linereader_next(r, p->source, err)) > 0) {
         if (r->no == 1 && (r->line_len < 2 || memcmp(r->line, "v ", 2) != 0)) {
             rc = bad(&st, 1, 1, "a heaptrack data file starts with a 'v VERSION' line", err);
@@ -256,7 +336,10 @@ static int run(mg_profile *p, mg_linereader *r, mg_error *err)
         rc = bad(&st, r->no, 0, "empty heaptrack data file", err);
     if (rc == 0)
         rc = fill(&st, p, err);
-    free(st.sizes);
+    if (rc == 0)
+        rc = stacks(&st, p, opts, err);
+    free(st.infos);
+    mg_ht_tree_release(&st.tree);
     free(st.cmd);
     return rc;
 }
@@ -266,9 +349,8 @@ static int parse_stream(mg_profile *p, FILE *f, const char *head, size_t head_le
 {
     mg_linereader r;
     int rc;
-    (void)opts;
     mg_linereader_init(&r, head, head_len, f, (size_t)16 << 20);
-    rc = run(p, &r, err);
+    rc = run(p, &r, opts, err);
     mg_linereader_release(&r);
     return rc;
 }
