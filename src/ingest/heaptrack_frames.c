@@ -52,6 +52,76 @@ static bool legacy_rust(const char *s, size_t n, size_t stripped)
     return false;
 }
 
+static bool base62(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Skip "s<base-62>_" (a v0 disambiguator) at s[*i]; whether there was one. */
+static bool skip_disambiguator(const char *s, size_t n, size_t *i)
+{
+    size_t k = *i + 1;
+    if (*i >= n || s[*i] != 's')
+        return false;
+    while (k < n && base62(s[k]))
+        k++;
+    if (k >= n || s[k] != '_')
+        return false;
+    *i = k + 1;
+    return true;
+}
+
+/*
+ * Rust v0 symbols ("_RNvMs4_NtCs..._5alloc7raw_vecNtB5_11RawVecInner15try_allocate_in..."),
+ * which heaptrack prints as they are: their identifiers joined by "::"
+ * ("alloc::raw_vec::RawVecInner::try_allocate_in"). Enough for the crate and
+ * the function; generic arguments and back-references are left out, as is the
+ * instantiating crate at the end.
+ */
+static int put_v0(mg_buf *b, const char *s, size_t n, mg_error *err)
+{
+    size_t i = 2, idents = 0, before_last = b->len;
+    bool last_from_crate = false;
+    while (i < n) {
+        char c = s[i];
+        if ((c >= '0' && c <= '9') ||
+            (c == 'u' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9')) {
+            size_t len = 0;
+            bool from_crate = i > 0 && (s[i - 1] == 'C' || s[i - 1] == '_');
+            if (c == 'u')
+                i++;
+            while (i < n && s[i] >= '0' && s[i] <= '9' && len < 100000)
+                len = len * 10 + (size_t)(s[i++] - '0');
+            if (i < n && s[i] == '_')
+                i++;
+            if (len > n - i)
+                break;
+            before_last = b->len;
+            if ((idents && mg_buf_append(b, "::", 2, err) < 0) ||
+                mg_buf_append(b, s + i, len, err) < 0)
+                return -err->code;
+            last_from_crate = from_crate;
+            idents++;
+            i += len;
+        } else if (c == 'N') {
+            i += 2;
+        } else if (c == 'C' || c == 'M' || c == 'X' || c == 'Y') {
+            i++;
+            skip_disambiguator(s, n, &i);
+        } else if (c == 'B') {
+            i++;
+            while (i < n && base62(s[i]))
+                i++;
+            i++;
+        } else if (!skip_disambiguator(s, n, &i)) {
+            i++;
+        }
+    }
+    if (idents > 1 && last_from_crate)
+        b->len = before_last; /* the crate the function was instantiated in */
+    return idents ? 0 : mg_buf_append(b, s, n, err);
+}
+
 /* Rust's legacy symbol escapes undone, as rustc-demangle does for the names heaptrack prints. */
 static int put_name(mg_buf *b, const char *s, size_t n, mg_error *err)
 {
@@ -59,6 +129,8 @@ static int put_name(mg_buf *b, const char *s, size_t n, mg_error *err)
     int rc = 0;
     if (!n)
         return mg_buf_append(b, "???", 3, err);
+    if (n > 3 && s[0] == '_' && s[1] == 'R' && s[2] >= 'A' && s[2] <= 'Z')
+        return put_v0(b, s, n, err);
     if (!legacy_rust(s, n, m))
         return mg_buf_append(b, s, n, err);
     while (rc == 0 && i < m) {

@@ -1,6 +1,7 @@
 /* heaptrack_print text: the summary block at its end (sizes rounded, 1000-based units). */
 #include <string.h>
 
+#include "ingest/heaptrack_print_stacks.h"
 #include "ingest/ingest.h"
 #include "ingest/lines.h"
 #include "memgate/num.h"
@@ -13,37 +14,25 @@ struct ht_print {
     char cmd[512];
 };
 
-/*
- * A heaptrack SIZE: "153.15M", "544B", "12.87MB" (old), 1000-based. The value
- * is the printed number times the unit, so it is rounded like the print.
- */
+/* A heaptrack SIZE (mg_htp_scan_size): rounded like the print. */
 static int size_at(const struct ht_print *st, const mg_line *l, const char *p, uint64_t *out,
                    mg_error *err)
 {
-    static const char units[] = "BKMGT";
-    const char *end = l->s + l->len, *u;
+    const char *end = l->s + l->len;
     size_t used;
-    uint64_t v, mult = 1;
-    int k;
 
     if (p < end && *p == '-')
         return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, mg_line_col(l, p),
                                "negative size: this looks like 'heaptrack_print --diff' output, "
                                "pass the data file of one run instead");
-    if (!mg_scan_decimal_scaled(p, (size_t)(end - p), 2, &used, &v))
-        return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, mg_line_col(l, p),
-                               "expected a size such as 19.19M or 544B");
-    u = p + used;
-    if (u >= end || !strchr(units, *u) || *u == '\0')
-        return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, mg_line_col(l, u),
-                               "expected a unit B, K, M, G or T after the number");
-    for (k = 0; units[k] != *u; k++)
-        mult *= 1000;
-    if (!mg_u64_mul(v, mult, &v))
+    if (mg_htp_scan_size(p, (size_t)(end - p), &used, out))
+        return 0;
+    if (used)
         return mg_error_set_at(err, MG_E_OVERFLOW, st->source, l->no, mg_line_col(l, p),
                                "size does not fit in 64 bits");
-    *out = v / 100; /* two decimals were scaled in */
-    return 0;
+    return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, mg_line_col(l, p),
+                           "expected a size such as 19.19M or 544B (a number and a unit B, K, "
+                           "M, G or T)");
 }
 
 static int count_at(const struct ht_print *st, const mg_line *l, const char *p, uint64_t *out,
@@ -140,7 +129,6 @@ static int parse(mg_profile *p, const char *data, size_t len, const mg_load_opti
     mg_lines it;
     mg_line l;
     int rc;
-    (void)opts;
 
     memset(&st, 0, sizeof(st));
     st.source = p->source;
@@ -159,6 +147,8 @@ static int parse(mg_profile *p, const char *data, size_t len, const mg_load_opti
                                "heaptrack_print output without 'peak heap memory consumption:' "
                                "(was it cut off before the summary at its end?)");
     fill(&st, p);
+    if ((rc = mg_htp_stacks(p, data, len, opts, err)) < 0)
+        return rc;
     p->mode = MG_MODE_HEAP;
     if (mg_profile_set_str(&p->producer, "heaptrack", err) < 0 ||
         mg_profile_set_str(&p->mode_label, "heap", err) < 0 ||
