@@ -5,6 +5,7 @@
 
 #include "ingest/lines.h"
 #include "ingest/massif_common.h"
+#include "ingest/massif_tree.h"
 
 struct massif_state {
     const char *source;
@@ -19,7 +20,41 @@ struct massif_state {
      * lines: every line up to the next header key continues them.
      */
     enum { HDR_NONE, HDR_DESC, HDR_CMD } in_header;
+    mg_massif_tree tree; /* of the first snapshot marked heap_tree=peak */
+    bool tree_done;
 };
+
+/* "  n2: 1234 0x4005A: foo (a.c:12)": a heap-tree line, its depth its indentation. */
+static int tree_line(struct massif_state *st, const mg_line *l, mg_error *err)
+{
+    size_t d = 0, pos, used;
+    uint64_t bytes;
+    const char *text;
+    while (d < l->len && l->s[d] == ' ')
+        d++;
+    pos = d;
+    if (pos >= l->len || l->s[pos] != 'n')
+        return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, pos + 1,
+                               "expected a heap-tree entry 'nCHILDREN: BYTES WHERE'");
+    pos++;
+    if (!mg_scan_u64(l->s + pos, l->len - pos, &used, &bytes) || !used || pos + used >= l->len ||
+        l->s[pos + used] != ':')
+        return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, pos + used + 1,
+                               "expected the number of children and ':'");
+    pos += used + 1;
+    if (pos >= l->len || l->s[pos] != ' ' ||
+        !mg_scan_u64(l->s + pos + 1, l->len - pos - 1, &used, &bytes) || !used)
+        return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, pos + 2,
+                               "expected the entry's bytes");
+    pos += 1 + used;
+    text = pos < l->len ? l->s + pos + 1 : l->s + l->len;
+    if (l->len - (size_t)(text - l->s) > 3 && !memcmp(text, "in ", 3) &&
+        mg_line_find(l, "below massif's threshold"))
+        return mg_massif_tree_node(&st->tree, d, bytes, MG_MASSIF_BELOW, strlen(MG_MASSIF_BELOW),
+                                   l->no, err);
+    return mg_massif_tree_node(&st->tree, d, bytes, d ? text : NULL,
+                               d ? l->len - (size_t)(text - l->s) : 0, l->no, err);
+}
 
 static int finish_snap(struct massif_state *st, mg_error *err)
 {
@@ -31,6 +66,8 @@ static int finish_snap(struct massif_state *st, mg_error *err)
                                "mem_heap_extra_B=, mem_stacks_B=",
                                (unsigned long long)st->cur.n);
     st->in_snap = false;
+    if (st->cur.peak)
+        st->tree_done = true;
     return mg_massif_push(&st->m, &st->cur, err);
 }
 
@@ -141,18 +178,23 @@ static int parse(mg_profile *p, const char *data, size_t len, const mg_load_opti
     mg_lines it;
     mg_line l;
     int rc = 0;
-    (void)opts;
 
     memset(&st, 0, sizeof(st));
     st.source = p->source;
+    mg_massif_tree_init(&st.tree, p->source, opts);
     mg_lines_init(&it, data, len);
     while (rc >= 0 && mg_lines_next(&it, &l)) {
         if (st.in_header != HDR_NONE && !is_header_key(&l)) {
             rc = continuation(&st, &l, err);
             continue;
         }
+        if ((l.s[0] == ' ' || l.s[0] == 'n') && l.len && st.in_snap && st.cur.peak &&
+            !st.tree_done) {
+            rc = tree_line(&st, &l, err);
+            continue;
+        }
         if (l.len == 0 || l.s[0] == '#' || l.s[0] == ' ' || l.s[0] == 'n')
-            continue; /* separators and heap-tree lines */
+            continue; /* separators and the other snapshots' heap trees */
         if ((rc = snapshot_line(&st, &l, err)) == 1)
             rc = is_header_key(&l)
                      ? header(&st, &l, err)
@@ -168,6 +210,9 @@ static int parse(mg_profile *p, const char *data, size_t len, const mg_load_opti
         rc = mg_error_set_at(err, MG_E_INPUT, st.source, it.no, 0, "massif file without snapshots");
     if (rc >= 0)
         rc = mg_massif_fill(&st.m, p, "valgrind-massif", err);
+    if (rc >= 0)
+        rc = mg_massif_tree_finish(&st.tree, p, opts, err);
+    mg_massif_tree_release(&st.tree);
     mg_massif_release(&st.m);
     return rc < 0 ? rc : 0;
 }

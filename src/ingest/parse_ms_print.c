@@ -5,6 +5,7 @@
 
 #include "ingest/lines.h"
 #include "ingest/massif_common.h"
+#include "ingest/massif_tree.h"
 
 struct msp_state {
     const char *source;
@@ -13,7 +14,45 @@ struct msp_state {
     bool has_declared, in_list;
     uint64_t peak_n;
     bool has_peak;
+    mg_massif_tree tree; /* drawn under the peak snapshot's row */
 };
+
+/*
+ * A line of a drawn heap tree: "87.70% (44,072,152B) (heap allocation
+ * functions) ..." (the root) or "| | ->52.60% (26,434,520B) 0x487ED78: f (in
+ * libjq.so)", two columns per level. 1 = it was one, 0 = it was not.
+ */
+static int tree_line(struct msp_state *st, const mg_line *l, mg_error *err)
+{
+    size_t p = 0, depth, used;
+    uint64_t bytes;
+    const char *q, *e = l->s + l->len, *text;
+    while (p < l->len && (l->s[p] == '|' || l->s[p] == ' '))
+        p++;
+    if (p + 1 < l->len && l->s[p] == '-' && l->s[p + 1] == '>' && p % 2 == 0)
+        depth = p / 2 + 1, p += 2;
+    else if (p == 0 && mg_line_find(l, "(heap allocation functions)"))
+        depth = 0;
+    else
+        return 0;
+    q = memchr(l->s + p, '(', l->len - p);
+    if (!q || !mg_scan_grouped_u64(q + 1, (size_t)(e - q - 1), &used, &bytes) || !used ||
+        q + 1 + used + 2 > e || memcmp(q + 1 + used, "B)", 2) != 0)
+        return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, p + 1,
+                               "expected a heap-tree entry 'PERCENT%% (BYTESB) WHERE'");
+    text = q + 1 + used + 2;
+    if (text < e && *text == ' ')
+        text++;
+    if (depth && (size_t)(e - text) > 3 && !memcmp(text, "in ", 3) && mg_line_find(l, "below "))
+        return mg_massif_tree_node(&st->tree, depth, bytes, MG_MASSIF_BELOW,
+                                   strlen(MG_MASSIF_BELOW), l->no, err) < 0
+                   ? -err->code
+                   : 1;
+    return mg_massif_tree_node(&st->tree, depth, bytes, depth ? text : NULL,
+                               depth ? (size_t)(e - text) : 0, l->no, err) < 0
+               ? -err->code
+               : 1;
+}
 
 static bool is_space(char c)
 {
@@ -102,6 +141,11 @@ static int line(struct msp_state *st, const mg_line *l, mg_error *err)
         detailed_list(st, l);
         return 0;
     }
+    if (st->has_peak && st->m.n && st->m.snaps[st->m.n - 1].n == st->peak_n) {
+        int t = tree_line(st, l, err);
+        if (t != 0)
+            return t < 0 ? t : 0;
+    }
     if ((p = mg_line_find(l, "time(")) && mg_line_find(l, "useful-heap(B)")) {
         const char *e = memchr(p, ')', (size_t)(l->s + l->len - p));
         if (e)
@@ -119,10 +163,10 @@ static int parse(mg_profile *p, const char *data, size_t len, const mg_load_opti
     mg_line l;
     size_t i;
     int rc = 0;
-    (void)opts;
 
     memset(&st, 0, sizeof(st));
     st.source = p->source;
+    mg_massif_tree_init(&st.tree, p->source, opts);
     mg_lines_init(&it, data, len);
     while (rc == 0 && mg_lines_next(&it, &l))
         rc = line(&st, &l, err);
@@ -138,6 +182,9 @@ static int parse(mg_profile *p, const char *data, size_t len, const mg_load_opti
             st.m.snaps[i].peak = true;
     if (rc == 0)
         rc = mg_massif_fill(&st.m, p, "valgrind-massif", err);
+    if (rc == 0)
+        rc = mg_massif_tree_finish(&st.tree, p, opts, err);
+    mg_massif_tree_release(&st.tree);
     mg_massif_release(&st.m);
     return rc;
 }
