@@ -20,6 +20,7 @@ static int size_at(const struct ht_print *st, const mg_line *l, const char *p, u
 {
     const char *end = l->s + l->len;
     size_t used;
+    uint64_t v;
 
     if (p < end && *p == '-')
         return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, mg_line_col(l, p),
@@ -30,9 +31,11 @@ static int size_at(const struct ht_print *st, const mg_line *l, const char *p, u
     if (used)
         return mg_error_set_at(err, MG_E_OVERFLOW, st->source, l->no, mg_line_col(l, p),
                                "size does not fit in 64 bits");
-    return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, mg_line_col(l, p),
-                           "expected a size such as 19.19M or 544B (a number and a unit B, K, "
-                           "M, G or T)");
+    if (!mg_scan_decimal_scaled(p, (size_t)(end - p), 2, &used, &v))
+        return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, mg_line_col(l, p),
+                               "expected a size such as 19.19M or 544B");
+    return mg_error_set_at(err, MG_E_INPUT, st->source, l->no, mg_line_col(l, p + used),
+                           "expected a unit B, K, M, G or T after the number");
 }
 
 static int count_at(const struct ht_print *st, const mg_line *l, const char *p, uint64_t *out,
