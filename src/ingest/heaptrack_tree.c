@@ -112,8 +112,13 @@ int mg_ht_tree_ip(mg_ht_tree *t, const char *s, size_t len, unsigned long no, mg
     }
     if (rc < 0)
         return rc;
-    if (k % 3)
-        return bad(t, no, len, "expected frames of three fields (function, file, line)", err);
+    /* heaptrack_interpret writes a frame without file and line as its function alone */
+    while (k % 3) {
+        if (mg_grow_array((void **)&t->fr, &t->fr_cap, t->n_fr + 1, sizeof(uint64_t), 256, err) < 0)
+            return -err->code;
+        t->fr[t->n_fr++] = 0;
+        k++;
+    }
     ip.n_fr = k / 3;
     if (mg_grow_array((void **)&t->ips, &t->ips_cap, t->n_ips + 1, sizeof(*t->ips), 256, err) < 0)
         return -err->code;
