@@ -1,5 +1,5 @@
 /*
- * Durability of a baseline update, seen through an LD_PRELOAD shim (tests/shim/fsync_shim.c)
+ * Durability of a baseline update, seen through an LD_PRELOAD shim (tests/shim/io_shim.c)
  * that logs every fsync and rename and fails chosen fsyncs with EIO (issue 13 #9): the new
  * baseline reaches the disk before it replaces the old one, the directory after, the history
  * line before the rename; and a failed fsync leaves both files as they were.
@@ -46,7 +46,7 @@ static mg_run update(const char *profile, const char *eio)
     const char *env[] = {preload, logvar, eio ? eiovar : NULL, NULL};
     snprintf(log_path, sizeof(log_path), "%s/shim.log", workdir);
     unlink(log_path);
-    snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", FSYNC_SHIM);
+    snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", MEMGATE_IO_SHIM);
     snprintf(logvar, sizeof(logvar), "MG_SHIM_LOG=%s", log_path);
     snprintf(eiovar, sizeof(eiovar), "MG_SHIM_FSYNC_EIO=%s", eio ? eio : "");
     return mg_run_memgate(argv, env, NULL);

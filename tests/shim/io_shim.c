@@ -1,10 +1,12 @@
 /*
- * LD_PRELOAD shim for the fault-injection tests (tests/cli/test_fault_injection.c): durability
+ * LD_PRELOAD shim for the fault-injection tests (test_fault_injection, test_crash): durability
  * cannot be seen from outside a process, so this records it. Every fsync, fdatasync and rename
- * of the process is appended to $MG_SHIM_LOG ("fsync PATH", "rename FROM TO"), and fsync fails
- * with EIO on a file whose path contains $MG_SHIM_FSYNC_EIO.
- * Built without sanitizers; under ASan the test sets ASAN_OPTIONS=verify_asan_link_order=0,
- * since a preloaded library comes before the ASan runtime (ASan does not intercept these calls).
+ * of the process is appended to $MG_SHIM_LOG ("fsync PATH", "rename FROM TO"); fsync fails
+ * with EIO on a file whose path contains $MG_SHIM_FSYNC_EIO, write with ENOSPC on one whose
+ * path contains $MG_SHIM_WRITE_ENOSPC (a full disk where no tmpfs can be mounted).
+ * Built without sanitizers; under ASan the tests set ASAN_OPTIONS=verify_asan_link_order=0,
+ * since a preloaded library comes before the ASan runtime (its write interceptor is reached
+ * through RTLD_NEXT all the same).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -17,6 +19,7 @@
 int fsync(int fd);
 int fdatasync(int fd);
 int rename(const char *from, const char *to);
+ssize_t write(int fd, const void *buf, size_t n);
 
 static void log_line(const char *what, const char *a, const char *b)
 {
@@ -60,6 +63,7 @@ static int observe(const char *what, int fd)
 
 typedef int (*fd_fn)(int);
 typedef int (*rename_fn)(const char *, const char *);
+typedef ssize_t (*write_fn)(int, const void *, size_t);
 
 /* The libc function this one stands in for (memcpy: ISO C has no object-to-function cast). */
 static void next_fn(const char *name, void *fn, size_t size)
@@ -104,4 +108,20 @@ int rename(const char *from, const char *to)
         snprintf(b, sizeof(b), "%s", to);
     log_line("rename", a, b);
     return rc;
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+    const char *full = getenv("MG_SHIM_WRITE_ENOSPC");
+    write_fn real;
+    next_fn("write", &real, sizeof(real));
+    if (full && *full && fd > 2) {
+        char path[4096];
+        fd_path(fd, path, sizeof(path));
+        if (strstr(path, full)) {
+            errno = ENOSPC;
+            return -1;
+        }
+    }
+    return real(fd, buf, n);
 }
