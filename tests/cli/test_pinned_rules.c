@@ -62,6 +62,19 @@ Test(pinned, github_only_branch_refs_are_approved)
     cr_assert_eq(update(tag), 2);
 }
 
+/* An allowed branch name is the whole name (or a glob), never a prefix: "main" does not allow
+   "main-experiment". */
+Test(pinned, allowed_branch_is_a_whole_name_not_a_prefix)
+{
+    const char *gh[] = {"GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=push",
+                        "GITHUB_REF=refs/heads/main-experiment", "GITHUB_REF_NAME=main-experiment",
+                        NULL};
+    const char *gl[] = {"GITLAB_CI=true", "CI_COMMIT_BRANCH=main-experiment",
+                        "CI_DEFAULT_BRANCH=main", "CI_PIPELINE_SOURCE=push", NULL};
+    cr_assert_eq(update(gh), 2);
+    cr_assert_eq(update(gl), 2);
+}
+
 /* A merge request pipeline is refused even with a full, otherwise approved environment. */
 Test(pinned, gitlab_merge_request_never_writes_the_baseline)
 {
