@@ -210,6 +210,22 @@ void mg_gate_accept(mg_verdict *v, const char *reason, const char *source)
     tally(v);
 }
 
+void mg_gate_environment_changed(mg_verdict *v, bool soften)
+{
+    unsigned i;
+    v->env_changed = true;
+    for (i = 0; soften && i < v->n_rows; i++) {
+        mg_row *r = &v->rows[i];
+        if (r->status != MG_STATUS_FAIL || r->cause_ceiling)
+            continue;
+        /* the growth may be the new runner's, not the change's: a reviewer decides */
+        r->status = MG_STATUS_WARN;
+        r->env_softened = true;
+        v->n_env_softened++;
+    }
+    tally(v);
+}
+
 void mg_gate_no_baseline(mg_verdict *out, const mg_metrics *current, const mg_policy *policy)
 {
     unsigned i;

@@ -44,6 +44,8 @@ typedef struct mg_row {
     enum mg_level cause;
     bool cause_ceiling;
     enum mg_status status_before_accept; /* what a reviewed exception overrode */
+    /* a growth past the fail level shown as a warning: the environment changed */
+    bool env_softened;
 } mg_row;
 
 typedef struct mg_verdict {
@@ -64,6 +66,9 @@ typedef struct mg_verdict {
     /* the PR changes the baseline or limits it is judged by (mg_gate_needs_review) */
     bool needs_review;
     bool review_required; /* ... and that fails the verdict until reviewed */
+    /* the environment differs from the one the baseline was measured in */
+    bool env_changed;
+    unsigned n_env_softened; /* rows mg_gate_environment_changed turned from fail to warn */
 } mg_verdict;
 
 /*
@@ -88,6 +93,14 @@ void mg_gate_apply_drift(mg_verdict *v, const mg_metrics *anchor, const mg_polic
  * NULL or "".
  */
 void mg_gate_accept(mg_verdict *v, const char *reason, const char *source);
+
+/*
+ * The environment differs from the baseline's (docs/configuration.md). With
+ * soften, every row that fails because it grew (past its fail level or the
+ * drift budget) becomes warn and says why; a ceiling is absolute and still
+ * fails. Without soften only the verdict records the change.
+ */
+void mg_gate_environment_changed(mg_verdict *v, bool soften);
 
 /*
  * No baseline: rows carry only the current values; overall is warn for

@@ -27,6 +27,19 @@ typedef struct mg_report_notice {
     size_t n_lines;
 } mg_report_notice;
 
+/* One key of the environment fingerprint that differs; NULL = not recorded on that side. */
+typedef struct mg_report_env_change {
+    const char *key, *baseline, *current;
+} mg_report_env_change;
+
+/* check: this run's environment against the one the baseline was measured in. */
+typedef struct mg_report_environment {
+    bool recorded;         /* the baseline records a fingerprint (older ones do not) */
+    const char *on_change; /* "warn", "fail" or "ignore" */
+    const mg_report_env_change *changes;
+    size_t n_changes;
+} mg_report_environment;
+
 /* Everything a report may show; all pointers borrowed. */
 typedef struct mg_report_input {
     const char *command;       /* "show", "check", "diff" */
@@ -52,6 +65,7 @@ typedef struct mg_report_input {
     const char *note; /* one more thing the run wants said (a bootstrap write), or NULL */
     const mg_report_notice *notices; /* shown above the metric table, in order */
     size_t n_notices;
+    const mg_report_environment *environment; /* check: the fingerprints compared, or NULL */
     /* what the reader can do next; NULL when unknown or not allowed */
     const char *accept_trailer; /* the commit trailer key of a reviewed exception */
     const char *accept_label;   /* the PR/MR label of a reviewed exception */

@@ -3,6 +3,7 @@
 #define MEMGATE_CI_ENV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "memgate/error.h"
@@ -58,6 +59,15 @@ int mg_gl_ctx_load(mg_gl_ctx *ctx, uint64_t mr, const char *sha, mg_error *err);
  * empty) when the CI names none: the caller asks git.
  */
 const char *mg_ci_commit(char *buf, size_t size);
+
+/*
+ * The runner image and machine the CI names (GitHub ImageOS, ImageVersion,
+ * RUNNER_OS, RUNNER_ARCH; GitLab CI_JOB_IMAGE, CI_RUNNER_DESCRIPTION,
+ * CI_RUNNER_VERSION, CI_RUNNER_EXECUTABLE_ARCH) as fingerprint keys
+ * ("runner.image", ...) and values borrowed from environ; empty variables
+ * count as unset. Returns how many pairs (at most max) were filled.
+ */
+size_t mg_ci_runner(const char **names, const char **values, size_t max);
 
 /* 40 or 64 lower- or upper-case hex digits. */
 bool mg_ci_sha_ok(const char *s);

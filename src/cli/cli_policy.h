@@ -32,6 +32,7 @@ enum cli_policy_opt {
     CLI_OPT_ENV,
     CLI_OPT_COMBINE,
     CLI_OPT_CONFIRM,
+    CLI_OPT_ON_ENV_CHANGE,
 };
 
 /* Raw --limit/--warn/--max/--drift/--improvement/--missing-baseline values, in command-line order.

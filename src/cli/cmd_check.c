@@ -9,6 +9,7 @@
 #include "cli_approval.h"
 #include "cli_blame.h"
 #include "cli_basegate.h"
+#include "cli_envprint.h"
 #include "cli_notice.h"
 #include "cli_pairing.h"
 #include "cli_policy.h"
@@ -71,7 +72,13 @@ static const char check_help_verdicts[] =
     "  --combine min|median|max  how runs combine per metric (default: min for peaks,\n"
     "                        median for the rest; also memgate.runs.combine)\n"
     "  --confirm             fail a metric only when every run is past its limit (the\n"
-    "                        minimum of every metric; also memgate.runs.confirm)\n";
+    "                        minimum of every metric; also memgate.runs.confirm)\n"
+    "  --env KEY=VALUE       a key of this run's environment fingerprint (repeatable;\n"
+    "                        as update-baseline records it)\n"
+    "  --on-env-change warn|fail|ignore\n"
+    "                        when the environment differs from the baseline's: a\n"
+    "                        regression warns (default), still fails, or no notice\n"
+    "                        (also memgate.environment.on_change)\n";
 
 /* A second string: C99 promises string literals of 4095 bytes, not more. */
 static const char check_help_posting[] =
@@ -97,6 +104,8 @@ static const struct option check_options[] = {
     {"strict-pairing", no_argument, NULL, CLI_OPT_STRICT_PAIRING},
     {"combine", required_argument, NULL, CLI_OPT_COMBINE},
     {"confirm", no_argument, NULL, CLI_OPT_CONFIRM},
+    {"env", required_argument, NULL, CLI_OPT_ENV},
+    {"on-env-change", required_argument, NULL, CLI_OPT_ON_ENV_CHANGE},
     {"format", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'o'},
     {"input-format", required_argument, NULL, 'i'},
@@ -117,6 +126,8 @@ struct check_opts {
     mg_load_options load;
     struct cli_hotspots hotspots;
     const char *profile, *anchor, *accept, *baseline_ref, *combine, *compare_profile;
+    const char *on_env_change;
+    struct cli_env_user env;
     int weight; /* enum mg_weight, for --format flamegraph */
     const char *profiles[CLI_MAX_RUNS];
     size_t n_profiles;
@@ -147,7 +158,10 @@ struct check_run {
     char bootstrap_note[160];
     struct cli_basegate base_gate; /* the merge base's baseline and limits, in a PR */
     struct cli_notices notices;
-    mg_profile *compare; /* --compare-profile */
+    mg_profile *compare;         /* --compare-profile */
+    struct cli_envprint env;     /* where this run happened */
+    struct cli_envdiff env_diff; /* ... against where the baseline was measured */
+    bool env_compared;
 };
 
 static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
@@ -192,6 +206,13 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     case CLI_OPT_CONFIRM:
         o->confirm = true;
         return 0;
+    case CLI_OPT_ENV:
+        return cli_env_option(&o->env, arg, err);
+    case CLI_OPT_ON_ENV_CHANGE: {
+        enum cli_env_policy unused;
+        o->on_env_change = arg;
+        return cli_env_policy_choose(arg, NULL, &unused, err);
+    }
     case 'f':
         return cli_outputs_add(&o->outputs, arg, cli_report_formats, err);
     case 'o':
@@ -330,6 +351,11 @@ static int bootstrap(const struct check_opts *o, struct check_run *run, mg_error
     r.command_line = o->cmdline;
     r.top = hs.top;
     r.lock_timeout_ms = 60000;
+    cli_envprint_collect(&run->env, run->profile, &o->env);
+    r.strings[1].key = "environment";
+    r.strings[1].names = run->env.names;
+    r.strings[1].values = run->env.values;
+    r.strings[1].n = run->env.n;
     if (cli_record_baseline(&r, &done, err) < 0)
         return -err->code;
     snprintf(run->bootstrap_note, sizeof(run->bootstrap_note),
@@ -446,6 +472,21 @@ static int pairing(const struct check_opts *o, struct check_run *run, mg_error *
     return rc < 0 ? rc : 0;
 }
 
+/* Measured elsewhere than the baseline: say what changed, and by default only warn. */
+static int environment(const struct check_opts *o, struct check_run *run, mg_error *err)
+{
+    enum cli_env_policy policy;
+    if (cli_env_policy_choose(o->on_env_change, run->setup.cfg, &policy, err) < 0)
+        return -err->code;
+    cli_envprint_collect(&run->env, run->profile, &o->env);
+    cli_envprint_compare(&run->env_diff, run->baseline, run->setup.workload, &run->env, policy,
+                         &run->notices);
+    run->env_compared = true;
+    if (run->env_diff.recorded && run->env_diff.n && policy != CLI_ENV_IGNORE)
+        mg_gate_environment_changed(&run->verdict, policy == CLI_ENV_WARN);
+    return 0;
+}
+
 static int gate(const struct check_opts *o, struct check_run *run, mg_error *err)
 {
     char reason[256], source[64], label[96];
@@ -473,6 +514,8 @@ static int gate(const struct check_opts *o, struct check_run *run, mg_error *err
                  run->anchor->measured_at ? run->anchor->measured_at : "?");
         mg_gate_apply_drift(&run->verdict, &run->anchor->metrics, &run->policy, label);
     }
+    if (environment(o, run, err) < 0)
+        return -err->code;
     /* only a failing verdict needs an exception: no git process for a passing one */
     found = run->verdict.n_fail || o->accept ||
                     (run->base_gate.changes && run->base_gate.require_review)
@@ -521,6 +564,7 @@ static void report_input(const struct check_opts *o, struct check_run *run,
     in.report_url = o->post.report_url;
     in.notices = run->notices.items;
     in.n_notices = run->notices.n;
+    in.environment = run->env_compared ? &run->env_diff.report : NULL;
     if (mg_config_accept_allowed(run->setup.cfg)) {
         in.accept_trailer = mg_config_string(run->setup.cfg, "accept.trailer", NULL, NULL);
         in.accept_label = mg_config_string(run->setup.cfg, "accept.label", NULL, NULL);

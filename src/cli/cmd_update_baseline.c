@@ -6,6 +6,7 @@
 
 #include "cli_accept.h"
 #include "cli_approval.h"
+#include "cli_envprint.h"
 #include "cli_policy.h"
 #include "cli_record.h"
 #include "cli_runs.h"
@@ -42,11 +43,14 @@ static const char ub_help[] =
     "  --input-format NAME   skip detection: " CLI_INPUT_FORMATS "\n"
     "  --summary N|last      which summary of a log with several\n"
     "  --combine min|median|max  several runs (PROFILE...) combine per metric (default:\n"
-    "                        min for peaks, median for the rest)\n" CLI_HOTSPOT_HELP CLI_LIMIT_HELP
-    "  -h, --help            this text\n";
+    "                        min for peaks, median for the rest)\n" CLI_HOTSPOT_HELP CLI_LIMIT_HELP;
 
 /* A second string: C99 promises string literals of 4095 bytes, not more. */
 static const char ub_help_exit[] =
+    "  --env KEY=VALUE       add to the environment fingerprint recorded with the\n"
+    "                        baseline (repeatable; replaces a measured key: os, kernel,\n"
+    "                        arch, libc, cpus, runner.*, producer)\n"
+    "  -h, --help            this text\n"
     "\n"
     "exit status: 0 written, 1 refused because it regressed, 2 usage or not approved,\n"
     "3 bad profile (an empty one too) or baseline, 4 cannot write (the old baseline is\n"
@@ -65,6 +69,7 @@ static const struct option ub_options[] = {
     {"input-format", required_argument, NULL, 'i'},
     {"summary", required_argument, NULL, 's'},
     {"combine", required_argument, NULL, CLI_OPT_COMBINE},
+    {"env", required_argument, NULL, CLI_OPT_ENV},
     CLI_HOTSPOT_OPTIONS,
     {"limit", required_argument, NULL, 'l'},
     {"warn", required_argument, NULL, 'W'},
@@ -89,6 +94,7 @@ struct ub_opts {
     struct cli_limits limits;
     mg_load_options load;
     struct cli_hotspots hotspots;
+    struct cli_env_user env;
 };
 
 static int parse_lock_timeout(const char *arg, unsigned *out, mg_error *err)
@@ -143,6 +149,8 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     case CLI_OPT_COMBINE:
         o->combine = arg;
         return 0;
+    case CLI_OPT_ENV:
+        return cli_env_option(&o->env, arg, err);
     }
     if (cli_hotspot_option(c, arg, &o->hotspots, &o->load, err) != 1)
         return err->code ? -err->code : 0;
@@ -190,6 +198,8 @@ static int record(const struct ub_opts *o, const struct cli_setup *s, const mg_p
     mg_hotspot_settings hs;
     struct cli_recorded done;
     struct cli_record r;
+    /* static: some 10 KiB of fingerprint text, once per process */
+    static struct cli_envprint env;
     int rc;
 
     mg_config_hotspots(s->cfg, &hs);
@@ -212,6 +222,11 @@ static int record(const struct ub_opts *o, const struct cli_setup *s, const mg_p
         r.strings[0].values = run_values;
         r.strings[0].n = 2;
     }
+    cli_envprint_collect(&env, p, &o->env);
+    r.strings[1].key = "environment";
+    r.strings[1].names = env.names;
+    r.strings[1].values = env.values;
+    r.strings[1].n = env.n;
     if ((rc = cli_record_baseline(&r, &done, err)) < 0)
         return rc;
     printf("memgate: baseline %s%s%s updated from %s (measured_at %s%s%s)\n", s->baseline,

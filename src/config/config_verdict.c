@@ -106,8 +106,8 @@ int cfg_pairing(cfg_walker *w, const yaml_node_t *v)
 
 static int on_env_change(cfg_walker *w, const yaml_node_t *v)
 {
-    static const char *const names[] = {"warn", "fail", NULL};
-    return choice(w, v, &w->cfg->verdict.env_on_change, names, "warn or fail");
+    static const char *const names[] = {"warn", "fail", "ignore", NULL};
+    return choice(w, v, &w->cfg->verdict.env_on_change, names, "warn, fail or ignore");
 }
 
 static const cfg_key environment_keys[] = {{"on_change", on_env_change}, {NULL, NULL}};

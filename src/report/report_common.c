@@ -37,6 +37,10 @@ void rep_verdict_detail(const mg_verdict *v, char *out, size_t size)
     else if (v->n_fail)
         snprintf(out, size, "%u metric%s regressed past the limit%s", v->n_fail, plural(v->n_fail),
                  v->needs_review ? " of the merge base" : "");
+    else if (v->n_env_softened)
+        snprintf(out, size,
+                 "%u metric%s past the fail limit, a warning because the environment changed",
+                 v->n_env_softened, plural(v->n_env_softened));
     else if (v->needs_review)
         snprintf(out, size,
                  "this change edits the baseline or limits it is judged by; against "
@@ -113,6 +117,9 @@ void rep_row_reason(const mg_row *r, const mg_verdict *v, char *out, size_t size
     case MG_STATUS_FAIL:
     case MG_STATUS_WARN:
         failing_text(r, v, out, size);
+        if (r->env_softened)
+            snprintf(out + strlen(out), size - strlen(out),
+                     "; a warning, not a failure: the environment changed since the baseline");
         break;
     case MG_STATUS_ACCEPTED:
         failing_text(r, v, inner, sizeof(inner));

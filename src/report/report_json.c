@@ -355,6 +355,22 @@ static json_t *notices_array(const mg_report_input *in)
     return a;
 }
 
+/* The environment fingerprints compared: what changed since the baseline was measured. */
+static json_t *environment_object(const mg_report_input *in)
+{
+    const mg_report_environment *e = in->environment;
+    json_t *a;
+    if (!e)
+        return json_null();
+    a = json_array();
+    for (size_t i = 0; a && i < e->n_changes; i++)
+        json_array_append_new(a, json_pack("{s:s, s:o, s:o}", "key", e->changes[i].key, "baseline",
+                                           str_or_null(e->changes[i].baseline), "current",
+                                           str_or_null(e->changes[i].current)));
+    return json_pack("{s:b, s:b, s:s, s:o}", "recorded", e->recorded, "changed",
+                     e->recorded && e->n_changes > 0, "on_change", e->on_change, "changes", a);
+}
+
 /* The accepted baselines the history chart shows (the Markdown and HTML reports). */
 static json_t *history_array(const mg_report_input *in)
 {
@@ -397,6 +413,7 @@ static void check_extras(json_t *root, const mg_report_input *in)
     json_object_set_new(root, "status", json_string(mg_verdict_status(v)));
     json_object_set_new(root, "needs_review", json_boolean(v->needs_review));
     json_object_set_new(root, "notices", notices_array(in));
+    json_object_set_new(root, "environment", environment_object(in));
     json_object_set_new(root, "history", history_array(in));
     json_object_set_new(root, "next", next_object(in));
 }

@@ -69,6 +69,26 @@ static int testcase(mg_buf *b, const mg_report_input *in, const mg_row *r, const
     return rc == 0 ? mg_buf_printf(b, err, "    </testcase>\n") : rc;
 }
 
+/* The suite's one <system-out>: the exception, then each notice (environment, pairing, ...). */
+static int suite_out(mg_buf *out, const mg_report_input *in, mg_error *err)
+{
+    const mg_verdict *v = in->verdict;
+    mg_buf text;
+    int rc = 0;
+    mg_buf_init(&text, MG_BUF_DEFAULT_CAP);
+    if (v->accept_reason[0])
+        rc = mg_buf_printf(&text, err, "accepted (%s): %s\n", v->accept_source, v->accept_reason);
+    for (size_t i = 0; rc == 0 && i < in->n_notices; i++) {
+        rc = mg_buf_printf(&text, err, "%s\n", in->notices[i].title);
+        for (size_t j = 0; rc == 0 && j < in->notices[i].n_lines; j++)
+            rc = mg_buf_printf(&text, err, "  %s\n", in->notices[i].lines[j]);
+    }
+    if (rc == 0)
+        rc = attr_line(out, "    <system-out>", text.data ? text.data : "", "</system-out>\n", err);
+    mg_buf_release(&text);
+    return rc;
+}
+
 int mg_report_junit(mg_buf *out, const mg_report_input *in, mg_error *err)
 {
     const mg_verdict *v = in->verdict;
@@ -91,10 +111,7 @@ int mg_report_junit(mg_buf *out, const mg_report_input *in, mg_error *err)
                            v->n_rows, v->n_fail, v->n_absent);
     for (i = 0; rc == 0 && i < v->n_rows; i++)
         rc = testcase(out, in, &v->rows[i], wl, err);
-    if (rc == 0 && v->accept_reason[0]) {
-        char line[400];
-        snprintf(line, sizeof(line), "accepted (%s): %s", v->accept_source, v->accept_reason);
-        rc = attr_line(out, "    <system-out>", line, "</system-out>\n", err);
-    }
+    if (rc == 0 && (v->accept_reason[0] || in->n_notices))
+        rc = suite_out(out, in, err);
     return rc == 0 ? mg_buf_printf(out, err, "  </testsuite>\n</testsuites>\n") : rc;
 }

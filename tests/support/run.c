@@ -16,9 +16,9 @@
 extern char **environ;
 
 static const char *const scrubbed_prefixes[] = {
-    "GITHUB_",          "GITLAB_",     "CI_",       "CI=",        "MEMGATE_",
-    "MEMORY_THRESHOLD", "RUNNER_",     "NO_COLOR",  "http_proxy", "https_proxy",
-    "HTTP_PROXY",       "HTTPS_PROXY", "ALL_PROXY", "all_proxy",  NULL};
+    "GITHUB_",   "GITLAB_",   "CI_",        "CI=",          "MEMGATE_",   "MEMORY_THRESHOLD",
+    "RUNNER_",   "NO_COLOR",  "http_proxy", "https_proxy",  "HTTP_PROXY", "HTTPS_PROXY",
+    "ALL_PROXY", "all_proxy", "ImageOS",    "ImageVersion", NULL};
 
 static int scrubbed(const char *kv)
 {
