@@ -155,13 +155,8 @@ static void notice(const struct cli_envdiff *d, enum cli_env_policy policy, stru
 {
     int at;
     size_t i;
-    if (!d->recorded) {
-        cli_notice_add(n, "environment",
-                       "the baseline records no environment (an older memgate wrote it); the "
-                       "next update-baseline records one");
-        return;
-    }
-    if (!d->n)
+    /* a baseline from an older memgate: nothing to compare, and the next update records one */
+    if (!d->recorded || !d->n)
         return;
     at = cli_notice_add(n, "environment",
                         policy == CLI_ENV_WARN

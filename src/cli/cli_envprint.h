@@ -59,9 +59,10 @@ struct cli_envdiff {
 
 /*
  * Compare cur with the fingerprint the workload's baseline records: a key on
- * one side only is a change. Adds the notice that lists the changes (or, for
- * a baseline without a fingerprint, one line saying so) unless policy is
- * CLI_ENV_IGNORE. Borrows from b and cur, which must outlive d.
+ * one side only is a change. Adds the notice that lists the changes unless
+ * policy is CLI_ENV_IGNORE; a baseline without a fingerprint (an older
+ * memgate's) changes nothing and gets no notice (d->recorded says so). Borrows from b and cur,
+ * which must outlive d.
  */
 void cli_envprint_compare(struct cli_envdiff *d, const mg_baseline *b, const char *workload,
                           const struct cli_envprint *cur, enum cli_env_policy policy,
