@@ -11,6 +11,9 @@ pkgs+=(chromium fonts-dejavu-core fonts-noto-color-emoji python3)
 # tests/onramp/c_project.py: a C project profiled as memgate init's CI steps do it (Valgrind DHAT,
 # heaptrack), their YAML read with PyYAML
 pkgs+=(valgrind heaptrack python3-yaml)
+# tests/install: man memgate after cmake --install, the zsh completion parsed by zsh; the
+# .deb built by CPack (dpkg-shlibdeps for its dependencies, dpkg-deb to read it)
+pkgs+=(man-db groff-base zsh dpkg-dev)
 # npm installs the Markdown and Mermaid renderers below; use the machine's Node.js when it has one
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 pkgs+=("$@")

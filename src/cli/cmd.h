@@ -16,13 +16,36 @@
  */
 typedef int (*cmd_fn)(int argc, char **argv, mg_error *err);
 
+/*
+ * What --help prints and getopt takes, in one place: the man page and the shell completions are
+ * generated from it (cli_man.c, cli_completion.c), so they cannot drift from the command.
+ */
+struct option;
+struct cmd_doc {
+    const struct option *options; /* getopt_long's table, {NULL} terminated */
+    const char *const *help;      /* the --help texts, NULL terminated */
+};
+
 struct cmd_spec {
     const char *name;
     cmd_fn fn;
     const char *summary;
+    const struct cmd_doc *doc;
 };
 
 extern const struct cmd_spec cli_commands[];
+extern const struct cmd_doc cmd_show_doc, cmd_check_doc, cmd_update_baseline_doc, cmd_diff_doc,
+    cmd_trend_doc, cmd_comply_doc, cmd_init_doc, cmd_post_doc;
+
+/* The top-level texts of 'memgate --help' (main.c), shared with the man page. */
+extern const char cli_usage_text[], cli_exit_text[];
+void cli_usage(FILE *f);
+
+/* The man page memgate.1 in roff, from the command table and the --help texts (--help-man). */
+int cli_man_print(FILE *f);
+/* A completion script for shell "bash" or "zsh" from the command and option tables
+ * (--completion SHELL); another shell is a usage error. */
+int cli_completion_print(FILE *f, const char *shell, mg_error *err);
 
 int cmd_show(int argc, char **argv, mg_error *err);
 int cmd_check(int argc, char **argv, mg_error *err);

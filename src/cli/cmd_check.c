@@ -235,12 +235,14 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 
+static const char *const check_help_texts[] = {check_help, check_help_verdicts, check_help_posting,
+                                               NULL};
+
 static int parse_args(int argc, char **argv, struct check_opts *o, mg_error *err)
 {
-    static const char *const help[] = {check_help, check_help_verdicts, check_help_posting, NULL};
     int rc;
     cli_post_defaults(&o->post, MG_POST_NONE);
-    if ((rc = cli_getopt(argc, argv, check_options, help, parse_one, o, err)) != 0)
+    if ((rc = cli_getopt(argc, argv, check_options, check_help_texts, parse_one, o, err)) != 0)
         return rc;
     if (optind == argc && o->explain)
         return 0; /* --explain alone: the limits, no profile */
@@ -702,3 +704,6 @@ int cmd_check(int argc, char **argv, mg_error *err)
     cli_hotspots_release(&o.hotspots);
     return status;
 }
+
+/* The help and options as the man page and the shell completions show them (main.c). */
+const struct cmd_doc cmd_check_doc = {check_options, check_help_texts};

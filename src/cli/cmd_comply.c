@@ -130,3 +130,7 @@ int cmd_comply(int argc, char **argv, mg_error *err)
     mg_comply_report_free(r);
     return rc;
 }
+
+/* The help and options as the man page and the shell completions show them (main.c). */
+static const char *const comply_help_texts[] = {comply_help, NULL};
+const struct cmd_doc cmd_comply_doc = {comply_options, comply_help_texts};

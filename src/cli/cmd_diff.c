@@ -96,11 +96,12 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 
+static const char *const diff_help_texts[] = {diff_help, NULL};
+
 static int parse_args(int argc, char **argv, struct diff_opts *o, mg_error *err)
 {
-    static const char *const help[] = {diff_help, NULL};
     int rc;
-    if ((rc = cli_getopt(argc, argv, diff_options, help, parse_one, o, err)) != 0)
+    if ((rc = cli_getopt(argc, argv, diff_options, diff_help_texts, parse_one, o, err)) != 0)
         return rc;
     if (optind != argc - 2)
         return mg_error_set(err, MG_E_USAGE, "expected two profiles, OLD and NEW (see --help)");
@@ -209,3 +210,6 @@ int cmd_diff(int argc, char **argv, mg_error *err)
     cli_hotspots_release(&o.hotspots);
     return status;
 }
+
+/* The help and options as the man page and the shell completions show them (main.c). */
+const struct cmd_doc cmd_diff_doc = {diff_options, diff_help_texts};

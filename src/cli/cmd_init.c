@@ -191,3 +191,7 @@ int cmd_init(int argc, char **argv, mg_error *err)
     mg_onboard_free(plan);
     return rc < 0 ? mg_error_exit_code(err) : 0;
 }
+
+/* The help and options as the man page and the shell completions show them (main.c). */
+static const char *const init_help_texts[] = {init_help, NULL};
+const struct cmd_doc cmd_init_doc = {init_options, init_help_texts};

@@ -130,3 +130,7 @@ int cmd_post(int argc, char **argv, mg_error *err)
         mg_result_free(results[i]);
     return status;
 }
+
+/* The help and options as the man page and the shell completions show them (main.c). */
+static const char *const post_help_texts[] = {post_help, NULL};
+const struct cmd_doc cmd_post_doc = {post_options, post_help_texts};

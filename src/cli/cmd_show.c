@@ -130,3 +130,7 @@ int cmd_show(int argc, char **argv, mg_error *err)
     cli_hotspots_release(&o.hotspots);
     return rc < 0 ? mg_error_exit_code(err) : 0;
 }
+
+/* The help and options as the man page and the shell completions show them (main.c). */
+static const char *const show_help_texts[] = {show_help, NULL};
+const struct cmd_doc cmd_show_doc = {show_options, show_help_texts};

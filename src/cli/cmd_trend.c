@@ -134,3 +134,7 @@ int cmd_trend(int argc, char **argv, mg_error *err)
     cli_setup_close(&s);
     return rc < 0 ? mg_error_exit_code(err) : 0;
 }
+
+/* The help and options as the man page and the shell completions show them (main.c). */
+static const char *const trend_help_texts[] = {trend_help, NULL};
+const struct cmd_doc cmd_trend_doc = {trend_options, trend_help_texts};

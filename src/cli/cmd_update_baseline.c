@@ -157,12 +157,13 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 
+static const char *const ub_help_texts[] = {ub_help, ub_help_exit, NULL};
+
 static int parse_args(int argc, char **argv, struct ub_opts *o, mg_error *err)
 {
-    static const char *const help[] = {ub_help, ub_help_exit, NULL};
     int rc;
     o->lock_timeout_s = 60;
-    if ((rc = cli_getopt(argc, argv, ub_options, help, parse_one, o, err)) != 0)
+    if ((rc = cli_getopt(argc, argv, ub_options, ub_help_texts, parse_one, o, err)) != 0)
         return rc;
     if (optind == argc || argc - optind > CLI_MAX_RUNS)
         return mg_error_set(err, MG_E_USAGE, "expected 1 to %d PROFILE arguments (see --help)",
@@ -297,3 +298,6 @@ done:
     cli_hotspots_release(&o.hotspots);
     return status;
 }
+
+/* The help and options as the man page and the shell completions show them (main.c). */
+const struct cmd_doc cmd_update_baseline_doc = {ub_options, ub_help_texts};

@@ -8,18 +8,24 @@
 #include "memgate/profile.h"
 
 const struct cmd_spec cli_commands[] = {
-    {"show", cmd_show, "print a profile's metrics and top allocation hotspots"},
-    {"check", cmd_check, "compare a profile with the baseline and gate on the limits"},
-    {"update-baseline", cmd_update_baseline, "record a profile as the new reviewed baseline"},
-    {"diff", cmd_diff, "compare two profiles directly: metrics and hotspot changes"},
-    {"trend", cmd_trend, "draw the baseline history of peak, total and count as SVG"},
-    {"comply", cmd_comply, "check CB-141: dhat dependency, profile binary, baseline file"},
-    {"init", cmd_init, "add CB-141's dhat dependency, profile example and first baseline"},
-    {"post", cmd_post, "post verdicts from result files to the PR/MR (comment, statuses)"},
-    {NULL, NULL, NULL},
+    {"show", cmd_show, "print a profile's metrics and top allocation hotspots", &cmd_show_doc},
+    {"check", cmd_check, "compare a profile with the baseline and gate on the limits",
+     &cmd_check_doc},
+    {"update-baseline", cmd_update_baseline, "record a profile as the new reviewed baseline",
+     &cmd_update_baseline_doc},
+    {"diff", cmd_diff, "compare two profiles directly: metrics and hotspot changes", &cmd_diff_doc},
+    {"trend", cmd_trend, "draw the baseline history of peak, total and count as SVG",
+     &cmd_trend_doc},
+    {"comply", cmd_comply, "check CB-141: dhat dependency, profile binary, baseline file",
+     &cmd_comply_doc},
+    {"init", cmd_init, "add CB-141's dhat dependency, profile example and first baseline",
+     &cmd_init_doc},
+    {"post", cmd_post, "post verdicts from result files to the PR/MR (comment, statuses)",
+     &cmd_post_doc},
+    {NULL, NULL, NULL, NULL},
 };
 
-static const char usage_text[] =
+const char cli_usage_text[] =
     "usage: memgate COMMAND [OPTIONS] ...\n"
     "\n"
     "memgate stops heap-memory regressions in CI: it reads a profile (dhat-rs, Valgrind\n"
@@ -29,7 +35,7 @@ static const char usage_text[] =
     "commands:\n";
 
 /* The same list as enum mg_exit (memgate/error.h) and the README's table. */
-static const char exit_text[] =
+const char cli_exit_text[] =
     "\n"
     "exit status:\n"
     "  0  gate passed (warnings allowed), or the command succeeded\n"
@@ -43,16 +49,16 @@ static const char exit_text[] =
     "Run 'memgate COMMAND --help' for a command's options, 'memgate --help-hotspots'\n"
     "for how allocation hotspots are attributed to functions.\n";
 
-static void usage(FILE *f)
+void cli_usage(FILE *f)
 {
     const struct cmd_spec *c;
-    cli_help_print(f, usage_text);
+    cli_help_print(f, cli_usage_text);
     for (c = cli_commands; c->name; c++) {
         char line[256];
         snprintf(line, sizeof(line), "  %-16s %s", c->name, c->summary);
         cli_help_print(f, line);
     }
-    cli_help_print(f, exit_text);
+    cli_help_print(f, cli_exit_text);
 }
 
 static int finish_stdout(int status)
@@ -72,15 +78,28 @@ int main(int argc, char **argv)
     int status;
 
     if (argc < 2) {
-        usage(stderr);
+        cli_usage(stderr);
         return MG_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        usage(stdout);
+        cli_usage(stdout);
         return finish_stdout(MG_EXIT_OK);
     }
     if (!strcmp(argv[1], "--version")) {
         printf("memgate %s\n", MEMGATE_VERSION);
+        return finish_stdout(MG_EXIT_OK);
+    }
+    /* not in the usage: what the build runs to write memgate.1 and the completion scripts */
+    if (!strcmp(argv[1], "--help-man"))
+        return finish_stdout(cli_man_print(stdout));
+    if (!strcmp(argv[1], "--completion") && argc == 3) {
+        mg_error_init(&err);
+        if (cli_completion_print(stdout, argv[2], &err) < 0) {
+            char line[MG_ERROR_TEXT_MAX];
+            mg_error_format(&err, line, sizeof(line));
+            fprintf(stderr, "memgate: %s\n", line);
+            return mg_error_exit_code(&err);
+        }
         return finish_stdout(MG_EXIT_OK);
     }
     if (!strcmp(argv[1], "--help-hotspots")) {
@@ -101,7 +120,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "memgate: unknown command '%s' (did you mean '%s'?)\n", argv[1], hint);
         else {
             fprintf(stderr, "memgate: unknown command '%s'\n\n", argv[1]);
-            usage(stderr);
+            cli_usage(stderr);
         }
         return MG_EXIT_USAGE;
     }
