@@ -14,6 +14,8 @@ pkgs+=(valgrind heaptrack python3-yaml)
 # tests/install: man memgate after cmake --install, the zsh completion parsed by zsh; the
 # .deb built by CPack (dpkg-shlibdeps for its dependencies, dpkg-deb to read it)
 pkgs+=(man-db groff-base zsh dpkg-dev)
+# tests/install/workflows_test.py reads the workflows and action.yml
+pkgs+=(python3-yaml)
 # npm installs the Markdown and Mermaid renderers below; use the machine's Node.js when it has one
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 pkgs+=("$@")

@@ -21,17 +21,21 @@ add_custom_target(memgate_docs ALL DEPENDS ${MEMGATE_MAN_PAGE} ${MEMGATE_BASH_CO
 
 # Where the shells look: bash-completion loads share/bash-completion/completions/NAME on
 # demand; zsh's fpath holds /usr/local/share/zsh/site-functions, and Debian's zsh
-# /usr/share/zsh/vendor-completions for packages installed under /usr.
-if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-  set(MEMGATE_ZSH_DIR_DEFAULT ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
-else()
-  set(MEMGATE_ZSH_DIR_DEFAULT ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)
-endif()
-set(MEMGATE_ZSH_COMPLETION_DIR ${MEMGATE_ZSH_DIR_DEFAULT} CACHE STRING
-    "Where cmake --install puts the zsh completion (relative to the prefix)")
+# /usr/share/zsh/vendor-completions for what packages install under /usr. Chosen when
+# installing, by the prefix in force then (cmake --install --prefix, or CPack's /usr).
+set(MEMGATE_ZSH_COMPLETION_DIR "" CACHE STRING
+    "Where cmake --install puts the zsh completion (default: by the install prefix)")
 
 install(TARGETS memgate RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${MEMGATE_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${MEMGATE_BASH_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME memgate)
-install(FILES ${MEMGATE_ZSH_COMPLETION} DESTINATION ${MEMGATE_ZSH_COMPLETION_DIR})
+install(CODE "
+  set(zsh_dir \"${MEMGATE_ZSH_COMPLETION_DIR}\")
+  if(NOT zsh_dir AND CMAKE_INSTALL_PREFIX STREQUAL \"/usr\")
+    set(zsh_dir \"${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions\")
+  elseif(NOT zsh_dir)
+    set(zsh_dir \"${CMAKE_INSTALL_DATADIR}/zsh/site-functions\")
+  endif()
+  file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/\${zsh_dir}\" TYPE FILE
+       FILES \"${MEMGATE_ZSH_COMPLETION}\")")
