@@ -16,6 +16,8 @@ pkgs+=(valgrind heaptrack python3-yaml)
 pkgs+=(man-db groff-base zsh dpkg-dev)
 # tests/install/workflows_test.py reads the workflows and action.yml
 pkgs+=(python3-yaml)
+# tests/cli/test_init.c: cargo metadata accepts the Cargo.toml memgate init writes (offline)
+command -v cargo >/dev/null 2>&1 || pkgs+=(cargo)
 # npm installs the Markdown and Mermaid renderers below; use the machine's Node.js when it has one
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 pkgs+=("$@")

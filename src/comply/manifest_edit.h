@@ -1,4 +1,4 @@
-/* Private: add a dev-dependency and an [[example]] entry to a Cargo.toml's text, safely. */
+/* Private: add a dev-dependency, an [[example]] entry and release debug info to a Cargo.toml. */
 #ifndef MEMGATE_COMPLY_MANIFEST_EDIT_H
 #define MEMGATE_COMPLY_MANIFEST_EDIT_H
 
@@ -14,6 +14,7 @@ typedef struct manifest_edit {
     const char *dep_table_body; /* the same as [dev-dependencies.KEY] lines: "version = \"0.3\"" */
     const char *example_name;   /* NULL = no [[example]] to add */
     const char *example_path;
+    bool release_debug; /* add debug = 1 to [profile.release] (which has no debug key) */
 } manifest_edit;
 
 /*
@@ -21,7 +22,9 @@ typedef struct manifest_edit {
  * else: the dependency goes on the line after an existing [dev-dependencies]
  * header, else a [dev-dependencies] table (or, when that name is taken by a
  * form a header cannot extend, [dev-dependencies.KEY]) is appended; the
- * [[example]] entry is appended. Line endings follow the file's (LF or CRLF).
+ * [[example]] entry is appended. debug = 1 goes on the line after an existing
+ * [profile.release] header, else a [profile.release] table is appended.
+ * Line endings follow the file's (LF or CRLF).
  * Every candidate is parsed again and must hold the new entries; when none
  * does, MG_E_REFUSED says what to add by hand. *dep_line gets the line the
  * dependency landed on.

@@ -194,13 +194,74 @@ static int plan_example(onboard_ctx *c)
     return snippet ? 0 : -(int)MG_E_NOMEM;
 }
 
+/* ---- debug info for the profiled release build ---- */
+
+#define DEBUG_SNIPPET "[profile.release]\ndebug = 1"
+
+/* Does a [profile.release] debug value keep line tables? (false, 0, "none" do not) */
+static bool debug_on(const mg_toml_value *v)
+{
+    const char *s = mg_toml_string(v, NULL);
+    int64_t i;
+    bool b;
+
+    if (mg_toml_bool(v, &b))
+        return b;
+    if (mg_toml_integer(v, &i))
+        return i > 0;
+    return s && strcmp(s, "none") != 0;
+}
+
+/*
+ * `cargo run --example dhat_profile --release` builds without debug info by default, and then
+ * every frame of the profile reads ???:0:0: no function, no line for the hotspots. Cargo takes
+ * profiles from the workspace root only, so that is the manifest to edit.
+ */
+static int plan_debuginfo(onboard_ctx *c)
+{
+    static const char title[] = "release debug info";
+    const mg_toml_value *ws = NULL, *root, *dbg;
+    const char *ws_manifest = NULL, *where;
+
+    if (cargo_workspace_root(&c->proj, &ws, &ws_manifest, c->err) < 0)
+        return -(int)c->err->code;
+    root = ws ? ws : c->pkg->toml;
+    where = ws ? ws_manifest : c->pkg->manifest;
+    dbg = mg_toml_path(root, "profile", "release", "debug", NULL);
+    if (dbg && debug_on(dbg)) {
+        onboard_add_step(
+            c, title, where, MG_ONBOARD_OK,
+            onboard_text(c, "line %lu: [profile.release] sets debug", mg_toml_line(dbg)), NULL);
+    } else if (dbg) { /* the project chose it: say what it costs, do not overrule it */
+        onboard_add_step(c, title, where, MG_ONBOARD_TODO,
+                         onboard_text(c,
+                                      "line %lu: [profile.release] turns debug info off, so "
+                                      "the profile's frames read ???:0:0; set debug = 1 (line "
+                                      "tables) or profile another build",
+                                      mg_toml_line(dbg)),
+                         NULL);
+    } else if (strcmp(where, c->pkg->manifest) != 0) {
+        onboard_add_step(c, title, where, MG_ONBOARD_TODO,
+                         "add line tables to the workspace's release profile (Cargo reads "
+                         "profiles from the workspace root only):",
+                         DEBUG_SNIPPET);
+    } else {
+        c->edit.release_debug = true;
+        c->debug_step = onboard_add_step(c, title, where, MG_ONBOARD_ADD,
+                                         "add debug = 1 (line tables) to [profile.release], so "
+                                         "the profile names functions and lines",
+                                         DEBUG_SNIPPET);
+    }
+    return c->oom ? mg_error_set(c->err, MG_E_NOMEM, "out of memory") : 0;
+}
+
 /* Work out the edited Cargo.toml now, so a refusal comes before anything is written. */
 static int plan_manifest(onboard_ctx *c)
 {
     mg_buf old;
     int rc;
 
-    if (!c->edit.dep_key && !c->edit.example_name)
+    if (!c->edit.dep_key && !c->edit.example_name && !c->edit.release_debug)
         return 0;
     if (!(c->manifest_fs = fs_join(c->pkg->dir, "Cargo.toml")))
         return mg_error_set(c->err, MG_E_NOMEM, "out of memory");
@@ -209,6 +270,24 @@ static int plan_manifest(onboard_ctx *c)
     if (rc == 0)
         rc = manifest_apply(old.data ? old.data : "", old.len, c->pkg->manifest, &c->edit,
                             &c->manifest_new, &c->dep_line, c->err);
+    if (rc < 0 && c->err->code == MG_E_REFUSED && c->edit.release_debug) {
+        /* profile.release written with dotted keys: leave that to the user, do the rest */
+        mg_onboard_step *s = &c->plan->steps[c->debug_step];
+        s->action = MG_ONBOARD_TODO;
+        s->detail = "[profile.release] is not a table init can add to without rewriting the "
+                    "file: add debug = 1 by hand";
+        c->edit.release_debug = false;
+        c->debug_step = NONE;
+        mg_error_init(c->err);
+        rc = c->edit.dep_key || c->edit.example_name
+                 ? manifest_apply(old.data ? old.data : "", old.len, c->pkg->manifest, &c->edit,
+                                  &c->manifest_new, &c->dep_line, c->err)
+                 : 0;
+        if (rc == 0 && !c->edit.dep_key && !c->edit.example_name) {
+            free(c->manifest_fs);
+            c->manifest_fs = NULL;
+        }
+    }
     mg_buf_release(&old);
     return rc;
 }
@@ -375,6 +454,7 @@ static int apply(onboard_ctx *c)
             wrote(c, c->dep_step,
                   onboard_text(c, "added to [dev-dependencies] on line %lu", c->dep_line));
             wrote(c, c->entry_step, "appended");
+            wrote(c, c->debug_step, "added debug = 1 to [profile.release]");
         }
     }
     if (rc == 0 && c->baseline) {
@@ -464,7 +544,7 @@ static int plan_all(onboard_ctx *c)
     name = mg_toml_string(mg_toml_path(c->pkg->toml, "package", "name", NULL), NULL);
     c->plan->package = onboard_text(c, "package '%s' (%s)", name ? name : "?", c->pkg->manifest);
     if ((rc = plan_dependency(c)) < 0 || (rc = plan_example(c)) < 0 ||
-        (rc = plan_manifest(c)) < 0 || (rc = plan_baseline(c)) < 0)
+        (rc = plan_debuginfo(c)) < 0 || (rc = plan_manifest(c)) < 0 || (rc = plan_baseline(c)) < 0)
         return rc;
     return c->plan->package && !c->oom ? 0 : mg_error_set(c->err, MG_E_NOMEM, "out of memory");
 }
@@ -497,7 +577,7 @@ int mg_onboard_run(mg_onboard_plan **out, const mg_onboard_options *opts, mg_err
     memset(&c, 0, sizeof(c));
     c.opts = opts;
     c.err = err;
-    c.dep_step = c.example_step = c.entry_step = c.profile_step = c.baseline_step = NONE;
+    c.dep_step = c.example_step = c.entry_step = c.debug_step = c.baseline_step = NONE;
     mg_buf_init(&c.manifest_new, MG_TOML_MAX_BYTES);
     c.plan = calloc(1, sizeof(*c.plan));
     if (!c.plan || !(c.plan->dir = strdup(opts->dir ? opts->dir : "."))) {

@@ -50,7 +50,7 @@ typedef struct onboard_ctx {
     char *example_fs, *manifest_fs, *baseline_fs;
     mg_baseline *baseline; /* from --profile or --record */
     /* indexes into plan->steps of what --write (or --profile) changes; NONE when nothing */
-    size_t dep_step, example_step, entry_step, profile_step, baseline_step;
+    size_t dep_step, example_step, entry_step, debug_step, baseline_step;
     unsigned long dep_line; /* where the dependency lands in the edited Cargo.toml */
     bool example_existed;   /* --force replaces examples/dhat_profile.rs */
     bool oom;               /* a copy into the plan failed (err holds MG_E_NOMEM) */

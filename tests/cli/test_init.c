@@ -144,7 +144,8 @@ Test(init, write_then_profile_makes_comply_score_zero)
                                "edition = \"2021\"\n\n[dependencies]\nregex = \"1\"\n"
                                "\n[dev-dependencies]\ndhat = \"0.3\"\n"
                                "\n[[example]]\nname = \"dhat_profile\"\n"
-                               "path = \"examples/dhat_profile.rs\"\n");
+                               "path = \"examples/dhat_profile.rs\"\n"
+                               "\n[profile.release]\ndebug = 1\n");
     free(manifest);
     cr_assert_eq(comply_score(), -2);
 
@@ -242,7 +243,8 @@ Test(init, dependency_goes_under_the_existing_header)
                                "[dev-dependencies] # test-only crates\ndhat = \"0.3\"\n"
                                "criterion = \"0.5\"\n\n[features]\nfast = []\n"
                                "\n[[example]]\nname = \"dhat_profile\"\n"
-                               "path = \"examples/dhat_profile.rs\"\n");
+                               "path = \"examples/dhat_profile.rs\"\n"
+                               "\n[profile.release]\ndebug = 1\n");
     free(manifest);
 }
 
@@ -262,7 +264,8 @@ Test(init, crlf_manifest_keeps_its_line_endings_and_mode)
     cr_assert_str_eq(manifest, "[package]\r\nname = \"x\"\r\nversion = \"0.1.0\"\r\n"
                                "\r\n[dev-dependencies]\r\ndhat = \"0.3\"\r\n"
                                "\r\n[[example]]\r\nname = \"dhat_profile\"\r\n"
-                               "path = \"examples/dhat_profile.rs\"\r\n");
+                               "path = \"examples/dhat_profile.rs\"\r\n"
+                               "\r\n[profile.release]\r\ndebug = 1\r\n");
     free(manifest);
     cr_assert_eq(stat(path_in("Cargo.toml"), &st), 0);
     cr_assert_eq(st.st_mode & 0777, 0600);
@@ -478,4 +481,152 @@ Test(init, the_untouched_example_profile_is_not_a_baseline)
     mg_run_release(&r);
     cr_expect_neq(access(path_in(".pmat-metrics/memory-baseline.json"), F_OK), 0,
                   "no baseline written");
+}
+
+/* ---- debug info for the profiled release build (issue 16 part 8) ---- */
+
+/* An existing [profile.release] gets debug = 1 under its header; its other settings stay. */
+Test(init, release_profile_gets_line_tables_without_clobbering)
+{
+    char *manifest;
+    mg_run r;
+
+    new_crate();
+    put("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n"
+                      "[profile.release] # fast\nopt-level = 3\nlto = true\n");
+    r = run("init", "--write", NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "[wrote] release debug info: Cargo.toml: added debug = 1 to "
+                            "[profile.release]") != NULL,
+              "%s", r.out);
+    mg_run_release(&r);
+    manifest = get("Cargo.toml");
+    cr_assert_str_eq(manifest, "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n"
+                               "[profile.release] # fast\ndebug = 1\nopt-level = 3\nlto = true\n"
+                               "\n[dev-dependencies]\ndhat = \"0.3\"\n"
+                               "\n[[example]]\nname = \"dhat_profile\"\n"
+                               "path = \"examples/dhat_profile.rs\"\n");
+    free(manifest);
+}
+
+/* A debug setting the project chose is never overruled: on is [ok], off is a [todo]. */
+Test(init, an_existing_debug_setting_is_left_alone)
+{
+    static const char off[] = "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n"
+                              "[profile.release]\ndebug = false\n";
+    char *manifest;
+    mg_run r;
+
+    new_crate();
+    put("Cargo.toml", off);
+    r = run("init", "--write", NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "[todo]  release debug info: Cargo.toml: line 6: [profile.release] "
+                            "turns debug info off") != NULL,
+              "%s", r.out);
+    mg_run_release(&r);
+    manifest = get("Cargo.toml");
+    cr_assert(strncmp(manifest, off, sizeof(off) - 1) == 0, "%s", manifest);
+    cr_assert_null(strstr(manifest, "debug = 1"), "%s", manifest);
+    free(manifest);
+
+    put("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n"
+                      "[profile.release]\ndebug = \"line-tables-only\"\n");
+    r = run("init", NULL, NULL, NULL);
+    cr_assert(strstr(r.out, "[ok]    release debug info: Cargo.toml: line 6: [profile.release] "
+                            "sets debug") != NULL,
+              "%s", r.out);
+    mg_run_release(&r);
+}
+
+/* profile.release written as dotted keys cannot take a header: the rest is still done. */
+Test(init, a_dotted_release_profile_is_a_todo_not_a_refusal)
+{
+    char *manifest;
+    mg_run r;
+
+    new_crate();
+    put("Cargo.toml", "profile.release.lto = true\n[package]\nname = \"x\"\nversion = \"0.1.0\"\n");
+    r = run("init", "--write", NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "[todo]  release debug info: Cargo.toml: [profile.release] is not a "
+                            "table init can add to") != NULL,
+              "%s", r.out);
+    cr_assert(strstr(r.out, "[wrote] dhat dev-dependency") != NULL, "%s", r.out);
+    mg_run_release(&r);
+    manifest = get("Cargo.toml");
+    cr_assert(strncmp(manifest, "profile.release.lto = true\n", 27) == 0, "%s", manifest);
+    free(manifest);
+}
+
+/* Cargo reads profiles from the workspace root only: a member's manifest is not edited. */
+Test(init, a_workspace_member_gets_a_todo_for_the_root_profile)
+{
+    char *member;
+    mg_run r;
+
+    project = mg_tempdir();
+    put("Cargo.toml", "[workspace]\nmembers = [\"crates/app\"]\n");
+    put("crates/app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
+    put("crates/app/src/main.rs", "fn main() {}\n");
+    r = run("init", "--write", "--member", "crates/app");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "[todo]  release debug info: Cargo.toml: add line tables to the "
+                            "workspace's release profile") != NULL,
+              "%s", r.out);
+    mg_run_release(&r);
+    member = get("crates/app/Cargo.toml");
+    cr_assert_null(strstr(member, "[profile"), "%s", member);
+    free(member);
+}
+
+/*
+ * What init leaves in the project: exactly its files and the baseline. The update lock is a
+ * flock on the baseline's directory, so there is no lock file (nor a temporary file) for
+ * .gitignore to hide, and init writes no .gitignore.
+ */
+Test(init, leaves_no_lock_or_temporary_file_behind)
+{
+    char *names;
+    mg_run r;
+    FILE *ls;
+    char cmd[1200], line[512];
+    size_t used = 0;
+
+    new_crate();
+    r = run("init", "--write", "--profile", mg_testdata(PROFILE));
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+    snprintf(cmd, sizeof(cmd), "cd '%s' && find . -mindepth 1 | LC_ALL=C sort", project);
+    names = calloc(1, 4096);
+    cr_assert_not_null(ls = popen(cmd, "r"));
+    while (fgets(line, sizeof(line), ls) && used + strlen(line) < 4096) {
+        strcpy(names + used, line);
+        used += strlen(line);
+    }
+    pclose(ls);
+    cr_assert_str_eq(names, "./.pmat-metrics\n./.pmat-metrics/memory-baseline.json\n"
+                            "./Cargo.toml\n./examples\n./examples/dhat_profile.rs\n./src\n"
+                            "./src/lib.rs\n");
+    free(names);
+}
+
+/*
+ * The manifest init writes is one Cargo accepts: `cargo metadata --no-deps --offline` parses it
+ * (the [[example]], [profile.release] debug = 1, the dev-dependency) without fetching dhat.
+ * Cargo comes from ci/setup.sh.
+ */
+Test(init, cargo_accepts_the_written_manifest)
+{
+    char cmd[1200];
+    mg_run r;
+
+    new_crate();
+    r = run("init", "--write", NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+    snprintf(cmd, sizeof(cmd),
+             "cd '%s' && cargo metadata --no-deps --offline --format-version 1 >/dev/null",
+             project);
+    cr_assert_eq(system(cmd), 0, "cargo rejected the manifest init wrote: %s", cmd);
 }

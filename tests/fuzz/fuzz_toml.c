@@ -38,8 +38,8 @@ static void walk(const mg_toml_value *v, unsigned depth)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const manifest_edit edit = {"dhat", "\"0.3\"", "version = \"0.3\"", "dhat_profile",
-                                       "examples/dhat_profile.rs"};
+    static const manifest_edit edit = {
+        "dhat", "\"0.3\"", "version = \"0.3\"", "dhat_profile", "examples/dhat_profile.rs", true};
     mg_toml_value *root = NULL;
     mg_buf out;
     mg_error err;

@@ -4,9 +4,9 @@
 
 #include "comply/manifest_edit.h"
 
-static const manifest_edit both = {"dhat", "\"0.3\"", "version = \"0.3\"", "dhat_profile",
-                                   "examples/dhat_profile.rs"};
-static const manifest_edit dep_only = {"dhat", "\"0.3\"", "version = \"0.3\"", NULL, NULL};
+static const manifest_edit both = {
+    "dhat", "\"0.3\"", "version = \"0.3\"", "dhat_profile", "examples/dhat_profile.rs", false};
+static const manifest_edit dep_only = {"dhat", "\"0.3\"", "version = \"0.3\"", NULL, NULL, false};
 
 static char *apply(const char *text, const manifest_edit *e, unsigned long *line)
 {
@@ -71,8 +71,8 @@ Test(manifest_edit, crlf_files_stay_crlf)
 
 Test(manifest_edit, workspace_inheritance_form)
 {
-    static const manifest_edit ws = {"dhat", "{ workspace = true }", "workspace = true", NULL,
-                                     NULL};
+    static const manifest_edit ws = {"dhat", "{ workspace = true }", "workspace = true", NULL, NULL,
+                                     false};
     char *s = apply("[package]\nname = \"x\"\n", &ws, NULL);
     cr_assert_str_eq(s, "[package]\nname = \"x\"\n\n[dev-dependencies]\ndhat = { workspace = true "
                         "}\n");
@@ -96,8 +96,8 @@ Test(manifest_edit, refuses_what_only_a_rewrite_could_do)
     cr_assert_str_eq(err.source, "Cargo.toml");
     mg_error_init(&err);
     cr_assert_eq(manifest_apply(static_examples, strlen(static_examples), "Cargo.toml",
-                                &(manifest_edit){NULL, NULL, NULL, "dhat_profile", "x.rs"}, &out,
-                                &line, &err),
+                                &(manifest_edit){NULL, NULL, NULL, "dhat_profile", "x.rs", false},
+                                &out, &line, &err),
                  -MG_E_REFUSED);
     cr_assert(strstr(err.msg, "[[example]]") != NULL, "%s", err.msg);
     mg_buf_release(&out);
@@ -114,5 +114,37 @@ Test(manifest_edit, a_malformed_manifest_is_a_usage_error)
                  -MG_E_USAGE);
     cr_assert_eq(err.line, 1);
     cr_assert_eq(err.column, 3);
+    mg_buf_release(&out);
+}
+
+/* debug = 1 and the dependency both go under their headers, in file order, whichever comes
+ * first. */
+Test(manifest_edit, release_debug_and_dependency_under_their_headers)
+{
+    static const manifest_edit all = {"dhat", "\"0.3\"", "version = \"0.3\"", NULL, NULL, true};
+    char *s =
+        apply("[profile.release]\nlto = true\n\n[dev-dependencies]\nrand = \"1\"\n", &all, NULL);
+    cr_assert_str_eq(s, "[profile.release]\ndebug = 1\nlto = true\n\n[dev-dependencies]\n"
+                        "dhat = \"0.3\"\nrand = \"1\"\n");
+    free(s);
+    s = apply("[dev-dependencies]\nrand = \"1\"\n[profile.release]\nlto = true", &all, NULL);
+    cr_assert_str_eq(s, "[dev-dependencies]\ndhat = \"0.3\"\nrand = \"1\"\n[profile.release]\n"
+                        "debug = 1\nlto = true\n");
+    free(s);
+}
+
+Test(manifest_edit, release_debug_refused_for_dotted_profile_keys)
+{
+    static const char dotted[] = "profile.release.lto = true\n";
+    static const manifest_edit dbg = {NULL, NULL, NULL, NULL, NULL, true};
+    mg_buf out;
+    mg_error err;
+    unsigned long line;
+
+    mg_buf_init(&out, 0);
+    mg_error_init(&err);
+    cr_assert_eq(manifest_apply(dotted, strlen(dotted), "Cargo.toml", &dbg, &out, &line, &err),
+                 -MG_E_REFUSED);
+    cr_assert(strstr(err.msg, "add it by hand") != NULL, "%s", err.msg);
     mg_buf_release(&out);
 }
