@@ -18,6 +18,12 @@ into FILE in the page's scratch directory before the page's transcripts run (a .
 on the page is the one its examples use). <!-- doc-example: skip REASON --> leaves a block out,
 with the reason printed.
 
+Output is only ever shown under the command that prints it: a block without a language (or
+`text`) that is neither a transcript nor commands would be output nobody checks, and is an error.
+A block that is a picture rather than output (a directory tree, a diagram, a benchmark run whose
+timings are the machine's) says so with <!-- doc-example: illustrative REASON -->; those are
+listed with their reasons, and more than MAX_ILLUSTRATIVE of them is an error too.
+
 usage: doc_examples.py MEMGATE SOURCE_DIR [--diff]   exit 0 when every example matches
 """
 import difflib
@@ -32,9 +38,10 @@ import tempfile
 FENCE = re.compile(r"^```([\w-]*)\n(.*?)^```", re.S | re.M)
 DIRECTIVE = re.compile(r"<!--\s*doc-example:\s*(\w+)\s*(.*?)\s*-->\s*\n\s*$", re.S)
 DATA_LANGS = {"json", "yaml", "yml", "toml", "rust", "c", "dockerfile", "xml", "svg", "mermaid",
-              "diff", "text", "markdown", "md", "jsonl"}
+              "diff", "markdown", "md", "jsonl"}
 SHELL_LANGS = {"sh", "bash", "console", "shell"}
 SHELL_WORDS = {"if", "then", "else", "fi", "exit", "echo", "for", "do", "done", "cd", "export"}
+MAX_ILLUSTRATIVE = 8
 CI_COMMAND = re.compile(r"(?:^|[\s:|-])((?:memgate|cargo|bash) [^#\n]*)")
 
 
@@ -136,7 +143,7 @@ def main():
                                                                                "*.md")))
     bindir = tempfile.mkdtemp(prefix="memgate-doc-bin-")
     os.symlink(memgate, os.path.join(bindir, "memgate"))
-    problems, notes, ran, checked = [], set(), 0, 0
+    problems, notes, ran, checked, pictures = [], set(), 0, 0, []
     for page in pages:
         rel = os.path.relpath(page, source)
         scratch = tempfile.mkdtemp(prefix="memgate-doc-")
@@ -153,6 +160,11 @@ def main():
                 print(f"{where}: not run: {directive[1]}")
                 continue
             if directive and directive[0] == "write":
+                continue
+            if directive and directive[0] == "illustrative":
+                if not directive[1]:
+                    problems.append(f"{where}: 'illustrative' needs a reason")
+                pictures.append(f"{where}: {directive[1]}")
                 continue
             if lang in ("yaml", "yml"):  # CI jobs: the commands in their run: and script: lines
                 cmds = "\n".join(m.group(1) for l in body.split("\n")
@@ -177,10 +189,20 @@ def main():
             elif lang in SHELL_LANGS or re.match(r"^(memgate|bash|cargo) [\w-]+(\s|$)", body):
                 checked += 1
                 check_commands(body, memgate, source, where, problems, notes)
+            else:  # output with no command: show the command ("$ ...") so it is run
+                problems.append(f"{where}: a block of output that no command produces; write it "
+                                "as a transcript (\"$ memgate ...\" then its output) or mark a "
+                                "picture with <!-- doc-example: illustrative REASON -->")
         shutil.rmtree(scratch, ignore_errors=True)
     shutil.rmtree(bindir, ignore_errors=True)
     print(f"doc examples: {ran} transcripts run, {checked} command blocks checked; "
           f"commands of other tools not run: {', '.join(sorted(notes)) or 'none'}")
+    print(f"{len(pictures)} illustrative block(s), not run:")
+    for p in pictures:
+        print("  " + p)
+    if len(pictures) > MAX_ILLUSTRATIVE:
+        problems.append(f"{len(pictures)} illustrative blocks, more than {MAX_ILLUSTRATIVE}: "
+                        "tie the output ones to the command that prints them")
     for p in problems:
         print("\n" + p)
     if problems:
