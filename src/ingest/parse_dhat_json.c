@@ -1216,9 +1216,11 @@ static int parse_stream_once(mg_profile *p, FILE *f, const char *head, size_t he
             state_release(&st);
             return -err->code;
         }
-        /* not found or not verifiable: the frame table is read where it is */
+        /* not found or not verifiable: the frame table is read where it is, and counted
+           from zero there (fuzz_profile: the names read ahead were counted twice) */
         mg_hotspot_agg_release(&st.agg);
         mg_hotspot_agg_init(&st.agg, opts);
+        st.ftbl_bytes = 0;
         st.agg.unique_stacks = true;
         if (big && start_worker(&st, err) < 0) {
             state_release(&st);

@@ -1,6 +1,7 @@
 /*
- * Verdict rules a one-line edit could break without another test failing (issue 13 #9):
- * a row that only warns on its step must not hide a drift budget that fails.
+ * Verdict rules a one-line edit could break without another test failing (issue 13 #9),
+ * found by ci/mutation.sh: a warned step never hides a failed drift budget, an accepted change
+ * needs no further review, and only an all-zero profile is empty.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -67,4 +68,43 @@ Test(pinned_verdict, drift_at_warn_severity_keeps_the_warned_row_a_warning)
     cr_expect_eq(v.n_fail, 0);
     cr_expect_eq(v.overall, MG_STATUS_WARN);
     cr_expect_str_eq(mg_verdict_name(&v), "warn");
+}
+
+/* A reviewed exception (--accept or a trailer) is the review --require-review asks for. */
+Test(pinned_verdict, an_accepted_change_needs_no_further_review)
+{
+    mg_policy p;
+    mg_metrics base = peak(1000000), cur = peak(2000000);
+    mg_verdict v;
+    mg_policy_defaults(&p);
+    mg_gate_evaluate(&v, &base, &cur, &p);
+    mg_gate_accept(&v, "reviewed: the new cache (JIRA-7)", "--accept");
+    cr_assert_eq(v.overall, MG_STATUS_ACCEPTED);
+    mg_gate_needs_review(&v, true);
+    cr_expect(v.needs_review);
+    cr_expect_not(v.review_required);
+    cr_expect_eq(v.overall, MG_STATUS_WARN);
+    /* without the exception the required review fails the gate */
+    mg_gate_evaluate(&v, &base, &base, &p);
+    mg_gate_needs_review(&v, true);
+    cr_expect(v.review_required);
+    cr_expect_eq(v.overall, MG_STATUS_FAIL);
+}
+
+/* Empty means all zero: a profile of one 1-byte allocation is small, not empty. */
+Test(pinned_verdict, only_an_all_zero_profile_is_empty)
+{
+    mg_metrics m;
+    mg_error err;
+    memset(&m, 0, sizeof(m));
+    mg_metrics_set(&m, MG_PEAK_BYTES, 1);
+    mg_metrics_set(&m, MG_TOTAL_BYTES, 1);
+    mg_metrics_set(&m, MG_ALLOC_COUNT, 1);
+    mg_error_init(&err);
+    cr_expect_eq(mg_gate_refuse_empty(&m, "one.json", &err), 0, "%s", err.msg);
+    mg_metrics_set(&m, MG_PEAK_BYTES, 0);
+    mg_metrics_set(&m, MG_TOTAL_BYTES, 0);
+    mg_metrics_set(&m, MG_ALLOC_COUNT, 0);
+    cr_expect_eq(mg_gate_refuse_empty(&m, "zero.json", &err), -MG_E_INPUT);
+    cr_expect(strstr(err.msg, "an empty profile") != NULL, "%s", err.msg);
 }
