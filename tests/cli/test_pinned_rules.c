@@ -216,3 +216,26 @@ Test(pinned, junit_of_a_warn_only_run_has_no_failures)
     cr_expect_eq(count(r.out, "<system-out>ok: "), 4, "%s", r.out);
     mg_run_release(&r);
 }
+
+/* The JSON result (what `memgate post` and scripts read): a warn verdict, its summary counting
+   three warnings and no failure, each warned row "warn". */
+Test(pinned, json_of_a_warn_only_run_counts_warnings_not_failures)
+{
+    mg_run r = warn_only_check("json");
+    json_error_t jerr;
+    json_t *j = json_loads(r.out, 0, &jerr), *summary, *row;
+    size_t i, warned = 0;
+    cr_assert_not_null(j, "%s: %s", jerr.text, r.out);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "verdict")), "warn");
+    summary = json_object_get(j, "summary");
+    cr_expect_eq(json_integer_value(json_object_get(summary, "warn")), 3);
+    cr_expect_eq(json_integer_value(json_object_get(summary, "fail")), 0);
+    cr_expect_eq(json_integer_value(json_object_get(summary, "drift")), 0);
+    json_array_foreach(json_object_get(j, "metrics"), i, row)
+    {
+        warned += !strcmp(json_string_value(json_object_get(row, "status")), "warn");
+    }
+    cr_expect_eq(warned, 3);
+    json_decref(j);
+    mg_run_release(&r);
+}
