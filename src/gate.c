@@ -25,9 +25,15 @@ static bool ceiling_trips(const mg_limit *l, uint64_t current)
     return l->has_max && current > l->max;
 }
 
+/* Above the limit learned from the history (mg_learn_resolve), whatever the baseline. */
+static bool learned_trips(const mg_limit *l, uint64_t current)
+{
+    return l->has_learned && current > l->learned_max;
+}
+
 bool mg_limit_trips(const mg_limit *l, bool has_baseline, uint64_t baseline, uint64_t current)
 {
-    return ceiling_trips(l, current) ||
+    return ceiling_trips(l, current) || learned_trips(l, current) ||
            (has_baseline && current > baseline && increase_trips(l, baseline, current - baseline));
 }
 
@@ -35,6 +41,10 @@ static bool level_trips(const mg_limit *l, const mg_row *r, char *why, size_t si
 {
     if (r->in_current && ceiling_trips(l, r->current)) {
         snprintf(why, size, "above the ceiling");
+        return true;
+    }
+    if (r->in_current && learned_trips(l, r->current)) {
+        snprintf(why, size, "above the limit learned from the history");
         return true;
     }
     if (r->in_baseline && r->in_current && !r->negative &&

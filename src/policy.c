@@ -23,18 +23,64 @@ void mg_policy_defaults(mg_policy *p)
                 snprintf(p->origin[lv][m][part].where, sizeof(p->origin[lv][m][part].where),
                          "built-in default");
     /* exact for a deterministic run: tight */
-    set_default(p, MG_LEVEL_FAIL, MG_TOTAL_BYTES, (mg_limit){true, 200, true, 4096, false, 0});
-    set_default(p, MG_LEVEL_FAIL, MG_ALLOC_COUNT, (mg_limit){true, 200, true, 16, false, 0});
+    set_default(p, MG_LEVEL_FAIL, MG_TOTAL_BYTES,
+                (mg_limit){.has_rel = true,
+                           .rel_bp = 200,
+                           .has_abs = true,
+                           .abs = 4096,
+                           .has_max = false,
+                           .max = 0});
+    set_default(p, MG_LEVEL_FAIL, MG_ALLOC_COUNT,
+                (mg_limit){.has_rel = true,
+                           .rel_bp = 200,
+                           .has_abs = true,
+                           .abs = 16,
+                           .has_max = false,
+                           .max = 0});
     /* moves with thread timing and allocator decisions: looser */
-    set_default(p, MG_LEVEL_FAIL, MG_PEAK_BYTES, (mg_limit){true, 1000, true, 64 * 1024, false, 0});
-    set_default(p, MG_LEVEL_FAIL, MG_PEAK_RSS, (mg_limit){true, 1000, true, 1024 * 1024, false, 0});
+    set_default(p, MG_LEVEL_FAIL, MG_PEAK_BYTES,
+                (mg_limit){.has_rel = true,
+                           .rel_bp = 1000,
+                           .has_abs = true,
+                           .abs = 64 * 1024,
+                           .has_max = false,
+                           .max = 0});
+    set_default(p, MG_LEVEL_FAIL, MG_PEAK_RSS,
+                (mg_limit){.has_rel = true,
+                           .rel_bp = 1000,
+                           .has_abs = true,
+                           .abs = 1024 * 1024,
+                           .has_max = false,
+                           .max = 0});
     /* the sum of many accepted steps, measured against the anchor */
-    set_default(p, MG_LEVEL_DRIFT, MG_TOTAL_BYTES, (mg_limit){true, 1000, true, 16384, false, 0});
-    set_default(p, MG_LEVEL_DRIFT, MG_ALLOC_COUNT, (mg_limit){true, 1000, true, 64, false, 0});
+    set_default(p, MG_LEVEL_DRIFT, MG_TOTAL_BYTES,
+                (mg_limit){.has_rel = true,
+                           .rel_bp = 1000,
+                           .has_abs = true,
+                           .abs = 16384,
+                           .has_max = false,
+                           .max = 0});
+    set_default(p, MG_LEVEL_DRIFT, MG_ALLOC_COUNT,
+                (mg_limit){.has_rel = true,
+                           .rel_bp = 1000,
+                           .has_abs = true,
+                           .abs = 64,
+                           .has_max = false,
+                           .max = 0});
     set_default(p, MG_LEVEL_DRIFT, MG_PEAK_BYTES,
-                (mg_limit){true, 2500, true, 256 * 1024, false, 0});
+                (mg_limit){.has_rel = true,
+                           .rel_bp = 2500,
+                           .has_abs = true,
+                           .abs = 256 * 1024,
+                           .has_max = false,
+                           .max = 0});
     set_default(p, MG_LEVEL_DRIFT, MG_PEAK_RSS,
-                (mg_limit){true, 2500, true, 4096 * 1024, false, 0});
+                (mg_limit){.has_rel = true,
+                           .rel_bp = 2500,
+                           .has_abs = true,
+                           .abs = 4096 * 1024,
+                           .has_max = false,
+                           .max = 0});
     p->improvement_bp = 500;
     p->missing = MG_MISSING_FAIL;
     snprintf(p->improvement_origin.where, sizeof(p->improvement_origin.where), "built-in default");
@@ -45,7 +91,39 @@ void mg_policy_defaults(mg_policy *p)
 
 bool mg_limit_is_set(const mg_limit *l)
 {
-    return l->has_rel || l->has_abs || l->has_max;
+    return l->has_rel || l->has_abs || l->has_max || l->learn != MG_LEARN_NONE;
+}
+
+/* "3sigma", "2.5sigma", "iqr", "auto"; 1 when t is a learned term, 0 when not, <0 on error. */
+static int parse_learned(const char *t, size_t n, mg_limit *l, mg_error *err)
+{
+    uint64_t x100;
+    char num[32];
+    if (n == 3 && !strcmp(t, "iqr")) {
+        l->learn = MG_LEARN_IQR;
+        return 1;
+    }
+    if (n == 4 && !strcmp(t, "auto")) {
+        l->learn = MG_LEARN_AUTO;
+        return 1;
+    }
+    if (n <= 5 || strcmp(t + n - 5, "sigma") != 0)
+        return 0;
+    if (n - 5 >= sizeof(num))
+        return mg_error_set(err, MG_E_USAGE, "cannot read '%s': expected Nsigma such as 3sigma", t);
+    memcpy(num, t, n - 5);
+    num[n - 5] = '\0';
+    /* a percentage reader gives hundredths: "2.5" -> 250 */
+    if (mg_parse_percent(num, &x100, err) < 0 || x100 == 0 || x100 > 10000) {
+        mg_error_init(err);
+        return mg_error_set(err, MG_E_USAGE,
+                            "cannot read '%s': expected Nsigma with N above 0 and at most 100 "
+                            "(up to two decimals), such as 3sigma",
+                            t);
+    }
+    l->learn = MG_LEARN_SIGMA;
+    l->sigma_x100 = (uint32_t)x100;
+    return 1;
 }
 
 static int parse_amount(const char *s, uint64_t *out, mg_error *err)
@@ -58,10 +136,13 @@ static bool is_none(const char *t, size_t n);
 static int parse_term(const char *t, mg_limit *l, mg_error *err)
 {
     size_t n = strlen(t);
+    int rc;
     if (is_none(t, n)) {
         memset(l, 0, sizeof(*l));
         return 0;
     }
+    if ((rc = parse_learned(t, n, l, err)) != 0)
+        return rc < 0 ? rc : 0;
     if (t[0] == '+' && n > 1 && t[n - 1] == '%') {
         l->has_rel = true;
         return mg_parse_percent(t + 1, &l->rel_bp, err);
@@ -106,6 +187,11 @@ int mg_limit_parse(const char *spec, mg_limit *out, mg_error *err)
             return -err->code;
         }
     }
+    if (l.learn != MG_LEARN_NONE && (l.has_rel || l.has_abs))
+        return mg_error_set(err, MG_E_USAGE,
+                            "limit '%s': a learned term (Nsigma, iqr, auto) stands for the "
+                            "increase terms; it combines only with a ceiling (<=SIZE)",
+                            spec);
     *out = l;
     return 0;
 }
@@ -114,11 +200,15 @@ void mg_limit_merge(mg_limit *dst, const mg_limit *src, bool clear)
 {
     if (clear)
         memset(dst, 0, sizeof(*dst));
-    if (src->has_rel || src->has_abs) {
+    if (src->has_rel || src->has_abs || src->learn != MG_LEARN_NONE) {
         dst->has_rel = src->has_rel;
         dst->rel_bp = src->rel_bp;
         dst->has_abs = src->has_abs;
         dst->abs = src->abs;
+        dst->learn = src->learn;
+        dst->sigma_x100 = src->sigma_x100;
+        dst->has_learned = src->has_learned;
+        dst->learned_max = src->learned_max;
     }
     if (src->has_max) {
         dst->has_max = true;
@@ -174,7 +264,7 @@ void mg_policy_set(mg_policy *p, enum mg_level level, enum mg_metric m, const mg
 {
     mg_origin *o = p->origin[level][m];
     mg_limit_merge(level_limit(p, level, m), l, clear);
-    if (clear || l->has_rel || l->has_abs)
+    if (clear || l->has_rel || l->has_abs || l->learn != MG_LEARN_NONE)
         set_origin(&o[MG_PART_INCREASE], src, where);
     if (clear || l->has_max)
         set_origin(&o[MG_PART_CEILING], src, where);
@@ -290,11 +380,25 @@ void mg_limit_format_part(const mg_limit *l, enum mg_metric m, enum mg_limit_par
                           size_t size)
 {
     mg_limit only = *l;
-    if (part == MG_PART_CEILING)
-        only.has_rel = only.has_abs = false;
-    else
+    if (part == MG_PART_CEILING) {
+        only.has_rel = only.has_abs = only.has_learned = false;
+        only.learn = MG_LEARN_NONE;
+    } else
         only.has_max = false;
     mg_limit_format(&only, m, out, size);
+}
+
+/* "3sigma", "2.5sigma", "iqr", "auto" */
+void mg_learn_name(const mg_limit *l, char *out, size_t size)
+{
+    if (l->learn == MG_LEARN_SIGMA && l->sigma_x100 % 100 == 0)
+        snprintf(out, size, "%usigma", l->sigma_x100 / 100);
+    else if (l->learn == MG_LEARN_SIGMA && l->sigma_x100 % 10 == 0)
+        snprintf(out, size, "%u.%usigma", l->sigma_x100 / 100, l->sigma_x100 % 100 / 10);
+    else if (l->learn == MG_LEARN_SIGMA)
+        snprintf(out, size, "%u.%02usigma", l->sigma_x100 / 100, l->sigma_x100 % 100);
+    else
+        snprintf(out, size, "%s", l->learn == MG_LEARN_IQR ? "iqr" : "auto");
 }
 
 void mg_limit_format(const mg_limit *l, enum mg_metric m, char *out, size_t size)
@@ -303,6 +407,16 @@ void mg_limit_format(const mg_limit *l, enum mg_metric m, char *out, size_t size
     size_t used = 0;
 
     out[0] = '\0';
+    if (l->learn != MG_LEARN_NONE) {
+        char name[32];
+        mg_learn_name(l, name, sizeof(name));
+        if (l->has_learned) {
+            amount(l->learned_max, m, a, sizeof(a));
+            used += (size_t)snprintf(out, size, "%s (<=%s)", name, a);
+        } else {
+            used += (size_t)snprintf(out, size, "%s", name);
+        }
+    }
     if (l->has_rel) {
         unsigned long long whole = l->rel_bp / 100, frac = l->rel_bp % 100;
         if (frac == 0)
@@ -351,6 +465,10 @@ bool mg_limit_bound(const mg_limit *l, bool has_base, uint64_t base, uint64_t *o
         if (l->has_abs && l->abs > inc)
             inc = l->abs;
         best = base + inc < base ? UINT64_MAX : base + inc;
+        any = true;
+    }
+    if (l->has_learned) {
+        best = l->learned_max < best ? l->learned_max : best;
         any = true;
     }
     if (l->has_max) {

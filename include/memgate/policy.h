@@ -15,6 +15,14 @@
  * "+5%&+64KiB" ignores tiny absolute changes on small baselines and small
  * relative changes on huge ones. The ceiling trips on its own.
  */
+/* A limit learned from the history instead of written down (docs/configuration.md). */
+enum mg_learn_kind {
+    MG_LEARN_NONE,
+    MG_LEARN_SIGMA, /* mean + N standard deviations ("3sigma") */
+    MG_LEARN_IQR,   /* Tukey's fence: Q3 + 1.5 * IQR ("iqr") */
+    MG_LEARN_AUTO,  /* the larger of 3sigma and iqr ("auto") */
+};
+
 typedef struct mg_limit {
     bool has_rel;
     uint64_t rel_bp; /* allowed relative increase in hundredths of a percent */
@@ -22,6 +30,11 @@ typedef struct mg_limit {
     uint64_t abs; /* allowed absolute increase, in the metric's unit */
     bool has_max;
     uint64_t max; /* absolute ceiling for the current value */
+    /* learned from the last history entries (an increase term: it replaces +N% and +SIZE) */
+    enum mg_learn_kind learn;
+    uint32_t sigma_x100;  /* N of Nsigma, in hundredths */
+    bool has_learned;     /* resolved (mg_learn_resolve): learned_max is the limit */
+    uint64_t learned_max; /* the current value fails above this */
 } mg_limit;
 
 /* Where a limit was set, lowest precedence first. */
@@ -91,6 +104,9 @@ void mg_policy_defaults(mg_policy *p);
  *   <=500MB  ceiling (also "max=500MB" or "max:500MB")
  *   none     no limit (also "off"); with mg_policy_apply it also drops what a
  *            lower-precedence source set, so "none&<=1GB" leaves only the ceiling
+ *   3sigma   learned from the history: mean + 3 standard deviations (any N, up to two
+ *            decimals: 2.5sigma); iqr: Q3 + 1.5 IQR; auto: the larger of the two.
+ *            A learned term stands for the increase terms: it combines only with a ceiling.
  * Sizes take B, KB, MB, GB (1000) and KiB, MiB, GiB (1024); counts are plain.
  */
 int mg_limit_parse(const char *spec, mg_limit *out, mg_error *err);
@@ -144,6 +160,9 @@ void mg_limit_format_part(const mg_limit *l, enum mg_metric m, enum mg_limit_par
                           size_t size);
 
 const char *mg_limit_source_name(enum mg_limit_source s);
+
+/* The learned term's name as written: "3sigma", "2.5sigma", "iqr", "auto". */
+void mg_learn_name(const mg_limit *l, char *out, size_t size);
 
 /* true when any bound of the limit is set */
 bool mg_limit_is_set(const mg_limit *l);

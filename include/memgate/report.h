@@ -11,6 +11,7 @@
 #include "memgate/gate.h"
 #include "memgate/history.h"
 #include "memgate/hsdiff.h"
+#include "memgate/learn.h"
 #include "memgate/profile.h"
 #include "memgate/publish.h"
 
@@ -66,6 +67,8 @@ typedef struct mg_report_input {
     const mg_report_notice *notices; /* shown above the metric table, in order */
     size_t n_notices;
     const mg_report_environment *environment; /* check: the fingerprints compared, or NULL */
+    const mg_learned *learned; /* check: limits learned from the history, with their numbers */
+    size_t n_learned;
     /* what the reader can do next; NULL when unknown or not allowed */
     const char *accept_trailer; /* the commit trailer key of a reviewed exception */
     const char *accept_label;   /* the PR/MR label of a reviewed exception */

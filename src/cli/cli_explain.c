@@ -57,15 +57,17 @@ static int level_lines(mg_buf *b, const mg_policy *p, enum mg_level lv, enum mg_
 
     if (!mg_limit_is_set(l) && inc->src == MG_SRC_DEFAULT && cap->src == MG_SRC_DEFAULT)
         return 0; /* nothing here, and nobody said anything about it */
-    if (!strcmp(who(inc), who(cap)) || !l->has_max || !(l->has_rel || l->has_abs)) {
+    bool increase = l->has_rel || l->has_abs || l->learn != MG_LEARN_NONE;
+    if (!strcmp(who(inc), who(cap)) || !l->has_max || !increase) {
         mg_limit_format(l, m, text, sizeof(text));
-        rc = line(b, *label, mg_level_name(lv), text,
-                  who(l->has_max && !(l->has_rel || l->has_abs) ? cap : inc), err);
+        rc =
+            line(b, *label, mg_level_name(lv), text, who(l->has_max && !increase ? cap : inc), err);
         *label = "";
         return rc;
     }
     only_inc.has_max = false;
-    only_cap.has_rel = only_cap.has_abs = false;
+    only_cap.has_rel = only_cap.has_abs = only_cap.has_learned = false;
+    only_cap.learn = MG_LEARN_NONE;
     mg_limit_format(&only_inc, m, text, sizeof(text));
     rc = line(b, *label, mg_level_name(lv), text, who(inc), err);
     *label = "";
@@ -90,7 +92,12 @@ static int settings(mg_buf *b, const mg_policy *p, const struct cli_setup *s, co
 {
     char pct[32];
     const char *src = mg_config_source(s->cfg);
-    mg_limit as_limit = {true, p->improvement_bp, false, 0, false, 0};
+    mg_limit as_limit = {.has_rel = true,
+                         .rel_bp = p->improvement_bp,
+                         .has_abs = false,
+                         .abs = 0,
+                         .has_max = false,
+                         .max = 0};
     int rc;
     mg_limit_format(&as_limit, MG_PEAK_BYTES, pct, sizeof(pct));
     pct[0] = '-'; /* a drop, not an increase */

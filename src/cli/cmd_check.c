@@ -10,6 +10,7 @@
 #include "cli_blame.h"
 #include "cli_basegate.h"
 #include "cli_envprint.h"
+#include "cli_learn.h"
 #include "cli_notice.h"
 #include "cli_pairing.h"
 #include "cli_policy.h"
@@ -162,6 +163,8 @@ struct check_run {
     struct cli_envprint env;     /* where this run happened */
     struct cli_envdiff env_diff; /* ... against where the baseline was measured */
     bool env_compared;
+    struct cli_learned learned; /* limits learned from the history, and their numbers */
+    bool history_loaded;
 };
 
 static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
@@ -276,13 +279,35 @@ static const char *anchor_pin(const struct check_opts *o, const struct check_run
     return "first";
 }
 
+/* The history the drift anchor and learned limits come from: the merge base's in a PR. */
+static int load_history(struct check_run *run, mg_error *err)
+{
+    int rc;
+    if (run->history_loaded)
+        return 0;
+    rc = run->base_gate.mb.active
+             ? cli_basegate_history(&run->base_gate, &run->setup, &run->history, err)
+             : mg_history_load(&run->history, run->setup.history, err);
+    run->history_loaded = rc == 0;
+    return rc;
+}
+
+/* peak=3sigma, iqr, auto: computed from the history before anything is judged or explained. */
+static int learn(struct check_run *run, mg_error *err)
+{
+    if (!mg_learn_wanted(&run->policy))
+        return 0;
+    if (load_history(run, err) < 0)
+        return -err->code;
+    return cli_learn_apply(&run->learned, &run->policy, run->setup.cfg, &run->history,
+                           run->setup.workload, &run->notices, err);
+}
+
 static int load_anchor(const struct check_opts *o, struct check_run *run, mg_error *err)
 {
     const char *from;
     const char *pin = anchor_pin(o, run, &from);
-    int rc = run->base_gate.mb.active
-                 ? cli_basegate_history(&run->base_gate, &run->setup, &run->history, err)
-                 : mg_history_load(&run->history, run->setup.history, err);
+    int rc = load_history(run, err);
     if (rc == 0)
         rc = mg_history_anchor(&run->history, run->setup.workload, pin, &run->anchor, err);
     return rc;
@@ -295,6 +320,8 @@ static int explain(const struct check_opts *o, struct check_run *run, mg_error *
     int rc;
     mg_buf_init(&out, 0);
     rc = cli_explain(&out, &run->policy, &run->setup, pin, from, err);
+    if (rc == 0)
+        rc = cli_learn_explain(&out, &run->learned, err);
     if (rc == 0 && o->profile)
         rc = mg_buf_printf(&out, err, "\n");
     if (rc == 0)
@@ -567,6 +594,8 @@ static void report_input(const struct check_opts *o, struct check_run *run,
     in.notices = run->notices.items;
     in.n_notices = run->notices.n;
     in.environment = run->env_compared ? &run->env_diff.report : NULL;
+    in.learned = run->learned.items;
+    in.n_learned = run->learned.n;
     if (mg_config_accept_allowed(run->setup.cfg)) {
         in.accept_trailer = mg_config_string(run->setup.cfg, "accept.trailer", NULL, NULL);
         in.accept_label = mg_config_string(run->setup.cfg, "accept.label", NULL, NULL);
@@ -645,6 +674,8 @@ static int run_check(struct check_opts *o, struct check_run *run, mg_error *err)
         cli_policy_build(&run->policy, run->setup.cfg, run->setup.workload, &o->limits, err) < 0)
         return -err->code;
     if (run->base_gate.mb.active && merge_base_policy_compare(o, run, err) < 0)
+        return -err->code;
+    if (learn(run, err) < 0)
         return -err->code;
     if (o->explain && explain(o, run, err) < 0)
         return -err->code;

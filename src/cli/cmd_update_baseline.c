@@ -7,11 +7,13 @@
 #include "cli_accept.h"
 #include "cli_approval.h"
 #include "cli_envprint.h"
+#include "cli_learn.h"
 #include "cli_policy.h"
 #include "cli_record.h"
 #include "cli_runs.h"
 #include "cmd.h"
 #include "memgate/baseline.h"
+#include "memgate/history.h"
 #include "memgate/num.h"
 
 static const char ub_help[] =
@@ -244,6 +246,22 @@ static int record(const struct ub_opts *o, const struct cli_setup *s, const mg_p
     return 0;
 }
 
+/* Learned limits (peak=3sigma, ...) judge the new numbers by the history so far. */
+static int learn(const struct cli_setup *s, mg_policy *policy, mg_error *err)
+{
+    static struct cli_learned learned;
+    mg_history h;
+    int rc;
+    if (!mg_learn_wanted(policy))
+        return 0;
+    mg_history_init(&h);
+    rc = mg_history_load(&h, s->history, err);
+    if (rc == 0)
+        rc = cli_learn_apply(&learned, policy, s->cfg, &h, s->workload, NULL, err);
+    mg_history_release(&h);
+    return rc;
+}
+
 /* What several runs combined to, before the write. */
 static void print_runs(const struct cli_notices *n)
 {
@@ -279,6 +297,7 @@ int cmd_update_baseline(int argc, char **argv, mg_error *err)
         goto fail;
     mg_policy_defaults(&policy);
     if (cli_policy_build(&policy, s.cfg, s.workload, &o.limits, err) < 0 ||
+        learn(&s, &policy, err) < 0 ||
         (found = cli_accept_find(o.accept, s.cfg, reason, sizeof(reason), source, sizeof(source),
                                  err)) < 0 ||
         cli_combine_choose(o.combine, false, s.cfg, &how, err) < 0 ||

@@ -371,6 +371,38 @@ static json_t *environment_object(const mg_report_input *in)
                      e->recorded && e->n_changes > 0, "on_change", e->on_change, "changes", a);
 }
 
+/* Limits learned from the history: the numbers each was computed from. */
+static json_t *learned_array(const mg_report_input *in)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < in->n_learned; i++) {
+        const mg_learned *l = &in->learned[i];
+        char rule[32];
+        json_t *o;
+        mg_learn_name(&l->rule, rule, sizeof(rule));
+        o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:b}", "metric", mg_metric_name(l->metric),
+                      "level", mg_level_name(l->level), "rule", rule, "samples", (json_int_t)l->n,
+                      "window", (json_int_t)l->window, "min_samples", (json_int_t)l->min_samples,
+                      "fallback", l->fallback);
+        if (o && l->n && !l->fallback) {
+            json_object_set_new(o, "mean", json_real(l->mean));
+            json_object_set_new(o, "sd", json_real(l->sd));
+            json_object_set_new(o, "q1", json_real(l->q1));
+            json_object_set_new(o, "median", json_real(l->median));
+            json_object_set_new(o, "q3", json_real(l->q3));
+            json_object_set_new(o, "limit", u64_value(l->bound));
+        }
+        if (o && l->fallback) {
+            char fb[64];
+            mg_limit_format(&l->fallback_limit, l->metric, fb, sizeof(fb));
+            json_object_set_new(o, "fallback_limit", json_string(fb));
+        }
+        if (o)
+            json_array_append_new(a, o);
+    }
+    return a;
+}
+
 /* The accepted baselines the history chart shows (the Markdown and HTML reports). */
 static json_t *history_array(const mg_report_input *in)
 {
@@ -414,6 +446,7 @@ static void check_extras(json_t *root, const mg_report_input *in)
     json_object_set_new(root, "needs_review", json_boolean(v->needs_review));
     json_object_set_new(root, "notices", notices_array(in));
     json_object_set_new(root, "environment", environment_object(in));
+    json_object_set_new(root, "learned", learned_array(in));
     json_object_set_new(root, "history", history_array(in));
     json_object_set_new(root, "next", next_object(in));
 }

@@ -44,10 +44,18 @@ static enum mg_status one(uint64_t base, uint64_t cur, mg_limit fail)
     return v.rows[0].status;
 }
 
-#define REL(bp) ((mg_limit){true, (bp), false, 0, false, 0})
-#define ABS(n) ((mg_limit){false, 0, true, (n), false, 0})
-#define REL_ABS(bp, n) ((mg_limit){true, (bp), true, (n), false, 0})
-#define MAX(n) ((mg_limit){false, 0, false, 0, true, (n)})
+#define REL(bp)                                                                                    \
+    ((mg_limit){                                                                                   \
+        .has_rel = true, .rel_bp = (bp), .has_abs = false, .abs = 0, .has_max = false, .max = 0})
+#define ABS(n)                                                                                     \
+    ((mg_limit){                                                                                   \
+        .has_rel = false, .rel_bp = 0, .has_abs = true, .abs = (n), .has_max = false, .max = 0})
+#define REL_ABS(bp, n)                                                                             \
+    ((mg_limit){                                                                                   \
+        .has_rel = true, .rel_bp = (bp), .has_abs = true, .abs = (n), .has_max = false, .max = 0})
+#define MAX(n)                                                                                     \
+    ((mg_limit){                                                                                   \
+        .has_rel = false, .rel_bp = 0, .has_abs = false, .abs = 0, .has_max = true, .max = (n)})
 
 Test(gate, exactly_at_the_relative_limit_passes_one_more_byte_fails)
 {
@@ -98,7 +106,12 @@ Test(gate, ceiling_alone)
 
 Test(gate, ceiling_trips_on_its_own_next_to_increase_terms)
 {
-    mg_limit l = {true, 1000, true, 65536, true, 1000};
+    mg_limit l = {.has_rel = true,
+                  .rel_bp = 1000,
+                  .has_abs = true,
+                  .abs = 65536,
+                  .has_max = true,
+                  .max = 1000};
     cr_expect_eq(one(999, 1001, l), MG_STATUS_FAIL);
 }
 
@@ -218,7 +231,8 @@ Test(gate, metric_absent_from_the_profile_is_absent_not_a_failure)
     mg_metrics_set(&b, MG_PEAK_BYTES, 100);
     mg_metrics_set(&b, MG_RUNTIME_US, 5000);
     /* a limit the absent metric would break if it were taken as zero or anything else */
-    p.fail[MG_RUNTIME_US] = (mg_limit){true, 0, true, 0, true, 0};
+    p.fail[MG_RUNTIME_US] = (mg_limit){
+        .has_rel = true, .rel_bp = 0, .has_abs = true, .abs = 0, .has_max = true, .max = 0};
     mg_gate_evaluate(&v, &b, &c, &p);
     r = row_of(&v, MG_RUNTIME_US);
     cr_assert_not_null(r);

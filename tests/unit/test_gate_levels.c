@@ -131,7 +131,13 @@ Test(no_baseline, warn_or_pass_by_policy)
 Test(policy_origin, each_part_remembers_who_set_it)
 {
     mg_policy p;
-    mg_limit inc = {true, 500, false, 0, false, 0}, cap = {false, 0, false, 0, true, 100};
+    mg_limit inc = {.has_rel = true,
+                    .rel_bp = 500,
+                    .has_abs = false,
+                    .abs = 0,
+                    .has_max = false,
+                    .max = 0},
+             cap = {.has_max = true, .max = 100};
     mg_error err;
     mg_policy_defaults(&p);
     cr_expect_str_eq(p.origin[MG_LEVEL_FAIL][MG_PEAK_BYTES][MG_PART_INCREASE].where,

@@ -18,7 +18,7 @@ static mg_limit parse_ok(const char *spec)
 
 static void parse_bad(const char *spec, const char *fragment)
 {
-    mg_limit l = {true, 1, true, 2, true, 3};
+    mg_limit l = {true, 1, true, 2, true, 3, MG_LEARN_NONE, 0, false, 0};
     mg_error err;
     mg_error_init(&err);
     cr_expect_eq(mg_limit_parse(spec, &l, &err), -MG_E_USAGE, "'%s'", spec);
@@ -37,7 +37,16 @@ static bool same(const mg_limit *a, const mg_limit *b)
 
 #define expect_limit(got, ...)                                                                     \
     do {                                                                                           \
-        mg_limit want_ = __VA_ARGS__;                                                              \
+        struct limit6_ {                                                                           \
+            bool has_rel;                                                                          \
+            uint64_t rel_bp;                                                                       \
+            bool has_abs;                                                                          \
+            uint64_t abs;                                                                          \
+            bool has_max;                                                                          \
+            uint64_t max;                                                                          \
+        } w_ = __VA_ARGS__;                                                                        \
+        mg_limit want_ = {w_.has_rel, w_.rel_bp,     w_.has_abs, w_.abs, w_.has_max,               \
+                          w_.max,     MG_LEARN_NONE, 0,          false,  0};                       \
         mg_limit got_ = (got);                                                                     \
         cr_expect(same(&got_, &want_), "got rel %d/%llu abs %d/%llu max %d/%llu", got_.has_rel,    \
                   (unsigned long long)got_.rel_bp, got_.has_abs, (unsigned long long)got_.abs,     \
@@ -157,8 +166,8 @@ Test(policy, defaults_gate_peak_total_count_and_rss)
 
 Test(policy, is_set_and_source_names)
 {
-    mg_limit none = {false, 0, false, 0, false, 0}, rel = {true, 0, false, 0, false, 0},
-             abs = {false, 0, true, 0, false, 0}, max = {false, 0, false, 0, true, 0};
+    mg_limit none = {false, 0, false, 0, false, 0, MG_LEARN_NONE, 0, false, 0},
+             rel = {.has_rel = true}, abs = {.has_abs = true}, max = {.has_max = true};
     cr_expect_not(mg_limit_is_set(&none));
     cr_expect(mg_limit_is_set(&rel));
     cr_expect(mg_limit_is_set(&abs));
@@ -173,20 +182,20 @@ Test(policy, is_set_and_source_names)
 
 Test(policy, merge_increase_terms_replace_together)
 {
-    mg_limit dst = {true, 1000, true, 65536, true, 1000};
-    mg_limit src = {true, 500, false, 0, false, 0};
+    mg_limit dst = {true, 1000, true, 65536, true, 1000, MG_LEARN_NONE, 0, false, 0};
+    mg_limit src = {true, 500, false, 0, false, 0, MG_LEARN_NONE, 0, false, 0};
     mg_limit_merge(&dst, &src, false);
     /* the older absolute floor must not survive next to the newer relative bound */
     expect_limit(dst, {true, 500, false, 0, true, 1000});
-    src = (mg_limit){false, 0, true, 4096, false, 0};
+    src = (mg_limit){false, 0, true, 4096, false, 0, MG_LEARN_NONE, 0, false, 0};
     mg_limit_merge(&dst, &src, false);
     expect_limit(dst, {false, 0, true, 4096, true, 1000});
 }
 
 Test(policy, merge_ceiling_separately)
 {
-    mg_limit dst = {true, 1000, true, 65536, false, 0};
-    mg_limit src = {false, 0, false, 0, true, 500};
+    mg_limit dst = {true, 1000, true, 65536, false, 0, MG_LEARN_NONE, 0, false, 0};
+    mg_limit src = {false, 0, false, 0, true, 500, MG_LEARN_NONE, 0, false, 0};
     mg_limit_merge(&dst, &src, false);
     expect_limit(dst, {true, 1000, true, 65536, true, 500});
     src.max = 700;
@@ -196,20 +205,20 @@ Test(policy, merge_ceiling_separately)
 
 Test(policy, merge_of_an_empty_limit_changes_nothing)
 {
-    mg_limit dst = {true, 1000, true, 65536, true, 9};
-    mg_limit src = {false, 0, false, 0, false, 0};
+    mg_limit dst = {true, 1000, true, 65536, true, 9, MG_LEARN_NONE, 0, false, 0};
+    mg_limit src = {false, 0, false, 0, false, 0, MG_LEARN_NONE, 0, false, 0};
     mg_limit_merge(&dst, &src, false);
     expect_limit(dst, {true, 1000, true, 65536, true, 9});
 }
 
 Test(policy, merge_with_clear_starts_from_nothing)
 {
-    mg_limit dst = {true, 1000, true, 65536, true, 9};
-    mg_limit src = {false, 0, false, 0, false, 0};
+    mg_limit dst = {true, 1000, true, 65536, true, 9, MG_LEARN_NONE, 0, false, 0};
+    mg_limit src = {false, 0, false, 0, false, 0, MG_LEARN_NONE, 0, false, 0};
     mg_limit_merge(&dst, &src, true);
     expect_limit(dst, {false, 0, false, 0, false, 0});
-    dst = (mg_limit){true, 1000, true, 65536, true, 9};
-    src = (mg_limit){false, 0, false, 0, true, 5};
+    dst = (mg_limit){true, 1000, true, 65536, true, 9, MG_LEARN_NONE, 0, false, 0};
+    src = (mg_limit){false, 0, false, 0, true, 5, MG_LEARN_NONE, 0, false, 0};
     mg_limit_merge(&dst, &src, true);
     expect_limit(dst, {false, 0, false, 0, true, 5});
 }
@@ -374,52 +383,83 @@ static const char *fmt(mg_limit l, enum mg_metric m)
 
 Test(policy, format_unset_is_a_dash)
 {
-    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, false, 0}, MG_PEAK_BYTES), "-");
+    cr_expect_str_eq(
+        fmt((mg_limit){false, 0, false, 0, false, 0, MG_LEARN_NONE, 0, false, 0}, MG_PEAK_BYTES),
+        "-");
 }
 
 Test(policy, format_relative_with_needed_decimals_only)
 {
-    cr_expect_str_eq(fmt((mg_limit){true, 1000, false, 0, false, 0}, MG_PEAK_BYTES), "+10%");
-    cr_expect_str_eq(fmt((mg_limit){true, 250, false, 0, false, 0}, MG_PEAK_BYTES), "+2.5%");
-    cr_expect_str_eq(fmt((mg_limit){true, 255, false, 0, false, 0}, MG_PEAK_BYTES), "+2.55%");
-    cr_expect_str_eq(fmt((mg_limit){true, 5, false, 0, false, 0}, MG_PEAK_BYTES), "+0.05%");
-    cr_expect_str_eq(fmt((mg_limit){true, 0, false, 0, false, 0}, MG_PEAK_BYTES), "+0%");
+    cr_expect_str_eq(
+        fmt((mg_limit){true, 1000, false, 0, false, 0, MG_LEARN_NONE, 0, false, 0}, MG_PEAK_BYTES),
+        "+10%");
+    cr_expect_str_eq(
+        fmt((mg_limit){true, 250, false, 0, false, 0, MG_LEARN_NONE, 0, false, 0}, MG_PEAK_BYTES),
+        "+2.5%");
+    cr_expect_str_eq(
+        fmt((mg_limit){true, 255, false, 0, false, 0, MG_LEARN_NONE, 0, false, 0}, MG_PEAK_BYTES),
+        "+2.55%");
+    cr_expect_str_eq(
+        fmt((mg_limit){true, 5, false, 0, false, 0, MG_LEARN_NONE, 0, false, 0}, MG_PEAK_BYTES),
+        "+0.05%");
+    cr_expect_str_eq(
+        fmt((mg_limit){true, 0, false, 0, false, 0, MG_LEARN_NONE, 0, false, 0}, MG_PEAK_BYTES),
+        "+0%");
 }
 
 Test(policy, format_amounts_in_the_metric_unit)
 {
     /* bytes in binary units (three significant digits), counts grouped */
-    cr_expect_str_eq(fmt((mg_limit){true, 1000, true, 65536, false, 0}, MG_PEAK_BYTES),
+    cr_expect_str_eq(fmt((mg_limit){true, 1000, true, 65536, false, 0, MG_LEARN_NONE, 0, false, 0},
+                         MG_PEAK_BYTES),
                      "+10% & +64.0 KiB");
-    cr_expect_str_eq(fmt((mg_limit){true, 200, true, 16, false, 0}, MG_ALLOC_COUNT), "+2% & +16");
-    cr_expect_str_eq(fmt((mg_limit){false, 0, true, 1000, false, 0}, MG_ALLOC_COUNT), "+1,000");
+    cr_expect_str_eq(
+        fmt((mg_limit){true, 200, true, 16, false, 0, MG_LEARN_NONE, 0, false, 0}, MG_ALLOC_COUNT),
+        "+2% & +16");
+    cr_expect_str_eq(
+        fmt((mg_limit){false, 0, true, 1000, false, 0, MG_LEARN_NONE, 0, false, 0}, MG_ALLOC_COUNT),
+        "+1,000");
     /* a ceiling in the unit it was written in: 500 MB (476.8 MiB) as 500 MB, 2^30 as 1 GiB */
-    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1073741824}, MG_PEAK_RSS), "<=1 GiB");
-    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 500000000}, MG_PEAK_BYTES),
-                     "<=500 MB");
-    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1500000000}, MG_PEAK_BYTES),
-                     "<=1.5 GB");
-    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1572864}, MG_PEAK_BYTES),
+    cr_expect_str_eq(
+        fmt((mg_limit){false, 0, false, 0, true, 1073741824, MG_LEARN_NONE, 0, false, 0},
+            MG_PEAK_RSS),
+        "<=1 GiB");
+    cr_expect_str_eq(
+        fmt((mg_limit){false, 0, false, 0, true, 500000000, MG_LEARN_NONE, 0, false, 0},
+            MG_PEAK_BYTES),
+        "<=500 MB");
+    cr_expect_str_eq(
+        fmt((mg_limit){false, 0, false, 0, true, 1500000000, MG_LEARN_NONE, 0, false, 0},
+            MG_PEAK_BYTES),
+        "<=1.5 GB");
+    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1572864, MG_LEARN_NONE, 0, false, 0},
+                         MG_PEAK_BYTES),
                      "<=1.5 MiB");
     /* typed as a plain number of bytes: no unit fits exactly, so shown like any amount */
-    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 123456789}, MG_PEAK_BYTES),
-                     "<=118 MiB");
-    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1000000}, MG_PEAK_BLOCKS),
+    cr_expect_str_eq(
+        fmt((mg_limit){false, 0, false, 0, true, 123456789, MG_LEARN_NONE, 0, false, 0},
+            MG_PEAK_BYTES),
+        "<=118 MiB");
+    cr_expect_str_eq(fmt((mg_limit){false, 0, false, 0, true, 1000000, MG_LEARN_NONE, 0, false, 0},
+                         MG_PEAK_BLOCKS),
                      "<=1,000,000");
 }
 
 Test(policy, format_all_three_terms)
 {
-    cr_expect_str_eq(fmt((mg_limit){true, 500, true, 65536, true, 500000000}, MG_TOTAL_BYTES),
-                     "+5% & +64.0 KiB & <=500 MB");
-    cr_expect_str_eq(fmt((mg_limit){false, 0, true, 512, true, 1024}, MG_END_BYTES),
-                     "+512 B & <=1 KiB");
+    cr_expect_str_eq(
+        fmt((mg_limit){true, 500, true, 65536, true, 500000000, MG_LEARN_NONE, 0, false, 0},
+            MG_TOTAL_BYTES),
+        "+5% & +64.0 KiB & <=500 MB");
+    cr_expect_str_eq(
+        fmt((mg_limit){false, 0, true, 512, true, 1024, MG_LEARN_NONE, 0, false, 0}, MG_END_BYTES),
+        "+512 B & <=1 KiB");
 }
 
 Test(policy, format_truncates_to_the_buffer)
 {
     char out[8];
-    mg_limit l = {true, 500, true, 65536, true, 500000000};
+    mg_limit l = {true, 500, true, 65536, true, 500000000, MG_LEARN_NONE, 0, false, 0};
     mg_limit_format(&l, MG_PEAK_BYTES, out, sizeof(out));
     cr_expect_eq(strlen(out), 7);
     cr_expect_eq(strncmp(out, "+5% & +", 7), 0, "%s", out);
@@ -431,4 +471,35 @@ Test(policy, parse_then_format)
     cr_expect_str_eq(fmt(parse_ok("+5%&+64KiB&<=1GiB"), MG_PEAK_BYTES),
                      "+5% & +64.0 KiB & <=1 GiB");
     cr_expect_str_eq(fmt(parse_ok("none"), MG_PEAK_BYTES), "-");
+}
+
+Test(policy, learned_terms_parse_merge_and_format)
+{
+    mg_limit l, dst;
+    mg_error e;
+    char text[64];
+    mg_error_init(&e);
+    cr_assert_eq(mg_limit_parse("2.5sigma&<=1MB", &l, &e), 0, "%s", e.msg);
+    cr_expect_eq(l.learn, MG_LEARN_SIGMA);
+    cr_expect_eq(l.sigma_x100, 250);
+    cr_expect(l.has_max && l.max == 1000000);
+    mg_limit_format(&l, MG_PEAK_BYTES, text, sizeof(text));
+    cr_expect_str_eq(text, "2.5sigma & <=1 MB");
+    l.has_learned = true;
+    l.learned_max = 2048;
+    mg_limit_format(&l, MG_PEAK_BYTES, text, sizeof(text));
+    cr_expect_str_eq(text, "2.5sigma (<=2.00 KiB) & <=1 MB");
+    cr_assert_eq(mg_limit_parse("iqr", &l, &e), 0);
+    cr_expect_eq(l.learn, MG_LEARN_IQR);
+    cr_assert_eq(mg_limit_parse("auto", &l, &e), 0);
+    cr_expect_eq(l.learn, MG_LEARN_AUTO);
+    /* a learned term is the increase part: it replaces +N% and +SIZE, keeps the ceiling */
+    cr_assert_eq(mg_limit_parse("+10%&+64KiB&<=5MB", &dst, &e), 0);
+    mg_limit_merge(&dst, &l, false);
+    cr_expect(!dst.has_rel && !dst.has_abs && dst.has_max && dst.learn == MG_LEARN_AUTO);
+    cr_expect_lt(mg_limit_parse("3sigma&+5%", &l, &e), 0);
+    mg_error_init(&e);
+    cr_expect_lt(mg_limit_parse("0sigma", &l, &e), 0);
+    mg_error_init(&e);
+    cr_expect_lt(mg_limit_parse("xsigma", &l, &e), 0);
 }
