@@ -12,6 +12,13 @@ static void set_default(mg_policy *p, enum mg_level level, enum mg_metric m, mg_
     mg_policy_set(p, level, m, &l, true, MG_SRC_DEFAULT, "built-in default");
 }
 
+/* A default: relative AND absolute increase terms, no ceiling. */
+static mg_limit increase(uint64_t bp, uint64_t abs)
+{
+    mg_limit l = {.has_rel = true, .rel_bp = bp, .has_abs = true, .abs = abs};
+    return l;
+}
+
 void mg_policy_defaults(mg_policy *p)
 {
     unsigned m, lv, part;
@@ -23,64 +30,16 @@ void mg_policy_defaults(mg_policy *p)
                 snprintf(p->origin[lv][m][part].where, sizeof(p->origin[lv][m][part].where),
                          "built-in default");
     /* exact for a deterministic run: tight */
-    set_default(p, MG_LEVEL_FAIL, MG_TOTAL_BYTES,
-                (mg_limit){.has_rel = true,
-                           .rel_bp = 200,
-                           .has_abs = true,
-                           .abs = 4096,
-                           .has_max = false,
-                           .max = 0});
-    set_default(p, MG_LEVEL_FAIL, MG_ALLOC_COUNT,
-                (mg_limit){.has_rel = true,
-                           .rel_bp = 200,
-                           .has_abs = true,
-                           .abs = 16,
-                           .has_max = false,
-                           .max = 0});
+    set_default(p, MG_LEVEL_FAIL, MG_TOTAL_BYTES, increase(200, 4096));
+    set_default(p, MG_LEVEL_FAIL, MG_ALLOC_COUNT, increase(200, 16));
     /* moves with thread timing and allocator decisions: looser */
-    set_default(p, MG_LEVEL_FAIL, MG_PEAK_BYTES,
-                (mg_limit){.has_rel = true,
-                           .rel_bp = 1000,
-                           .has_abs = true,
-                           .abs = 64 * 1024,
-                           .has_max = false,
-                           .max = 0});
-    set_default(p, MG_LEVEL_FAIL, MG_PEAK_RSS,
-                (mg_limit){.has_rel = true,
-                           .rel_bp = 1000,
-                           .has_abs = true,
-                           .abs = 1024 * 1024,
-                           .has_max = false,
-                           .max = 0});
+    set_default(p, MG_LEVEL_FAIL, MG_PEAK_BYTES, increase(1000, 64 * 1024));
+    set_default(p, MG_LEVEL_FAIL, MG_PEAK_RSS, increase(1000, 1024 * 1024));
     /* the sum of many accepted steps, measured against the anchor */
-    set_default(p, MG_LEVEL_DRIFT, MG_TOTAL_BYTES,
-                (mg_limit){.has_rel = true,
-                           .rel_bp = 1000,
-                           .has_abs = true,
-                           .abs = 16384,
-                           .has_max = false,
-                           .max = 0});
-    set_default(p, MG_LEVEL_DRIFT, MG_ALLOC_COUNT,
-                (mg_limit){.has_rel = true,
-                           .rel_bp = 1000,
-                           .has_abs = true,
-                           .abs = 64,
-                           .has_max = false,
-                           .max = 0});
-    set_default(p, MG_LEVEL_DRIFT, MG_PEAK_BYTES,
-                (mg_limit){.has_rel = true,
-                           .rel_bp = 2500,
-                           .has_abs = true,
-                           .abs = 256 * 1024,
-                           .has_max = false,
-                           .max = 0});
-    set_default(p, MG_LEVEL_DRIFT, MG_PEAK_RSS,
-                (mg_limit){.has_rel = true,
-                           .rel_bp = 2500,
-                           .has_abs = true,
-                           .abs = 4096 * 1024,
-                           .has_max = false,
-                           .max = 0});
+    set_default(p, MG_LEVEL_DRIFT, MG_TOTAL_BYTES, increase(1000, 16384));
+    set_default(p, MG_LEVEL_DRIFT, MG_ALLOC_COUNT, increase(1000, 64));
+    set_default(p, MG_LEVEL_DRIFT, MG_PEAK_BYTES, increase(2500, 256 * 1024));
+    set_default(p, MG_LEVEL_DRIFT, MG_PEAK_RSS, increase(2500, 4096 * 1024));
     p->improvement_bp = 500;
     p->missing = MG_MISSING_FAIL;
     snprintf(p->improvement_origin.where, sizeof(p->improvement_origin.where), "built-in default");
