@@ -49,7 +49,8 @@ static bool same_limit(const mg_limit *a, const mg_limit *b)
 {
     return a->has_rel == b->has_rel && (!a->has_rel || a->rel_bp == b->rel_bp) &&
            a->has_abs == b->has_abs && (!a->has_abs || a->abs == b->abs) &&
-           a->has_max == b->has_max && (!a->has_max || a->max == b->max);
+           a->has_max == b->has_max && (!a->has_max || a->max == b->max) && a->learn == b->learn &&
+           (a->learn != MG_LEARN_SIGMA || a->sigma_x100 == b->sigma_x100);
 }
 
 /*
@@ -59,9 +60,15 @@ static bool same_limit(const mg_limit *a, const mg_limit *b)
  */
 static bool looser(const mg_limit *a, const mg_limit *b)
 {
-    bool inc_a = a->has_rel || a->has_abs, inc_b = b->has_rel || b->has_abs;
+    bool inc_a = a->has_rel || a->has_abs || a->learn != MG_LEARN_NONE;
+    bool inc_b = b->has_rel || b->has_abs || b->learn != MG_LEARN_NONE;
     if (inc_a && !inc_b)
         return true;
+    /* a learned limit against a written one moves with the history: neither is plainly looser */
+    if (a->learn == MG_LEARN_SIGMA && b->learn == MG_LEARN_SIGMA && b->sigma_x100 > a->sigma_x100)
+        return true;
+    if (a->learn != MG_LEARN_NONE || b->learn != MG_LEARN_NONE)
+        return a->has_max && (!b->has_max || b->max > a->max);
     if (inc_a && ((b->has_rel && (!a->has_rel || b->rel_bp > a->rel_bp)) ||
                   (b->has_abs && (!a->has_abs || b->abs > a->abs))))
         return true;
