@@ -5,10 +5,35 @@
  * table renderers see every value the grammar can produce.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "fuzz_common.h"
 #include "memgate/num.h"
+#include "memgate/learn.h"
 #include "memgate/policy.h"
+
+/* A learned term (3sigma, iqr, auto) resolved over a small history shaped by the input. */
+static void learned(mg_policy *pol, const char *s)
+{
+    static mg_history_entry e[7];
+    mg_history h = {e, 7, false};
+    mg_learned out[2 * MG_METRIC_COUNT];
+    mg_learn_settings ls;
+    char text[128];
+    for (size_t i = 0; i < 7; i++) {
+        memset(&e[i], 0, sizeof(e[i]));
+        e[i].workload = (char *)"default";
+        for (unsigned m = 0; m < MG_METRIC_COUNT; m++) {
+            e[i].metrics.present[m] = true;
+            e[i].metrics.value[m] = (uint64_t)(unsigned char)s[i % (strlen(s) + 1)] << (i * 8);
+        }
+    }
+    mg_learn_defaults(&ls);
+    ls.min_samples = (unsigned)(s[0] & 7);
+    mg_learn_resolve(pol, &h, NULL, &ls, out, 2 * MG_METRIC_COUNT);
+    for (unsigned m = 0; m < MG_METRIC_COUNT; m++)
+        mg_limit_format(&pol->fail[m], (enum mg_metric)m, text, sizeof(text));
+}
 
 static void limits(const char *s)
 {
@@ -32,6 +57,8 @@ static void limits(const char *s)
     rc = mg_policy_apply(&pol, s, s[0] & 1, MG_SRC_FLAG, &err);
     if (rc < 0)
         fuzz_check_error(&err, rc, NULL);
+    else
+        learned(&pol, s);
 }
 
 static void numbers(const char *s, size_t len)
