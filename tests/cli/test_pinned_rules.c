@@ -102,6 +102,20 @@ Test(pinned, failed_write_to_stdout_exits_non_zero)
     cr_assert_eq(WEXITSTATUS(status), 4, "exit %d", WEXITSTATUS(status));
 }
 
+/* Help and version text (printed with stdio, not the report writer) too: checked at exit. */
+Test(pinned, failed_write_of_help_or_version_exits_non_zero)
+{
+    static const char *const args[] = {"--version", "--help", "check --help"};
+    for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+        char cmd[8192];
+        int status;
+        snprintf(cmd, sizeof(cmd), "'%s' %s > /dev/full 2>/dev/null", MEMGATE_BIN, args[i]);
+        status = system(cmd);
+        cr_assert(WIFEXITED(status));
+        cr_expect_eq(WEXITSTATUS(status), 4, "%s: exit %d", args[i], WEXITSTATUS(status));
+    }
+}
+
 /*
  * A run that only warns: the regressed profile against the baseline with every fail limit and
  * drift budget off, and warn levels of +10% on peak, total and count (all three grew 3-5x).
