@@ -291,3 +291,30 @@ Test(mergebase, off_with_none_and_a_clear_error_without_the_commit)
     }
     free(err);
 }
+
+Test(mergebase, a_pr_switching_to_a_learned_limit_is_named_as_such)
+{
+    const char *ref[] = {"--baseline-ref", "main", NULL};
+    char text[4096];
+    int status;
+    json_t *j;
+
+    /* a fixed limit replaced by a learned one: neither is plainly looser */
+    cr_assert_eq(mg_spit(".pmat.yaml", "memgate:\n  limits:\n    peak: 3sigma\n"), 0);
+    sh("git commit -qam 'learn the peak limit'");
+    j = check(BASE, NULL, ref, &status, NULL);
+    notice(j, "limits_change", text, sizeof(text));
+    cr_expect(strstr(text, "changes the peak_memory_bytes fail limit +10% → 3sigma") != NULL, "%s",
+              text);
+    json_decref(j);
+
+    /* main learns with 3sigma; a PR that widens it to 6sigma loosens it */
+    sh("git checkout -q main && git merge -q --ff-only pr && git checkout -q pr");
+    cr_assert_eq(mg_spit(".pmat.yaml", "memgate:\n  limits:\n    peak: 6sigma\n"), 0);
+    sh("git commit -qam 'widen it'");
+    j = check(BASE, NULL, ref, &status, NULL);
+    notice(j, "limits_change", text, sizeof(text));
+    cr_expect(strstr(text, "loosens the peak_memory_bytes fail limit 3sigma → 6sigma") != NULL,
+              "%s", text);
+    json_decref(j);
+}
