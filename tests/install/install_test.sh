@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # cmake --install into a temporary prefix (DESTDIR, a path with a space), then what a user does
-# with the result: man memgate, bash completion of commands and options, zsh parsing _memgate.
+# with the result: man memgate, bash completion of commands and options, zsh parsing _memgate
+# and completing in an interactive zsh (zsh_complete.zsh).
 # usage: install_test.sh BUILD_DIR
 set -euo pipefail
 build=$1
@@ -71,4 +72,7 @@ head -1 "$zshc" | grep -qx '#compdef memgate' || fail "_memgate lacks #compdef m
 for c in "${commands[@]}"; do
   grep -q "^  $c)" "$zshc" || fail "_memgate has no case for $c"
 done
+# ... and completes in an interactive zsh: memgate ch<TAB>, memgate check --for<TAB>
+zsh -f "$(dirname "$0")/zsh_complete.zsh" "$(dirname "$zshc")" "$tmp" ||
+  fail "zsh does not complete memgate's commands and options"
 echo "install_test: ok (${#commands[@]} commands)"
