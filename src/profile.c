@@ -83,6 +83,30 @@ const char *mg_profile_command(const mg_profile *p)
 {
     return p->command;
 }
+
+const char *mg_build_profile_of(const char *command, char *out, size_t size)
+{
+    size_t len;
+    const char *t, *seg, *next;
+    if (!command)
+        return NULL;
+    len = strcspn(command, " \t\n");
+    /* the directory right above the program, under a target/ directory */
+    for (t = command; (t = strstr(t, "target/")) != NULL && t < command + len; t += 7) {
+        if (t != command && t[-1] != '/')
+            continue;
+        seg = t + 7;
+        while ((next = memchr(seg, '/', (size_t)(command + len - seg))) != NULL) {
+            if (!memchr(next + 1, '/', (size_t)(command + len - next - 1))) {
+                snprintf(out, size, "%.*s", (int)(next - seg), seg);
+                return out;
+            }
+            seg = next + 1;
+        }
+    }
+    return NULL;
+}
+
 const char *mg_profile_note(const mg_profile *p)
 {
     return p->note;

@@ -16,9 +16,11 @@ typedef struct mg_onboard_options {
     const char *config_path;   /* NULL = dir/.pmat.yaml when it exists */
     const char *baseline_path; /* NULL = options.baseline_path of .pmat.yaml, or the default */
     const char *profile;       /* write a first baseline from this profile; NULL = do not */
-    const char *commit;        /* recorded in that baseline; NULL = none */
-    const char *measured_at;   /* UTC ISO-8601 for that baseline; NULL = now */
-    const char *profiler;      /* "dhat" or "heaptrack" (C/C++ only); NULL = .pmat.yaml's */
+    /* recorded in that baseline; NULL = the CI's (mg_record_request), else git_head's */
+    const char *commit;
+    void (*git_head)(const char *repo_dir, char *out, size_t size); /* NULL = no git */
+    const char *command_line; /* how memgate was run, recorded as provenance */
+    const char *profiler;     /* "dhat" or "heaptrack" (C/C++ only); NULL = .pmat.yaml's */
     const char *run;   /* C/C++: the workload the profile step runs; NULL = the build file's */
     const char *build; /* C/C++: the build command; NULL = the usual one for the build system */
     bool record;       /* C/C++: run the build and profile steps, record the first baseline */

@@ -181,6 +181,12 @@ const char *mg_profile_source(const mg_profile *p);   /* file name as given */
 enum mg_profile_mode mg_profile_mode(const mg_profile *p);
 const char *mg_profile_mode_label(const mg_profile *p); /* "rust-heap", "heap", "copy", ... */
 const char *mg_profile_command(const mg_profile *p);    /* profiled command, or NULL */
+/*
+ * The build profile a command's path names: "release" for
+ * target/release/prog or target/x86_64-unknown-linux-gnu/release/prog,
+ * "debug", or a custom cargo profile; NULL when it names none (or command is NULL).
+ */
+const char *mg_build_profile_of(const char *command, char *out, size_t size);
 /* ad hoc / copy profiles: the raw Total line ("units"/"events", "bytes copied"/"calls") */
 bool mg_profile_raw_total(const mg_profile *p, uint64_t *amount, uint64_t *count);
 /* Top hotspots by total bytes (same as mg_profile_ranking(p, MG_RANK_TOTAL_BYTES, count)). */

@@ -6,13 +6,12 @@
 
 #include "memgate/stacks.h"
 
-/* A baseline stays reviewable: its heaviest stacks, not all of them (docs/baseline.md). */
-#define CLI_BASELINE_MAX_STACKS 64
-
-static mg_attr_options attr_options(const mg_load_options *load)
+mg_attr_options cli_attr_options(const mg_load_options *load)
 {
     mg_attr_options o;
     memset(&o, 0, sizeof(o));
+    if (!load)
+        return o;
     o.mode = load->attribution;
     o.own_crates = load->own_crates;
     o.n_own_crates = load->n_own_crates;
@@ -26,18 +25,11 @@ int cli_blame_load(struct cli_blame *bl, const mg_baseline *b, const char *workl
     return mg_baseline_stacks(b, workload, &bl->base, err);
 }
 
-int cli_blame_pick(const mg_profile *p, const mg_load_options *load, mg_stored_stacks *out,
-                   mg_error *err)
-{
-    mg_attr_options o = attr_options(load);
-    return mg_baseline_pick_stacks(p, &o, CLI_BASELINE_MAX_STACKS, out, err);
-}
-
 int cli_blame_run(struct cli_blame *bl, const mg_profile *p, const mg_load_options *load,
                   const mg_hsdiff_options *opts, const mg_verdict *v, mg_error *err)
 {
     const char *now = mg_attribution_name(load->attribution);
-    mg_attr_options o = attr_options(load);
+    mg_attr_options o = cli_attr_options(load);
     int rc;
 
     if (!mg_profile_stacks(p)) {
@@ -71,7 +63,7 @@ int cli_blame_profiles(struct cli_blame *bl, const mg_profile *before, const mg_
                        const mg_load_options *load, const mg_hsdiff_options *opts,
                        const mg_verdict *v, mg_error *err)
 {
-    mg_attr_options o = attr_options(load);
+    mg_attr_options o = cli_attr_options(load);
     int rc;
     if (!mg_profile_stacks(before) || !mg_profile_stacks(after)) {
         mg_blame_culprits(NULL, MG_CULPRIT_NO_STACKS, v, &bl->culprits);

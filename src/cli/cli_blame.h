@@ -40,9 +40,8 @@ int cli_blame_profiles(struct cli_blame *bl, const mg_profile *before, const mg_
                        const mg_load_options *load, const mg_hsdiff_options *opts,
                        const mg_verdict *v, mg_error *err);
 
-/* The stacks update-baseline stores for p (none when its format records none). */
-int cli_blame_pick(const mg_profile *p, const mg_load_options *load, mg_stored_stacks *out,
-                   mg_error *err);
+/* The attribution rule the load options name (NULL: the default), as the stack code takes it. */
+mg_attr_options cli_attr_options(const mg_load_options *load);
 
 void cli_blame_release(struct cli_blame *bl);
 

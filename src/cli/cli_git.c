@@ -103,3 +103,17 @@ int cli_git(const char *const *args, mg_buf *out, char *errtext, size_t errsize,
         return mg_error_set(err, MG_E_IO, "cannot run git (not installed?)");
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
+
+void cli_git_head(const char *dir, char *out, size_t size)
+{
+    const char *const args[] = {"-C", dir, "rev-parse", "HEAD", NULL};
+    mg_buf head;
+    mg_error ignore;
+
+    out[0] = '\0';
+    mg_buf_init(&head, 4096);
+    mg_error_init(&ignore);
+    if (cli_git(args, &head, NULL, 0, &ignore) == 0 && head.data)
+        snprintf(out, size, "%.*s", (int)strcspn(head.data, "\r\n"), head.data);
+    mg_buf_release(&head);
+}

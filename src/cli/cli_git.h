@@ -14,4 +14,7 @@
  */
 int cli_git(const char *const *args, mg_buf *out, char *errtext, size_t errsize, mg_error *err);
 
+/* The commit checked out in the repository at dir ("" when git cannot say). */
+void cli_git_head(const char *dir, char *out, size_t size);
+
 #endif

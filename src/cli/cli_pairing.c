@@ -15,29 +15,6 @@ static void program_of(const char *command, char *out, size_t size)
     snprintf(out, size, "%.*s", (int)(command + len - base), base);
 }
 
-const char *cli_build_profile(const char *command, char *out, size_t size)
-{
-    size_t len;
-    const char *t, *seg, *next;
-    if (!command)
-        return NULL;
-    len = strcspn(command, " \t\n");
-    /* the directory right above the program, under a target/ directory */
-    for (t = command; (t = strstr(t, "target/")) != NULL && t < command + len; t += 7) {
-        if (t != command && t[-1] != '/')
-            continue;
-        seg = t + 7;
-        while ((next = memchr(seg, '/', (size_t)(command + len - seg))) != NULL) {
-            if (!memchr(next + 1, '/', (size_t)(command + len - next - 1))) {
-                snprintf(out, size, "%.*s", (int)(next - seg), seg);
-                return out;
-            }
-            seg = next + 1;
-        }
-    }
-    return NULL;
-}
-
 struct pair_ctx {
     struct cli_notices *n;
     int at;
@@ -80,9 +57,9 @@ int cli_pairing_check(const mg_baseline *b, const char *workload, const mg_profi
     differ(&c, "mode", mg_baseline_string(b, workload, "profile_mode"), mg_profile_mode_label(p));
     {
         const char *rec = mg_baseline_string(b, workload, "build_profile");
-        const char *cur = cli_build_profile(pcmd, pbuild, sizeof(pbuild));
+        const char *cur = mg_build_profile_of(pcmd, pbuild, sizeof(pbuild));
         if (!rec)
-            rec = cli_build_profile(bcmd, bbuild, sizeof(bbuild));
+            rec = mg_build_profile_of(bcmd, bbuild, sizeof(bbuild));
         differ(&c, "build profile", rec, cur);
     }
     if (strict && c.count)

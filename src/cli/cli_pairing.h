@@ -11,13 +11,6 @@
 #include "memgate/profile.h"
 
 /*
- * The build profile a command's path names: "release" for
- * target/release/prog or target/x86_64-unknown-linux-gnu/release/prog,
- * "debug", or a custom cargo profile; NULL when it names none.
- */
-const char *cli_build_profile(const char *command, char *out, size_t size);
-
-/*
  * Compare what the baseline recorded for the workload (profiled_command,
  * producer, profile_mode, build_profile; a field it lacks is not compared)
  * with the profile. Differences become a "pairing" notice; with strict they

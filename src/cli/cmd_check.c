@@ -359,7 +359,7 @@ static int load_baseline(struct check_run *run, mg_error *err)
 static int bootstrap(const struct check_opts *o, struct check_run *run, mg_error *err)
 {
     struct cli_approval a = {o->approve, NULL, 0};
-    struct cli_recorded done;
+    mg_recorded done;
     struct cli_record r;
     mg_hotspot_settings hs;
     char why[256];

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci/ci_env.h"
+#include "cli_git.h"
+#include "cli_record.h"
 #include "cmd.h"
 #include "memgate/onboard.h"
 
@@ -63,8 +64,8 @@ static const char init_help[] =
     "  --profiler NAME       C/C++: dhat (Valgrind DHAT, the default) or heaptrack\n"
     "  --baseline PATH       baseline file (default: options.baseline_path of\n"
     "                        .pmat.yaml, else .pmat-metrics/memory-baseline.json)\n"
-    "  --commit SHA          commit to record in the baseline (default: GITHUB_SHA or\n"
-    "                        CI_COMMIT_SHA when set)\n"
+    "  --commit SHA          commit to record in the baseline (default: the CI's, as\n"
+    "                        update-baseline records it, else git HEAD of DIR)\n"
     "  --member DIR          in a workspace, the member crate (relative to DIR) that gets\n"
     "                        the dependency and the example; needed for a virtual\n"
     "                        manifest\n"
@@ -170,16 +171,16 @@ int cmd_init(int argc, char **argv, mg_error *err)
     mg_onboard_options o;
     mg_onboard_plan *plan = NULL;
     mg_buf out;
-    char commit[128];
+    char cmdline[2048];
     int rc;
 
     memset(&o, 0, sizeof(o));
+    cli_command_line(argc, argv, cmdline, sizeof(cmdline)); /* before getopt permutes argv */
     rc = parse_args(argc, argv, &o, err);
     if (rc != 0)
         return rc > 0 ? 0 : mg_error_exit_code(err);
-    /* the commit the CI is building, as update-baseline records it; NULL: no "commit" key */
-    if (!o.commit)
-        o.commit = mg_ci_commit(commit, sizeof(commit));
+    o.command_line = cmdline;
+    o.git_head = cli_git_head;
     if (mg_onboard_run(&plan, &o, err) < 0)
         return mg_error_exit_code(err);
     /* the plan is rendered after the run, so it reports what was really written */

@@ -199,7 +199,7 @@ static int record(const struct ub_opts *o, const struct cli_setup *s, const mg_p
     const char *run_values[] = {count,
                                 o->combine ? o->combine : "min for peaks, median for the rest"};
     mg_hotspot_settings hs;
-    struct cli_recorded done;
+    mg_recorded done;
     struct cli_record r;
     /* static: some 10 KiB of fingerprint text, once per process */
     static struct cli_envprint env;

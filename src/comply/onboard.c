@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "comply/cargo.h"
 #include "comply/cisteps.h"
@@ -19,6 +18,7 @@
 #include "memgate/gate.h"
 #include "memgate/comply.h"
 #include "memgate/profile.h"
+#include "memgate/record.h"
 
 #define DHAT_VERSION "0.3"
 #define EXAMPLE_NAME "dhat_profile"
@@ -294,27 +294,44 @@ static int plan_manifest(onboard_ctx *c)
 
 /* ---- the baseline ---- */
 
-static void utc_now(char *out, size_t size)
+/*
+ * Load the profile the way update-baseline does (every function, so the bytes
+ * outside the stored top N are exact; .pmat.yaml's hotspot settings), so both
+ * record the same baseline from it.
+ */
+static int load_profile(onboard_ctx *c, const char *profile)
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    mg_load_options load;
+    int rc;
+
+    if (c->config.source[0] &&
+        (rc = mg_config_load(&c->settings, c->config.source, true, c->err)) < 0)
+        return rc;
+    if (!c->settings && (rc = mg_config_parse(&c->settings, "", 0, NULL, c->err)) < 0)
+        return rc;
+    mg_config_hotspots(c->settings, &c->hotspots);
+    memset(&load, 0, sizeof(load));
+    load.top_n = 1000;
+    load.skip_frames = c->hotspots.skip_frames;
+    load.n_skip_frames = c->hotspots.n_skip_frames;
+    load.own_crates = c->hotspots.own_crates;
+    load.n_own_crates = c->hotspots.n_own_crates;
+    if (c->hotspots.has_attribution)
+        load.attribution = c->hotspots.attribution;
+    return mg_profile_load(&c->profile, profile, &load, c->err);
 }
 
-/* Read the profile into a new baseline with the three keys CB-141 requires. */
+/* Check the profile has the three keys CB-141 requires; apply records it (record_baseline). */
 static int baseline_from_profile(onboard_ctx *c, const char *profile, const char **detail)
 {
     static const enum mg_metric required[] = {MG_TOTAL_BYTES, MG_PEAK_BYTES, MG_ALLOC_COUNT};
-    mg_profile *p = NULL;
     const mg_metrics *m;
-    char now[32], tool[64];
     size_t i;
     int rc;
 
-    if ((rc = mg_profile_load(&p, profile, NULL, c->err)) < 0)
+    if ((rc = load_profile(c, profile)) < 0)
         return rc;
-    m = mg_profile_metrics(p);
+    m = mg_profile_metrics(c->profile);
     for (i = 0; i < 3 && rc == 0; i++)
         if (!m->present[required[i]])
             rc = mg_error_set_at(c->err, MG_E_INPUT, profile, 0, 0,
@@ -324,25 +341,15 @@ static int baseline_from_profile(onboard_ctx *c, const char *profile, const char
                                  mg_metric_name(required[(i + 2) % 3]));
     if (rc == 0) /* the untouched example allocates nothing: not a baseline */
         rc = mg_gate_refuse_empty(m, profile, c->err);
-    if (rc == 0) {
-        mg_baseline_meta meta = {c->opts->measured_at, c->opts->commit, mg_profile_format(p), tool};
-        if (!meta.measured_at) {
-            utc_now(now, sizeof(now));
-            meta.measured_at = now;
-        }
-        snprintf(tool, sizeof(tool), "memgate %s", MEMGATE_VERSION);
-        rc = mg_baseline_new(&c->baseline, c->err);
-        if (rc == 0)
-            rc = mg_baseline_update(c->baseline, NULL, m, &meta, c->err);
-        *detail = onboard_text(c,
-                               "from %s: total_allocations_bytes %llu, peak_memory_bytes %llu, "
-                               "allocation_count %llu",
-                               profile, (unsigned long long)m->value[MG_TOTAL_BYTES],
-                               (unsigned long long)m->value[MG_PEAK_BYTES],
-                               (unsigned long long)m->value[MG_ALLOC_COUNT]);
-    }
-    mg_profile_free(p);
-    return rc == 0 && !*detail ? -(int)MG_E_NOMEM : rc;
+    if (rc < 0)
+        return rc;
+    *detail = onboard_text(c,
+                           "from %s: total_allocations_bytes %llu, peak_memory_bytes %llu, "
+                           "allocation_count %llu",
+                           profile, (unsigned long long)m->value[MG_TOTAL_BYTES],
+                           (unsigned long long)m->value[MG_PEAK_BYTES],
+                           (unsigned long long)m->value[MG_ALLOC_COUNT]);
+    return *detail ? 0 : -(int)MG_E_NOMEM;
 }
 
 static int plan_baseline(onboard_ctx *c)
@@ -425,6 +432,41 @@ static void wrote(onboard_ctx *c, size_t step, const char *detail)
         c->plan->steps[step].detail = detail;
 }
 
+/*
+ * The first baseline, through the same recording as update-baseline: under
+ * the lock, with a history line, hotspots, stacks and the CI's commit. --force
+ * replaces what is there rather than adding to it.
+ */
+static int record_baseline(onboard_ctx *c)
+{
+    mg_record_request r;
+    mg_recorded done;
+    mg_attr_options attr;
+
+    memset(&attr, 0, sizeof(attr));
+    if (c->hotspots.has_attribution)
+        attr.mode = c->hotspots.attribution;
+    attr.own_crates = c->hotspots.own_crates;
+    attr.n_own_crates = c->hotspots.n_own_crates;
+    attr.skip_frames = c->hotspots.skip_frames;
+    attr.n_skip_frames = c->hotspots.n_skip_frames;
+    memset(&r, 0, sizeof(r));
+    r.baseline = c->baseline_fs;
+    r.profile = c->profile;
+    r.replace = c->opts->force;
+    r.commit = c->opts->commit;
+    r.git_head = c->opts->git_head;
+    r.repo_dir = c->plan->dir;
+    r.command_line = c->opts->command_line;
+    r.top = c->hotspots.top;
+    r.attr = &attr;
+    r.lock_timeout_ms = 60000;
+    if (mg_record_baseline(&r, &done, c->err) < 0)
+        return -(int)c->err->code;
+    wrote(c, c->baseline_step, NULL);
+    return 0;
+}
+
 static int apply(onboard_ctx *c)
 {
     size_t i;
@@ -457,13 +499,8 @@ static int apply(onboard_ctx *c)
             wrote(c, c->debug_step, "added debug = 1 to [profile.release]");
         }
     }
-    if (rc == 0 && c->baseline) {
-        rc = mkdirs_for(c->baseline_fs, c->err);
-        if (rc == 0)
-            rc = mg_baseline_save(c->baseline, c->baseline_fs, c->err);
-        if (rc == 0)
-            wrote(c, c->baseline_step, NULL);
-    }
+    if (rc == 0 && c->profile && c->baseline_step != NONE)
+        rc = record_baseline(c);
     return rc;
 }
 
@@ -593,7 +630,8 @@ int mg_onboard_run(mg_onboard_plan **out, const mg_onboard_options *opts, mg_err
         rc = final_score(&c);
     cargo_project_release(&c.proj);
     mg_comply_report_free(c.before);
-    mg_baseline_free(c.baseline);
+    mg_profile_free(c.profile);
+    mg_config_free(c.settings);
     mg_buf_release(&c.manifest_new);
     free(c.example_fs);
     free(c.manifest_fs);

@@ -8,7 +8,9 @@
 #include "comply/strlist.h"
 #include "memgate/baseline.h"
 #include "memgate/comply.h"
+#include "memgate/config.h"
 #include "memgate/onboard.h"
+#include "memgate/profile.h"
 
 /* Rust: dependency, example, entry, profile settings, baseline; C/C++: .pmat.yaml, two CI
    files, the GitLab include, the workload, the baseline: room to spare */
@@ -48,7 +50,9 @@ typedef struct onboard_ctx {
     manifest_edit edit;
     mg_buf manifest_new; /* the edited Cargo.toml, when edit holds anything */
     char *example_fs, *manifest_fs, *baseline_fs;
-    mg_baseline *baseline; /* from --profile or --record */
+    mg_profile *profile; /* from --profile or --record, recorded as the first baseline */
+    mg_config *settings; /* .pmat.yaml's memgate section: hotspots and attribution */
+    mg_hotspot_settings hotspots;
     /* indexes into plan->steps of what --write (or --profile) changes; NONE when nothing */
     size_t dep_step, example_step, entry_step, debug_step, baseline_step;
     unsigned long dep_line; /* where the dependency lands in the edited Cargo.toml */

@@ -105,19 +105,16 @@ int mg_run_wrapped(void)
     return w && *w;
 }
 
-mg_run mg_run_memgate(const char *const *argv, const char *const *envp_extra,
-                      const char *stdin_path)
+mg_run_child mg_run_start(const char *const *argv, const char *const *envp_extra,
+                          const char *stdin_path)
 {
-    mg_run r = {-1, NULL, NULL};
+    mg_run_child c;
     int outp[2], errp[2];
     posix_spawn_file_actions_t fa;
     size_t argc = 0, i;
     char **args, **env;
     char **wrap;
     size_t nwrap;
-    pid_t pid;
-    size_t olen = 0, ocap = 0, elen = 0, ecap = 0;
-    int oopen = 1, eopen = 1, st = 0;
 
     while (argv[argc])
         argc++;
@@ -137,34 +134,54 @@ mg_run mg_run_memgate(const char *const *argv, const char *const *envp_extra,
     posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
     posix_spawn_file_actions_addclose(&fa, outp[0]);
     posix_spawn_file_actions_addclose(&fa, errp[0]);
-    if (posix_spawnp(&pid, args[0], &fa, NULL, args, env) != 0)
+    if (posix_spawnp(&c.pid, args[0], &fa, NULL, args, env) != 0)
         abort();
     close(outp[1]);
     close(errp[1]);
-    r.out = calloc(1, 1);
-    r.err = calloc(1, 1);
-    while (oopen || eopen) {
-        struct pollfd pf[2] = {{outp[0], POLLIN, 0}, {errp[0], POLLIN, 0}};
-        if (poll(pf, 2, -1) < 0 && errno != EINTR)
-            break;
-        if (oopen && (pf[0].revents & (POLLIN | POLLHUP)))
-            drain(outp[0], &r.out, &olen, &ocap, &oopen);
-        if (eopen && (pf[1].revents & (POLLIN | POLLHUP)))
-            drain(errp[0], &r.err, &elen, &ecap, &eopen);
-        if (!oopen)
-            pf[0].fd = -1;
-    }
-    close(outp[0]);
-    close(errp[0]);
-    waitpid(pid, &st, 0);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    c.out_fd = outp[0];
+    c.err_fd = errp[0];
     posix_spawn_file_actions_destroy(&fa);
     free(args);
     free(env);
     if (wrap)
         free(wrap[0]);
     free(wrap);
+    return c;
+}
+
+mg_run mg_run_finish(mg_run_child *c)
+{
+    mg_run r = {-1, NULL, NULL};
+    size_t olen = 0, ocap = 0, elen = 0, ecap = 0;
+    int oopen = 1, eopen = 1, st = 0;
+
+    r.out = calloc(1, 1);
+    r.err = calloc(1, 1);
+    while (oopen || eopen) {
+        struct pollfd pf[2] = {{c->out_fd, POLLIN, 0}, {c->err_fd, POLLIN, 0}};
+        if (!oopen)
+            pf[0].fd = -1;
+        if (!eopen)
+            pf[1].fd = -1;
+        if (poll(pf, 2, -1) < 0 && errno != EINTR)
+            break;
+        if (oopen && (pf[0].revents & (POLLIN | POLLHUP)))
+            drain(c->out_fd, &r.out, &olen, &ocap, &oopen);
+        if (eopen && (pf[1].revents & (POLLIN | POLLHUP)))
+            drain(c->err_fd, &r.err, &elen, &ecap, &eopen);
+    }
+    close(c->out_fd);
+    close(c->err_fd);
+    waitpid(c->pid, &st, 0);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     return r;
+}
+
+mg_run mg_run_memgate(const char *const *argv, const char *const *envp_extra,
+                      const char *stdin_path)
+{
+    mg_run_child c = mg_run_start(argv, envp_extra, stdin_path);
+    return mg_run_finish(&c);
 }
 
 void mg_run_release(mg_run *r)

@@ -3,6 +3,7 @@
 #define MEMGATE_TEST_RUN_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 typedef struct mg_run {
     int status; /* exit status, or 128+signal */
@@ -19,6 +20,16 @@ typedef struct mg_run {
 mg_run mg_run_memgate(const char *const *argv, const char *const *envp_extra,
                       const char *stdin_path);
 void mg_run_release(mg_run *r);
+
+/* The same in two steps, for a test that acts while memgate runs (holds its lock, say). */
+typedef struct mg_run_child {
+    pid_t pid;
+    int out_fd, err_fd; /* read ends of its stdout and stderr */
+} mg_run_child;
+mg_run_child mg_run_start(const char *const *argv, const char *const *envp_extra,
+                          const char *stdin_path);
+/* Read what it prints until it exits, and reap it. */
+mg_run mg_run_finish(mg_run_child *c);
 /*
  * Set MEMGATE_WRAPPER (e.g. "valgrind --error-exitcode=99 --log-file=...") to
  * run every invocation under that command; ci/memcheck.sh does. Nonzero when set.
