@@ -8,6 +8,8 @@
 
 #include "memgate/buf.h"
 #include "memgate/error.h"
+#include "memgate/profile.h"
+#include "memgate/record.h"
 
 typedef struct mg_onboard_options {
     const char *dir;           /* the project (where Cargo.toml and .pmat.yaml are); NULL = "." */
@@ -20,12 +22,15 @@ typedef struct mg_onboard_options {
     const char *commit;
     void (*git_head)(const char *repo_dir, char *out, size_t size); /* NULL = no git */
     const char *command_line; /* how memgate was run, recorded as provenance */
-    const char *profiler;     /* "dhat" or "heaptrack" (C/C++ only); NULL = .pmat.yaml's */
-    const char *run;   /* C/C++: the workload the profile step runs; NULL = the build file's */
-    const char *build; /* C/C++: the build command; NULL = the usual one for the build system */
-    bool record;       /* C/C++: run the build and profile steps, record the first baseline */
-    bool write;        /* make the changes; false = only say what they would be */
-    bool force;        /* replace an existing profile example or baseline */
+    /* the environment fingerprint recorded with that baseline, as update-baseline records it
+       (the CLI collects it); NULL = none */
+    void (*environment)(const mg_profile *p, mg_record_strings *out);
+    const char *profiler; /* "dhat" or "heaptrack" (C/C++ only); NULL = .pmat.yaml's */
+    const char *run;      /* C/C++: the workload the profile step runs; NULL = the build file's */
+    const char *build;    /* C/C++: the build command; NULL = the usual one for the build system */
+    bool record;          /* C/C++: run the build and profile steps, record the first baseline */
+    bool write;           /* make the changes; false = only say what they would be */
+    bool force;           /* replace an existing profile example or baseline */
 } mg_onboard_options;
 
 enum mg_onboard_action {

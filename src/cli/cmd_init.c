@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_envprint.h"
 #include "cli_git.h"
 #include "cli_record.h"
 #include "cmd.h"
@@ -166,6 +167,18 @@ static int parse_args(int argc, char **argv, mg_onboard_options *o, mg_error *er
     return 0;
 }
 
+/* The fingerprint update-baseline records (no --env here), for the first baseline. */
+static void fingerprint(const mg_profile *p, mg_record_strings *out)
+{
+    /* static: some 20 KiB of fixed-size strings, once per process */
+    static struct cli_envprint env;
+    cli_envprint_collect(&env, p, NULL);
+    out->key = "environment";
+    out->names = env.names;
+    out->values = env.values;
+    out->n = env.n;
+}
+
 int cmd_init(int argc, char **argv, mg_error *err)
 {
     mg_onboard_options o;
@@ -181,6 +194,7 @@ int cmd_init(int argc, char **argv, mg_error *err)
         return rc > 0 ? 0 : mg_error_exit_code(err);
     o.command_line = cmdline;
     o.git_head = cli_git_head;
+    o.environment = fingerprint;
     if (mg_onboard_run(&plan, &o, err) < 0)
         return mg_error_exit_code(err);
     /* the plan is rendered after the run, so it reports what was really written */

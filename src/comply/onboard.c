@@ -461,6 +461,8 @@ static int record_baseline(onboard_ctx *c)
     r.top = c->hotspots.top;
     r.attr = &attr;
     r.lock_timeout_ms = 60000;
+    if (c->opts->environment)
+        c->opts->environment(c->profile, &r.strings[1]);
     if (mg_record_baseline(&r, &done, c->err) < 0)
         return -(int)c->err->code;
     wrote(c, c->baseline_step, NULL);

@@ -85,6 +85,8 @@ static void expect_recorded(const char *how)
     cr_expect(json_is_array(stacks) && json_array_size(stacks) > 0, "%s: stacks", how);
     cr_expect_str_eq(json_string_value(json_object_get(b, "attribution")), "own", "%s", how);
     cr_expect_str_eq(json_string_value(json_object_get(b, "producer")), "dhat-rs", "%s", how);
+    cr_expect_str_eq(json_string_value(json_object_get(json_object_get(b, "environment"), "os")),
+                     "Linux", "%s: the environment fingerprint", how);
     cr_assert(hist, "%s: no history file", how);
     for (const char *p = hist; (p = strchr(p, '\n')); p++)
         lines++;
