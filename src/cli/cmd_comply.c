@@ -37,6 +37,11 @@ static const char comply_help[] =
     "in Makefile, justfile, *.sh in DIR, or a file in scripts/, ci/,\n"
     ".github/workflows/, .cargo/, or .gitlab-ci.yml.\n"
     "\n"
+    "A C/C++ project (CMakeLists.txt, meson.build or a Makefile in DIR, and no\n"
+    "Cargo.toml) has no crate to depend on: the dependency is n/a, the profile binary\n"
+    "is a CI file or script that runs valgrind --tool=dhat (profiler dhat) or\n"
+    "heaptrack, and the baseline is the same (0 to -5; docs/c-cpp.md).\n"
+    "\n"
     "Settings come from DIR/.pmat.yaml (comply: checks: cb-141:): enabled (true),\n"
     "severity (warning or error), options.profiler (dhat, jemalloc or heaptrack) and\n"
     "options.baseline_path. See docs/comply.md.\n"
@@ -51,8 +56,8 @@ static const char comply_help[] =
     "exit status:\n"
     "  0  compliant, or pieces are missing and severity is warning (the default)\n"
     "  1  pieces are missing and severity is error\n"
-    "  2  DIR has no Cargo.toml, or a manifest or .pmat.yaml is malformed (the message\n"
-    "     names file, line and column), or bad options\n"
+    "  2  DIR has no Cargo.toml nor C/C++ build file, or a manifest or .pmat.yaml is\n"
+    "     malformed (the message names file, line and column), or bad options\n"
     "  4  the report could not be written\n";
 
 static const struct option comply_options[] = {
