@@ -82,3 +82,54 @@ Test(pinned_post, redaction_covers_the_whole_token)
     mg_http_redact_token("ghp_SECRET1", s);
     cr_expect_str_eq(s, "a *********** b ********************** c");
 }
+
+/* Whether every `needle` in text is escaped: right after a backslash. */
+static bool all_escaped(const char *text, const char *needle)
+{
+    for (const char *p = text; (p = strstr(p, needle)); p++)
+        if (p == text || p[-1] != '\\')
+            return false;
+    return true;
+}
+
+static mg_result *result_of(const char *text)
+{
+    mg_result *r = NULL;
+    mg_error err;
+    mg_error_init(&err);
+    cr_assert_eq(mg_result_parse(&r, text, strlen(text), "result.json", &err), 0, "%s", err.msg);
+    return r;
+}
+
+/* A result file crosses the trust boundary (fork pull requests): its accept source and its
+   workload names reach the comment as plain text, also inside the workloads table. */
+Test(pinned_post, a_result_files_accept_source_and_workload_names_are_plain_text)
+{
+    mg_result *a =
+        result_of("{\"schema\":\"memgate/result/v1\",\"verdict\":\"pass\",\"workload\":\"a|b\","
+                  "\"metrics\":[" ROW("ok", "1000000", "1010000", "1.0",
+                                      "+5%") "],"
+                                             "\"accepted\":{\"reason\":\"reviewed\",\"source\":\"@"
+                                             "here <img src=x> [x](y)\"}}");
+    mg_result *b = result_of(RESULT("pass", ROW("ok", "1000000", "1010000", "1.0", "+5%")));
+    mg_publish_workload w[2] = {*mg_result_workload(a), *mg_result_workload(b)};
+    mg_publish_request req;
+    mg_buf body;
+    mg_error err;
+    memset(&req, 0, sizeof(req));
+    req.target = MG_POST_NONE;
+    req.workloads = w;
+    req.n_workloads = 2;
+    mg_buf_init(&body, 0);
+    mg_error_init(&err);
+    cr_assert_eq(mg_publish_render(&body, &req, &err), 0, "%s", err.msg);
+    cr_expect(strstr(body.data, "reviewed") != NULL, "the exception is shown: %s", body.data);
+    cr_expect(all_escaped(body.data, "@"), "a mention: %s", body.data);
+    cr_expect(all_escaped(body.data, "<img"), "raw HTML: %s", body.data);
+    cr_expect(all_escaped(body.data, "[x]"), "a link: %s", body.data);
+    cr_expect(strstr(body.data, "| `a\\|b` |") != NULL, "the table keeps its columns: %s",
+              body.data);
+    mg_buf_release(&body);
+    mg_result_free(a);
+    mg_result_free(b);
+}
