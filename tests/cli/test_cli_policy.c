@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "run.h"
 
 #define BASE "profiles/dhatrs-wordfreq-baseline-debug.json"
@@ -17,35 +18,11 @@
 #define PIPE_REGRESSED "profiles/dhatrs-pipeline-regressed-debug.json"
 
 /* Every test runs in a fresh directory, like a checkout with .pmat.yaml at its root. */
-static char *workdir;
-
-static void enter_tempdir(void)
-{
-    workdir = mg_tempdir();
-    cr_assert_not_null(workdir);
-    cr_assert_eq(chdir(workdir), 0);
-}
-
-static void leave_tempdir(void)
-{
-    free(workdir);
-}
-
-TestSuite(cli_config, .init = enter_tempdir, .fini = leave_tempdir);
-TestSuite(cli_missing, .init = enter_tempdir, .fini = leave_tempdir);
-TestSuite(cli_accept, .init = enter_tempdir, .fini = leave_tempdir);
-TestSuite(cli_drift, .init = enter_tempdir, .fini = leave_tempdir);
-TestSuite(cli_workloads, .init = enter_tempdir, .fini = leave_tempdir);
-
-/* A copy of a testdata profile path (mg_testdata's buffer is reused). */
-static const char *prof(const char *rel)
-{
-    static char paths[8][4096];
-    static unsigned next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 4096, "%s", mg_testdata(rel));
-    return p;
-}
+TestSuite(cli_config, .init = mg_enter_tempdir, .fini = mg_leave_tempdir);
+TestSuite(cli_missing, .init = mg_enter_tempdir, .fini = mg_leave_tempdir);
+TestSuite(cli_accept, .init = mg_enter_tempdir, .fini = mg_leave_tempdir);
+TestSuite(cli_drift, .init = mg_enter_tempdir, .fini = mg_leave_tempdir);
+TestSuite(cli_workloads, .init = mg_enter_tempdir, .fini = mg_leave_tempdir);
 
 static mg_run run(const char *const *argv, const char *const *env)
 {
@@ -55,8 +32,9 @@ static mg_run run(const char *const *argv, const char *const *env)
 /* Record a first baseline (default workload unless wl), approved, with a fixed clock. */
 static void record(const char *profile_rel, const char *wl, const char *commit)
 {
-    const char *argv[12] = {"update-baseline",   prof(profile_rel), "--approve", "--commit", commit,
-                            "--allow-regression"};
+    const char *argv[12] = {
+        "update-baseline",   mg_testdata(profile_rel), "--approve", "--commit", commit,
+        "--allow-regression"};
     const char *env[] = {"SOURCE_DATE_EPOCH=1767225600", NULL};
     size_t n = 6;
     mg_run r;
@@ -100,9 +78,9 @@ static const char *str(json_t *o, const char *key)
 
 Test(cli_config, precedence_defaults_config_env_flags)
 {
-    const char *plain[] = {"check", prof(OPTIMIZED), NULL};
+    const char *plain[] = {"check", mg_testdata(OPTIMIZED), NULL};
     const char *env_ceiling[] = {"MEMORY_THRESHOLD=4000000", NULL};
-    const char *with_flag[] = {"check", prof(OPTIMIZED), "--max", "peak=5MB", NULL};
+    const char *with_flag[] = {"check", mg_testdata(OPTIMIZED), "--max", "peak=5MB", NULL};
     mg_run r;
 
     record(BASE, NULL, "aaaa1111");
@@ -153,9 +131,9 @@ Test(cli_config, explain_names_every_source)
 
 Test(cli_config, bad_config_is_exit_2_with_file_line_column)
 {
-    const char *argv[] = {"check", prof(BASE), NULL};
+    const char *argv[] = {"check", mg_testdata(BASE), NULL};
     const char *explain[] = {"check", "--explain", NULL};
-    const char *ub[] = {"update-baseline", prof(BASE), "--approve", NULL};
+    const char *ub[] = {"update-baseline", mg_testdata(BASE), "--approve", NULL};
     mg_run r;
     record(BASE, NULL, "aaaa1111");
     mg_spit(".pmat.yaml", "memgate:\n  limits:\n    peak:\n      increse: 5%\n");
@@ -182,7 +160,7 @@ Test(cli_config, bad_config_is_exit_2_with_file_line_column)
 Test(cli_config, config_flag_must_exist_and_no_config_ignores_the_file)
 {
     const char *missing[] = {"check", "--explain", "--config", "nope.yaml", NULL};
-    const char *ignore[] = {"check", prof(BASE), "--no-config", NULL};
+    const char *ignore[] = {"check", mg_testdata(BASE), "--no-config", NULL};
     mg_run r;
     record(BASE, NULL, "aaaa1111");
     r = run(missing, NULL);
@@ -197,8 +175,8 @@ Test(cli_config, config_flag_must_exist_and_no_config_ignores_the_file)
 
 Test(cli_config, baseline_path_from_cb141)
 {
-    const char *ub[] = {"update-baseline", prof(BASE), "--approve", NULL};
-    const char *check[] = {"check", prof(BASE), NULL};
+    const char *ub[] = {"update-baseline", mg_testdata(BASE), "--approve", NULL};
+    const char *check[] = {"check", mg_testdata(BASE), NULL};
     mg_run r;
     mg_spit(".pmat.yaml", "comply:\n  checks:\n    cb-141:\n      options:\n"
                           "        baseline_path: perf/mem.json\n");
@@ -217,11 +195,11 @@ Test(cli_config, baseline_path_from_cb141)
 
 Test(cli_workloads, each_workload_has_its_baseline_and_limits)
 {
-    const char *wf[] = {"check",    prof(REGRESSED), "--workload", "wordfreq",
-                        "--format", "json",          NULL};
+    const char *wf[] = {
+        "check", mg_testdata(REGRESSED), "--workload", "wordfreq", "--format", "json", NULL};
     const char *pipe[] = {
-        "check", prof(PIPE_REGRESSED), "--workload", "pipeline", "--format", "json", NULL};
-    const char *unknown[] = {"check", prof(BASE), "--workload", "nope", NULL};
+        "check", mg_testdata(PIPE_REGRESSED), "--workload", "pipeline", "--format", "json", NULL};
+    const char *unknown[] = {"check", mg_testdata(BASE), "--workload", "nope", NULL};
     mg_run r;
     json_t *j, *b;
 
@@ -258,7 +236,7 @@ Test(cli_workloads, each_workload_has_its_baseline_and_limits)
     cr_expect(strstr(r.err, "no workload 'nope'") != NULL, "%s", r.err);
     mg_run_release(&r);
     {
-        const char *typo[] = {"check", prof(BASE), "--workload", "pipelin", NULL};
+        const char *typo[] = {"check", mg_testdata(BASE), "--workload", "pipelin", NULL};
         r = run(typo, NULL);
         cr_expect_eq(r.status, 3, "%s", r.err);
         cr_expect(strstr(r.err, "no workload 'pipelin' in the baseline (did you mean "
@@ -270,7 +248,8 @@ Test(cli_workloads, each_workload_has_its_baseline_and_limits)
 
 Test(cli_workloads, json_lists_the_top_hotspots_only)
 {
-    const char *argv[] = {"check", prof(PIPE_REGRESSED), "--format", "json", "--top", "3", NULL};
+    const char *argv[] = {"check", mg_testdata(PIPE_REGRESSED), "--format", "json", "--top", "3",
+                          NULL};
     mg_run r;
     json_t *j;
     record(PIPE_BASE, NULL, "aaaa1111");
@@ -286,14 +265,14 @@ Test(cli_workloads, json_lists_the_top_hotspots_only)
 
 static mg_run check_missing(const char *policy, const char *const *env)
 {
-    const char *argv[] = {"check", prof(BASE), "--missing-baseline", policy, "--format",
-                          "json",  NULL};
+    const char *argv[] = {
+        "check", mg_testdata(BASE), "--missing-baseline", policy, "--format", "json", NULL};
     return run(argv, env);
 }
 
 Test(cli_missing, fail_is_the_default_and_exits_3)
 {
-    const char *argv[] = {"check", prof(BASE), NULL};
+    const char *argv[] = {"check", mg_testdata(BASE), NULL};
     mg_run r = run(argv, NULL);
     cr_expect_eq(r.status, 3, "%s", r.err);
     cr_expect(strstr(r.err, "--missing-baseline") != NULL, "says how to choose: %s", r.err);
@@ -335,7 +314,7 @@ Test(cli_missing, bootstrap_writes_only_where_approved)
     /* the same in config, run on the default branch: the first baseline is written */
     mg_spit(".pmat.yaml", "memgate:\n  missing_baseline: bootstrap\n");
     {
-        const char *argv[] = {"check", prof(BASE), "--format", "json", NULL};
+        const char *argv[] = {"check", mg_testdata(BASE), "--format", "json", NULL};
         r = run(argv, gl_main);
     }
     j = json_out(&r);
@@ -369,9 +348,10 @@ static void expect_accepted(const mg_run *r, const char *reason, const char *sou
 
 Test(cli_accept, flag_env_and_every_report_carry_the_reason)
 {
-    const char *flag[] = {"check",    prof(REGRESSED), "--accept", "ops: new cache (JIRA-7)",
-                          "--format", "json",          NULL};
-    const char *plain[] = {"check", prof(REGRESSED), "--format", "json", NULL};
+    const char *flag[] = {
+        "check", mg_testdata(REGRESSED), "--accept", "ops: new cache (JIRA-7)", "--format", "json",
+        NULL};
+    const char *plain[] = {"check", mg_testdata(REGRESSED), "--format", "json", NULL};
     const char *env[] = {"MEMGATE_ACCEPT=perf team sign-off", NULL};
     const char *fmts[] = {"text", "markdown", "junit"};
     mg_run r;
@@ -384,8 +364,10 @@ Test(cli_accept, flag_env_and_every_report_carry_the_reason)
     expect_accepted(&r, "perf team sign-off", "MEMGATE_ACCEPT");
     mg_run_release(&r);
     for (i = 0; i < 3; i++) {
-        const char *argv[] = {"check",    prof(REGRESSED), "--accept", "ops: new cache (JIRA-7)",
-                              "--format", fmts[i],         NULL};
+        const char *argv[] = {"check",    mg_testdata(REGRESSED),
+                              "--accept", "ops: new cache (JIRA-7)",
+                              "--format", fmts[i],
+                              NULL};
         r = run(argv, NULL);
         cr_expect_eq(r.status, 0);
         cr_expect(strstr(r.out, "new cache (JIRA-7)") != NULL, "%s report: %s", fmts[i], r.out);
@@ -395,7 +377,7 @@ Test(cli_accept, flag_env_and_every_report_carry_the_reason)
 
 Test(cli_accept, commit_trailer_from_git_log)
 {
-    const char *plain[] = {"check", prof(REGRESSED), "--format", "json", NULL};
+    const char *plain[] = {"check", mg_testdata(REGRESSED), "--format", "json", NULL};
     mg_run r;
     if (system("git --version >/dev/null 2>&1") != 0)
         cr_skip_test("git is not installed");
@@ -415,7 +397,7 @@ Test(cli_accept, commit_trailer_from_git_log)
     mg_run_release(&r);
     mg_spit(".pmat.yaml", "memgate:\n  accept:\n    allowed: false\n");
     {
-        const char *flag[] = {"check", prof(REGRESSED), "--accept", "x", NULL};
+        const char *flag[] = {"check", mg_testdata(REGRESSED), "--accept", "x", NULL};
         r = run(flag, NULL);
         cr_expect_eq(r.status, 2, "--accept while exceptions are disabled: %s", r.err);
         mg_run_release(&r);
@@ -424,11 +406,11 @@ Test(cli_accept, commit_trailer_from_git_log)
 
 Test(cli_accept, pull_request_label)
 {
-    const char *plain[] = {"check", prof(REGRESSED), "--format", "json", NULL};
+    const char *plain[] = {"check", mg_testdata(REGRESSED), "--format", "json", NULL};
     char event[4200], envpath[4300];
     mg_run r;
     record(BASE, NULL, "aaaa1111");
-    snprintf(event, sizeof(event), "%s/event.json", workdir);
+    snprintf(event, sizeof(event), "%s/event.json", mg_workdir());
     mg_spit(event, "{\"pull_request\": {\"number\": 42, \"labels\": [{\"name\": \"bug\"}, "
                    "{\"name\": \"memgate-accept\"}]}}");
     snprintf(envpath, sizeof(envpath), "GITHUB_EVENT_PATH=%s", event);
@@ -450,9 +432,9 @@ Test(cli_accept, pull_request_label)
 
 Test(cli_accept, update_baseline_records_an_accepted_regression)
 {
-    const char *ub[] = {"update-baseline", prof(REGRESSED),           "--approve",
+    const char *ub[] = {"update-baseline", mg_testdata(REGRESSED),    "--approve",
                         "--accept",        "ops: new cache (JIRA-7)", NULL};
-    const char *refused[] = {"update-baseline", prof(REGRESSED), "--approve", NULL};
+    const char *refused[] = {"update-baseline", mg_testdata(REGRESSED), "--approve", NULL};
     mg_run r;
     json_t *b;
     char *hist;
@@ -473,7 +455,7 @@ Test(cli_accept, update_baseline_records_an_accepted_regression)
     free(hist);
     /* so the next run of the same code passes, instead of failing the drift budget forever */
     {
-        const char *again[] = {"check", prof(REGRESSED), NULL};
+        const char *again[] = {"check", mg_testdata(REGRESSED), NULL};
         r = run(again, NULL);
         cr_expect_eq(r.status, 0, "%s", r.out);
         mg_run_release(&r);
@@ -509,8 +491,9 @@ Test(cli_drift, steps_within_the_limit_that_add_up_fail)
 {
     /* each step +8% (within +10%), but 3,434,884 now is +41% on the 2,430,000 anchor */
     const char *peaks[] = {"2430000", "2624400", "2834352", "3061100", "3250000"};
-    const char *argv[] = {"check", prof(BASE), "--format", "json", NULL};
-    const char *pinned[] = {"check", prof(BASE), "--format", "json", "--anchor", "c3000000", NULL};
+    const char *argv[] = {"check", mg_testdata(BASE), "--format", "json", NULL};
+    const char *pinned[] = {"check",    mg_testdata(BASE), "--format", "json",
+                            "--anchor", "c3000000",        NULL};
     mg_run r;
     json_t *j, *peak, *drift;
     write_history_baseline(peaks, 5);
@@ -536,8 +519,8 @@ Test(cli_drift, steps_within_the_limit_that_add_up_fail)
 Test(cli_drift, pin_anchor_and_warn_severity)
 {
     const char *peaks[] = {"2430000", "3250000"};
-    const char *argv[] = {"check", prof(BASE), "--format", "json", NULL};
-    const char *pin[] = {"update-baseline", prof(BASE), "--approve", "--pin-anchor", NULL};
+    const char *argv[] = {"check", mg_testdata(BASE), "--format", "json", NULL};
+    const char *pin[] = {"update-baseline", mg_testdata(BASE), "--approve", "--pin-anchor", NULL};
     mg_run r;
     json_t *j;
     write_history_baseline(peaks, 2);
@@ -561,7 +544,7 @@ Test(cli_drift, pin_anchor_and_warn_severity)
 
 Test(cli_drift, malformed_history_is_exit_3_with_line)
 {
-    const char *argv[] = {"check", prof(BASE), NULL};
+    const char *argv[] = {"check", mg_testdata(BASE), NULL};
     mg_run r;
     record(BASE, NULL, "aaaa1111");
     mg_spit(".pmat-metrics/memory-history.jsonl", "{\"workload\":\"default\"}\nnot json\n{}\n");
@@ -573,9 +556,11 @@ Test(cli_drift, malformed_history_is_exit_3_with_line)
 
 Test(cli_accept, a_result_with_accepted_rows_can_be_posted_later)
 {
-    const char *check[] = {"check",          prof(REGRESSED), "--accept",
-                           "ops: new cache", "--format",      "json",
-                           "--output",       "r.json",        NULL};
+    const char *check[] = {"check",    mg_testdata(REGRESSED),
+                           "--accept", "ops: new cache",
+                           "--format", "json",
+                           "--output", "r.json",
+                           NULL};
     const char *post[] = {"post", "--dry-run", "r.json", NULL};
     mg_run r;
     record(BASE, NULL, "aaaa1111");

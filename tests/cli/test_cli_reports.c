@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "run.h"
 
 extern char **environ;
@@ -28,36 +29,14 @@ extern char **environ;
 #define JSON_BASE "profiles/dhatrs-jsondoc-baseline-release.json"
 #define JSON_REGRESSED "profiles/dhatrs-jsondoc-regressed-release.json"
 
-static char *workdir;
-
-static void enter_tempdir(void)
-{
-    workdir = mg_tempdir();
-    cr_assert_eq(chdir(workdir), 0);
-}
-
-static void leave_tempdir(void)
-{
-    free(workdir);
-}
-
-TestSuite(reports, .init = enter_tempdir, .fini = leave_tempdir);
-TestSuite(diff, .init = enter_tempdir, .fini = leave_tempdir);
-TestSuite(trend, .init = enter_tempdir, .fini = leave_tempdir);
-
-static const char *prof(const char *rel)
-{
-    static char paths[8][4096];
-    static unsigned next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 4096, "%s", mg_testdata(rel));
-    return p;
-}
+TestSuite(reports, .init = mg_enter_tempdir, .fini = mg_leave_tempdir);
+TestSuite(diff, .init = mg_enter_tempdir, .fini = mg_leave_tempdir);
+TestSuite(trend, .init = mg_enter_tempdir, .fini = mg_leave_tempdir);
 
 static void record(const char *rel, const char *commit)
 {
-    const char *argv[] = {"update-baseline", prof(rel), "--approve", "--allow-regression",
-                          "--commit",        commit,    NULL};
+    const char *argv[] = {"update-baseline", mg_testdata(rel), "--approve", "--allow-regression",
+                          "--commit",        commit,           NULL};
     const char *env[] = {"SOURCE_DATE_EPOCH=1767225600", NULL};
     mg_run r = mg_run_memgate(argv, env, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -66,8 +45,8 @@ static void record(const char *rel, const char *commit)
 
 static mg_run check_fmt(const char *rel, const char *format, const char *extra)
 {
-    const char *argv[] = {"check", prof(rel), "--format", format, extra, extra ? "x<&>\"'y" : NULL,
-                          NULL};
+    const char *argv[] = {"check", mg_testdata(rel),          "--format", format,
+                          extra,   extra ? "x<&>\"'y" : NULL, NULL};
     return mg_run_memgate(argv, NULL, NULL);
 }
 
@@ -243,10 +222,10 @@ Test(reports, openmetrics_syntax_and_values)
 
 Test(reports, openmetrics_names_carry_the_workload)
 {
-    const char *ub[] = {"update-baseline", prof(BASE),     "--approve",
-                        "--workload",      "word-freq.v2", NULL};
-    const char *argv[] = {"check",    prof(BASE),    "--workload", "word-freq.v2",
-                          "--format", "openmetrics", NULL};
+    const char *ub[] = {"update-baseline", mg_testdata(BASE), "--approve",
+                        "--workload",      "word-freq.v2",    NULL};
+    const char *argv[] = {"check",    mg_testdata(BASE), "--workload", "word-freq.v2",
+                          "--format", "openmetrics",     NULL};
     mg_run r = mg_run_memgate(ub, NULL, NULL);
     json_t *expect = json_pack("{s:i}", "memgate_word_freq_v2_peak_memory_bytes", 3434884);
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -336,8 +315,8 @@ Test(reports, markdown_chart_has_colours_zero_axis_limit_line_and_dates)
     mg_run r;
     record(BASE, "aaaa1111");
     {
-        const char *argv[] = {"update-baseline", prof(OPTIMIZED), "--approve", "--allow-regression",
-                              NULL};
+        const char *argv[] = {"update-baseline", mg_testdata(OPTIMIZED), "--approve",
+                              "--allow-regression", NULL};
         const char *env[] = {"SOURCE_DATE_EPOCH=1767312000", NULL}; /* 2026-01-02 */
         mg_run u = mg_run_memgate(argv, env, NULL);
         cr_assert_eq(u.status, 0, "%s", u.err);
@@ -362,8 +341,8 @@ Test(reports, markdown_chart_has_colours_zero_axis_limit_line_and_dates)
 
 Test(reports, markdown_proposes_the_ratchet_on_improvement)
 {
-    const char *argv[] = {"check",    prof(OPTIMIZED), "--limit", "peak=+25%",
-                          "--format", "markdown",      NULL};
+    const char *argv[] = {
+        "check", mg_testdata(OPTIMIZED), "--limit", "peak=+25%", "--format", "markdown", NULL};
     mg_run r;
     record(BASE, "aaaa1111");
     r = mg_run_memgate(argv, NULL, NULL);
@@ -420,9 +399,10 @@ Test(reports, text_fits_80_columns_and_has_no_colour_off_a_terminal)
                                            {JSON_BASE, JSON_REGRESSED}};
     size_t i;
     for (i = 0; i < 4; i++) {
-        const char *argv[] = {"check", prof(pairs[i][1]), "--workload", pairs[i][0], NULL};
-        const char *ub[] = {"update-baseline", prof(pairs[i][0]), "--approve",
-                            "--workload",      pairs[i][0],       NULL};
+        const char *argv[] = {"check", mg_testdata(pairs[i][1]), "--workload", pairs[i][0], NULL};
+        const char *ub[] = {"update-baseline", mg_testdata(pairs[i][0]),
+                            "--approve",       "--workload",
+                            pairs[i][0],       NULL};
         mg_run r = mg_run_memgate(ub, NULL, NULL);
         cr_assert_eq(r.status, 0, "%s", r.err);
         mg_run_release(&r);
@@ -472,7 +452,7 @@ static char *run_on_tty(const char *const *args, bool no_color)
 
 Test(reports, colour_on_a_terminal_only_and_never_under_no_color)
 {
-    const char *args[] = {"check", prof(REGRESSED), NULL};
+    const char *args[] = {"check", mg_testdata(REGRESSED), NULL};
     char *out;
     record(BASE, "aaaa1111");
     out = run_on_tty(args, false);
@@ -488,8 +468,9 @@ Test(reports, colour_on_a_terminal_only_and_never_under_no_color)
 
 Test(diff, two_profiles_without_a_baseline)
 {
-    const char *argv[] = {"diff", prof(PIPE_BASE), prof(PIPE_REGRESSED), "--format", "json", NULL};
-    const char *same[] = {"diff", prof(BASE), prof(BASE), NULL};
+    const char *argv[] = {
+        "diff", mg_testdata(PIPE_BASE), mg_testdata(PIPE_REGRESSED), "--format", "json", NULL};
+    const char *same[] = {"diff", mg_testdata(BASE), mg_testdata(BASE), NULL};
     mg_run r = mg_run_memgate(argv, NULL, NULL);
     json_t *j = json_loads(r.out, 0, NULL), *ch, *c;
     size_t i;
@@ -521,9 +502,10 @@ Test(diff, two_profiles_without_a_baseline)
 
 Test(diff, functions_that_appear_and_go)
 {
-    const char *argv[] = {"diff",       prof(BASE), prof(PIPE_BASE), "--attribution",
-                          "alloc-site", "--limit",  "total=none",    "--limit",
-                          "count=none", "--limit",  "peak=none",     NULL};
+    const char *argv[] = {"diff",          mg_testdata(BASE), mg_testdata(PIPE_BASE),
+                          "--attribution", "alloc-site",      "--limit",
+                          "total=none",    "--limit",         "count=none",
+                          "--limit",       "peak=none",       NULL};
     mg_run r = mg_run_memgate(argv, NULL, NULL);
     cr_expect_eq(r.status, 0, "%s", r.err);
     cr_expect(strstr(r.out, "appeared") && strstr(r.out, "alloc::vec::Vec<T,A>::push_mut"), "%s",
@@ -544,14 +526,14 @@ static int count_class(const char *svg, const char *needle)
 
 Test(trend, svg_parses_with_three_panels)
 {
-    const char *argv[] = {"trend", prof(REGRESSED), "--output", "trend.svg", NULL};
+    const char *argv[] = {"trend", mg_testdata(REGRESSED), "--output", "trend.svg", NULL};
     const char *none[] = {"trend", "--workload", "nobody", NULL};
     mg_run r;
     char *svg;
     xmlDocPtr doc;
     xmlNodePtr root;
-    const char *nocommit[] = {"update-baseline", prof(OPTIMIZED), "--approve", "--allow-regression",
-                              NULL};
+    const char *nocommit[] = {"update-baseline", mg_testdata(OPTIMIZED), "--approve",
+                              "--allow-regression", NULL};
     const char *env[] = {"SOURCE_DATE_EPOCH=1767312000", NULL}; /* 2026-01-02 */
     record(BASE, "aaaa1111");
     record(OPTIMIZED, "bbbb2222");
@@ -599,7 +581,7 @@ Test(trend, svg_parses_with_three_panels)
  */
 Test(reports, markdown_keeps_hostile_function_names_in_code_spans)
 {
-    const char *argv[] = {"check", prof(BASE), "--format", "markdown", NULL};
+    const char *argv[] = {"check", mg_testdata(BASE), "--format", "markdown", NULL};
     mg_run r;
     mkdir(".pmat-metrics", 0755);
     mg_spit(".pmat-metrics/memory-baseline.json",
@@ -619,11 +601,11 @@ Test(reports, markdown_keeps_hostile_function_names_in_code_spans)
 Test(reports, markdown_links_the_full_report)
 {
     const char *ok[] = {
-        "check",    prof(REGRESSED), "--format",
-        "markdown", "--report-url",  "https://ci.example/acme/app/actions/runs/42#artifacts",
+        "check",    mg_testdata(REGRESSED), "--format",
+        "markdown", "--report-url",         "https://ci.example/acme/app/actions/runs/42#artifacts",
         NULL};
-    const char *bad[] = {"check",        prof(REGRESSED),       "--format", "markdown",
-                         "--report-url", "javascript:alert(1)", NULL};
+    const char *bad[] = {"check",        mg_testdata(REGRESSED), "--format", "markdown",
+                         "--report-url", "javascript:alert(1)",  NULL};
     mg_run r;
     record(BASE, "aaaa1111");
     r = mg_run_memgate(ok, NULL, NULL);

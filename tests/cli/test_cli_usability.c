@@ -10,34 +10,13 @@
 #include <unistd.h>
 
 #include "privilege.h"
+#include "fixtures.h"
 #include "run.h"
 
 #define BASE "profiles/dhatrs-wordfreq-baseline-debug.json"
 #define REGRESSED "profiles/dhatrs-wordfreq-regressed-debug.json"
 
-static char *workdir;
-
-static void enter_tempdir(void)
-{
-    workdir = mg_tempdir();
-    cr_assert_eq(chdir(workdir), 0);
-}
-
-static void leave_tempdir(void)
-{
-    free(workdir);
-}
-
-TestSuite(usability, .init = enter_tempdir, .fini = leave_tempdir);
-
-static const char *prof(const char *rel)
-{
-    static char paths[4][4096];
-    static unsigned next;
-    char *p = paths[next++ % 4];
-    snprintf(p, 4096, "%s", mg_testdata(rel));
-    return p;
-}
+TestSuite(usability, .init = mg_enter_tempdir, .fini = mg_leave_tempdir);
 
 /* Every line of text at most 80 columns (bytes: the texts are ASCII). */
 static void expect_width(const char *what, const char *text)
@@ -85,7 +64,7 @@ Test(usability, help_keeps_an_option_and_its_description_together)
 
 static void record(const char *rel)
 {
-    const char *argv[] = {"update-baseline", prof(rel), "--approve", NULL};
+    const char *argv[] = {"update-baseline", mg_testdata(rel), "--approve", NULL};
     mg_run r = mg_run_memgate(argv, NULL, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     mg_run_release(&r);
@@ -93,8 +72,8 @@ static void record(const char *rel)
 
 Test(usability, a_ceiling_reads_as_written_and_the_table_stays_in_80_columns)
 {
-    const char *argv[] = {"check",   prof(REGRESSED),      "--max", "peak=500MB",
-                          "--limit", "total=+5%&<=1.5GiB", NULL};
+    const char *argv[] = {"check",   mg_testdata(REGRESSED), "--max", "peak=500MB",
+                          "--limit", "total=+5%&<=1.5GiB",   NULL};
     mg_run r;
     record(BASE);
     r = mg_run_memgate(argv, NULL, NULL);
@@ -115,7 +94,7 @@ Test(usability, a_ceiling_reads_as_written_and_the_table_stays_in_80_columns)
         while (*line) {
             size_t len = strcspn(line, "\n");
             /* the one line allowed over 80 columns holds the profile path alone */
-            if (!strstr(line, "testdata/profiles/") || len - strlen(prof(REGRESSED)) > 80)
+            if (!strstr(line, "testdata/profiles/") || len - strlen(mg_testdata(REGRESSED)) > 80)
                 cr_expect_leq(len, 80, "%.*s", (int)len, line);
             line += len + (line[len] == '\n');
         }
@@ -125,7 +104,7 @@ Test(usability, a_ceiling_reads_as_written_and_the_table_stays_in_80_columns)
 
 Test(usability, a_ceiling_that_trips_is_named_with_its_unit)
 {
-    const char *argv[] = {"check", prof(REGRESSED), "--max", "peak=10MB", NULL};
+    const char *argv[] = {"check", mg_testdata(REGRESSED), "--max", "peak=10MB", NULL};
     mg_run r;
     record(BASE);
     r = mg_run_memgate(argv, NULL, NULL);
@@ -138,11 +117,11 @@ Test(usability, a_ceiling_that_trips_is_named_with_its_unit)
 
 Test(usability, reports_do_not_depend_on_the_time_zone_or_terminal_width)
 {
-    const char *argv[] = {"check", prof(REGRESSED), "--format", "json", NULL};
+    const char *argv[] = {"check", mg_testdata(REGRESSED), "--format", "json", NULL};
     const char *east[] = {"TZ=Pacific/Kiritimati", "COLUMNS=20", "SOURCE_DATE_EPOCH=1767225600",
                           NULL};
     const char *west[] = {"TZ=America/Adak", "COLUMNS=300", "SOURCE_DATE_EPOCH=1767225600", NULL};
-    const char *ub[] = {"update-baseline", prof(BASE), "--approve", NULL};
+    const char *ub[] = {"update-baseline", mg_testdata(BASE), "--approve", NULL};
     mg_run a, b, r = mg_run_memgate(ub, east, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     mg_run_release(&r);
@@ -183,10 +162,13 @@ Test(usability, typos_get_a_did_you_mean)
 
 Test(usability, output_before_or_after_its_format)
 {
-    const char *before[] = {"check",    prof(REGRESSED), "--output", "a.json",
-                            "--format", "json",          NULL};
-    const char *after[] = {"check", prof(REGRESSED), "--format", "markdown", "--output",
-                           "b.md",  "--format",      "json",     NULL};
+    const char *before[] = {
+        "check", mg_testdata(REGRESSED), "--output", "a.json", "--format", "json", NULL};
+    const char *after[] = {"check",    mg_testdata(REGRESSED),
+                           "--format", "markdown",
+                           "--output", "b.md",
+                           "--format", "json",
+                           NULL};
     char *text;
     mg_run r;
     record(BASE);
@@ -207,11 +189,18 @@ Test(usability, output_before_or_after_its_format)
 
 Test(usability, an_output_without_its_format_is_an_error)
 {
-    const char *stray[] = {"check",  prof(REGRESSED), "--format", "json", "--output",
-                           "a.json", "--output",      "b.json",   NULL};
-    const char *twice[] = {"check", prof(REGRESSED), "--output", "a", "--output", "b", NULL};
-    const char *same[] = {"check",    prof(REGRESSED), "--format", "json", "--output", "r",
-                          "--format", "markdown",      "--output", "r",    NULL};
+    const char *stray[] = {"check",    mg_testdata(REGRESSED),
+                           "--format", "json",
+                           "--output", "a.json",
+                           "--output", "b.json",
+                           NULL};
+    const char *twice[] = {"check", mg_testdata(REGRESSED), "--output", "a", "--output", "b", NULL};
+    const char *same[] = {"check",    mg_testdata(REGRESSED),
+                          "--format", "json",
+                          "--output", "r",
+                          "--format", "markdown",
+                          "--output", "r",
+                          NULL};
     expect_usage(stray, "--output 'b.json' belongs to no --format");
     expect_usage(twice, "--output 'a' and --output 'b' with no --format between them");
     expect_usage(same, "--format json and --format markdown both write to 'r'");
@@ -230,7 +219,8 @@ static void expect_not_profile(const char *path, const char *fragment)
 
 Test(usability, memgate_files_and_testing_mode_logs_are_named)
 {
-    const char *json[] = {"check", prof(REGRESSED), "--format", "json", "--output", "r.json", NULL};
+    const char *json[] = {"check", mg_testdata(REGRESSED), "--format", "json", "--output", "r.json",
+                          NULL};
     mg_run r;
     record(BASE);
     r = mg_run_memgate(json, NULL, NULL);
@@ -239,7 +229,7 @@ Test(usability, memgate_files_and_testing_mode_logs_are_named)
                        "this is a memgate baseline, not a profile: give it as --baseline");
     expect_not_profile(".pmat-metrics/memory-history.jsonl", "this is memgate's baseline history");
     expect_not_profile("r.json", "this is a memgate result");
-    expect_not_profile(prof("profiles/dhatrs-heapcheck-testing-pass-debug.stderr.txt"),
+    expect_not_profile(mg_testdata("profiles/dhatrs-heapcheck-testing-pass-debug.stderr.txt"),
                        "dhat-rs testing-mode run");
     /* anything else keeps the general message */
     cr_assert_eq(mg_spit("notes.txt", "hello\n"), 0);
@@ -251,7 +241,7 @@ Test(usability, memgate_files_and_testing_mode_logs_are_named)
 Test(usability, a_baseline_in_a_new_directory_creates_it)
 {
     const char *argv[] = {"update-baseline",
-                          prof(BASE),
+                          mg_testdata(BASE),
                           "--approve",
                           "--baseline",
                           "perf/memory/base line.json",
@@ -265,8 +255,8 @@ Test(usability, a_baseline_in_a_new_directory_creates_it)
 
 Test(usability, the_directory_in_the_way_is_named)
 {
-    const char *argv[] = {"update-baseline",          prof(BASE), "--approve", "--baseline",
-                          "plain-file/sub/base.json", NULL};
+    const char *argv[] = {"update-baseline", mg_testdata(BASE),          "--approve",
+                          "--baseline",      "plain-file/sub/base.json", NULL};
     mg_run r;
     cr_assert_eq(mg_spit("plain-file", "x"), 0);
     r = mg_run_memgate(argv, NULL, NULL);
@@ -278,8 +268,8 @@ Test(usability, the_directory_in_the_way_is_named)
 
 Test(usability, an_unwritable_directory_is_named_not_the_lock_file)
 {
-    const char *argv[] = {"update-baseline", prof(BASE),     "--approve",
-                          "--baseline",      "ro/base.json", NULL};
+    const char *argv[] = {"update-baseline", mg_testdata(BASE), "--approve",
+                          "--baseline",      "ro/base.json",    NULL};
     mg_run r;
     cr_assert_eq(mkdir("ro", 0555), 0);
     mg_unprivileged_children(); /* root ignores directory permissions */

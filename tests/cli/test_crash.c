@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "memgate/history.h"
+#include "fixtures.h"
 #include "run.h"
 
 extern char **environ;
@@ -28,30 +29,7 @@ extern char **environ;
 #define BASE "profiles/dhatrs-wordfreq-baseline-debug.json"
 #define REGRESSED "profiles/dhatrs-wordfreq-regressed-debug.json"
 
-static char *workdir;
-
-static void enter_tempdir(void)
-{
-    workdir = mg_tempdir();
-    cr_assert_not_null(workdir);
-    cr_assert_eq(chdir(workdir), 0);
-}
-
-static void leave_tempdir(void)
-{
-    free(workdir);
-}
-
-TestSuite(crash, .init = enter_tempdir, .fini = leave_tempdir, .timeout = 240);
-
-static const char *prof(const char *rel)
-{
-    static char paths[4][4096];
-    static unsigned next;
-    char *p = paths[next++ % 4];
-    snprintf(p, 4096, "%s", mg_testdata(rel));
-    return p;
-}
+TestSuite(crash, .init = mg_enter_tempdir, .fini = mg_leave_tempdir, .timeout = 240);
 
 /* Start update-baseline without waiting; output goes to /dev/null. */
 static pid_t start_update(const char *profile, const char *workload, const char *slow_us)
@@ -167,7 +145,7 @@ static char *expected_text(const char *profile)
 
 Test(crash, kill_9_at_random_moments_leaves_old_or_new_never_a_mix)
 {
-    const char *profiles[2] = {prof(BASE), prof(REGRESSED)};
+    const char *profiles[2] = {mg_testdata(BASE), mg_testdata(REGRESSED)};
     char *texts[2] = {expected_text(profiles[0]), expected_text(profiles[1])};
     const char *path = ".pmat-metrics/memory-baseline.json";
     unsigned state, i, killed = 0, completed = 0, became_new = 0, torn = 0, n_seen = 0;
@@ -239,10 +217,10 @@ Test(crash, concurrent_updates_never_lose_one)
     mg_error err;
     size_t i;
 
-    cr_assert_eq(finish(start_update(prof(BASE), NULL, "0")), 0);
+    cr_assert_eq(finish(start_update(mg_testdata(BASE), NULL, "0")), 0);
     /* eight read-modify-write cycles of one file, each slowed down so they would overlap */
     for (i = 0; i < 8; i++)
-        pids[i] = start_update(prof(i % 2 ? REGRESSED : BASE), names[i], "200");
+        pids[i] = start_update(mg_testdata(i % 2 ? REGRESSED : BASE), names[i], "200");
     for (i = 0; i < 8; i++)
         cr_expect_eq(finish(pids[i]), 0, "update %zu failed", i);
     b = json_load_file(".pmat-metrics/memory-baseline.json", 0, NULL);
@@ -262,8 +240,8 @@ Test(crash, concurrent_updates_never_lose_one)
 static void expect_intact_after_write_failure(const char *dir, const char *old,
                                               const char *old_hist, const char *errno_text)
 {
-    const char *argv[] = {"update-baseline",    prof(REGRESSED), "--approve",
-                          "--allow-regression", "--no-config",   NULL};
+    const char *argv[] = {"update-baseline",    mg_testdata(REGRESSED), "--approve",
+                          "--allow-regression", "--no-config",          NULL};
     char path[4300], hist[4300], *now;
     mg_run r;
     snprintf(path, sizeof(path), "%s/.pmat-metrics/memory-baseline.json", dir);
@@ -284,7 +262,7 @@ static void expect_intact_after_write_failure(const char *dir, const char *old,
    ENOSPC (LD_PRELOAD of the I/O shim, inherited through the environment). */
 static void full_disk_through_the_shim(void)
 {
-    const char *argv[] = {"update-baseline", prof(BASE), "--approve", "--no-config", NULL};
+    const char *argv[] = {"update-baseline", mg_testdata(BASE), "--approve", "--no-config", NULL};
     char *old, *old_hist;
     mg_run r = mg_run_memgate(argv, NULL, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -294,7 +272,7 @@ static void full_disk_through_the_shim(void)
     cr_assert_eq(setenv("LD_PRELOAD", MEMGATE_IO_SHIM, 1), 0);
     cr_assert_eq(setenv("MG_SHIM_WRITE_ENOSPC", "/.pmat-metrics/", 1), 0);
     cr_assert_eq(setenv("ASAN_OPTIONS", "detect_leaks=1:verify_asan_link_order=0", 1), 0);
-    expect_intact_after_write_failure(workdir, old, old_hist, "No space left on device");
+    expect_intact_after_write_failure(mg_workdir(), old, old_hist, "No space left on device");
     cr_expect_eq(count_temp_files(".pmat-metrics"), 0, "a temporary file was left behind");
     unsetenv("LD_PRELOAD");
     free(old);
@@ -306,41 +284,41 @@ Test(crash, full_disk_enospc_keeps_the_old_file)
     char *old, *old_hist, filler[4200];
     FILE *f;
     char block[4096];
-    const char *argv[] = {"update-baseline", prof(BASE), "--approve", "--no-config", NULL};
+    const char *argv[] = {"update-baseline", mg_testdata(BASE), "--approve", "--no-config", NULL};
     mg_run r;
 
     memset(block, 'x', sizeof(block));
-    if (mount("memgate-test", workdir, "tmpfs", 0, "size=32k") != 0) {
+    if (mount("memgate-test", mg_workdir(), "tmpfs", 0, "size=32k") != 0) {
         /* not root, or a container without CAP_SYS_ADMIN: the disk is full for memgate's
            writes under .pmat-metrics through the I/O shim instead (tests/shim/io_shim.c) */
         full_disk_through_the_shim();
         return;
     }
     cr_assert_eq(chdir("/"), 0);
-    cr_assert_eq(chdir(workdir), 0); /* into the fresh mount */
+    cr_assert_eq(chdir(mg_workdir()), 0); /* into the fresh mount */
     r = mg_run_memgate(argv, NULL, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     mg_run_release(&r);
     old = mg_slurp(".pmat-metrics/memory-baseline.json", NULL);
     old_hist = mg_slurp(".pmat-metrics/memory-history.jsonl", NULL);
     /* fill the rest of the file system */
-    snprintf(filler, sizeof(filler), "%s/filler", workdir);
+    snprintf(filler, sizeof(filler), "%s/filler", mg_workdir());
     f = fopen(filler, "w");
     while (f && fwrite(block, 1, sizeof(block), f) == sizeof(block) && fflush(f) == 0)
         ;
     if (f)
         fclose(f);
-    expect_intact_after_write_failure(workdir, old, old_hist, "No space left on device");
+    expect_intact_after_write_failure(mg_workdir(), old, old_hist, "No space left on device");
     cr_expect_eq(count_temp_files(".pmat-metrics"), 0, "a temporary file was left behind");
     free(old);
     free(old_hist);
     cr_assert_eq(chdir("/"), 0);
-    umount(workdir);
+    umount(mg_workdir());
 }
 
 Test(crash, file_size_limit_keeps_the_old_file)
 {
-    const char *argv[] = {"update-baseline", prof(BASE), "--approve", "--no-config", NULL};
+    const char *argv[] = {"update-baseline", mg_testdata(BASE), "--approve", "--no-config", NULL};
     struct rlimit small = {600, 600};
     char *old, *old_hist;
     mg_run r = mg_run_memgate(argv, NULL, NULL);
@@ -351,7 +329,7 @@ Test(crash, file_size_limit_keeps_the_old_file)
     /* inherited by the child: writes past 600 bytes fail with EFBIG instead of killing it */
     signal(SIGXFSZ, SIG_IGN);
     cr_assert_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-    expect_intact_after_write_failure(workdir, old, old_hist, "File too large");
+    expect_intact_after_write_failure(mg_workdir(), old, old_hist, "File too large");
     cr_expect_eq(count_temp_files(".pmat-metrics"), 0, "a temporary file was left behind");
     free(old);
     free(old_hist);

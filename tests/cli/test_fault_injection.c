@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "run.h"
 
 #define BASE "profiles/dhatrs-wordfreq-baseline-debug.json"
@@ -18,22 +19,14 @@
 #define BASELINE ".pmat-metrics/memory-baseline.json"
 #define HISTORY ".pmat-metrics/memory-history.jsonl"
 
-static char *workdir;
-
 static void enter_tempdir(void)
 {
-    workdir = mg_tempdir();
-    cr_assert_eq(chdir(workdir), 0);
+    mg_enter_tempdir();
     /* a preloaded library comes before the ASan runtime; ASan does not intercept fsync/rename */
     setenv("ASAN_OPTIONS", "detect_leaks=1:verify_asan_link_order=0", 1);
 }
 
-static void leave_tempdir(void)
-{
-    free(workdir);
-}
-
-TestSuite(fault, .init = enter_tempdir, .fini = leave_tempdir);
+TestSuite(fault, .init = enter_tempdir, .fini = mg_leave_tempdir);
 
 static char log_path[4200];
 
@@ -44,7 +37,7 @@ static mg_run update(const char *profile, const char *eio)
                           "--allow-regression", NULL};
     static char preload[4200], logvar[4300], eiovar[256];
     const char *env[] = {preload, logvar, eio ? eiovar : NULL, NULL};
-    snprintf(log_path, sizeof(log_path), "%s/shim.log", workdir);
+    snprintf(log_path, sizeof(log_path), "%s/shim.log", mg_workdir());
     unlink(log_path);
     snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", MEMGATE_IO_SHIM);
     snprintf(logvar, sizeof(logvar), "MG_SHIM_LOG=%s", log_path);

@@ -15,32 +15,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "run.h"
 
-static char *workdir;
+TestSuite(flame, .init = mg_enter_tempdir, .fini = mg_leave_tempdir, .timeout = 120);
 
-static void enter_tempdir(void)
-{
-    workdir = mg_tempdir();
-    cr_assert_eq(chdir(workdir), 0);
-}
-
-static void leave_tempdir(void)
-{
-    free(workdir);
-}
-
-TestSuite(flame, .init = enter_tempdir, .fini = leave_tempdir, .timeout = 120);
-
+/* A profile under testdata/profiles/. */
 static const char *prof(const char *name)
 {
-    static char paths[4][4096];
-    static unsigned next;
-    char *p = paths[next++ % 4];
     char rel[512];
     snprintf(rel, sizeof(rel), "profiles/%s", name);
-    snprintf(p, 4096, "%s", mg_testdata(rel));
-    return p;
+    return mg_testdata(rel);
 }
 
 /* A metric of a profile as memgate show --format json reports it. */

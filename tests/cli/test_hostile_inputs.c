@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "run.h"
 
 #define BASE "profiles/dhatrs-wordfreq-baseline-debug.json"
@@ -20,20 +21,7 @@
     "x\\n::error file=a.c,line=1::forged\\r\\n::warning::w\\u001b]0;title\\u0007\\u001b[2J"        \
     "\\u009b31m"
 
-static char *workdir;
-
-static void enter_tempdir(void)
-{
-    workdir = mg_tempdir();
-    cr_assert_eq(chdir(workdir), 0);
-}
-
-static void leave_tempdir(void)
-{
-    free(workdir);
-}
-
-TestSuite(hostile, .init = enter_tempdir, .fini = leave_tempdir);
+TestSuite(hostile, .init = mg_enter_tempdir, .fini = mg_leave_tempdir);
 
 /* No line that starts a workflow command, no ESC, BEL or C1 control in what memgate printed. */
 static void assert_clean(const char *what, const char *s)

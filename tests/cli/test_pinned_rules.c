@@ -11,26 +11,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "run.h"
 
 #define BASE "profiles/dhatrs-wordfreq-baseline-debug.json"
 #define REGRESSED "profiles/dhatrs-wordfreq-regressed-debug.json"
 
-static char *workdir;
-
 static void enter_tempdir(void)
 {
-    workdir = mg_tempdir();
-    cr_assert_eq(chdir(workdir), 0);
+    mg_enter_tempdir();
     cr_assert_eq(mg_spit(".pmat.yaml", "memgate:\n  update:\n    branches: [main]\n"), 0);
 }
 
-static void leave_tempdir(void)
-{
-    free(workdir);
-}
-
-TestSuite(pinned, .init = enter_tempdir, .fini = leave_tempdir);
+TestSuite(pinned, .init = enter_tempdir, .fini = mg_leave_tempdir);
 
 static int update(const char *const *env)
 {

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "run.h"
 
 #define PROFILE "profiles/dhatrs-wordfreq-baseline-release.json"
@@ -28,9 +29,7 @@ static const char *const env[] = {SDE, NULL};
 /* A fresh project directory (removed at exit) as the current directory; a Cargo crate for init. */
 static void enter_project(void)
 {
-    char *dir = mg_tempdir();
-    cr_assert(dir && chdir(dir) == 0);
-    free(dir);
+    mg_enter_tempdir();
     cr_assert_eq(mg_spit("Cargo.toml", "[package]\nname = \"wordfreq\"\nversion = \"0.1.0\"\n"
                                        "edition = \"2021\"\n"),
                  0);

@@ -11,22 +11,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "run.h"
 
 #define BASE "profiles/dhatrs-wordfreq-baseline-debug.json"
 
-static char *workdir, *outside;
+static char *outside; /* a second directory, outside the repository */
 
 static void enter_tempdir(void)
 {
-    workdir = mg_tempdir();
+    mg_enter_tempdir();
     outside = mg_tempdir();
-    cr_assert_eq(chdir(workdir), 0);
 }
 
 static void leave_tempdir(void)
 {
-    free(workdir);
+    mg_leave_tempdir();
     free(outside);
 }
 

@@ -193,8 +193,11 @@ void mg_run_release(mg_run *r)
 
 const char *mg_testdata(const char *rel)
 {
-    static char path[4096];
-    snprintf(path, sizeof(path), "%s/%s", TESTDATA_DIR, rel);
+    /* a ring, so one argv can hold several paths */
+    static char paths[MG_TESTDATA_PATHS][4096];
+    static unsigned next;
+    char *path = paths[next++ % MG_TESTDATA_PATHS];
+    snprintf(path, sizeof(paths[0]), "%s/%s", TESTDATA_DIR, rel);
     return path;
 }
 

@@ -36,7 +36,9 @@ mg_run mg_run_finish(mg_run_child *c);
  */
 int mg_run_wrapped(void);
 
-/* Path of a file under testdata/ (static buffer, valid until the next call). */
+/* Path of a file under testdata/ (static buffer, valid for the next MG_TESTDATA_PATHS - 1 calls).
+ */
+#define MG_TESTDATA_PATHS 8
 const char *mg_testdata(const char *rel);
 /* Make a fresh temporary directory; returns a malloc'd path. */
 char *mg_tempdir(void);
