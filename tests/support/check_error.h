@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "memgate/error.h"
+#include "memgate/profile.h"
 
 /*
  * A macro rather than a function so that a failure points at the test line.
@@ -26,5 +27,28 @@
         cr_expect_eq(ce_->column, (unsigned long)(want_col), "column %lu, expected %lu (%s)",      \
                      ce_->column, (unsigned long)(want_col), ce_->msg);                            \
     } while (0)
+
+/*
+ * mg_profile_parse must fail on text (len bytes, named source in messages)
+ * with want_code, fragment and position, and leave *out NULL.
+ */
+#define check_profile_error(text, len, source, opts, want_code, fragment, line, col)               \
+    do {                                                                                           \
+        mg_profile *pe_ = (mg_profile *)1;                                                         \
+        mg_error pee_;                                                                             \
+        mg_error_init(&pee_);                                                                      \
+        cr_expect_eq(mg_profile_parse(&pe_, (text), (len), (source), (opts), &pee_),               \
+                     -(int)(want_code), "%s", pee_.msg);                                           \
+        cr_expect_null(pe_);                                                                       \
+        check_error(&pee_, want_code, fragment, source, line, col);                                \
+    } while (0)
+
+/* A metric the profile must have (the test stops when it is absent). */
+static inline uint64_t present_metric(const mg_profile *p, enum mg_metric m)
+{
+    const mg_metrics *x = mg_profile_metrics(p);
+    cr_assert(x->present[m], "%s absent", mg_metric_name(m));
+    return x->value[m];
+}
 
 #endif

@@ -69,35 +69,19 @@ static const mg_load_options forced = {
     .format = MG_FORMAT_DHAT_JSON, .summary_index = 0, .top_n = 0};
 
 #define parse_bad_opts(text, opts, code, fragment, line, col)                                      \
-    do {                                                                                           \
-        mg_profile *p_ = (mg_profile *)1;                                                          \
-        mg_error e_;                                                                               \
-        const char *t_ = (text);                                                                   \
-        mg_error_init(&e_);                                                                        \
-        cr_expect_eq(mg_profile_parse(&p_, t_, strlen(t_), "p.json", (opts), &e_), -(int)(code),   \
-                     "%s", e_.msg);                                                                \
-        cr_expect_null(p_);                                                                        \
-        check_error(&e_, code, fragment, "p.json", line, col);                                     \
-    } while (0)
+    check_profile_error(text, strlen(text), "p.json", opts, code, fragment, line, col)
 
 #define parse_bad(text, code, fragment, line, col)                                                 \
     parse_bad_opts(text, NULL, code, fragment, line, col)
 
-static uint64_t metric(const mg_profile *p, enum mg_metric m)
-{
-    const mg_metrics *x = mg_profile_metrics(p);
-    cr_assert(x->present[m], "%s absent", mg_metric_name(m));
-    return x->value[m];
-}
-
 static void expect_sums(const mg_profile *p)
 {
-    cr_expect_eq(metric(p, MG_TOTAL_BYTES), 450);
-    cr_expect_eq(metric(p, MG_ALLOC_COUNT), 6);
-    cr_expect_eq(metric(p, MG_PEAK_BYTES), 260);
-    cr_expect_eq(metric(p, MG_PEAK_BLOCKS), 3);
-    cr_expect_eq(metric(p, MG_END_BYTES), 60);
-    cr_expect_eq(metric(p, MG_END_BLOCKS), 2);
+    cr_expect_eq(present_metric(p, MG_TOTAL_BYTES), 450);
+    cr_expect_eq(present_metric(p, MG_ALLOC_COUNT), 6);
+    cr_expect_eq(present_metric(p, MG_PEAK_BYTES), 260);
+    cr_expect_eq(present_metric(p, MG_PEAK_BLOCKS), 3);
+    cr_expect_eq(present_metric(p, MG_END_BYTES), 60);
+    cr_expect_eq(present_metric(p, MG_END_BLOCKS), 2);
 }
 
 static void expect_hotspots(const mg_profile *p)
@@ -146,7 +130,7 @@ Test(dhat_json, dhat_rs_heap_profile_has_a_runtime)
     cr_expect_str_eq(mg_profile_producer(p), "dhat-rs");
     cr_expect_str_eq(mg_profile_mode_label(p), "rust-heap");
     cr_expect_eq(mg_profile_mode(p), MG_MODE_HEAP);
-    cr_expect_eq(metric(p, MG_RUNTIME_US), 2766863);
+    cr_expect_eq(present_metric(p, MG_RUNTIME_US), 2766863);
     cr_expect_str_eq(mg_profile_command(p), "wordfreq 3");
     mg_profile_free(p);
 }
@@ -179,8 +163,8 @@ Test(dhat_json, empty_pps)
     mg_profile *p = parse("{\"dhatFileVersion\": 2, \"mode\": \"heap\", \"bklt\": true, "
                           "\"pps\": [], \"ftbl\": [\"[root]\"]}");
     size_t n = 99;
-    cr_expect_eq(metric(p, MG_TOTAL_BYTES), 0, "a heap profile that allocated nothing");
-    cr_expect_eq(metric(p, MG_PEAK_BYTES), 0);
+    cr_expect_eq(present_metric(p, MG_TOTAL_BYTES), 0, "a heap profile that allocated nothing");
+    cr_expect_eq(present_metric(p, MG_PEAK_BYTES), 0);
     cr_expect_null(mg_profile_hotspots(p, &n));
     cr_expect_eq(n, 0);
     mg_profile_free(p);
@@ -288,7 +272,7 @@ Test(dhat_json, unknown_mode_is_classified_by_bklt)
     mg_profile *p = parse("{\"dhatFileVersion\": 2, \"mode\": \"weird\", \"bklt\": true, " ONE_PP(
         "[2]") ", " FTBL "}");
     cr_expect_eq(mg_profile_mode(p), MG_MODE_HEAP);
-    cr_expect_eq(metric(p, MG_PEAK_BYTES), 8);
+    cr_expect_eq(present_metric(p, MG_PEAK_BYTES), 8);
     mg_profile_free(p);
     p = parse("{\"dhatFileVersion\": 2, \"mode\": \"weird\", \"bklt\": false, " COUNTS_ONLY);
     cr_expect_eq(mg_profile_mode(p), MG_MODE_OTHER);
@@ -335,7 +319,7 @@ Test(dhat_json, without_bklt_only_totals_are_required)
 {
     mg_profile *p = parse("{\"dhatFileVersion\": 2, \"mode\": \"heap\", "
                           "\"pps\": [{\"tb\": 5, \"tbk\": 1, \"fs\": []}], \"ftbl\": []}");
-    cr_expect_eq(metric(p, MG_TOTAL_BYTES), 5);
+    cr_expect_eq(present_metric(p, MG_TOTAL_BYTES), 5);
     cr_expect_not(mg_profile_metrics(p)->present[MG_PEAK_BYTES], "no lifetimes, no peak");
     mg_profile_free(p);
 }

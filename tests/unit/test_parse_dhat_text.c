@@ -43,34 +43,19 @@ static mg_profile *parse(const char *text)
 }
 
 #define parse_bad_opts(text, opts, code, fragment, line, col)                                      \
-    do {                                                                                           \
-        mg_profile *p_ = (mg_profile *)1;                                                          \
-        mg_error e_;                                                                               \
-        const char *t_ = (text);                                                                   \
-        mg_error_init(&e_);                                                                        \
-        cr_expect_eq(mg_profile_parse(&p_, t_, strlen(t_), "log.txt", (opts), &e_), -(int)(code)); \
-        cr_expect_null(p_);                                                                        \
-        check_error(&e_, code, fragment, "log.txt", line, col);                                    \
-    } while (0)
+    check_profile_error(text, strlen(text), "log.txt", opts, code, fragment, line, col)
 
 #define parse_bad(text, code, fragment, line, col)                                                 \
     parse_bad_opts(text, NULL, code, fragment, line, col)
 
-static uint64_t metric(const mg_profile *p, enum mg_metric m)
-{
-    const mg_metrics *x = mg_profile_metrics(p);
-    cr_assert(x->present[m], "%s absent", mg_metric_name(m));
-    return x->value[m];
-}
-
 static void expect_wordfreq(const mg_profile *p)
 {
-    cr_expect_eq(metric(p, MG_TOTAL_BYTES), 6300564);
-    cr_expect_eq(metric(p, MG_ALLOC_COUNT), 498233);
-    cr_expect_eq(metric(p, MG_PEAK_BYTES), 3434884);
-    cr_expect_eq(metric(p, MG_PEAK_BLOCKS), 3862);
-    cr_expect_eq(metric(p, MG_END_BYTES), 1024);
-    cr_expect_eq(metric(p, MG_END_BLOCKS), 1);
+    cr_expect_eq(present_metric(p, MG_TOTAL_BYTES), 6300564);
+    cr_expect_eq(present_metric(p, MG_ALLOC_COUNT), 498233);
+    cr_expect_eq(present_metric(p, MG_PEAK_BYTES), 3434884);
+    cr_expect_eq(present_metric(p, MG_PEAK_BLOCKS), 3862);
+    cr_expect_eq(present_metric(p, MG_END_BYTES), 1024);
+    cr_expect_eq(present_metric(p, MG_END_BLOCKS), 1);
 }
 
 Test(dhat_text, dhat_rs_summary)
@@ -95,12 +80,12 @@ Test(dhat_text, dhat_rs_summary)
 Test(dhat_text, valgrind_summary)
 {
     mg_profile *p = parse(VGBANNER VGSUMMARY "==24802== \n");
-    cr_expect_eq(metric(p, MG_TOTAL_BYTES), 153090283);
-    cr_expect_eq(metric(p, MG_ALLOC_COUNT), 221);
-    cr_expect_eq(metric(p, MG_PEAK_BYTES), 153078812);
-    cr_expect_eq(metric(p, MG_PEAK_BLOCKS), 156);
-    cr_expect_eq(metric(p, MG_END_BYTES), 192);
-    cr_expect_eq(metric(p, MG_END_BLOCKS), 14);
+    cr_expect_eq(present_metric(p, MG_TOTAL_BYTES), 153090283);
+    cr_expect_eq(present_metric(p, MG_ALLOC_COUNT), 221);
+    cr_expect_eq(present_metric(p, MG_PEAK_BYTES), 153078812);
+    cr_expect_eq(present_metric(p, MG_PEAK_BLOCKS), 156);
+    cr_expect_eq(present_metric(p, MG_END_BYTES), 192);
+    cr_expect_eq(present_metric(p, MG_END_BLOCKS), 14);
     cr_expect_str_eq(mg_profile_producer(p), "valgrind-dhat");
     cr_expect_eq(mg_profile_mode(p), MG_MODE_HEAP);
     mg_profile_free(p);
@@ -172,7 +157,7 @@ Test(dhat_text, valgrind_inside_a_shell_trace)
 {
     mg_profile *p = parse("+ valgrind --tool=dhat sort words.txt\n" VGBANNER
                           "+ echo done\n" VGSUMMARY "==24802== \n+ exit 0\n");
-    cr_expect_eq(metric(p, MG_PEAK_BYTES), 153078812);
+    cr_expect_eq(present_metric(p, MG_PEAK_BYTES), 153078812);
     mg_profile_free(p);
 }
 
@@ -197,9 +182,9 @@ Test(dhat_text, utf8_bom)
 Test(dhat_text, several_summaries_default_to_the_last_with_a_note)
 {
     mg_profile *p = parse(TWO);
-    cr_expect_eq(metric(p, MG_TOTAL_BYTES), 200);
-    cr_expect_eq(metric(p, MG_PEAK_BYTES), 150);
-    cr_expect_eq(metric(p, MG_END_BYTES), 10);
+    cr_expect_eq(present_metric(p, MG_TOTAL_BYTES), 200);
+    cr_expect_eq(present_metric(p, MG_PEAK_BYTES), 150);
+    cr_expect_eq(present_metric(p, MG_END_BYTES), 10);
     cr_assert_not_null(mg_profile_note(p));
     cr_expect_str_eq(mg_profile_note(p),
                      "2 dhat summaries found; used #2 (line 5); choose with --summary N");
@@ -210,15 +195,15 @@ Test(dhat_text, summary_index_picks_one)
 {
     mg_load_options o = {.format = NULL, .summary_index = 1, .top_n = 0};
     mg_profile *p = parse_opts(TWO, &o);
-    cr_expect_eq(metric(p, MG_TOTAL_BYTES), 100);
-    cr_expect_eq(metric(p, MG_PEAK_BYTES), 50);
-    cr_expect_eq(metric(p, MG_END_BLOCKS), 0);
+    cr_expect_eq(present_metric(p, MG_TOTAL_BYTES), 100);
+    cr_expect_eq(present_metric(p, MG_PEAK_BYTES), 50);
+    cr_expect_eq(present_metric(p, MG_END_BLOCKS), 0);
     cr_expect_str_eq(mg_profile_note(p),
                      "2 dhat summaries found; used #1 (line 1); choose with --summary N");
     mg_profile_free(p);
     o.summary_index = 2;
     p = parse_opts(TWO, &o);
-    cr_expect_eq(metric(p, MG_TOTAL_BYTES), 200);
+    cr_expect_eq(present_metric(p, MG_TOTAL_BYTES), 200);
     mg_profile_free(p);
 }
 
@@ -382,7 +367,7 @@ Test(dhat_text, forced_format_reads_valgrind_lines_without_the_banner)
 {
     mg_load_options o = {.format = MG_FORMAT_DHAT_TEXT, .summary_index = 0, .top_n = 0};
     mg_profile *p = parse_opts(VGSUMMARY, &o);
-    cr_expect_eq(metric(p, MG_PEAK_BYTES), 153078812);
+    cr_expect_eq(present_metric(p, MG_PEAK_BYTES), 153078812);
     mg_profile_free(p);
 }
 

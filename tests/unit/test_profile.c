@@ -84,15 +84,7 @@ Test(profile, metrics_set_marks_present)
 /* ---- mg_profile_parse: choosing the format ---- */
 
 #define parse_bad(text, len, opts, code, fragment, line, col)                                      \
-    do {                                                                                           \
-        mg_profile *p_ = (mg_profile *)1;                                                          \
-        mg_error e_;                                                                               \
-        mg_error_init(&e_);                                                                        \
-        cr_expect_eq(mg_profile_parse(&p_, (text), (len), "in.txt", (opts), &e_), -(int)(code),    \
-                     "%s", e_.msg);                                                                \
-        cr_expect_null(p_);                                                                        \
-        check_error(&e_, code, fragment, "in.txt", line, col);                                     \
-    } while (0)
+    check_profile_error(text, len, "in.txt", opts, code, fragment, line, col)
 
 Test(profile, detects_text_and_json_by_content)
 {
