@@ -51,34 +51,12 @@ static void take_html_url(gh *g, const mg_http_response *resp)
 static int gh_find(void *vctx, const char *marker, int64_t *id, char **body, mg_error *err)
 {
     gh *g = vctx;
+    mg_sticky_list l = {g->run->http, g->ctx.api, g->login, "comment", NULL, NULL};
     char url[2048];
-    int rc = 0;
 
-    *id = 0;
-    *body = NULL;
     snprintf(url, sizeof(url), "%s/repos/%s/%s/issues/%llu/comments?per_page=100", g->ctx.api,
              g->ctx.owner, g->ctx.repo, (unsigned long long)g->ctx.pr);
-    for (int page = 0; page < MG_MAX_PAGES; page++) {
-        mg_http_response resp;
-        bool found, more;
-        mg_http_response_init(&resp);
-        rc = mg_http_request(g->run->http, "GET", url, NULL, 0, &resp, err);
-        found =
-            rc == 0 && mg_sticky_scan_page(&resp, marker, g->login, "comments", id, body, err, &rc);
-        more = rc == 0 && !found && resp.link && mg_http_link_next(resp.link, url, sizeof(url));
-        mg_http_response_release(&resp);
-        if (rc < 0 || !more)
-            return rc;
-        /* the token goes wherever the link points: only ever to the API host itself */
-        if (!mg_http_same_origin(url, g->ctx.api))
-            return mg_error_set(err, MG_E_POST,
-                                "refusing to follow a pagination link to another host");
-    }
-    /* pages left unread may hold memgate's comment: posting another would make two */
-    return mg_error_set(err, MG_E_POST,
-                        "could not find memgate's comment: more than %d pages of comments; not "
-                        "posting a second one",
-                        MG_MAX_PAGES);
+    return mg_sticky_find(&l, url, marker, id, body, err);
 }
 
 static char *comment_json(const char *body)

@@ -27,8 +27,9 @@ static void notes_url(const gl *g, char *out, size_t size)
 }
 
 /* The next page's URL: x-next-page (empty on the last page), else a rel="next" link. */
-static bool next_url(const gl *g, const mg_http_response *resp, char *url, size_t size)
+static bool next_url(const void *ctx, const mg_http_response *resp, char *url, size_t size)
 {
+    const gl *g = ctx;
     uint64_t page;
     char base[1024];
 
@@ -44,34 +45,13 @@ static bool next_url(const gl *g, const mg_http_response *resp, char *url, size_
 static int gl_find(void *vctx, const char *marker, int64_t *id, char **body, mg_error *err)
 {
     gl *g = vctx;
+    mg_sticky_list l = {g->run->http, g->ctx.api, g->username, "note", next_url, g};
     char url[2048], base[1024];
-    int rc = 0;
 
-    *id = 0;
-    *body = NULL;
     notes_url(g, base, sizeof(base));
     /* ascending: the oldest marked note is the one kept up to date */
     snprintf(url, sizeof(url), "%s?sort=asc&order_by=created_at&per_page=100", base);
-    for (int page = 0; page < MG_MAX_PAGES; page++) {
-        mg_http_response resp;
-        bool found, more;
-        mg_http_response_init(&resp);
-        rc = mg_http_request(g->run->http, "GET", url, NULL, 0, &resp, err);
-        found =
-            rc == 0 && mg_sticky_scan_page(&resp, marker, g->username, "notes", id, body, err, &rc);
-        more = rc == 0 && !found && next_url(g, &resp, url, sizeof(url));
-        mg_http_response_release(&resp);
-        if (rc < 0 || !more)
-            return rc;
-        if (!mg_http_same_origin(url, g->ctx.api))
-            return mg_error_set(err, MG_E_POST,
-                                "refusing to follow a pagination link to another host");
-    }
-    /* pages left unread may hold memgate's note: posting another would make two */
-    return mg_error_set(err, MG_E_POST,
-                        "could not find memgate's note: more than %d pages of notes; not "
-                        "posting a second one",
-                        MG_MAX_PAGES);
+    return mg_sticky_find(&l, url, marker, id, body, err);
 }
 
 static int gl_write(gl *g, const char *method, const char *url, const char *body, unsigned flags,

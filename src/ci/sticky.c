@@ -134,3 +134,37 @@ bool mg_sticky_scan_page(const mg_http_response *resp, const char *marker, const
     json_decref(arr);
     return found;
 }
+
+int mg_sticky_find(const mg_sticky_list *l, const char *first_url, const char *marker, int64_t *id,
+                   char **body, mg_error *err)
+{
+    char url[2048], what[32];
+    int rc = 0;
+
+    *id = 0;
+    *body = NULL;
+    snprintf(url, sizeof(url), "%s", first_url);
+    snprintf(what, sizeof(what), "%ss", l->item);
+    for (int page = 0; page < MG_MAX_PAGES; page++) {
+        mg_http_response resp;
+        bool found, more;
+        mg_http_response_init(&resp);
+        rc = mg_http_request(l->http, "GET", url, NULL, 0, &resp, err);
+        found = rc == 0 && mg_sticky_scan_page(&resp, marker, l->author, what, id, body, err, &rc);
+        more = rc == 0 && !found &&
+               (l->next ? l->next(l->ctx, &resp, url, sizeof(url))
+                        : resp.link && mg_http_link_next(resp.link, url, sizeof(url)));
+        mg_http_response_release(&resp);
+        if (rc < 0 || !more)
+            return rc;
+        /* the token goes wherever the link points: only ever to the API host itself */
+        if (!mg_http_same_origin(url, l->api))
+            return mg_error_set(err, MG_E_POST,
+                                "refusing to follow a pagination link to another host");
+    }
+    /* pages left unread may hold memgate's comment: posting another would make two */
+    return mg_error_set(err, MG_E_POST,
+                        "could not find memgate's %s: more than %d pages of %s; not posting a "
+                        "second one",
+                        l->item, MG_MAX_PAGES, what);
+}

@@ -44,12 +44,31 @@ int mg_sticky_post(const mg_sticky_ops *ops, void *ctx, const char *marker, cons
 void mg_post_sticky(mg_post_run *run, const mg_sticky_ops *ops, void *ctx, const char *sha,
                     const char *run_url, size_t max, const char *kind, const char *where);
 
+/* Where a platform lists its comments, for mg_sticky_find. */
+typedef struct mg_sticky_list {
+    mg_http *http;
+    const char *api;    /* the API's base URL: the token never follows a page link elsewhere */
+    const char *author; /* the token's own identity: only its comments are memgate's */
+    const char *item;   /* "comment", "note": named in errors */
+    /* the next page's URL into url, false after the last page; NULL: the Link rel="next" */
+    bool (*next)(const void *ctx, const mg_http_response *resp, char *url, size_t size);
+    const void *ctx;
+} mg_sticky_list;
+
 /*
- * One page of a comment listing (a JSON array): the oldest comment written by
- * author (the token's own identity) whose body starts with marker, as *id and an
- * owned *body. A marked comment by anyone else is not memgate's: editing it would
- * let its author rewrite the verdict later. GitLab's system notes ("changed the
- * description") never count. what names the list in errors ("comments").
+ * Walk the listing from first_url, page by page, for the oldest comment written
+ * by l->author whose body starts with marker: *id (0 when none) and an owned
+ * *body. A marked comment by anyone else is not memgate's: editing it would let
+ * its author rewrite the verdict later. GitLab's system notes never count. More
+ * than MG_MAX_PAGES pages is an error: the unread ones may hold the comment.
+ */
+int mg_sticky_find(const mg_sticky_list *l, const char *first_url, const char *marker, int64_t *id,
+                   char **body, mg_error *err);
+
+/*
+ * One page of the listing (a JSON array, what names it in errors: "comments"):
+ * the oldest comment by author that starts with marker, as for mg_sticky_find.
+ * *rc < 0 when the page is not a JSON array.
  */
 bool mg_sticky_scan_page(const mg_http_response *resp, const char *marker, const char *author,
                          const char *what, int64_t *id, char **body, mg_error *err, int *rc);

@@ -418,6 +418,26 @@ Test(post_github, pagination_cap_says_the_comment_was_not_found)
     env_free(&e);
 }
 
+/* The token goes wherever a page link points: a link to another host is never followed. */
+Test(post_github, pagination_link_to_another_host_is_refused)
+{
+    envb e = github_env();
+    const char *argv[] = {"post", "--no-status", fail_result(), NULL};
+    mg_run r;
+
+    fh_script(srv, "GET", COMMENTS, -1, 200,
+              "link: <http://127.0.0.2:9" COMMENTS "?per_page=100&page=2>; rel=\"next\"\r\n", "[]",
+              0);
+    r = run_with(&e, argv);
+    cr_assert_eq(r.status, 5, "%s", r.err);
+    cr_assert(strstr(r.err, "refusing to follow a pagination link to another host"), "%s", r.err);
+    cr_assert_eq(fh_count_matching(srv, "GET", COMMENTS), 1);
+    cr_assert_eq(fh_count_matching(srv, "POST", COMMENTS), 0);
+    assert_no_token(&r);
+    mg_run_release(&r);
+    env_free(&e);
+}
+
 /* The status description of a long non-ASCII limit is cut on a character (issue 13 #8). */
 Test(post_github, status_description_with_a_long_utf8_limit_posts)
 {
@@ -1263,6 +1283,43 @@ Test(post_gitlab, skips_system_notes_and_walks_pages)
     cr_assert(strstr(q->query, "page=2"), "%s", q->query);
     cr_assert_eq(fh_count_matching(srv, "PUT", NOTES "/301"), 1);
     cr_assert_eq(fh_count_matching(srv, "PUT", NOTES "/300"), 0);
+    mg_run_release(&r);
+    env_free(&e);
+}
+
+/* Without x-next-page the Link header leads, and never to another host. */
+Test(post_gitlab, pagination_link_to_another_host_is_refused)
+{
+    envb e = gitlab_env();
+    const char *argv[] = {"post", "--no-status", fail_result(), NULL};
+    mg_run r;
+
+    fh_script(srv, "GET", NOTES, -1, 200,
+              "link: <http://127.0.0.2:9" NOTES "?per_page=100&page=2>; rel=\"next\"\r\n", "[]", 0);
+    r = run_with(&e, argv);
+    cr_assert_eq(r.status, 5, "%s", r.err);
+    cr_assert(strstr(r.err, "refusing to follow a pagination link to another host"), "%s", r.err);
+    cr_assert_eq(fh_count_matching(srv, "GET", NOTES), 1);
+    cr_assert_eq(fh_count_matching(srv, "POST", NOTES), 0);
+    cr_assert_null(strstr(r.err, "SECRETtoken"));
+    mg_run_release(&r);
+    env_free(&e);
+}
+
+/* GitLab's x-next-page walks at most 100 pages too; the unread ones may hold the note. */
+Test(post_gitlab, pagination_cap_says_the_note_was_not_found)
+{
+    envb e = gitlab_env();
+    const char *argv[] = {"post", "--no-status", fail_result(), NULL};
+    mg_run r;
+
+    fh_script(srv, "GET", NOTES, -1, 200, "x-next-page: 2\r\n", "[]", 0);
+    r = run_with(&e, argv);
+    cr_assert_eq(r.status, 5, "%s", r.err);
+    cr_assert(strstr(r.err, "could not find memgate's note: more than 100 pages of notes"), "%s",
+              r.err);
+    cr_assert_eq(fh_count_matching(srv, "GET", NOTES), 100);
+    cr_assert_eq(fh_count_matching(srv, "POST", NOTES), 0);
     mg_run_release(&r);
     env_free(&e);
 }
