@@ -25,6 +25,27 @@ static bool env_true(const char *name)
     return v && strcmp(v, "true") == 0;
 }
 
+const char *mg_ci_var(enum mg_ci_var v)
+{
+    static const char *const names[] = {
+        [MG_CI_GH_EVENT_NAME] = "GITHUB_EVENT_NAME",
+        [MG_CI_GH_EVENT_PATH] = "GITHUB_EVENT_PATH",
+        [MG_CI_GH_REF] = "GITHUB_REF",
+        [MG_CI_GH_REF_NAME] = "GITHUB_REF_NAME",
+        [MG_CI_GH_BASE_REF] = "GITHUB_BASE_REF",
+        [MG_CI_GH_STEP_SUMMARY] = "GITHUB_STEP_SUMMARY",
+        [MG_CI_GH_OUTPUT] = "GITHUB_OUTPUT",
+        [MG_CI_GL_PIPELINE_SOURCE] = "CI_PIPELINE_SOURCE",
+        [MG_CI_GL_COMMIT_BRANCH] = "CI_COMMIT_BRANCH",
+        [MG_CI_GL_DEFAULT_BRANCH] = "CI_DEFAULT_BRANCH",
+        [MG_CI_GL_MR_IID] = "CI_MERGE_REQUEST_IID",
+        [MG_CI_GL_MR_LABELS] = "CI_MERGE_REQUEST_LABELS",
+        [MG_CI_GL_MR_DIFF_BASE_SHA] = "CI_MERGE_REQUEST_DIFF_BASE_SHA",
+        [MG_CI_GL_SERVER_CA_FILE] = "CI_SERVER_TLS_CA_FILE",
+    };
+    return (size_t)v < sizeof(names) / sizeof(names[0]) ? env(names[v]) : NULL;
+}
+
 enum mg_post_target mg_ci_detect(enum mg_post_target requested)
 {
     if (requested != MG_POST_AUTO)

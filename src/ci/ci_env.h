@@ -69,6 +69,30 @@ const char *mg_ci_commit(char *buf, size_t size);
  */
 size_t mg_ci_runner(const char **names, const char **values, size_t max);
 
+/*
+ * The other CI variables memgate reads, by what they mean; read only here so one
+ * list says what memgate takes from the CI. Tokens are not among them (mg_ci_token).
+ */
+enum mg_ci_var {
+    MG_CI_GH_EVENT_NAME,       /* GITHUB_EVENT_NAME: "push", "pull_request", ... */
+    MG_CI_GH_EVENT_PATH,       /* GITHUB_EVENT_PATH: the event payload (JSON) */
+    MG_CI_GH_REF,              /* GITHUB_REF: "refs/heads/main" */
+    MG_CI_GH_REF_NAME,         /* GITHUB_REF_NAME: "main" */
+    MG_CI_GH_BASE_REF,         /* GITHUB_BASE_REF: a PR's target branch */
+    MG_CI_GH_STEP_SUMMARY,     /* GITHUB_STEP_SUMMARY: the job summary file */
+    MG_CI_GH_OUTPUT,           /* GITHUB_OUTPUT: the step outputs file */
+    MG_CI_GL_PIPELINE_SOURCE,  /* CI_PIPELINE_SOURCE: "merge_request_event", ... */
+    MG_CI_GL_COMMIT_BRANCH,    /* CI_COMMIT_BRANCH (unset in MR pipelines) */
+    MG_CI_GL_DEFAULT_BRANCH,   /* CI_DEFAULT_BRANCH */
+    MG_CI_GL_MR_IID,           /* CI_MERGE_REQUEST_IID */
+    MG_CI_GL_MR_LABELS,        /* CI_MERGE_REQUEST_LABELS: "a,b" */
+    MG_CI_GL_MR_DIFF_BASE_SHA, /* CI_MERGE_REQUEST_DIFF_BASE_SHA: the MR's merge base */
+    MG_CI_GL_SERVER_CA_FILE,   /* CI_SERVER_TLS_CA_FILE: a self-managed GitLab's CA */
+};
+
+/* The variable's value; NULL when it is unset or empty. Borrowed from environ. */
+const char *mg_ci_var(enum mg_ci_var v);
+
 /* 40 or 64 lower- or upper-case hex digits. */
 bool mg_ci_sha_ok(const char *s);
 

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "ci/ci_env.h"
 #include "report/render.h"
 
 static int append_file(const char *var, const char *path, const char *data, size_t len,
@@ -35,13 +36,13 @@ static int append_file(const char *var, const char *path, const char *data, size
 
 int mg_gha_step_summary(const char *markdown, mg_error *err)
 {
-    const char *path = getenv("GITHUB_STEP_SUMMARY");
+    const char *path = mg_ci_var(MG_CI_GH_STEP_SUMMARY);
     struct stat st;
     size_t used = 0, room;
     mg_buf b;
     int rc;
 
-    if (!path || !*path)
+    if (!path)
         return 0;
     if (stat(path, &st) == 0)
         used = (size_t)st.st_size;
@@ -123,14 +124,14 @@ static int failed_list(mg_buf *b, const mg_publish_request *req, mg_error *err)
 
 int mg_gha_outputs(const mg_publish_request *req, const char *comment_url, mg_error *err)
 {
-    const char *path = getenv("GITHUB_OUTPUT");
+    const char *path = mg_ci_var(MG_CI_GH_OUTPUT);
     char delim[64];
     char *json = NULL;
     json_t *metrics = NULL;
     mg_buf b;
     int rc;
 
-    if (!path || !*path)
+    if (!path)
         return 0;
     mg_buf_init(&b, 0);
     rc =

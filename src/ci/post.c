@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci/ci_env.h"
 #include "report/render.h"
 
 void mg_post_note(mg_post_run *run, const char *fmt, ...)
@@ -41,9 +42,8 @@ int mg_post_http(mg_post_run *run, const char *token, const char *const *headers
     o.github_rate_limits = github;
     o.trace = run->req->trace;
     o.trace_ctx = run->req->trace_ctx;
-    if (!github && !o.ca_file && getenv("CI_SERVER_TLS_CA_FILE") &&
-        *getenv("CI_SERVER_TLS_CA_FILE"))
-        o.ca_file = getenv("CI_SERVER_TLS_CA_FILE"); /* a self-managed GitLab's own CA */
+    if (!github && !o.ca_file)
+        o.ca_file = mg_ci_var(MG_CI_GL_SERVER_CA_FILE); /* a self-managed GitLab's own CA */
     return mg_http_new(&run->http, &o, err);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ci/ci_env.h"
 #include "cli_approval.h"
 #include "cli_git.h"
 #include "memgate/buf.h"
@@ -117,12 +118,12 @@ static bool github_label(const char *label, char *reason, size_t rsize, char *sr
 
 static bool gitlab_label(const char *label, char *reason, size_t rsize, char *src, size_t ssize)
 {
-    const char *labels = getenv("CI_MERGE_REQUEST_LABELS"), *p;
+    const char *labels = mg_ci_var(MG_CI_GL_MR_LABELS), *p;
     size_t n = strlen(label);
     for (p = labels; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
         if (strcspn(p, ",") == n && !strncmp(p, label, n)) {
             snprintf(reason, rsize, "label '%s' on merge request !%s", label,
-                     getenv("CI_MERGE_REQUEST_IID") ? getenv("CI_MERGE_REQUEST_IID") : "?");
+                     mg_ci_var(MG_CI_GL_MR_IID) ? mg_ci_var(MG_CI_GL_MR_IID) : "?");
             snprintf(src, ssize, "merge request label");
             return true;
         }

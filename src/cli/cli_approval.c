@@ -8,22 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool env_is(const char *name, const char *value)
-{
-    const char *v = getenv(name);
-    return v && !strcmp(v, value);
-}
-
-static bool env_set(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v;
-}
+#include "ci/ci_env.h"
 
 json_t *cli_github_event(void)
 {
-    const char *path = getenv("GITHUB_EVENT_PATH");
-    return path && *path ? json_load_file(path, 0, NULL) : NULL;
+    const char *path = mg_ci_var(MG_CI_GH_EVENT_PATH);
+    return path ? json_load_file(path, 0, NULL) : NULL;
 }
 
 /* GitHub keeps the default branch only in the event payload. */
@@ -56,8 +46,8 @@ static bool branch_allowed(const struct cli_approval *a, const char *branch, con
 
 static bool github_approved(const struct cli_approval *a, char *why, size_t size)
 {
-    const char *ev = getenv("GITHUB_EVENT_NAME"), *ref = getenv("GITHUB_REF");
-    const char *name = getenv("GITHUB_REF_NAME");
+    const char *ev = mg_ci_var(MG_CI_GH_EVENT_NAME), *ref = mg_ci_var(MG_CI_GH_REF);
+    const char *name = mg_ci_var(MG_CI_GH_REF_NAME);
     char *dflt;
     bool ok;
     if (ev && !strncmp(ev, "pull_request", 12)) {
@@ -76,24 +66,30 @@ static bool github_approved(const struct cli_approval *a, char *why, size_t size
 
 static bool gitlab_approved(const struct cli_approval *a, char *why, size_t size)
 {
-    if (env_set("CI_MERGE_REQUEST_IID") || env_is("CI_PIPELINE_SOURCE", "merge_request_event")) {
+    const char *source = mg_ci_var(MG_CI_GL_PIPELINE_SOURCE);
+    const char *branch = mg_ci_var(MG_CI_GL_COMMIT_BRANCH),
+               *dflt = mg_ci_var(MG_CI_GL_DEFAULT_BRANCH);
+    if (mg_ci_var(MG_CI_GL_MR_IID) || (source && !strcmp(source, "merge_request_event"))) {
         snprintf(why, size, "this GitLab pipeline is for a merge request");
         return false;
     }
     snprintf(why, size, "GitLab branch '%s' is not the default branch '%s' or an allowed branch",
-             getenv("CI_COMMIT_BRANCH") ? getenv("CI_COMMIT_BRANCH") : "?",
-             getenv("CI_DEFAULT_BRANCH") ? getenv("CI_DEFAULT_BRANCH") : "?");
-    return branch_allowed(a, getenv("CI_COMMIT_BRANCH"), getenv("CI_DEFAULT_BRANCH"));
+             branch ? branch : "?", dflt ? dflt : "?");
+    return branch_allowed(a, branch, dflt);
 }
 
 bool cli_approved(const struct cli_approval *a, char *why, size_t size)
 {
     if (a->approve)
         return true;
-    if (env_is("GITHUB_ACTIONS", "true"))
+    switch (mg_ci_detect(MG_POST_AUTO)) {
+    case MG_POST_GITHUB:
         return github_approved(a, why, size);
-    if (env_is("GITLAB_CI", "true"))
+    case MG_POST_GITLAB:
         return gitlab_approved(a, why, size);
+    default:
+        break;
+    }
     snprintf(why, size, "not running in CI");
     return false;
 }

@@ -6,13 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ci/ci_env.h"
 #include "cli_prchange.h"
-
-static const char *env(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v ? v : NULL;
-}
 
 /* In a PR/MR pipeline the PR's own configuration must not turn the comparison off. */
 static const char *mode_of(const char *flag, const mg_config *head)
@@ -21,7 +16,7 @@ static const char *mode_of(const char *flag, const mg_config *head)
     if (flag)
         return flag;
     if (cfg && !strcmp(cfg, "none") &&
-        (env("GITHUB_BASE_REF") || env("CI_MERGE_REQUEST_DIFF_BASE_SHA")))
+        (mg_ci_var(MG_CI_GH_BASE_REF) || mg_ci_var(MG_CI_GL_MR_DIFF_BASE_SHA)))
         return NULL;
     return cfg;
 }

@@ -7,13 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci/ci_env.h"
 #include "cli_git.h"
-
-static const char *env(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v ? v : NULL;
-}
 
 /* One line of git's output (the first), or "" */
 static int git_line(const char *const *args, char *out, size_t size, char *errtext, size_t errsize,
@@ -134,8 +129,8 @@ static int default_branch(char *out, size_t size, mg_error *err)
     const char *args[] = {"symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", NULL};
     char line[256];
     int rc;
-    if (env("CI_DEFAULT_BRANCH"))
-        return remote_branch(env("CI_DEFAULT_BRANCH"), out, size, err);
+    if (mg_ci_var(MG_CI_GL_DEFAULT_BRANCH))
+        return remote_branch(mg_ci_var(MG_CI_GL_DEFAULT_BRANCH), out, size, err);
     if ((rc = git_line(args, line, sizeof(line), NULL, 0, err)) < 0)
         return rc;
     if (rc != 0 || strncmp(line, "origin/", 7) != 0)
@@ -155,8 +150,8 @@ int cli_mergebase_resolve(struct cli_mergebase *mb, const char *mode, mg_error *
     if (mode && !strcmp(mode, "none"))
         return 0;
     if (!mode || !strcmp(mode, "auto")) {
-        if (env("CI_MERGE_REQUEST_DIFF_BASE_SHA")) {
-            snprintf(mb->sha, sizeof(mb->sha), "%s", env("CI_MERGE_REQUEST_DIFF_BASE_SHA"));
+        if (mg_ci_var(MG_CI_GL_MR_DIFF_BASE_SHA)) {
+            snprintf(mb->sha, sizeof(mb->sha), "%s", mg_ci_var(MG_CI_GL_MR_DIFF_BASE_SHA));
             snprintf(mb->from, sizeof(mb->from), "CI_MERGE_REQUEST_DIFF_BASE_SHA");
             if ((rc = fetch_commit(mb->sha, err)) < 0)
                 return rc;
@@ -164,9 +159,10 @@ int cli_mergebase_resolve(struct cli_mergebase *mb, const char *mode, mg_error *
             snprintf(mb->short_sha, sizeof(mb->short_sha), "%.12s", mb->sha);
             return 0;
         }
-        if (env("GITHUB_BASE_REF")) {
-            snprintf(mb->from, sizeof(mb->from), "GITHUB_BASE_REF=%s", env("GITHUB_BASE_REF"));
-            rc = remote_branch(env("GITHUB_BASE_REF"), ref, sizeof(ref), err);
+        if (mg_ci_var(MG_CI_GH_BASE_REF)) {
+            snprintf(mb->from, sizeof(mb->from), "GITHUB_BASE_REF=%s",
+                     mg_ci_var(MG_CI_GH_BASE_REF));
+            rc = remote_branch(mg_ci_var(MG_CI_GH_BASE_REF), ref, sizeof(ref), err);
         } else if (mode) {
             rc = default_branch(ref, sizeof(ref), err);
             snprintf(mb->from, sizeof(mb->from), "--baseline-ref auto (%s)", ref);
