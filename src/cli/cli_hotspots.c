@@ -30,9 +30,11 @@ static int add_own(struct cli_hotspots *h, const char *name, mg_error *err)
 int cli_hotspot_option(int c, const char *arg, struct cli_hotspots *h, mg_load_options *load,
                        mg_error *err)
 {
+    int rc = 0;
     switch (c) {
     case 'K':
-        return add_skip(h, arg, err);
+        rc = add_skip(h, arg, err);
+        break;
     case 'G':
         if (!strcmp(arg, "function"))
             load->group_by = MG_GROUP_FUNCTION;
@@ -41,7 +43,7 @@ int cli_hotspot_option(int c, const char *arg, struct cli_hotspots *h, mg_load_o
         else
             return mg_error_set(err, MG_E_USAGE, "--group-by takes function or stack, not '%s'",
                                 arg);
-        return 0;
+        break;
     case 'A':
         if (!mg_attribution_from_name(arg, &load->attribution))
             return mg_error_set(err, MG_E_USAGE,
@@ -49,14 +51,17 @@ int cli_hotspot_option(int c, const char *arg, struct cli_hotspots *h, mg_load_o
                                 "not '%s'",
                                 arg);
         h->attribution_set = true;
-        return 0;
+        break;
     case 'O':
-        return add_own(h, arg, err);
+        rc = add_own(h, arg, err);
+        break;
     case 'X':
         load->exclude_tests = true;
+        break;
+    default:
         return 0;
     }
-    return 1;
+    return rc < 0 ? rc : 1;
 }
 
 int cli_hotspots_finish(struct cli_hotspots *h, mg_load_options *load, mg_error *err)

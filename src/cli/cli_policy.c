@@ -140,18 +140,21 @@ int cli_policy_build(mg_policy *p, const mg_config *cfg, const char *workload,
 
 int cli_limits_option(int c, const char *arg, struct cli_limits *l, mg_error *err)
 {
+    int rc;
     switch (c) {
     case 'l':
     case 'W':
     case 'm':
-        return cli_limits_add(l, c == 'W' ? 'w' : (char)c, arg, err);
+        rc = cli_limits_add(l, c == 'W' ? 'w' : (char)c, arg, err);
+        return rc < 0 ? rc : 1;
     case CLI_OPT_DRIFT:
-        return cli_limits_add(l, 'd', arg, err);
+        rc = cli_limits_add(l, 'd', arg, err);
+        return rc < 0 ? rc : 1;
     case 'I':
         l->improvement = arg;
-        return 0;
+        return 1;
     }
-    return 1;
+    return 0;
 }
 
 int cli_paths_option(int c, const char *arg, struct cli_paths *p)

@@ -54,7 +54,7 @@ struct cli_limits {
 /* Record one option; 'l' = --limit, 'w' = --warn, 'm' = --max (METRIC=SIZE ceiling), 'd' = --drift.
  */
 int cli_limits_add(struct cli_limits *l, char kind, const char *value, mg_error *err);
-/* Handle --limit, --warn, --max, --drift, --improvement; returns 1 when c is none of them. */
+/* Handle --limit, --warn, --max, --drift, --improvement (option helper convention: cmd.h). */
 int cli_limits_option(int c, const char *arg, struct cli_limits *l, mg_error *err);
 
 /*
@@ -89,7 +89,7 @@ void cli_setup_close(struct cli_setup *s);
 /* Use cfg (owned from now on) instead of the file's, and resolve the paths from it again. */
 void cli_setup_reconfigure(struct cli_setup *s, const struct cli_paths *p, mg_config *cfg);
 
-/* Handle one shared getopt code (config, baseline, history, workload): 1 handled, 0 not. */
+/* Handle one shared getopt code (config, baseline, history, workload): 1 handled, 0 not mine. */
 int cli_paths_option(int c, const char *arg, struct cli_paths *p);
 
 /*

@@ -74,7 +74,7 @@ struct cli_post_opts {
 
 void cli_post_defaults(struct cli_post_opts *o, enum mg_post_target target);
 
-/* Handle one getopt code: 1 when it was a posting option, 0 when not, negative on error. */
+/* Handle one getopt code (option helper convention: cmd.h). */
 int cli_post_option(int c, const char *arg, struct cli_post_opts *o, mg_error *err);
 
 /*

@@ -56,6 +56,13 @@ int cmd_diff(int argc, char **argv, mg_error *err);
 int cmd_trend(int argc, char **argv, mg_error *err);
 int cmd_post(int argc, char **argv, mg_error *err);
 
+/*
+ * Option helpers (cli_*_option: hotspots, limits, paths, posting) share the
+ * options of several commands. Each takes one getopt code and returns 1 when
+ * the code was its own and is handled, 0 when it is not its own (the command
+ * tries its next handler), or a negative mg_error code for a bad value.
+ */
+
 /* Report outputs: each --format adds one; --output FILE redirects the latest. */
 #define CLI_MAX_OUTPUTS 8
 struct cli_output {
@@ -133,7 +140,7 @@ struct cli_hotspots {
     char *env;            /* owned copy of MEMGATE_SKIP_FRAMES, split in place */
 };
 
-/* Handle one hotspot option; returns 1 when c is not one of them. */
+/* Handle one hotspot option (option helper convention: above). */
 int cli_hotspot_option(int c, const char *arg, struct cli_hotspots *h, mg_load_options *load,
                        mg_error *err);
 /* Add MEMGATE_SKIP_FRAMES and point load at the list (h must outlive load's use). */

@@ -73,8 +73,8 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     int rc;
     if (cli_paths_option(c, arg, &o->paths))
         return 0;
-    if ((rc = cli_limits_option(c, arg, &o->limits, err)) != 1)
-        return rc;
+    if ((rc = cli_limits_option(c, arg, &o->limits, err)) != 0)
+        return rc < 0 ? rc : 0;
     switch (c) {
     case 'f':
         return cli_outputs_add(&o->outputs, arg, cli_report_formats, err);
@@ -91,8 +91,8 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     case CLI_OPT_WEIGHT:
         return cli_parse_weight(arg, &o->weight, err);
     }
-    if (cli_hotspot_option(c, arg, &o->hotspots, &o->load, err) != 1)
-        return err->code ? -err->code : 0;
+    if ((rc = cli_hotspot_option(c, arg, &o->hotspots, &o->load, err)) != 0)
+        return rc < 0 ? rc : 0;
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 

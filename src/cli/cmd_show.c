@@ -88,7 +88,7 @@ static int parse_args(int argc, char **argv, struct show_opts *o, mg_error *err)
             return 1;
         default:
             rc = cli_hotspot_option(c, optarg, &o->hotspots, &o->load, err);
-            if (rc == 1)
+            if (rc == 0)
                 return cli_bad_option(argv[optind - 1], show_options, err);
         }
         if (rc < 0)
