@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "memgate/baseline.h"
 #include "memgate/history.h"
 #include "memgate/num.h"
@@ -177,6 +178,17 @@ int cli_paths_option(int c, const char *arg, struct cli_paths *p)
         return 1;
     }
     return 0;
+}
+
+int cli_gate_option(int c, const char *arg, struct cli_paths *p, struct cli_limits *l,
+                    struct cli_hotspots *h, mg_load_options *load, mg_error *err)
+{
+    int rc;
+    if (cli_paths_option(c, arg, p))
+        return 1;
+    if ((rc = cli_limits_option(c, arg, l, err)) != 0)
+        return rc;
+    return cli_hotspot_option(c, arg, h, load, err);
 }
 
 static void resolve_baseline(struct cli_setup *s, const struct cli_paths *p)

@@ -93,6 +93,15 @@ void cli_setup_reconfigure(struct cli_setup *s, const struct cli_paths *p, mg_co
 int cli_paths_option(int c, const char *arg, struct cli_paths *p);
 
 /*
+ * What check, diff and update-baseline share: the paths, limit and hotspot
+ * options in turn (option helper convention: cmd.h).
+ */
+struct cli_hotspots;
+struct mg_load_options;
+int cli_gate_option(int c, const char *arg, struct cli_paths *p, struct cli_limits *l,
+                    struct cli_hotspots *h, struct mg_load_options *load, mg_error *err);
+
+/*
  * Every limit in force and where each part came from, one metric per block,
  * for `check --explain`; also the improvement hint, the missing-baseline
  * policy, the drift severity and anchor, and the files in use.
@@ -124,6 +133,14 @@ int cli_explain(mg_buf *out, const mg_policy *p, const struct cli_setup *s, cons
     "  --history PATH        baseline history (default memory-history.jsonl beside the\n"          \
     "                        baseline)\n"                                                          \
     "  --workload NAME       this workload of the baseline's 'workloads'\n"
+
+/* struct option entries of what cli_limits_option handles, to splice into an option table. */
+#define CLI_LIMIT_OPTIONS                                                                          \
+    {"limit", required_argument, NULL, 'l'}, {"warn", required_argument, NULL, 'W'},               \
+        {"max", required_argument, NULL, 'm'}, {"drift", required_argument, NULL, CLI_OPT_DRIFT},  \
+    {                                                                                              \
+        "improvement", required_argument, NULL, 'I'                                                \
+    }
 
 #define CLI_PATHS_OPTIONS                                                                          \
     {"config", required_argument, NULL, CLI_OPT_CONFIG},                                           \

@@ -90,11 +90,7 @@ static const char check_help_posting[] =
 
 static const struct option check_options[] = {
     CLI_PATHS_OPTIONS,
-    {"limit", required_argument, NULL, 'l'},
-    {"warn", required_argument, NULL, 'W'},
-    {"max", required_argument, NULL, 'm'},
-    {"drift", required_argument, NULL, CLI_OPT_DRIFT},
-    {"improvement", required_argument, NULL, 'I'},
+    CLI_LIMIT_OPTIONS,
     {"missing-baseline", required_argument, NULL, CLI_OPT_MISSING},
     {"approve", no_argument, NULL, 'a'},
     {"anchor", required_argument, NULL, CLI_OPT_ANCHOR},
@@ -174,9 +170,7 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     int posting = cli_post_option(c, arg, &o->post, err);
     if (posting != 0)
         return posting < 0 ? posting : 0;
-    if (cli_paths_option(c, arg, &o->paths))
-        return 0;
-    if ((rc = cli_limits_option(c, arg, &o->limits, err)) != 0)
+    if ((rc = cli_gate_option(c, arg, &o->paths, &o->limits, &o->hotspots, &o->load, err)) != 0)
         return rc < 0 ? rc : 0;
     switch (c) {
     case CLI_OPT_MISSING:
@@ -233,8 +227,6 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
         o->compare_profile = arg;
         return 0;
     }
-    if ((rc = cli_hotspot_option(c, arg, &o->hotspots, &o->load, err)) != 0)
-        return rc < 0 ? rc : 0;
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 

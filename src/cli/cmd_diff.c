@@ -40,11 +40,7 @@ static const struct option diff_options[] = {
     {"config", required_argument, NULL, CLI_OPT_CONFIG},
     {"no-config", no_argument, NULL, CLI_OPT_NO_CONFIG},
     {"workload", required_argument, NULL, 'w'},
-    {"limit", required_argument, NULL, 'l'},
-    {"warn", required_argument, NULL, 'W'},
-    {"max", required_argument, NULL, 'm'},
-    {"drift", required_argument, NULL, CLI_OPT_DRIFT},
-    {"improvement", required_argument, NULL, 'I'},
+    CLI_LIMIT_OPTIONS,
     {"format", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'o'},
     {"input-format", required_argument, NULL, 'i'},
@@ -71,9 +67,7 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
 {
     struct diff_opts *o = ctx;
     int rc;
-    if (cli_paths_option(c, arg, &o->paths))
-        return 0;
-    if ((rc = cli_limits_option(c, arg, &o->limits, err)) != 0)
+    if ((rc = cli_gate_option(c, arg, &o->paths, &o->limits, &o->hotspots, &o->load, err)) != 0)
         return rc < 0 ? rc : 0;
     switch (c) {
     case 'f':
@@ -91,8 +85,6 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     case CLI_OPT_WEIGHT:
         return cli_parse_weight(arg, &o->weight, err);
     }
-    if ((rc = cli_hotspot_option(c, arg, &o->hotspots, &o->load, err)) != 0)
-        return rc < 0 ? rc : 0;
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 

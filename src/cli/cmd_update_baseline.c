@@ -73,11 +73,7 @@ static const struct option ub_options[] = {
     {"combine", required_argument, NULL, CLI_OPT_COMBINE},
     {"env", required_argument, NULL, CLI_OPT_ENV},
     CLI_HOTSPOT_OPTIONS,
-    {"limit", required_argument, NULL, 'l'},
-    {"warn", required_argument, NULL, 'W'},
-    {"max", required_argument, NULL, 'm'},
-    {"drift", required_argument, NULL, CLI_OPT_DRIFT},
-    {"improvement", required_argument, NULL, 'I'},
+    CLI_LIMIT_OPTIONS,
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -114,9 +110,7 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
 {
     struct ub_opts *o = ctx;
     int rc;
-    if (cli_paths_option(c, arg, &o->paths))
-        return 0;
-    if ((rc = cli_limits_option(c, arg, &o->limits, err)) != 0)
+    if ((rc = cli_gate_option(c, arg, &o->paths, &o->limits, &o->hotspots, &o->load, err)) != 0)
         return rc < 0 ? rc : 0;
     switch (c) {
     case 'a':
@@ -154,8 +148,6 @@ static int parse_one(int c, const char *arg, void *ctx, mg_error *err)
     case CLI_OPT_ENV:
         return cli_env_option(&o->env, arg, err);
     }
-    if ((rc = cli_hotspot_option(c, arg, &o->hotspots, &o->load, err)) != 0)
-        return rc < 0 ? rc : 0;
     return mg_error_set(err, MG_E_USAGE, "unknown or incomplete option (see --help)");
 }
 

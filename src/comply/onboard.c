@@ -44,12 +44,11 @@ static const char example_template[] =
 const char *onboard_text(onboard_ctx *c, const char *fmt, ...)
 {
     va_list ap;
-    char *s = NULL;
-    int n;
+    const char *s;
     va_start(ap, fmt);
-    n = vasprintf(&s, fmt, ap);
+    s = strlist_vprintf(&c->plan->text, c->err, fmt, ap);
     va_end(ap);
-    return strlist_take(&c->plan->text, n < 0 ? NULL : s, c->err);
+    return s;
 }
 
 /*

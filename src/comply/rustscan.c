@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 enum tok_kind { TOK_IDENT, TOK_PUNCT, TOK_PATHSEP, TOK_LITERAL };
 
 typedef struct tok {
@@ -126,7 +128,7 @@ static size_t raw_prefix(const lexer *lx)
 /* 'a' and '\n' are characters; 'a (no closing quote after one character) is a lifetime. */
 static void skip_quote(lexer *lx)
 {
-    size_t n = 1;
+    size_t n;
     unsigned char c = (unsigned char)at(lx, 1);
 
     if (c == '\\') {
@@ -136,12 +138,7 @@ static void skip_quote(lexer *lx)
         step(lx, 1);
         return;
     }
-    if (c >= 0xF0)
-        n = 4;
-    else if (c >= 0xE0)
-        n = 3;
-    else if (c >= 0xC0)
-        n = 2;
+    n = mg_utf8_lead_len(c);
     if (at(lx, 1 + n) == '\'') {
         step(lx, 2 + n);
         return;

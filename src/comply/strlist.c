@@ -45,16 +45,22 @@ char *strlist_take(strlist *l, char *s, mg_error *err)
     return s;
 }
 
+char *strlist_vprintf(strlist *l, mg_error *err, const char *fmt, va_list ap)
+{
+    char *s = NULL;
+    int n = vasprintf(&s, fmt, ap);
+    return strlist_take(l, n < 0 ? NULL : s, err);
+}
+
 char *strlist_printf(strlist *l, mg_error *err, const char *fmt, ...)
 {
     va_list ap;
-    char *s = NULL;
-    int n;
+    char *s;
 
     va_start(ap, fmt);
-    n = vasprintf(&s, fmt, ap);
+    s = strlist_vprintf(l, err, fmt, ap);
     va_end(ap);
-    return strlist_take(l, n < 0 ? NULL : s, err);
+    return s;
 }
 
 int strlist_has(const strlist *l, const char *s)

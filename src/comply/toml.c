@@ -6,44 +6,16 @@
 #include <string.h>
 
 #include "comply/toml_int.h"
+#include "utf8.h"
 
 /* ---- input validation ---- */
-
-/* Length of the valid UTF-8 sequence at s (no overlongs, surrogates or > U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t avail)
-{
-    size_t n, i;
-    uint32_t cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        n = 2, cp = s[0] & 0x1Fu;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        n = 3, cp = s[0] & 0x0Fu;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        n = 4, cp = s[0] & 0x07u;
-    else
-        return 0;
-    if (n > avail)
-        return 0;
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3Fu);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
 
 /* TOML is UTF-8 without NUL; checking once up front lets the parser trust every byte. */
 static int validate_utf8(toml_parser *p)
 {
     while (p->pos < p->len) {
         const unsigned char *s = (const unsigned char *)p->s + p->pos;
-        size_t n = utf8_len(s, p->len - p->pos);
+        size_t n = mg_utf8_seq_len(s, p->len - p->pos);
         if (n == 0)
             return toml_fail(p, "invalid UTF-8 (byte 0x%02X)", s[0]);
         if (s[0] == 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "comply/toml_int.h"
+#include "utf8.h"
 
 char toml_peek(const toml_parser *p)
 {
@@ -68,7 +69,6 @@ int toml_fail_at(toml_parser *p, unsigned long line, unsigned long col, const ch
 const char *toml_describe(const toml_parser *p, char *buf, size_t size)
 {
     unsigned char c = (unsigned char)toml_peek(p);
-    size_t n = 1;
 
     if (p->pos >= p->len)
         return "end of file";
@@ -83,12 +83,6 @@ const char *toml_describe(const toml_parser *p, char *buf, size_t size)
         return buf;
     }
     /* The input is valid UTF-8, so a lead byte says how long the character is. */
-    if (c >= 0xF0)
-        n = 4;
-    else if (c >= 0xE0)
-        n = 3;
-    else if (c >= 0xC0)
-        n = 2;
-    snprintf(buf, size, "'%.*s'", (int)n, p->s + p->pos);
+    snprintf(buf, size, "'%.*s'", (int)mg_utf8_lead_len(c), p->s + p->pos);
     return buf;
 }

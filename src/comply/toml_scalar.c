@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -28,29 +30,8 @@ static int put_byte(toml_parser *p, mg_buf *out, char c)
 /* Encode a Unicode scalar value as UTF-8 (the caller has ruled out surrogates). */
 static int put_utf8(toml_parser *p, mg_buf *out, uint32_t cp)
 {
-    unsigned char b[4];
-    size_t n;
-
-    if (cp < 0x80) {
-        b[0] = (unsigned char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (unsigned char)(0xC0 | (cp >> 6));
-        b[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (unsigned char)(0xE0 | (cp >> 12));
-        b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        b[0] = (unsigned char)(0xF0 | (cp >> 18));
-        b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-        b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        b[3] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return mg_buf_append(out, b, n, p->err);
+    char b[4];
+    return mg_buf_append(out, b, mg_utf8_encode(cp, b), p->err);
 }
 
 /* \uXXXX or \UXXXXXXXX; the cursor is on the 'u' or 'U'. */

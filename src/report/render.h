@@ -29,6 +29,16 @@ const char *mg_md_overall_word(const mg_publish_request *req);
 /* "pass", "warn", "fail" or "accepted" (a pass because a reviewed exception accepted a fail). */
 const char *mg_md_verdict_word(const mg_publish_workload *w);
 
+/* The "What now" steps a workload's verdict calls for (render_words.c). */
+typedef struct mg_next_steps {
+    bool failing;             /* fail, warn or needs review: fix the code, or accept it */
+    const char *record_title; /* "Improved?", "Intended for good?", "Accepted:"; NULL: none */
+    const char *record_text;  /* what follows the title: "Lock it in (a ratchet): record" */
+} mg_next_steps;
+
+/* false when the verdict (word: mg_md_verdict_word) calls for no next step. */
+bool mg_md_next_steps(const mg_publish_workload *w, const char *word, mg_next_steps *out);
+
 /* The icon of a verdict word or a row status (pass/ok, warn, fail, accepted, improved, absent). */
 const char *mg_md_badge(const char *word);
 

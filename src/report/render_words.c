@@ -67,3 +67,20 @@ const char *mg_md_overall(const mg_publish_request *req)
             worst = rank(req->workloads[i].verdict);
     return worst == 2 ? "fail" : worst == 1 ? "warn" : "pass";
 }
+
+bool mg_md_next_steps(const mg_publish_workload *w, const char *word, mg_next_steps *out)
+{
+    out->failing = !strcmp(word, "fail") || !strcmp(word, "warn") || !strcmp(word, "needs review");
+    out->record_title = out->record_text = NULL;
+    if (!out->failing && !w->ratchet && strcmp(word, "accepted") != 0)
+        return false;
+    if (w->update_command) {
+        out->record_title = w->ratchet     ? "Improved?"
+                            : out->failing ? "Intended for good?"
+                                           : "Accepted:";
+        out->record_text = w->ratchet     ? "Lock it in (a ratchet): record"
+                           : out->failing ? "Record"
+                                          : "once it lands, record";
+    }
+    return true;
+}

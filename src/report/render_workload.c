@@ -308,19 +308,18 @@ static bool has_culprit(const mg_publish_workload *w)
 /* The reader's next step, with the exact trailer, label and command. */
 static int what_now(mg_buf *out, const mg_publish_workload *w, mg_error *err)
 {
-    const char *word = mg_md_verdict_word(w);
-    bool failing = !strcmp(word, "fail") || !strcmp(word, "warn") || !strcmp(word, "needs review");
+    mg_next_steps next;
     int rc = 0;
 
-    if (!failing && !w->ratchet && strcmp(word, "accepted") != 0)
+    if (!mg_md_next_steps(w, mg_md_verdict_word(w), &next))
         return 0;
     rc = mg_buf_printf(out, err, "\n#### What now\n\n");
-    if (rc == 0 && failing)
+    if (rc == 0 && next.failing)
         rc = mg_buf_printf(out, err,
                            "- **Not intended?** Fix the code: the %s above show where "
                            "the extra bytes are allocated.\n",
                            has_culprit(w) ? "culprit and hotspots" : "hotspots");
-    if (rc == 0 && failing && w->accept_trailer) {
+    if (rc == 0 && next.failing && w->accept_trailer) {
         char trailer[NAME_MAX_BYTES + 40];
         snprintf(trailer, sizeof(trailer), "%.64s: <who reviewed it and why>", w->accept_trailer);
         rc = mg_buf_printf(out, err,
@@ -338,11 +337,10 @@ static int what_now(mg_buf *out, const mg_publish_workload *w, mg_error *err)
         if (rc == 0)
             rc = mg_buf_printf(out, err, ".\n");
     }
-    if (rc == 0 && w->update_command) {
-        rc = mg_buf_printf(out, err, "- %s the new baseline after review:",
-                           w->ratchet ? "**Improved?** Lock it in (a ratchet): record"
-                           : failing  ? "**Intended for good?** Record"
-                                      : "**Accepted:** once it lands, record");
+    if (rc == 0 && next.record_title) {
+        rc =
+            mg_buf_printf(out, err, "- **%s** %s the new baseline after review:", next.record_title,
+                          next.record_text);
         if (rc == 0)
             rc = command_block(out, w->update_command, err);
     }

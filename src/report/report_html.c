@@ -335,17 +335,17 @@ static int history(mg_buf *b, const mg_report_input *in, mg_error *err)
 
 static int next_steps(mg_buf *b, const mg_publish_workload *w, const char *word, mg_error *err)
 {
-    bool failing = !strcmp(word, "fail") || !strcmp(word, "warn") || !strcmp(word, "needs review");
+    mg_next_steps next;
     int rc;
-    if (!failing && !w->ratchet && strcmp(word, "accepted") != 0)
+    if (!mg_md_next_steps(w, word, &next))
         return 0;
     rc = mg_buf_printf(b, err, "<section id=\"next\"><h2>What now</h2>\n<ul>\n");
-    if (rc == 0 && failing)
+    if (rc == 0 && next.failing)
         rc = mg_buf_printf(b, err,
                            "<li><strong>Not intended?</strong> Fix the code: the culprit "
                            "and the flame graph show where the extra bytes are "
                            "allocated.</li>\n");
-    if (rc == 0 && failing && w->accept_trailer) {
+    if (rc == 0 && next.failing && w->accept_trailer) {
         rc = mg_buf_printf(b, err,
                            "<li><strong>Intended?</strong> Accept it with the commit "
                            "trailer <code>");
@@ -363,11 +363,9 @@ static int next_steps(mg_buf *b, const mg_publish_workload *w, const char *word,
         if (rc == 0)
             rc = mg_buf_printf(b, err, ".</li>\n");
     }
-    if (rc == 0 && w->update_command) {
-        rc = mg_buf_printf(b, err, "<li>%s the new baseline after review:<pre>",
-                           w->ratchet ? "<strong>Improved?</strong> Lock it in: record"
-                           : failing  ? "<strong>Intended for good?</strong> Record"
-                                      : "<strong>Accepted:</strong> once it lands, record");
+    if (rc == 0 && next.record_title) {
+        rc = mg_buf_printf(b, err, "<li><strong>%s</strong> %s the new baseline after review:<pre>",
+                           next.record_title, next.record_text);
         if (rc == 0)
             rc = esc(b, w->update_command, err);
         if (rc == 0)

@@ -9,6 +9,7 @@
 
 #include "memgate/num.h"
 #include "simd.h"
+#include "utf8.h"
 
 /* Read window for streamed input; fuzz builds shrink it so tokens straddle every refill. */
 #ifndef MG_JP_CHUNK
@@ -281,27 +282,7 @@ static int str_append(mg_jp *jp, const char *data, size_t n, mg_error *err)
 static int put_utf8(mg_jp *jp, uint32_t cp, mg_error *err)
 {
     char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return str_append(jp, u, n, err);
+    return str_append(jp, u, mg_utf8_encode(cp, u), err);
 }
 
 static int read_hex4(mg_jp *jp, uint32_t *out, mg_error *err)

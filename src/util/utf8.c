@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid sequence at s (1-4), or 0 when the bytes there are not valid UTF-8. */
-static size_t seq_len(const unsigned char *s, size_t n)
+size_t mg_utf8_seq_len(const unsigned char *s, size_t n)
 {
     unsigned char c = s[0];
     size_t len, i;
@@ -42,7 +41,7 @@ bool mg_utf8_valid(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, k;
     while (i < len) {
-        if (!(k = seq_len(p + i, len - i)))
+        if (!(k = mg_utf8_seq_len(p + i, len - i)))
             return false;
         i += k;
     }
@@ -69,7 +68,7 @@ static char *sanitize(const char *s, size_t len, bool display)
     if (!out)
         return NULL;
     while (i < len) {
-        k = seq_len(p + i, len - i);
+        k = mg_utf8_seq_len(p + i, len - i);
         if (k && !(k == 1 && p[i] == 0) && !(display && is_control(p + i, k))) {
             memcpy(out + o, p + i, k);
             o += k;
@@ -107,7 +106,7 @@ size_t mg_utf8_prefix(const char *s, size_t len)
     c = (unsigned char)s[i - 1];
     if (c < 0x80)
         return len;
-    lead = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    lead = mg_utf8_lead_len(c);
     return (len - (i - 1) >= lead) ? len : i - 1;
 }
 
@@ -125,4 +124,33 @@ void mg_utf8_fit(const char *s, size_t width, char *out, size_t size)
     while (from < len && ((unsigned char)s[from] & 0xC0) == 0x80)
         from++;
     snprintf(out, size, "%.*s...%s", (int)head, s, s + from);
+}
+
+size_t mg_utf8_lead_len(unsigned char c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+size_t mg_utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
 }

@@ -4,6 +4,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Length of the valid UTF-8 sequence at s (1-4; no overlong form, surrogate or
+ * code point past U+10FFFF), reading at most n bytes; 0 when it is not valid.
+ */
+size_t mg_utf8_seq_len(const unsigned char *s, size_t n);
+
+/* The length a lead byte announces (1-4), for text already known to be valid UTF-8. */
+size_t mg_utf8_lead_len(unsigned char c);
+
+/* Encode a Unicode scalar value (not a surrogate, at most U+10FFFF); returns 1-4 bytes written. */
+size_t mg_utf8_encode(uint32_t cp, char out[4]);
 
 /* true when s[0..len) is valid UTF-8 */
 bool mg_utf8_valid(const char *s, size_t len);
