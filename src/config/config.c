@@ -36,19 +36,6 @@ static int set_string(cfg_walker *w, const yaml_node_t *v, cfg_setting *dst, con
     return 0;
 }
 
-static int percent_value(cfg_walker *w, const yaml_node_t *v, uint64_t *bp)
-{
-    const char *s;
-    mg_error e;
-    int rc = cfg_scalar(w, v, "a percentage such as 5%", &s);
-    if (rc < 0)
-        return rc;
-    mg_error_init(&e);
-    if (mg_parse_percent(s, bp, &e) < 0)
-        return cfg_fail(w, v, "%s", e.msg);
-    return 0;
-}
-
 /* ---- memgate.* and memgate.workloads.NAME.* ---- */
 
 static int on_improvement(cfg_walker *w, const yaml_node_t *v)
@@ -56,7 +43,7 @@ static int on_improvement(cfg_walker *w, const yaml_node_t *v)
     cfg_scope *s = w->scope;
     s->has_improvement = true;
     cfg_where(w, v, s->improvement_where, sizeof(s->improvement_where));
-    return percent_value(w, v, &s->improvement_bp);
+    return cfg_percent(w, v, false, &s->improvement_bp);
 }
 
 static int on_missing(cfg_walker *w, const yaml_node_t *v)
@@ -301,22 +288,16 @@ static int on_accept(cfg_walker *w, const yaml_node_t *v)
 
 static int on_top(cfg_walker *w, const yaml_node_t *v)
 {
-    const char *s;
     uint64_t n;
-    mg_error e;
-    int rc = cfg_scalar(w, v, "a number from 1 to 1000", &s);
-    if (rc < 0)
-        return rc;
-    mg_error_init(&e);
-    if (mg_parse_u64(s, 1000, &n, &e) < 0 || n == 0)
-        return cfg_fail(w, v, "expected a number from 1 to 1000, found '%s'", s);
-    w->cfg->hotspots.top = (unsigned)n;
-    return 0;
+    int rc = cfg_number(w, v, 1, 1000, &n);
+    if (rc == 0)
+        w->cfg->hotspots.top = (unsigned)n;
+    return rc;
 }
 
 static int on_min_change(cfg_walker *w, const yaml_node_t *v)
 {
-    return percent_value(w, v, &w->cfg->hotspots.min_change_bp);
+    return cfg_percent(w, v, false, &w->cfg->hotspots.min_change_bp);
 }
 
 static int on_min_bytes(cfg_walker *w, const yaml_node_t *v)

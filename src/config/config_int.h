@@ -110,6 +110,10 @@ void cfg_where(const cfg_walker *w, const yaml_node_t *n, char *out, size_t size
 int cfg_scalar(cfg_walker *w, const yaml_node_t *n, const char *what, const char **out);
 /* true/false, yes/no, on/off (any case); anything else is an error at the node. */
 int cfg_bool(cfg_walker *w, const yaml_node_t *v, bool *out);
+/* A whole number from lo to hi; anything else is an error at the node naming the range. */
+int cfg_number(cfg_walker *w, const yaml_node_t *v, uint64_t lo, uint64_t hi, uint64_t *out);
+/* "5%" or "5" (and "+5%" when plus_ok) -> basis points. */
+int cfg_percent(cfg_walker *w, const yaml_node_t *v, bool plus_ok, uint64_t *bp);
 
 bool cfg_is_null(const yaml_node_t *n);
 const char *cfg_node_kind(const yaml_node_t *n);

@@ -49,20 +49,6 @@ int cfg_add_rule(cfg_walker *w, enum mg_level level, bool clear, const mg_limit 
     return 0;
 }
 
-/* "+5%", "5%", "5" -> basis points. */
-static int term_percent(cfg_walker *w, const yaml_node_t *n, uint64_t *bp)
-{
-    const char *s;
-    mg_error e;
-    int rc = cfg_scalar(w, n, "a percentage such as 5%", &s);
-    if (rc < 0)
-        return rc;
-    mg_error_init(&e);
-    if (mg_parse_percent(s[0] == '+' ? s + 1 : s, bp, &e) < 0)
-        return cfg_fail(w, n, "%s", e.msg);
-    return 0;
-}
-
 /* "+64KiB", "64KiB", "65536", "500MB" -> bytes (or a plain count). */
 static int term_size(cfg_walker *w, const yaml_node_t *n, bool plus_ok, uint64_t *out)
 {
@@ -82,7 +68,7 @@ static int term_size(cfg_walker *w, const yaml_node_t *n, bool plus_ok, uint64_t
 static int on_increase(cfg_walker *w, const yaml_node_t *v)
 {
     w->collect->limit.has_rel = true;
-    return term_percent(w, v, &w->collect->limit.rel_bp);
+    return cfg_percent(w, v, true, &w->collect->limit.rel_bp);
 }
 
 static int on_absolute(cfg_walker *w, const yaml_node_t *v)

@@ -53,17 +53,11 @@ static int flag(cfg_walker *w, const yaml_node_t *v, cfg_setting *dst)
 
 static int number(cfg_walker *w, const yaml_node_t *v, cfg_setting *dst, uint64_t lo, uint64_t hi)
 {
-    const char *s;
     uint64_t n;
-    mg_error e;
     char text[32];
-    int rc = cfg_scalar(w, v, "a number", &s);
+    int rc = cfg_number(w, v, lo, hi, &n);
     if (rc < 0)
         return rc;
-    mg_error_init(&e);
-    if (mg_parse_u64(s, hi, &n, &e) < 0 || n < lo)
-        return cfg_fail(w, v, "expected a number from %llu to %llu, found '%s'",
-                        (unsigned long long)lo, (unsigned long long)hi, s);
     snprintf(text, sizeof(text), "%llu", (unsigned long long)n);
     return keep(w, v, dst, text);
 }

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "config_int.h"
+#include "memgate/num.h"
 #include "suggest.h"
 
 /* libyaml marks are 0-based; ours are 1-based like every other position memgate reports. */
@@ -78,6 +79,36 @@ int cfg_bool(cfg_walker *w, const yaml_node_t *v, bool *out)
         }
     }
     return cfg_fail(w, v, "expected true or false, found '%s'", s);
+}
+
+int cfg_number(cfg_walker *w, const yaml_node_t *v, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    const char *s = NULL;
+    char what[64];
+    mg_error e;
+    int rc;
+
+    snprintf(what, sizeof(what), "a number from %llu to %llu", (unsigned long long)lo,
+             (unsigned long long)hi);
+    if ((rc = cfg_scalar(w, v, what, &s)) < 0)
+        return rc;
+    mg_error_init(&e);
+    if (mg_parse_u64(s, hi, out, &e) < 0 || *out < lo)
+        return cfg_fail(w, v, "expected %s, found '%s'", what, s);
+    return 0;
+}
+
+int cfg_percent(cfg_walker *w, const yaml_node_t *v, bool plus_ok, uint64_t *bp)
+{
+    const char *s = NULL;
+    mg_error e;
+    int rc = cfg_scalar(w, v, "a percentage such as 5%", &s);
+    if (rc < 0)
+        return rc;
+    mg_error_init(&e);
+    if (mg_parse_percent(plus_ok && s[0] == '+' ? s + 1 : s, bp, &e) < 0)
+        return cfg_fail(w, v, "%s", e.msg);
+    return 0;
 }
 
 static const char *key_text(const yaml_node_t *k)
