@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 # Lowest first; a file may call its own layer and the ones below.
-LAYERS = ["util", "ingest", "profile", "domain", "config", "report", "ci", "comply"]
+LAYERS = ["util", "ingest", "profile", "domain", "config", "report", "ci", "record", "comply"]
 SEAM = {"src/ingest/hotspot.c", "src/ingest/hotspot_worker.c"}
 
 
