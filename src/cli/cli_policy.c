@@ -46,7 +46,8 @@ static int apply_env(mg_policy *p, mg_error *err)
 {
     const char *v = getenv("MEMORY_THRESHOLD");
     char where[128];
-    mg_limit l = {.has_rel = false, .rel_bp = 0, .has_abs = false, .abs = 0, .has_max = true, .max = 0};
+    mg_limit l = {
+        .has_rel = false, .rel_bp = 0, .has_abs = false, .abs = 0, .has_max = true, .max = 0};
     if (!v || !*v)
         return 0;
     if (mg_parse_size(v, &l.max, err) < 0) {
