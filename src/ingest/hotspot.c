@@ -397,7 +397,7 @@ static int frame_fn_id(mg_hotspot_agg *agg, size_t frame, uint32_t *id, mg_error
 static int truncated_fn_id(mg_hotspot_agg *agg, size_t frame, uint32_t *id, mg_error *err)
 {
     uint32_t base;
-    size_t i, off, len;
+    size_t i, off = 0, len;
     const char *name;
     char label[1100];
     int n;

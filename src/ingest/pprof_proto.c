@@ -132,7 +132,7 @@ static int want(const struct rd *r, const struct field *f, unsigned wire)
 static int repeated(struct rd *r, const struct field *f, void **arr, size_t *n, size_t *cap,
                     size_t elem)
 {
-    uint64_t v;
+    uint64_t v = 0;
     if (f->wire == WIRE_VARINT) {
         if (mg_grow_array(arr, cap, *n + 1, elem, 16, r->err) < 0)
             return -r->err->code;
@@ -561,7 +561,7 @@ bool mg_pprof_looks_like(const char *head, size_t len)
     r.err = &scratch;
     for (n = 0; n < 8 && r.p < r.end; n++) {
         const unsigned char *before = r.p;
-        uint64_t tag, l;
+        uint64_t tag = 0, l = 0;
         if (varint(&r, &tag) < 0 || (tag >> 3) == 0 || (tag >> 3) > PROFILE_LAST_KNOWN)
             return false;
         if ((tag & 7) != (uint64_t)wire_of[tag >> 3] &&
