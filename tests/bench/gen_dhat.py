@@ -44,7 +44,7 @@ def main():
         gbk = min(tbk, gb)
         eb = rng.randrange(0, gb + 1) if rng.random() < 0.1 else 0
         ebk = min(tbk, eb)
-        depth = rng.randrange(8, 16)
+        depth = rng.randrange(12, 21)
         fs = [1, rng.randrange(2, user)] + [rng.randrange(user, n_frames) for _ in range(depth - 2)]
         for k, v in (("tb", tb), ("tbk", tbk), ("gb", gb), ("gbk", gbk), ("eb", eb), ("ebk", ebk)):
             sums[k] += v

@@ -1,47 +1,71 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): memgate against python json.load, jq and wc -l on one big dhat file.
+# Benchmark (not a test, not part of ci/test.sh): memgate against `wc -l`, python3 json.load and
+# jq on one big dhat file, as paired, interleaved runs, reported as medians with their spread.
 #
-# usage: tests/bench/run.sh [BUILD_DIR] [RUNS]
-#   BUILD_DIR  where the memgate binary is (default: build)
-#   RUNS       runs per command; the best (lowest) wall time is shown, with that run's peak
-#              RSS and CPU time: the machine may be shared, and noise only adds time (default 3)
-# Environment: BENCH_DIR (default /tmp/memgate-bench), BENCH_PPS (1000000),
-#   BENCH_FRAMES (200000), BENCH_SMALL_PPS (5000, the ~1 MB profile).
+# usage: tests/bench/run.sh [RUNS]
+#   RUNS  rounds (default 5, at least 5 for a median worth the name); each round runs every
+#         command once, in a rotated order, so load on a shared machine hits all of them alike
+# Environment:
+#   BENCH_DIR     cache for the generated file and the Release build (default
+#                 ${TMPDIR:-/tmp}/memgate-bench; never inside the repository)
+#   MEMGATE       time this binary instead of building a Release one from this checkout
+#   BENCH_PPS     program points (default 1000000), BENCH_FRAMES frame-table entries (200000)
+#   BENCH_ICOUNT  0 skips the instruction counts (callgrind, ~30 s of CPU)
 #
-# Generates a dhat-rs-shaped JSON of about 225 MB (one member per line, as dhat-rs 0.3
-# writes it) once, then times on that same file: memgate show, memgate check, a python3
-# json.load + sum script, jq '[.pps[].tb]|add' and wc -l, each with /usr/bin/time.
-# Prints a Markdown table with wall time, peak RSS and the ratios to memgate show.
+# Prints a Markdown table: for each command the median wall time and max RSS of the rounds with
+# their min-max, the ratios the issue sets targets for (from the medians of this same run, and
+# the range of the per-round ratios), and instruction counts of memgate and `wc -l` under
+# callgrind, which do not depend on the load of the machine.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-build}
-runs=${2:-3}
-memgate=$(cd "$build" && pwd)/memgate
-dir=${BENCH_DIR:-/tmp/memgate-bench}
+repo=$(cd "$here/../.." && pwd)
+runs=${1:-5}
+dir=${BENCH_DIR:-${TMPDIR:-/tmp}/memgate-bench}
 pps=${BENCH_PPS:-1000000}
 frames=${BENCH_FRAMES:-200000}
-small_pps=${BENCH_SMALL_PPS:-5000}
+icount=${BENCH_ICOUNT:-1}
 
-for tool in python3 jq /usr/bin/time wc; do
-    command -v "$tool" > /dev/null || { echo "bench: $tool is required" >&2; exit 2; }
-done
-[ -x "$memgate" ] || { echo "bench: no memgate binary at $memgate (build first)" >&2; exit 2; }
+# Tools only the benchmark needs: installed here (Debian packages), not by ci/setup.sh.
+need=()
+command -v jq > /dev/null || need+=(jq)
+[ -x /usr/bin/time ] || need+=(time)
+[ "$icount" = 0 ] || command -v valgrind > /dev/null || need+=(valgrind)
+if [ ${#need[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || { echo "bench: needs ${need[*]} (apt-get install ${need[*]})" >&2; exit 2; }
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" > /dev/null
+fi
+command -v python3 > /dev/null || { echo "bench: python3 is required" >&2; exit 2; }
+
 mkdir -p "$dir"
-big=$dir/dhat-$pps.json
-small=$dir/dhat-$small_pps.json
-if [ ! -s "$big" ] || [ ! -s "$big.sums" ]; then
-    echo "generating $big ($pps program points, $frames frames)..." >&2
-    python3 "$here/gen_dhat.py" "$big" "$pps" "$frames" > "$big.sums"
+if [ -n "${MEMGATE:-}" ]; then
+    memgate=$(cd "$(dirname "$MEMGATE")" && pwd)/$(basename "$MEMGATE")
+else
+    # a Release build of this checkout, outside the repository
+    echo "bench: building a Release memgate in $dir/build-release..." >&2
+    cmake -S "$repo" -B "$dir/build-release" -DCMAKE_BUILD_TYPE=Release -DMEMGATE_TESTS=OFF \
+        > "$dir/build.log" 2>&1 &&
+        cmake --build "$dir/build-release" -j2 --target memgate >> "$dir/build.log" 2>&1 ||
+        { tail -n 30 "$dir/build.log" >&2; exit 2; }
+    memgate=$dir/build-release/memgate
 fi
-if [ ! -s "$small" ] || [ ! -s "$small.sums" ]; then
-    python3 "$here/gen_dhat.py" "$small" "$small_pps" 2000 > "$small.sums"
-fi
-# baselines equal to the generated sums, so check passes and does all its work
-cp "$big.sums" "$dir/baseline-big.json"
-cp "$small.sums" "$dir/baseline-small.json"
 
-# The answer must be right before its speed counts.
+# generated once per layout; the generator's hash in the name drops files of an older layout
+gen_id=$(sha256sum "$here/gen_dhat.py" | cut -c1-8)
+big=$dir/dhat-$pps-$frames-$gen_id.json
+if [ ! -s "$big" ] || [ ! -s "$big.sums" ]; then
+    echo "bench: generating $big ($pps program points, $frames frames)..." >&2
+    python3 "$here/gen_dhat.py" "$big.tmp" "$pps" "$frames" > "$big.sums.tmp"
+    mv "$big.tmp" "$big" && mv "$big.sums.tmp" "$big.sums"
+fi
+cp "$big.sums" "$dir/baseline.json" # check against its own sums: passes and does all its work
+
+# The answers must be right before their speed counts: every reader sums the same six keys.
+py='import json,sys
+d=json.load(open(sys.argv[1]))
+print(*[sum(p[k] for p in d["pps"]) for k in ("tb","tbk","gb","gbk","eb","ebk")])'
+jqf='reduce .pps[] as $p ([0,0,0,0,0,0]; [.[0]+$p.tb, .[1]+$p.tbk, .[2]+$p.gb, .[3]+$p.gbk,
+  .[4]+$p.eb, .[5]+$p.ebk]) | map(tostring) | join(" ")'
 "$memgate" show --format json "$big" > "$dir/show.json"
 python3 - "$dir/show.json" "$big.sums" << 'EOF'
 import json, sys
@@ -51,65 +75,91 @@ bad = {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v}
 if bad:
     sys.exit("bench: memgate read the file wrong: %s" % bad)
 EOF
+want=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))
+print(*[s[k] for k in ("total_allocations_bytes","allocation_count","peak_memory_bytes",
+ "peak_blocks","end_bytes","end_blocks")])' "$big.sums")
 
-# best wall time of $runs runs, with the peak RSS (KiB) and CPU time (user + sys) of that run
-measure() {
-    local i
-    for ((i = 0; i < runs; i++)); do
-        /usr/bin/time -f '%e %M %U %S' -o "$dir/time.out" "$@" > /dev/null 2>&1 || true
-        awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$dir/time.out"
-    done | sort -n | head -n 1
-}
+# Rounds: every command once per round, order rotated; max RSS from /usr/bin/time -f %M, wall
+# time from a nanosecond clock around it (time's own %e has 10 ms steps; its fork and exec add
+# about a millisecond to every command alike).
+python3 - "$runs" "$dir" "$big" "$memgate" "$py" "$jqf" "$want" "$icount" << 'EOF'
+import json, os, statistics, subprocess, sys, time
 
-py='import json,sys; d=json.load(open(sys.argv[1])); print(sum(p["tb"] for p in d["pps"]))'
-declare -a names cmds
-names+=("memgate show");          cmds+=("$memgate show $big")
-names+=("memgate show, 1 thread"); cmds+=("env MEMGATE_THREADS=1 $memgate show $big")
-names+=("memgate check");         cmds+=("$memgate check $big --baseline $dir/baseline-big.json")
-names+=("memgate show - (pipe)"); cmds+=("sh -c 'cat $big | $memgate show -'")
-names+=("python3 json.load+sum"); cmds+=("python3 -c '$py' $big")
-names+=("jq '[.pps[].tb]|add'");  cmds+=("jq '[.pps[].tb]|add' $big")
-names+=("wc -l");                 cmds+=("wc -l $big")
+runs, dir_, big, memgate, py, jqf, want, icount = sys.argv[1:]
+runs = int(runs)
+cmds = [
+    ("memgate show", [memgate, "show", big]),
+    ("memgate check", [memgate, "check", big, "--baseline", os.path.join(dir_, "baseline.json")]),
+    ("memgate show, 1 thread", ["env", "MEMGATE_THREADS=1", memgate, "show", big]),
+    ("wc -l", ["wc", "-l", big]),
+    ("python3 json.load + sums", ["python3", "-c", py, big]),
+    ("jq reduce (sums)", ["jq", "-r", jqf, big]),
+]
+for name, argv in cmds[4:]:  # python and jq must give the same sums as the generator
+    out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout.split()
+    if " ".join(out) != want:
+        sys.exit("bench: %s summed %s, want %s" % (name, out, want))
 
-size=$(stat -c %s "$big")
-echo "file: $big ($((size / 1000000)) MB, $pps program points, $frames frames); best of $runs runs each"
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
-printf '| %-24s | %8s | %12s | %14s | %-16s | %-16s |\n' command "wall (s)" "CPU (s)" "peak RSS (MiB)" \
-    "wall vs memgate" "CPU vs memgate"
-printf '|%s|%s|%s|%s|%s|%s|\n' "--------------------------" "---------:" "-------------:" \
-    "---------------:" "------------------" "------------------"
-base_t= base_c=
-t_memgate= t_python= t_jq= t_wc= m_memgate=
-for i in "${!names[@]}"; do
-    read -r t m c < <(eval measure "${cmds[$i]}")
-    case ${names[$i]} in
-        "memgate show") t_memgate=$t m_memgate=$m ;;
-        python3*) t_python=$t ;;
-        jq*) t_jq=$t ;;
-        "wc -l") t_wc=$t ;;
-    esac
-    [ -z "$base_t" ] && base_t=$t base_c=$c
-    rt=$(awk -v a="$t" -v b="$base_t" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')
-    rc=$(awk -v a="$c" -v b="$base_c" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')
-    printf '| %-24s | %8s | %12s | %14.1f | %-16s | %-16s |\n' "${names[$i]}" "$t" "$c" \
-        "$(awk -v m="$m" 'BEGIN{print m/1024}')" "$rt" "$rc"
-done
+rss_file = os.path.join(dir_, "time.out")
 
-# the issue's targets, from the wall times above
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
-echo
-echo "targets: python / memgate = $(ratio "$t_python" "$t_memgate")x (want >= 20)," \
-    "jq / memgate = $(ratio "$t_jq" "$t_memgate")x (want >= 20)," \
-    "memgate / wc -l = $(ratio "$t_memgate" "$t_wc")x (want <= 10)," \
-    "memgate peak RSS = $(awk -v m="$m_memgate" 'BEGIN{printf "%.1f", m/1024}') MiB (want <= 64)"
+def once(argv):
+    t0 = time.perf_counter_ns()
+    rc = subprocess.call(["/usr/bin/time", "-f", "%M", "-o", rss_file] + argv,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = (time.perf_counter_ns() - t0) / 1e9
+    if rc != 0:
+        sys.exit("bench: %s exited %d" % (argv, rc))
+    return wall, int(open(rss_file).read().split()[-1]) / 1024.0  # MiB
 
-# small: /usr/bin/time counts in 10 ms steps, so time 20 runs in a row and divide
-read -r t m c < <(measure "$memgate" check "$small" --baseline "$dir/baseline-small.json")
-start=$(date +%s%N)
-for ((i = 0; i < 20; i++)); do
-    "$memgate" check "$small" --baseline "$dir/baseline-small.json" > /dev/null
-done
-ms=$(( ($(date +%s%N) - start) / 20000000 ))
-echo
-echo "memgate check on a $(($(stat -c %s "$small") / 1000)) kB profile ($small_pps program points): ${ms} ms wall per run (mean of 20), $(awk -v m="$m" 'BEGIN{printf "%.1f", m/1024}') MiB peak RSS"
+subprocess.run(["cat", big], stdout=subprocess.DEVNULL, check=True)  # page cache warm
+res = {name: [] for name, _ in cmds}
+for r in range(runs):
+    order = cmds[r % len(cmds):] + cmds[:r % len(cmds)]
+    for name, argv in order:
+        res[name].append(once(argv))
+    print("bench: round %d/%d done" % (r + 1, runs), file=sys.stderr)
+
+med = {n: statistics.median(w for w, _ in v) for n, v in res.items()}
+size = os.stat(big).st_size
+load = open("/proc/loadavg").read().split()[:3]
+cpu = "?"
+for line in open("/proc/cpuinfo"):
+    if line.startswith("model name"):
+        cpu = line.split(":", 1)[1].strip()
+        break
+print("file: %s (%d MB); %d interleaved rounds" % (os.path.basename(big), size // 1000000, runs))
+print("machine: %s, %d cores, load average %s (after the runs)" % (cpu, os.cpu_count(),
+                                                                    " ".join(load)))
+print()
+print("| command | wall median (s) | wall min-max (s) | max RSS median (MiB) | max RSS min-max (MiB) | median vs memgate show |")
+print("|---|--:|--:|--:|--:|--:|")
+for name, _ in cmds:
+    w = [x for x, _ in res[name]]
+    m = [x for _, x in res[name]]
+    print("| %s | %.3f | %.3f-%.3f | %.1f | %.1f-%.1f | %.2fx |" % (
+        name, statistics.median(w), min(w), max(w), statistics.median(m), min(m), max(m),
+        statistics.median(w) / med["memgate show"]))
+
+def paired(a, b):
+    rs = [x[0] / y[0] for x, y in zip(res[a], res[b])]
+    return "%.1fx (rounds %.1f-%.1fx)" % (med[a] / med[b], min(rs), max(rs))
+
+rss = statistics.median(m for _, m in res["memgate show"])
+print()
+print("- memgate show / wc -l: %s; target <= 4x" % paired("memgate show", "wc -l"))
+print("- python3 / memgate show: %s; target >= 30x" % paired("python3 json.load + sums",
+                                                           "memgate show"))
+print("- jq / memgate show: %s; target >= 30x" % paired("jq reduce (sums)", "memgate show"))
+print("- memgate show max RSS: %.1f MiB median; target <= 64 MiB" % rss)
+
+if icount != "0":
+    def ir(argv):
+        out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+                             + argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True, check=True).stderr
+        return int([l for l in out.splitlines() if "Collected :" in l][-1].split(":")[-1])
+    a, b = ir([memgate, "show", big]), ir(["wc", "-l", big])
+    print("- instructions (callgrind, both threads; not load-dependent): memgate show %.2f G "
+          "(%.1f per byte), wc -l %.3f G (%.2f per byte, vectorised): %.0fx"
+          % (a / 1e9, a / size, b / 1e9, b / size, a / b))
+EOF
