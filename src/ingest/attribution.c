@@ -53,10 +53,14 @@ static bool equals(const char *s, size_t n, const char *w)
 
 static bool has(const char *s, size_t n, const char *needle)
 {
-    size_t k = strlen(needle), i;
-    for (i = 0; i + k <= n; i++)
-        if (s[i] == needle[0] && !memcmp(s + i, needle, k))
+    size_t k = strlen(needle);
+    const char *p = s, *end = s + n;
+    /* memchr for the first byte: several of these run on every frame of the table */
+    while (k && (size_t)(end - p) >= k && (p = memchr(p, needle[0], (size_t)(end - p - k + 1)))) {
+        if (!memcmp(p, needle, k))
             return true;
+        p++;
+    }
     return false;
 }
 

@@ -19,13 +19,18 @@ enum { MG_FB_CLONE = MG_AB_CLONE, MG_FB_TEST = MG_AB_TEST };
 
 /* ---- aggregation ---- */
 
+/* What each program point adds to (the row of a function id is that id): kept small, for the
+ * per-point random access into a table of ~10^5 rows */
 struct agg_row {
     uint64_t v[MG_RANK_COUNT]; /* tb, gb, tbk */
     uint64_t eb, pps, clone_tb, test_tb, best_tb;
     uint32_t best_frame; /* UINT32_MAX: none */
-    size_t seq_off;      /* --group-by stack: the key in agg->seq */
-    uint32_t seq_len;
-    uint32_t key; /* function id (function mode) */
+};
+
+/* --group-by stack: a row's key, the canonical ids at agg->seq + off */
+struct row_seq {
+    size_t off;
+    uint32_t len;
 };
 
 struct stack_slot {
@@ -66,6 +71,7 @@ void mg_hotspot_agg_release(mg_hotspot_agg *agg)
     free(agg->fn_slots);
     free(agg->canon_frame);
     free(agg->rows);
+    free(agg->row_seq);
     free(agg->slots);
     free(agg->seq);
     free(agg->scratch);
@@ -282,10 +288,8 @@ static int ensure_row(mg_hotspot_agg *agg, size_t row, mg_error *err)
     if (grow((void **)&agg->rows, &agg->rows_cap, row + 1, sizeof(*agg->rows), err) < 0)
         return -err->code;
     memset(agg->rows + old, 0, (row + 1 - old) * sizeof(*agg->rows));
-    for (size_t i = old; i <= row; i++) {
+    for (size_t i = old; i <= row; i++)
         agg->rows[i].best_frame = NO_FRAME;
-        agg->rows[i].key = (uint32_t)i;
-    }
     agg->n_rows = row + 1;
     return 0;
 }
@@ -356,21 +360,23 @@ static int stack_row(mg_hotspot_agg *agg, const uint32_t *key, size_t n, size_t 
         return -err->code;
     for (j = h & (agg->slots_cap - 1); agg->slots[j].row != UINT32_MAX;
          j = (j + 1) & (agg->slots_cap - 1)) {
-        const struct agg_row *r = &agg->rows[agg->slots[j].row];
-        if (agg->slots[j].hash == h && r->seq_len == n &&
-            !memcmp(agg->seq + r->seq_off, key, n * sizeof(*key))) {
+        const struct row_seq *r = &agg->row_seq[agg->slots[j].row];
+        if (agg->slots[j].hash == h && r->len == n &&
+            !memcmp(agg->seq + r->off, key, n * sizeof(*key))) {
             *row = agg->slots[j].row;
             return 0;
         }
     }
     if (agg->n_rows >= UINT32_MAX - 1 ||
         grow((void **)&agg->seq, &agg->seq_cap, agg->seq_len + n + 1, sizeof(uint32_t), err) < 0 ||
+        grow((void **)&agg->row_seq, &agg->row_seq_cap, agg->n_rows + 1, sizeof(*agg->row_seq),
+             err) < 0 ||
         ensure_row(agg, agg->n_rows, err) < 0)
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     *row = agg->n_rows - 1;
     memcpy(agg->seq + agg->seq_len, key, n * sizeof(*key));
-    agg->rows[*row].seq_off = agg->seq_len;
-    agg->rows[*row].seq_len = (uint32_t)n;
+    agg->row_seq[*row].off = agg->seq_len;
+    agg->row_seq[*row].len = (uint32_t)n;
     agg->seq_len += n;
     agg->slots[j].hash = h;
     agg->slots[j].row = (uint32_t)*row;
@@ -437,6 +443,11 @@ static int row_of(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, long at, ui
     uint32_t id = 0;
     size_t i;
     if (!agg->opts || agg->opts->group_by != MG_GROUP_STACK) {
+        if (at >= 0 && how != MG_ATTR_HOW_TRUNCATED && agg->frame_fn[fs[at]] != NO_FRAME) {
+            /* the common case, inline: a frame interned when the table was read */
+            *row = agg->frame_fn[fs[at]];
+            return ensure_row(agg, *row, err);
+        }
         if (at < 0                         ? special_fn(agg, at == -1, &id, err) < 0
             : how == MG_ATTR_HOW_TRUNCATED ? truncated_fn_id(agg, fs[at], &id, err) < 0
                                            : frame_fn_id(agg, fs[at], &id, err) < 0)
@@ -505,18 +516,14 @@ static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const
     const uint16_t *abits = mg_attributor_bits(agg->attr);
 
     for (i = 0; i < n; i++) {
-        for (k = 0; k < pp[i].n; k++) {
-            uint32_t f = bfs[pp[i].fs_off + k];
-            __builtin_prefetch(&abits[f]);
-            __builtin_prefetch(&agg->frame_fn[f]);
-        }
+        for (k = 0; k < pp[i].n; k++)
+            __builtin_prefetch(&abits[bfs[pp[i].fs_off + k]]);
         pp[i].hash = mg_stacks_hash(agg->st, pp[i].n ? bfs + pp[i].fs_off : NULL, pp[i].n);
         mg_stacks_prefetch(agg->st, pp[i].hash);
     }
     for (i = 0; i < n; i++) {
         struct batch_pp *b = &pp[i];
         const uint32_t *fs = b->n ? bfs + b->fs_off : NULL; /* bfs is NULL if no point has frames */
-        size_t row = 0;
         if (!add3(&agg->whole[MG_RANK_TOTAL_BYTES], b->tb, &agg->whole[MG_RANK_PEAK_BYTES], b->gb,
                   &agg->whole[MG_RANK_ALLOC_COUNT], b->tbk))
             return mg_error_set(err, MG_E_OVERFLOW, "hotspot sums overflow 64 bits");
@@ -531,10 +538,21 @@ static int flush_chunk(mg_hotspot_agg *agg, struct batch_pp *pp, size_t n, const
         mg_attribute(agg->attr, fs, b->n, &res);
         b->how = (uint8_t)res.how;
         b->at = res.frame >= 0 ? res.frame : res.how == MG_ATTR_HOW_EMPTY ? -1 : -2;
-        if (row_of(agg, fs, b->n, b->at, b->how, &row, err) < 0)
+        if (b->at >= 0)
+            __builtin_prefetch(&agg->frame_fn[fs[b->at]]);
+    }
+    /* rows in the order of the points: functions met first are interned first, as before */
+    for (i = 0; i < n; i++) {
+        struct batch_pp *b = &pp[i];
+        size_t row = 0;
+        if (b->skip)
+            continue;
+        if (row_of(agg, b->n ? bfs + b->fs_off : NULL, b->n, b->at, b->how, &row, err) < 0)
             return -err->code;
         b->row = row;
         __builtin_prefetch(&agg->rows[row]);
+        /* the second of the two cache lines a row may straddle */
+        __builtin_prefetch((const char *)&agg->rows[row] + sizeof(struct agg_row) - 1);
     }
     for (i = 0; i < n && rc == 0; i++) {
         struct batch_pp *b = &pp[i];
@@ -612,22 +630,24 @@ static const char *fn_name(const mg_hotspot_agg *agg, uint32_t id, size_t *len)
     return agg->st->text + agg->fn_off[id];
 }
 
-static char *row_label(const mg_hotspot_agg *agg, const struct agg_row *r)
+static char *row_label(const mg_hotspot_agg *agg, size_t row)
 {
+    const struct row_seq *r;
     mg_buf b;
     size_t i, len;
     char *out;
     if (!agg->opts || agg->opts->group_by != MG_GROUP_STACK) {
-        const char *n = fn_name(agg, r->key, &len);
+        const char *n = fn_name(agg, (uint32_t)row, &len);
         return mg_utf8_sanitize_display(n, len);
     }
-    if (r->seq_len == 0)
+    r = &agg->row_seq[row];
+    if (r->len == 0)
         return mg_utf8_sanitize_display("[root]", 6);
-    if (r->seq_len == 1 && agg->seq[r->seq_off] == UINT32_MAX)
+    if (r->len == 1 && agg->seq[r->off] == UINT32_MAX)
         return mg_utf8_sanitize_display("[all-frames-allocator]", 22);
     mg_buf_init(&b, 0);
-    for (i = 0; i < r->seq_len; i++) {
-        const char *t = frame_text(agg, agg->canon_frame[agg->seq[r->seq_off + i]]), *n, *loc;
+    for (i = 0; i < r->len; i++) {
+        const char *t = frame_text(agg, agg->canon_frame[agg->seq[r->off + i]]), *n, *loc;
         size_t loc_len;
         mg_frame_split(t, strlen(t), &n, &len, &loc, &loc_len);
         if ((i && mg_buf_append(&b, " <- ", 4, NULL) < 0) || mg_buf_append(&b, n, len, NULL) < 0) {
@@ -664,9 +684,11 @@ void mg_hotspots_free(mg_hotspot *h, size_t n)
     free(h);
 }
 
-static int fill_row(const mg_hotspot_agg *agg, const struct agg_row *r, uint64_t whole, uint64_t v,
+static int fill_row(const mg_hotspot_agg *agg, size_t row, uint64_t whole, uint64_t v,
                     mg_hotspot *h)
 {
+    const struct agg_row *r = &agg->rows[row];
+    const struct row_seq *q = agg->row_seq ? &agg->row_seq[row] : NULL;
     size_t i;
     memset(h, 0, sizeof(*h));
     h->total_bytes = r->v[MG_RANK_TOTAL_BYTES];
@@ -683,12 +705,12 @@ static int fill_row(const mg_hotspot_agg *agg, const struct agg_row *r, uint64_t
         if (!(h->frame = mg_utf8_sanitize_display(t, strlen(t))))
             return -1;
     }
-    if (agg->opts && agg->opts->group_by == MG_GROUP_STACK && r->seq_len &&
-        agg->seq[r->seq_off] != UINT32_MAX) {
-        if (!(h->stack = calloc(r->seq_len, sizeof(char *))))
+    if (agg->opts && agg->opts->group_by == MG_GROUP_STACK && q && q->len &&
+        agg->seq[q->off] != UINT32_MAX) {
+        if (!(h->stack = calloc(q->len, sizeof(char *))))
             return -1;
-        for (i = 0; i < r->seq_len; i++) {
-            const char *t = frame_text(agg, agg->canon_frame[agg->seq[r->seq_off + i]]);
+        for (i = 0; i < q->len; i++) {
+            const char *t = frame_text(agg, agg->canon_frame[agg->seq[q->off + i]]);
             if (!(h->stack[h->stack_len++] = mg_utf8_sanitize_display(t, strlen(t))))
                 return -1;
         }
@@ -747,7 +769,7 @@ static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct c
         }
     }
     for (i = 0; i < m && rc == 0; i++)
-        if (!(c[i].label = row_label(agg, &agg->rows[c[i].row])))
+        if (!(c[i].label = row_label(agg, c[i].row)))
             rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
     if (rc == 0) {
         qsort(c, m, sizeof(*c), by_value_label);
@@ -756,7 +778,7 @@ static int rank_one(mg_hotspot_agg *agg, enum mg_rank rk, size_t top_n, struct c
             (!(h = calloc(keep, sizeof(*h))) || !(*rows_out = calloc(keep, sizeof(size_t)))))
             rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
         for (i = 0; rc == 0 && i < keep; i++) {
-            if (fill_row(agg, &agg->rows[c[i].row], agg->whole[rk], c[i].v, &h[i]) < 0) {
+            if (fill_row(agg, c[i].row, agg->whole[rk], c[i].v, &h[i]) < 0) {
                 mg_hotspots_free(h, i + 1);
                 rc = mg_error_set(err, MG_E_NOMEM, "out of memory");
                 break;

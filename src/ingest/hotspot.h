@@ -12,6 +12,7 @@
 #include "strmap.h"
 
 struct agg_row;
+struct row_seq;
 struct agg_worker;
 
 /* A program point waiting in a batch (see flush in hotspot.c). */
@@ -67,6 +68,8 @@ typedef struct mg_hotspot_agg {
     size_t n_canon, canon_cap;
     struct agg_row *rows;
     size_t n_rows, rows_cap;
+    struct row_seq *row_seq; /* --group-by stack: each row's key in seq */
+    size_t row_seq_cap;
     /* --group-by stack: open-addressing table of canonical-id sequences */
     struct stack_slot *slots;
     size_t slots_cap, n_stacks;

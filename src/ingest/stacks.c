@@ -61,9 +61,13 @@ int mg_stacks_add_frame(mg_stacks *s, const char *text, size_t len, mg_error *er
         return -err->code;
     t = s->text + s->text_len;
     memcpy(t, text, len);
-    for (k = 0; k < len; k++)
-        if (t[k] == '\0')
-            t[k] = '?';
+    for (k = 0; k < len; k++) {
+        char *z = memchr(t + k, '\0', len - k); /* an embedded NUL would end the name early */
+        if (!z)
+            break;
+        *z = '?';
+        k = (size_t)(z - t);
+    }
     t[len] = '\0';
     s->frame_off[s->n_frames++] = s->text_len;
     s->text_len += len + 1;
