@@ -122,7 +122,8 @@ static int fn_rehash(mg_hotspot_agg *agg, mg_error *err)
 static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, uint32_t *id, mg_error *err)
 {
     const char *name = agg->st->text + name_off;
-    uint64_t h = hash_name(agg, name, len);
+    /* 32 bits of the hash are kept per function (4 bytes less each); the names decide */
+    uint32_t h = (uint32_t)hash_name(agg, name, len);
     size_t j, k, c1, c2;
 
     if ((agg->n_fns + 1) * 2 > agg->fn_slots_cap && fn_rehash(agg, err) < 0)
@@ -141,7 +142,7 @@ static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, uint32_t 
     c1 = c2 = agg->fns_cap;
     if (grow((void **)&agg->fn_off, &c1, agg->n_fns + 1, sizeof(size_t), err) < 0 ||
         grow((void **)&agg->fn_len, &c2, agg->n_fns + 1, sizeof(uint32_t), err) < 0 ||
-        grow((void **)&agg->fn_hash, &agg->fns_cap, agg->n_fns + 1, sizeof(uint64_t), err) < 0)
+        grow((void **)&agg->fn_hash, &agg->fns_cap, agg->n_fns + 1, sizeof(uint32_t), err) < 0)
         return -err->code;
     k = agg->n_fns++;
     agg->fn_off[k] = name_off;
@@ -240,8 +241,10 @@ int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, 
         return mg_error_set(err, MG_E_INPUT, "more than 2^32 frames");
     if (i == cap) {
         size_t ncap = cap ? cap * 2 : 256, c4 = cap;
+        bool by_stack = agg->opts && agg->opts->group_by == MG_GROUP_STACK;
+        /* canonical ids only for --group-by stack: 4 bytes a frame less otherwise */
         if (grow((void **)&agg->frame_fn, &cap, ncap, sizeof(uint32_t), err) < 0 ||
-            grow((void **)&agg->frame_canon, &c4, ncap, sizeof(uint32_t), err) < 0)
+            (by_stack && grow((void **)&agg->frame_canon, &c4, ncap, sizeof(uint32_t), err) < 0))
             return -err->code;
         agg->frames_cap = cap;
     }

@@ -61,7 +61,7 @@ typedef struct mg_hotspot_agg {
     size_t fn_slots_cap;
     size_t *fn_off; /* its name: offset into text, and length */
     uint32_t *fn_len;
-    uint64_t *fn_hash;
+    uint32_t *fn_hash;
     size_t n_fns, fns_cap;
     mg_strmap canon_index; /* address-less frame text -> canonical id */
     size_t *canon_frame;

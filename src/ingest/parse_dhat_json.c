@@ -638,28 +638,41 @@ static const char *rs_lane(dhat_state *st, const char *p, struct pp_fields *pp, 
             if (TWO(p, '[', ']')) {
                 p += 2;
             } else {
+                /* the frame list, one index per line: the longest stretch of the program point
+                   (locals, room reserved in steps, so the loop body is a conversion and a store) */
+                uint32_t *fs = st->fs;
+                size_t n = st->fs_len, room = st->fs_cap;
                 if (!TWO(p, '[', '\n'))
                     return NULL;
                 p += 2;
                 ln++;
                 for (;;) {
+                    if (n == room) {
+                        if (n >= MG_DHAT_MAX_PP_FRAMES)
+                            return NULL;
+                        st->fs_len = n;
+                        if (ensure_fs(st, n + 64 < MG_DHAT_MAX_PP_FRAMES ? n + 64
+                                                                        : MG_DHAT_MAX_PP_FRAMES,
+                                      err) < 0)
+                            return NULL;
+                        fs = st->fs;
+                        room = st->fs_cap < MG_DHAT_MAX_PP_FRAMES ? st->fs_cap
+                                                                  : MG_DHAT_MAX_PP_FRAMES;
+                    }
                     if (!(p = fast_uint(p, &v)) || v >= UINT32_MAX)
                         return NULL;
-                    if (st->fs_len >= MG_DHAT_MAX_PP_FRAMES ||
-                        (st->fs_len == st->fs_cap && ensure_fs(st, st->fs_len + 1, err) < 0))
-                        return NULL;
-                    st->fs[st->fs_len++] = (uint32_t)v;
+                    fs[n++] = (uint32_t)v;
+                    ln++;
                     if (TWO(p, ',', '\n')) {
                         p += 2;
-                        ln++;
                         continue;
                     }
                     if (!TWO(p, '\n', ']'))
                         return NULL;
                     p += 2;
-                    ln++;
                     break;
                 }
+                st->fs_len = n;
             }
         } else if (id < 6) {
             if (!(p = fast_uint(p, &pp->v[id])))
