@@ -67,7 +67,6 @@ void mg_hotspot_agg_release(mg_hotspot_agg *agg)
     free(agg->frame_canon);
     free(agg->fn_off);
     free(agg->fn_len);
-    free(agg->fn_hash);
     free(agg->fn_slots);
     free(agg->canon_frame);
     free(agg->rows);
@@ -96,18 +95,25 @@ static uint64_t hash_name(const mg_hotspot_agg *agg, const char *s, size_t n)
     return mg_strmap_hash(&agg->canon_index, s, n);
 }
 
+/* A slot holds a function's hash (high 32 bits) and id (low 32 bits): a probe compares hashes
+ * without a second random access; FN_EMPTY marks a free slot. */
+#define FN_EMPTY UINT64_MAX
+
 static int fn_rehash(mg_hotspot_agg *agg, mg_error *err)
 {
     size_t cap = agg->fn_slots_cap ? agg->fn_slots_cap * 2 : 1024, i, j;
-    uint32_t *n = malloc(cap * sizeof(*n));
+    uint64_t *n = malloc(cap * sizeof(*n));
     if (!n)
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     for (i = 0; i < cap; i++)
-        n[i] = UINT32_MAX;
-    for (i = 0; i < agg->n_fns; i++) {
-        for (j = agg->fn_hash[i] & (cap - 1); n[j] != UINT32_MAX; j = (j + 1) & (cap - 1))
+        n[i] = FN_EMPTY;
+    for (i = 0; i < agg->fn_slots_cap; i++) {
+        uint64_t v = agg->fn_slots[i];
+        if (v == FN_EMPTY)
+            continue;
+        for (j = (v >> 32) & (cap - 1); n[j] != FN_EMPTY; j = (j + 1) & (cap - 1))
             ;
-        n[j] = (uint32_t)i;
+        n[j] = v;
     }
     free(agg->fn_slots);
     agg->fn_slots = n;
@@ -124,14 +130,16 @@ static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, uint32_t 
     const char *name = agg->st->text + name_off;
     /* 32 bits of the hash are kept per function (4 bytes less each); the names decide */
     uint32_t h = (uint32_t)hash_name(agg, name, len);
-    size_t j, k, c1, c2;
+    size_t j, k, c1;
 
-    if ((agg->n_fns + 1) * 2 > agg->fn_slots_cap && fn_rehash(agg, err) < 0)
+    /* up to 3/4 full: probes stay within a cache line or two of 8-byte slots */
+    if ((agg->n_fns + 1) * 4 > agg->fn_slots_cap * 3 && fn_rehash(agg, err) < 0)
         return -err->code;
-    for (j = h & (agg->fn_slots_cap - 1); agg->fn_slots[j] != UINT32_MAX;
+    for (j = h & (agg->fn_slots_cap - 1); agg->fn_slots[j] != FN_EMPTY;
          j = (j + 1) & (agg->fn_slots_cap - 1)) {
-        k = agg->fn_slots[j];
-        if (agg->fn_hash[k] == h && agg->fn_len[k] == len &&
+        uint64_t v = agg->fn_slots[j];
+        k = (uint32_t)v;
+        if ((uint32_t)(v >> 32) == h && agg->fn_len[k] == len &&
             !memcmp(agg->st->text + agg->fn_off[k], name, len)) {
             *id = (uint32_t)k;
             return 0;
@@ -139,16 +147,14 @@ static int intern_fn(mg_hotspot_agg *agg, size_t name_off, size_t len, uint32_t 
     }
     if (agg->n_fns >= UINT32_MAX - 1)
         return mg_error_set(err, MG_E_INPUT, "more than 2^32 functions");
-    c1 = c2 = agg->fns_cap;
+    c1 = agg->fns_cap;
     if (grow((void **)&agg->fn_off, &c1, agg->n_fns + 1, sizeof(size_t), err) < 0 ||
-        grow((void **)&agg->fn_len, &c2, agg->n_fns + 1, sizeof(uint32_t), err) < 0 ||
-        grow((void **)&agg->fn_hash, &agg->fns_cap, agg->n_fns + 1, sizeof(uint32_t), err) < 0)
+        grow((void **)&agg->fn_len, &agg->fns_cap, agg->n_fns + 1, sizeof(uint32_t), err) < 0)
         return -err->code;
     k = agg->n_fns++;
     agg->fn_off[k] = name_off;
     agg->fn_len[k] = (uint32_t)len;
-    agg->fn_hash[k] = h;
-    agg->fn_slots[j] = (uint32_t)k;
+    agg->fn_slots[j] = ((uint64_t)h << 32) | (uint32_t)k;
     *id = (uint32_t)k;
     return 0;
 }

@@ -57,11 +57,10 @@ typedef struct mg_hotspot_agg {
     struct agg_worker *worker; /* NULL: the work is done in the caller's thread */
     /* functions, interned when a program point is first attributed to them; the id is
        also the row in function mode. Names stay in the text arena (no copies). */
-    uint32_t *fn_slots; /* open addressing: function id or UINT32_MAX */
+    uint64_t *fn_slots; /* open addressing: hash << 32 | function id, or UINT64_MAX */
     size_t fn_slots_cap;
     size_t *fn_off; /* its name: offset into text, and length */
     uint32_t *fn_len;
-    uint32_t *fn_hash;
     size_t n_fns, fns_cap;
     mg_strmap canon_index; /* address-less frame text -> canonical id */
     size_t *canon_frame;
