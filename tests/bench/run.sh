@@ -11,6 +11,8 @@
 #   MEMGATE       time this binary instead of building a Release one from this checkout
 #   BENCH_PPS     program points (default 1000000), BENCH_FRAMES frame-table entries (200000)
 #   BENCH_ICOUNT  0 skips the instruction counts (callgrind, ~30 s of CPU)
+#   BENCH_BEFORE  another memgate binary (an older build) timed in the same rounds, for a
+#                 before/after comparison of speed work
 #
 # Prints a Markdown table: for each command the median wall time and max RSS of the rounds with
 # their min-max, the ratios the issue sets targets for (from the medians of this same run, and
@@ -82,10 +84,11 @@ print(*[s[k] for k in ("total_allocations_bytes","allocation_count","peak_memory
 # Rounds: every command once per round, order rotated; max RSS from /usr/bin/time -f %M, wall
 # time from a nanosecond clock around it (time's own %e has 10 ms steps; its fork and exec add
 # about a millisecond to every command alike).
-python3 - "$runs" "$dir" "$big" "$memgate" "$py" "$jqf" "$want" "$icount" << 'EOF'
+python3 - "$runs" "$dir" "$big" "$memgate" "$py" "$jqf" "$want" "$icount" "${BENCH_BEFORE:-}" \
+    << 'EOF'
 import json, os, statistics, subprocess, sys, time
 
-runs, dir_, big, memgate, py, jqf, want, icount = sys.argv[1:]
+runs, dir_, big, memgate, py, jqf, want, icount, before = sys.argv[1:]
 runs = int(runs)
 cmds = [
     ("memgate show", [memgate, "show", big]),
@@ -95,7 +98,11 @@ cmds = [
     ("python3 json.load + sums", ["python3", "-c", py, big]),
     ("jq reduce (sums)", ["jq", "-r", jqf, big]),
 ]
-for name, argv in cmds[4:]:  # python and jq must give the same sums as the generator
+if before:
+    cmds.insert(1, ("memgate show (BENCH_BEFORE)", [before, "show", big]))
+for name, argv in cmds:  # python and jq must give the same sums as the generator
+    if not name.startswith(("python3", "jq")):
+        continue
     out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout.split()
     if " ".join(out) != want:
         sys.exit("bench: %s summed %s, want %s" % (name, out, want))
@@ -150,7 +157,11 @@ print("- memgate show / wc -l: %s; target <= 4x" % paired("memgate show", "wc -l
 print("- python3 / memgate show: %s; target >= 30x" % paired("python3 json.load + sums",
                                                            "memgate show"))
 print("- jq / memgate show: %s; target >= 30x" % paired("jq reduce (sums)", "memgate show"))
-print("- memgate show max RSS: %.1f MiB median; target <= 64 MiB" % rss)
+print("- memgate show max RSS: %.1f MiB median, memgate check %.1f MiB; target <= 64 MiB" % (
+    rss, statistics.median(m for _, m in res["memgate check"])))
+if before:
+    print("- BENCH_BEFORE / memgate show: %s" % paired("memgate show (BENCH_BEFORE)",
+                                                      "memgate show"))
 
 if icount != "0":
     def ir(argv):
@@ -159,6 +170,8 @@ if icount != "0":
                              text=True, check=True).stderr
         return int([l for l in out.splitlines() if "Collected :" in l][-1].split(":")[-1])
     a, b = ir([memgate, "show", big]), ir(["wc", "-l", big])
+    if before:
+        print("- instructions of BENCH_BEFORE show: %.2f G" % (ir([before, "show", big]) / 1e9))
     print("- instructions (callgrind, both threads; not load-dependent): memgate show %.2f G "
           "(%.1f per byte), wc -l %.3f G (%.2f per byte, vectorised): %.0fx"
           % (a / 1e9, a / size, b / 1e9, b / size, a / b))
