@@ -651,13 +651,13 @@ static const char *rs_lane(dhat_state *st, const char *p, struct pp_fields *pp, 
                         if (n >= MG_DHAT_MAX_PP_FRAMES)
                             return NULL;
                         st->fs_len = n;
-                        if (ensure_fs(st, n + 64 < MG_DHAT_MAX_PP_FRAMES ? n + 64
-                                                                        : MG_DHAT_MAX_PP_FRAMES,
-                                      err) < 0)
+                        if (ensure_fs(
+                                st, n + 64 < MG_DHAT_MAX_PP_FRAMES ? n + 64 : MG_DHAT_MAX_PP_FRAMES,
+                                err) < 0)
                             return NULL;
                         fs = st->fs;
-                        room = st->fs_cap < MG_DHAT_MAX_PP_FRAMES ? st->fs_cap
-                                                                  : MG_DHAT_MAX_PP_FRAMES;
+                        room =
+                            st->fs_cap < MG_DHAT_MAX_PP_FRAMES ? st->fs_cap : MG_DHAT_MAX_PP_FRAMES;
                     }
                     if (!(p = fast_uint(p, &v)) || v >= UINT32_MAX)
                         return NULL;
