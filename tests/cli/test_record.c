@@ -120,10 +120,14 @@ Test(record, check_bootstrap_writes_stacks_and_history)
 
 Test(record, init_writes_stacks_and_history)
 {
+    json_t *b;
+
     enter_project();
     run_ok(init_argv);
     expect_recorded("init --profile");
-    cr_expect_str_eq(json_string_value(json_object_get(load_json(BASELINE), "commit")), "abc1234");
+    b = load_json(BASELINE);
+    cr_expect_str_eq(json_string_value(json_object_get(b, "commit")), "abc1234");
+    json_decref(b);
 }
 
 /* The baseline file and history line a command records, with its command line left out. */
