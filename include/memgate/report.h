@@ -107,7 +107,11 @@ void mg_report_view_build(mg_report_view *view, const mg_report_input *in);
  * else it is MG_E_USAGE. Needs stacks (MG_E_INPUT for formats without).
  */
 int mg_report_flamegraph(mg_buf *out, const mg_report_input *in, mg_error *err);
-/* Folded stacks of in->profile, weighted by in->flame_weight; MG_E_USAGE when it has no stacks. */
+/*
+ * Folded stacks of in->profile, weighted by in->flame_weight; MG_E_USAGE when
+ * it has no stacks. With in->before_profile (diff), two columns: each stack's
+ * weight in before_profile, then in profile (difffolded.pl's format).
+ */
 int mg_report_folded(mg_buf *out, const mg_report_input *in, mg_error *err);
 
 /*

@@ -23,9 +23,10 @@ static const char diff_help[] =
     "  --config FILE         configuration (default .pmat.yaml when it exists)\n"
     "  --no-config           ignore .pmat.yaml\n"
     "  --workload NAME       use this workload's limits from the configuration\n" CLI_LIMIT_HELP
-    "  --format FMT          text, json, markdown, junit, openmetrics, html or\n"
+    "  --format FMT          text, json, markdown, junit, openmetrics, html,\n"
     "                        flamegraph (a differential flame graph: widths from NEW,\n"
-    "                        red grew, blue shrank; repeatable)\n"
+    "                        red grew, blue shrank) or folded (\"stack OLD NEW\" per\n"
+    "                        line, for flamegraph.pl/inferno; --weight); repeatable\n"
     "  --output FILE         write the --format next to it to FILE instead of stdout\n"
     "  --input-format NAME   skip detection for both files\n"
     "  --top N               hotspots shown and compared (default 10)\n"

@@ -250,6 +250,7 @@ static int show_ranking(mg_buf *b, const mg_profile *p, enum mg_rank r, unsigned
 {
     size_t n, i;
     const mg_hotspot *h = mg_profile_ranking(p, r, &n);
+    const mg_metrics *m = mg_profile_metrics(p);
     uint64_t whole;
     bool cut = false;
     int rc;
@@ -275,6 +276,11 @@ static int show_ranking(mg_buf *b, const mg_profile *p, enum mg_rank r, unsigned
             mg_format_count(x->total_blocks, c, sizeof(c));
         }
         mg_format_size(r == MG_RANK_PEAK_BYTES ? x->total_bytes : x->peak_bytes, g, sizeof(g));
+        /* a weight the format does not record (massif: totals, counts) is no zero */
+        if (!m->present[MG_TOTAL_BYTES])
+            snprintf(r == MG_RANK_ALLOC_COUNT ? c : g, 32, "-");
+        if (!m->present[MG_ALLOC_COUNT] && r != MG_RANK_ALLOC_COUNT)
+            snprintf(c, sizeof(c), "-");
         hotspot_name(x, name, sizeof(name));
         rc = mg_buf_printf(b, err, "%3zu  %-10s %5.1f%%  %-11s  %-10s", i + 1, a, 100.0 * x->share,
                            c, g);
