@@ -16,6 +16,7 @@
 struct names {
     char **label, **cut, **file; /* cut: "NAME [truncated]", for stacks cut before own code */
     size_t n;
+    bool by_library; /* --group-by crate: label[id] is the library frame id decided */
 };
 
 struct side {
@@ -26,6 +27,23 @@ struct side {
 static int nomem(mg_error *err)
 {
     return mg_error_set(err, MG_E_NOMEM, "out of memory");
+}
+
+/* --group-by crate: the site is the stack's library (mg_stack_library), without a line. */
+static int library_site(const mg_stacks *all, const mg_attributor *a, struct names *nm,
+                        const uint32_t *frames, size_t depth, mg_site *out, mg_error *err)
+{
+    char buf[300];
+    long k = mg_stack_library(a, all, frames, depth, buf, sizeof(buf));
+    char **slot = k >= 0 ? &nm->label[frames[k]] : NULL;
+    if (!slot) {
+        out->function = "[no library]";
+        return 0;
+    }
+    if (!*slot && !(*slot = strdup(buf)))
+        return nomem(err);
+    out->function = *slot;
+    return 0;
 }
 
 static int site_of(const mg_stacks *all, const mg_attributor *a, struct names *nm,
@@ -39,7 +57,10 @@ static int site_of(const mg_stacks *all, const mg_attributor *a, struct names *n
 
     memset(out, 0, sizeof(*out));
     mg_attribute(a, frames, depth, &res);
-    if (res.frame < 0) {
+    if (nm->by_library) {
+        if (library_site(all, a, nm, frames, depth, out, err) < 0)
+            return -err->code;
+    } else if (res.frame < 0) {
         out->function = "[all-frames-allocator]";
     } else {
         bool cut = res.how == MG_ATTR_HOW_TRUNCATED;
@@ -134,7 +155,7 @@ int mg_blame_from_stacks(mg_blame *out, const mg_profile *p, const mg_stored_sta
     mg_stacks *all = NULL;
     mg_attributor *a = NULL;
     uint32_t **ids = NULL;
-    struct names nm = {NULL, NULL, NULL, 0};
+    struct names nm = {NULL, NULL, NULL, 0, o && o->by_library};
     struct side before = {NULL, 0}, after = {NULL, 0};
     uint64_t other[MG_BLAME_W];
     size_t i;

@@ -153,6 +153,11 @@ enum mg_attribution mg_profile_attribution(const mg_profile *p)
     return p->attribution;
 }
 
+enum mg_group_by mg_profile_group_by(const mg_profile *p)
+{
+    return p->group_by;
+}
+
 const char *mg_rank_name(enum mg_rank r)
 {
     static const char *const names[MG_RANK_COUNT] = {"total_bytes", "peak_bytes",

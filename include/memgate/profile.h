@@ -104,7 +104,11 @@ enum mg_rank { MG_RANK_TOTAL_BYTES, MG_RANK_PEAK_BYTES, MG_RANK_ALLOC_COUNT, MG_
 const char *mg_rank_name(enum mg_rank r); /* "total_bytes", "peak_bytes", "allocation_count" */
 
 /* How program points are grouped into hotspots. */
-enum mg_group_by { MG_GROUP_FUNCTION, MG_GROUP_STACK };
+enum mg_group_by {
+    MG_GROUP_FUNCTION,
+    MG_GROUP_STACK,
+    MG_GROUP_CRATE /* the library the bytes go through (memgate/stacks.h, mg_stack_library) */
+};
 
 /* Which frame of a stack a hotspot is named after (memgate/stacks.h, mg_attribute). */
 enum mg_attribution {
@@ -199,6 +203,8 @@ const mg_hotspot *mg_profile_ranking(const mg_profile *p, enum mg_rank r, size_t
 bool mg_profile_hotspot_whole(const mg_profile *p, enum mg_rank r, uint64_t *whole);
 /* The attribution rule the profile's rankings were made with. */
 enum mg_attribution mg_profile_attribution(const mg_profile *p);
+/* What the rankings' rows are: functions, stacks or libraries (--group-by). */
+enum mg_group_by mg_profile_group_by(const mg_profile *p);
 /* Program points left out by exclude_tests. */
 uint64_t mg_profile_excluded_pps(const mg_profile *p);
 

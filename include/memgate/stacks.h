@@ -135,6 +135,8 @@ typedef struct mg_attr_options {
     size_t n_own_crates;
     const char *const *skip_frames; /* extra machinery prefixes (borrowed) */
     size_t n_skip_frames;
+    /* --group-by crate: a stack is named after its library (mg_stack_library), not a frame */
+    bool by_library;
 } mg_attr_options;
 
 /* Per-frame classes for one frame table; build it once per stacks object. */
@@ -168,6 +170,17 @@ const char *mg_frame_short_name(const mg_frame *f, char *buf, size_t size);
  * buf (size bytes).
  */
 const char *mg_frame_library(const mg_frame *f, char *buf, size_t size);
+/*
+ * The library a stack's bytes are allocated through, for --group-by crate:
+ * the library of its first frame (innermost first) of own or third-party code
+ * ("serde_json", "libjq.so.1.0.4", the own crate "wordfreq", a main
+ * executable's file name), "[program]" for own code without one (C/C++ located
+ * by source file); failing that the first non-machinery frame's library
+ * ("std", "libc.so.6"); else "[no library]". Returns the index of the frame
+ * that decided, or -1. Written to buf.
+ */
+long mg_stack_library(const mg_attributor *a, const mg_stacks *s, const uint32_t *frames,
+                      size_t depth, char *buf, size_t size);
 /*
  * The name a frame is ranked under: its function, or for a stripped frame
  * "??? in /usr/bin/sort" so objects are never merged. Written to buf.

@@ -17,6 +17,7 @@ mg_attr_options cli_attr_options(const mg_load_options *load)
     o.n_own_crates = load->n_own_crates;
     o.skip_frames = load->skip_frames;
     o.n_skip_frames = load->n_skip_frames;
+    o.by_library = load->group_by == MG_GROUP_CRATE;
     return o;
 }
 

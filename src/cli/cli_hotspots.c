@@ -40,9 +40,11 @@ int cli_hotspot_option(int c, const char *arg, struct cli_hotspots *h, mg_load_o
             load->group_by = MG_GROUP_FUNCTION;
         else if (!strcmp(arg, "stack"))
             load->group_by = MG_GROUP_STACK;
+        else if (!strcmp(arg, "crate") || !strcmp(arg, "library"))
+            load->group_by = MG_GROUP_CRATE;
         else
-            return mg_error_set(err, MG_E_USAGE, "--group-by takes function or stack, not '%s'",
-                                arg);
+            return mg_error_set(err, MG_E_USAGE,
+                                "--group-by takes function, stack or crate, not '%s'", arg);
         break;
     case 'A':
         if (!mg_attribution_from_name(arg, &load->attribution))

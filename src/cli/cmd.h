@@ -123,7 +123,7 @@ int cli_parse_weight(const char *arg, int *out, mg_error *err);
 #define CLI_HOTSPOT_HELP                                                                           \
     "  --skip-frame PREFIX   treat frames starting with PREFIX as allocator machinery\n"           \
     "                        (repeatable; also MEMGATE_SKIP_FRAMES=A,B)\n"                         \
-    "  --group-by function|stack  group hotspots by function (default) or whole stack\n"           \
+    "  --group-by function|stack|crate  by function (default), stack or library\n"                 \
     "  --attribution own|skip-std|alloc-site|first-frame  hotspot naming (own code)\n"             \
     "  --own-crate NAME      a crate of the program's own code (repeatable)\n"                     \
     "  --exclude-tests       leave program points with a frame in a test file out\n"

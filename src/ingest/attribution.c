@@ -723,6 +723,32 @@ const char *mg_frame_library(const mg_frame *f, char *buf, size_t size)
     return NULL;
 }
 
+long mg_stack_library(const mg_attributor *a, const mg_stacks *s, const uint32_t *frames,
+                      size_t depth, char *buf, size_t size)
+{
+    size_t k;
+    mg_frame f;
+    for (k = 0; k < depth; k++) {
+        bool own = mg_attributor_is_own(a, frames[k]);
+        if (mg_attributor_is_machinery(a, frames[k]) ||
+            (!own && !mg_attributor_is_library(a, s, frames[k])))
+            continue;
+        mg_stacks_frame(s, frames[k], &f);
+        if (!mg_frame_library(&f, buf, size))
+            snprintf(buf, size, "[program]");
+        return (long)k;
+    }
+    for (k = 0; k < depth; k++) {
+        if (mg_attributor_is_machinery(a, frames[k]))
+            continue;
+        mg_stacks_frame(s, frames[k], &f);
+        if (mg_frame_library(&f, buf, size))
+            return (long)k;
+    }
+    snprintf(buf, size, "[no library]");
+    return -1;
+}
+
 const char *mg_frame_label(const mg_frame *f, char *buf, size_t size)
 {
     if (f->object_len && equals(f->function, f->function_len, "???"))

@@ -813,6 +813,7 @@ int mg_hotspot_agg_hand_over(mg_hotspot_agg *agg, mg_profile *p, mg_error *err)
     if (ensure_store(agg, err) < 0)
         return -err->code;
     p->attribution = agg->opts ? agg->opts->attribution : MG_ATTR_OWN;
+    p->group_by = agg->opts ? agg->opts->group_by : MG_GROUP_FUNCTION;
     mg_stacks_free(p->stacks);
     p->stacks = agg->st;
     agg->st = NULL;

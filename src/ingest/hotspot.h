@@ -111,6 +111,8 @@ int mg_hotspot_agg_hand_over(mg_hotspot_agg *agg, mg_profile *p, mg_error *err);
 /* The row a stack attributed as res counts in (function or stack grouping); after the last pp. */
 int mg_hotspot_agg_row(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, const mg_attr_result *res,
                        size_t *row, mg_error *err);
+/* --group-by crate: the rankings by library, from the stack store (hotspot_crate.c). */
+int mg_hotspot_rank_crates(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err);
 /* Lines, chain, allocation site and library of each kept hotspot, from the stacks. */
 int mg_hotspot_details(mg_hotspot_agg *agg, mg_profile *p, mg_error *err);
 

@@ -287,7 +287,14 @@ int mg_hotspot_details(mg_hotspot_agg *agg, mg_profile *p, mg_error *err)
 
 int mg_hotspot_agg_finish(mg_hotspot_agg *agg, mg_profile *p, size_t top_n, mg_error *err)
 {
-    int rc = mg_hotspot_agg_rank(agg, p, top_n, err);
+    int rc;
+    if (agg->opts && agg->opts->group_by == MG_GROUP_CRATE) {
+        /* the rows are libraries, not attributed frames: no lines or chains */
+        if ((rc = mg_hotspot_agg_rank(agg, p, 0, err)) == 0)
+            rc = mg_hotspot_rank_crates(agg, p, top_n, err);
+        return rc < 0 ? rc : mg_hotspot_agg_hand_over(agg, p, err);
+    }
+    rc = mg_hotspot_agg_rank(agg, p, top_n, err);
     if (rc == 0 && top_n && (!agg->opts || agg->opts->group_by != MG_GROUP_STACK))
         rc = mg_hotspot_details(agg, p, err);
     return rc < 0 ? rc : mg_hotspot_agg_hand_over(agg, p, err);

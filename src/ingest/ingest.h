@@ -27,6 +27,7 @@ struct mg_profile {
     bool has_whole;
     mg_stacks *stacks;               /* NULL: the format records no stacks */
     enum mg_attribution attribution; /* the rule the rankings were made with */
+    enum mg_group_by group_by;       /* and what their rows are */
     uint64_t excluded_pps;
     char *gate_note;
     mg_profile_extra extras[MG_MAX_EXTRAS];

@@ -126,6 +126,10 @@ static void add_hotspot_details(json_t *o, const mg_profile *p, unsigned top)
     json_object_set_new(o, "hotspot_whole", whole);
     json_object_set_new(o, "attribution",
                         json_string(mg_attribution_name(mg_profile_attribution(p))));
+    json_object_set_new(o, "group_by",
+                        json_string(mg_profile_group_by(p) == MG_GROUP_CRATE   ? "crate"
+                                    : mg_profile_group_by(p) == MG_GROUP_STACK ? "stack"
+                                                                               : "function"));
     json_object_set_new(o, "has_stacks", json_boolean(mg_profile_stacks(p) != NULL));
     json_object_set_new(o, "excluded_test_program_points", u64_value(mg_profile_excluded_pps(p)));
 }

@@ -259,12 +259,20 @@ static int show_ranking(mg_buf *b, const mg_profile *p, enum mg_rank r, unsigned
         n = top;
     if (n == 0 || !mg_profile_hotspot_whole(p, r, &whole) || whole == 0)
         return 0;
-    rc = mg_buf_printf(b, err,
-                       "\ntop %zu allocation hotspots by %s, attribution: %s\n"
-                       "  #  %-10s share   %-11s  %-10s  function\n",
-                       n, rank_text[r].title, rep_attribution_label(mg_profile_attribution(p)),
-                       rank_text[r].col, r == MG_RANK_ALLOC_COUNT ? "total" : "blocks",
-                       r == MG_RANK_PEAK_BYTES ? "total" : "at t-gmax");
+    if (mg_profile_group_by(p) == MG_GROUP_CRATE)
+        rc = mg_buf_printf(b, err,
+                           "\ntop %zu libraries by %s (crate, Go module or shared object)\n"
+                           "  #  %-10s share   %-11s  %-10s  library\n",
+                           n, rank_text[r].title, rank_text[r].col,
+                           r == MG_RANK_ALLOC_COUNT ? "total" : "blocks",
+                           r == MG_RANK_PEAK_BYTES ? "total" : "at t-gmax");
+    else
+        rc = mg_buf_printf(b, err,
+                           "\ntop %zu allocation hotspots by %s, attribution: %s\n"
+                           "  #  %-10s share   %-11s  %-10s  function\n",
+                           n, rank_text[r].title, rep_attribution_label(mg_profile_attribution(p)),
+                           rank_text[r].col, r == MG_RANK_ALLOC_COUNT ? "total" : "blocks",
+                           r == MG_RANK_PEAK_BYTES ? "total" : "at t-gmax");
     for (i = 0; rc == 0 && i < n; i++) {
         char a[32], c[32], g[32], name[1100];
         const mg_hotspot *x = &h[i];
