@@ -33,6 +33,10 @@ int cli_blame_run(struct cli_blame *bl, const mg_profile *p, const mg_load_optio
     mg_attr_options o = cli_attr_options(load);
     int rc;
 
+    /* the stored stacks keep the frames attribution rules pick, not every library frame:
+       grouped by library they would not match the profile's; functions do */
+    o.by_library = false;
+
     if (!mg_profile_stacks(p)) {
         mg_blame_culprits(NULL, MG_CULPRIT_NO_STACKS, v, &bl->culprits);
         return 0;
@@ -53,6 +57,10 @@ int cli_blame_run(struct cli_blame *bl, const mg_profile *p, const mg_load_optio
                  "the baseline was recorded with attribution %.40s; its stacks were "
                  "re-attributed with %s",
                  bl->base.attribution, now);
+    else if (load->group_by == MG_GROUP_CRATE)
+        snprintf(bl->note, sizeof(bl->note),
+                 "changes against the baseline are by function: its stored stacks keep the "
+                 "frames attribution needs, not every library frame (diff compares libraries)");
     if ((rc = mg_blame_changes(&bl->blame, opts, &bl->changes, err)) < 0)
         return rc;
     bl->have_changes = true;

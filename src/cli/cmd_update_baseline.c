@@ -166,6 +166,10 @@ static int parse_args(int argc, char **argv, struct ub_opts *o, mg_error *err)
         o->profiles[o->n_profiles++] = argv[optind];
     o->profile = o->profiles[0];
     o->load.top_n = 1000; /* every function, so the bytes outside the stored top N are exact */
+    if (o->load.group_by == MG_GROUP_CRATE)
+        return mg_error_set(err, MG_E_USAGE,
+                            "--group-by crate is a view for show, check and diff: the baseline "
+                            "records functions and stacks, from which check groups by library");
     return cli_hotspots_finish(&o->hotspots, &o->load, err);
 }
 
