@@ -45,53 +45,60 @@ static bool at_code(const char *text, const char *hit)
     return *p != '#';
 }
 
-/* CMake: add_executable(NAME ...) (commands are case-insensitive); not an ${VAR} name. */
-static void cmake_program(cproject *p, const char *text)
+/* The first argument of the next call WORD( at or after *at on a line that is not a
+   comment, or NULL; *at is left on the call. CMake commands are case-insensitive; meson's
+   functions are not. */
+static const char *next_call_arg(const char *text, const char *word, bool nocase, const char **at)
 {
-    const char *s = text;
-    char name[200];
+    size_t len = strlen(word);
+    const char *s = *at;
 
-    while ((s = strcasestr(s, "add_executable")) != NULL) {
-        const char *q = s + 14;
-        bool word = s == text || !(isalnum((unsigned char)s[-1]) || s[-1] == '_');
+    while ((s = nocase ? strcasestr(s, word) : strstr(s, word)) != NULL) {
+        const char *q = s + len;
+        bool starts = s == text || !(isalnum((unsigned char)s[-1]) || s[-1] == '_');
         while (*q == ' ' || *q == '\t')
             q++;
-        if (word && *q == '(' && at_code(text, s)) {
+        if (starts && *q == '(' && at_code(text, s)) {
             q++;
             while (isspace((unsigned char)*q))
                 q++;
-            if (take_name(q, name, sizeof(name))) {
-                snprintf(p->program, sizeof(p->program), "build/%s", name);
-                p->program_line = line_of(text, s);
-                return;
-            }
+            *at = s;
+            return q;
         }
-        s += 14;
+        s += len;
+    }
+    return NULL;
+}
+
+/* CMake: add_executable(NAME ...); not an ${VAR} name. */
+static void cmake_program(cproject *p, const char *text)
+{
+    const char *at = text;
+    const char *arg;
+    char name[200];
+
+    for (; (arg = next_call_arg(text, "add_executable", true, &at)) != NULL; at++) {
+        if (take_name(arg, name, sizeof(name))) {
+            snprintf(p->program, sizeof(p->program), "build/%s", name);
+            p->program_line = line_of(text, at);
+            return;
+        }
     }
 }
 
 /* meson: executable('NAME', ...). */
 static void meson_program(cproject *p, const char *text)
 {
-    const char *s = text;
+    const char *at = text;
+    const char *arg;
     char name[200];
 
-    while ((s = strstr(s, "executable")) != NULL) {
-        const char *q = s + 10;
-        bool word = s == text || !(isalnum((unsigned char)s[-1]) || s[-1] == '_');
-        while (*q == ' ' || *q == '\t')
-            q++;
-        if (word && *q == '(' && at_code(text, s)) {
-            q++;
-            while (isspace((unsigned char)*q))
-                q++;
-            if ((*q == '\'' || *q == '"') && take_name(q + 1, name, sizeof(name))) {
-                snprintf(p->program, sizeof(p->program), "build/%s", name);
-                p->program_line = line_of(text, s);
-                return;
-            }
+    for (; (arg = next_call_arg(text, "executable", false, &at)) != NULL; at++) {
+        if ((*arg == '\'' || *arg == '"') && take_name(arg + 1, name, sizeof(name))) {
+            snprintf(p->program, sizeof(p->program), "build/%s", name);
+            p->program_line = line_of(text, at);
+            return;
         }
-        s += 10;
     }
 }
 

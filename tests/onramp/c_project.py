@@ -166,11 +166,12 @@ def cmake_heaptrack_record(root):
     open(os.path.join(proj, "main.c"), "w").write(APP_C.replace("WORDS", "8192"))
     open(os.path.join(proj, "CMakeLists.txt"), "w").write(
         "cmake_minimum_required(VERSION 3.13)\nproject(t C)\n# add_executable(old old.c)\n"
-        "add_executable(bigtable main.c)\n")
+        "set(GEN gen)\nADD_EXECUTABLE(${GEN} main.c)\nadd_executable(bigtable main.c)\n")
     rc, out, err = memgate(proj, "init", "--write", "--record", "--profiler", "heaptrack")
     expect(rc == 0 and "CB-141 score now: 0" in out,
            "cmake + heaptrack: init --write --record scores 0", out + err)
-    expect("runs build/bigtable (line 4)" in out, "init found add_executable (not the comment)",
+    expect("runs build/bigtable (line 6)" in out,
+           "init found add_executable (not the comment, not the ${VAR} name)",
            out)
     build, profile = ci_commands(proj)
     expect(build.startswith("cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo"),
