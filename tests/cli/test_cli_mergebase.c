@@ -77,13 +77,10 @@ static void setup(void)
 
 static void teardown(void)
 {
-    if (chdir("/") == 0 && root) {
-        char cmd[4200];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-        if (system(cmd) != 0)
-            cr_log_warn("could not remove %s", root);
-    }
-    free(root);
+    if (chdir("/") != 0)
+        cr_log_warn("could not leave %s", root);
+    mg_remove_tempdir(root);
+    root = NULL;
 }
 
 TestSuite(mergebase, .init = setup, .fini = teardown);

@@ -24,11 +24,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char cmd[4300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        cr_log_warn("could not remove %s", dir);
-    free(dir);
+    mg_remove_tempdir(dir);
+    dir = NULL;
 }
 
 TestSuite(runs, .init = setup, .fini = teardown);

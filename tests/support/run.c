@@ -243,6 +243,15 @@ char *mg_tempdir(void)
     return strdup(d);
 }
 
+void mg_remove_tempdir(char *dir)
+{
+    if (!dir)
+        return;
+    if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        fprintf(stderr, "warning: could not remove %s\n", dir);
+    free(dir);
+}
+
 char *mg_slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

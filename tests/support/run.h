@@ -42,6 +42,8 @@ int mg_run_wrapped(void);
 const char *mg_testdata(const char *rel);
 /* Make a fresh temporary directory; returns a malloc'd path. */
 char *mg_tempdir(void);
+/* Remove a directory mg_tempdir made, with all it holds, and free its path; NULL is a no-op. */
+void mg_remove_tempdir(char *dir);
 /* Read a whole file into a malloc'd NUL-terminated string (NULL if unreadable). */
 char *mg_slurp(const char *path, size_t *len);
 /* Write a string to a file; returns 0 on success. */
