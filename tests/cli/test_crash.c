@@ -269,7 +269,8 @@ static void full_disk_through_the_shim(void)
     mg_run_release(&r);
     old = mg_slurp(".pmat-metrics/memory-baseline.json", NULL);
     old_hist = mg_slurp(".pmat-metrics/memory-history.jsonl", NULL);
-    cr_assert_eq(setenv("LD_PRELOAD", MEMGATE_IO_SHIM, 1), 0);
+    cr_assert_not_null(mg_preload_path(MEMGATE_IO_SHIM));
+    cr_assert_eq(setenv("LD_PRELOAD", mg_preload_path(MEMGATE_IO_SHIM), 1), 0);
     cr_assert_eq(setenv("MG_SHIM_WRITE_ENOSPC", "/.pmat-metrics/", 1), 0);
     cr_assert_eq(setenv("ASAN_OPTIONS", "detect_leaks=1:verify_asan_link_order=0", 1), 0);
     expect_intact_after_write_failure(mg_workdir(), old, old_hist, "No space left on device");

@@ -39,7 +39,8 @@ static mg_run update(const char *profile, const char *eio)
     const char *env[] = {preload, logvar, eio ? eiovar : NULL, NULL};
     snprintf(log_path, sizeof(log_path), "%s/shim.log", mg_workdir());
     unlink(log_path);
-    snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", MEMGATE_IO_SHIM);
+    cr_assert_not_null(mg_preload_path(MEMGATE_IO_SHIM));
+    snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", mg_preload_path(MEMGATE_IO_SHIM));
     snprintf(logvar, sizeof(logvar), "MG_SHIM_LOG=%s", log_path);
     snprintf(eiovar, sizeof(eiovar), "MG_SHIM_FSYNC_EIO=%s", eio ? eio : "");
     return mg_run_memgate(argv, env, NULL);

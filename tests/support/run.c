@@ -243,6 +243,24 @@ char *mg_tempdir(void)
     return strdup(d);
 }
 
+const char *mg_preload_path(const char *lib)
+{
+    static char link[4200], linked[4200];
+    const char *base = strrchr(lib, '/');
+    char *dir;
+    if (!strpbrk(lib, " \t:"))
+        return lib;
+    if (link[0] && !strcmp(linked, lib) && access(link, F_OK) == 0)
+        return link;
+    snprintf(linked, sizeof(linked), "%s", lib);
+    dir = mg_tempdir();
+    if (!dir)
+        return NULL;
+    snprintf(link, sizeof(link), "%s/%s", dir, base ? base + 1 : lib);
+    free(dir);
+    return symlink(lib, link) == 0 ? link : NULL;
+}
+
 void mg_remove_tempdir(char *dir)
 {
     if (!dir)

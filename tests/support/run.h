@@ -42,6 +42,10 @@ int mg_run_wrapped(void);
 const char *mg_testdata(const char *rel);
 /* Make a fresh temporary directory; returns a malloc'd path. */
 char *mg_tempdir(void);
+/* A path for LD_PRELOAD that names `lib`: ld.so splits LD_PRELOAD at spaces and colons, so
+   a library in a checkout whose path holds one is reached through a link in a temporary
+   directory. Static buffer; NULL if the link cannot be made. */
+const char *mg_preload_path(const char *lib);
 /* Remove a directory mg_tempdir made, with all it holds, and free its path; NULL is a no-op. */
 void mg_remove_tempdir(char *dir);
 /* Read a whole file into a malloc'd NUL-terminated string (NULL if unreadable). */
