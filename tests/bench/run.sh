@@ -43,13 +43,15 @@ mkdir -p "$dir"
 if [ -n "${MEMGATE:-}" ]; then
     memgate=$(cd "$(dirname "$MEMGATE")" && pwd)/$(basename "$MEMGATE")
 else
-    # a Release build of this checkout, outside the repository
-    echo "bench: building a Release memgate in $dir/build-release..." >&2
-    cmake -S "$repo" -B "$dir/build-release" -DCMAKE_BUILD_TYPE=Release -DMEMGATE_TESTS=OFF \
+    # a Release build of this checkout, outside the repository: one build directory per
+    # checkout (cmake refuses a build directory configured from another source tree)
+    build=$dir/build-release-$(printf '%s' "$repo" | sha256sum | cut -c1-8)
+    echo "bench: building a Release memgate in $build..." >&2
+    cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DMEMGATE_TESTS=OFF \
         > "$dir/build.log" 2>&1 &&
-        cmake --build "$dir/build-release" -j2 --target memgate >> "$dir/build.log" 2>&1 ||
+        cmake --build "$build" -j2 --target memgate >> "$dir/build.log" 2>&1 ||
         { tail -n 30 "$dir/build.log" >&2; exit 2; }
-    memgate=$dir/build-release/memgate
+    memgate=$build/memgate
 fi
 
 # generated once per layout; the generator's hash in the name drops files of an older layout
