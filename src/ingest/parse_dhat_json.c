@@ -641,7 +641,11 @@ static const char *rs_lane(dhat_state *st, const char *p, struct pp_fields *pp, 
                 /* the frame list, one index per line: the longest stretch of the program point
                    (locals, room reserved in steps, so the loop body is a conversion and a store) */
                 uint32_t *fs = st->fs;
-                size_t n = st->fs_len, room = st->fs_cap;
+                size_t n = st->fs_len;
+                /* the array may be larger than the limit (grown for an earlier program point):
+                   room stops at the limit, so every path refuses the same program point */
+                size_t room =
+                    st->fs_cap < MG_DHAT_MAX_PP_FRAMES ? st->fs_cap : MG_DHAT_MAX_PP_FRAMES;
                 if (!TWO(p, '[', '\n'))
                     return NULL;
                 p += 2;
