@@ -40,18 +40,18 @@ struct mg_attributor {
     bool rust; /* some frame is Rust */
 };
 
-static bool starts(const char *s, size_t n, const char *p)
+static inline __attribute__((always_inline)) bool starts(const char *s, size_t n, const char *p)
 {
     size_t k = strlen(p);
     return n >= k && memcmp(s, p, k) == 0;
 }
 
-static bool equals(const char *s, size_t n, const char *w)
+static inline __attribute__((always_inline)) bool equals(const char *s, size_t n, const char *w)
 {
     return strlen(w) == n && memcmp(s, w, n) == 0;
 }
 
-static bool has(const char *s, size_t n, const char *needle)
+static inline __attribute__((always_inline)) bool has(const char *s, size_t n, const char *needle)
 {
     size_t k = strlen(needle);
     const char *p = s, *end = s + n;
@@ -104,15 +104,22 @@ static void split_loc(const char *loc, size_t n, mg_frame *f)
     }
 }
 
-void mg_stacks_frame(const mg_stacks *s, uint32_t id, mg_frame *f)
+/* A frame's parts from its text as the stack store keeps it (NUL-free, len bytes). */
+static void frame_of_text(const char *t, size_t len, mg_frame *f)
 {
-    const char *t = s->text + s->frame_off[id], *name, *loc;
+    const char *name, *loc;
     size_t name_len, loc_len;
-    mg_frame_split(t, strlen(t), &name, &name_len, &loc, &loc_len);
+    mg_frame_split(t, len, &name, &name_len, &loc, &loc_len);
     f->text = t;
     f->function = name;
     f->function_len = name_len;
     split_loc(loc, loc_len, f);
+}
+
+void mg_stacks_frame(const mg_stacks *s, uint32_t id, mg_frame *f)
+{
+    const char *t = s->text + s->frame_off[id];
+    frame_of_text(t, strlen(t), f);
 }
 
 /*
@@ -232,7 +239,7 @@ static bool shared_object(const char *b, size_t n)
     return has(b, n, ".so");
 }
 
-static bool ends(const char *s, size_t n, const char *suffix)
+static inline __attribute__((always_inline)) bool ends(const char *s, size_t n, const char *suffix)
 {
     size_t k = strlen(suffix);
     return n >= k && memcmp(s + n - k, suffix, k) == 0;
@@ -345,8 +352,8 @@ static bool user_skip(const mg_attributor *a, const char *name, size_t len)
     return false;
 }
 
-/* Classify one frame (the next id). */
-static int classify(mg_attributor *a, const mg_stacks *s, uint32_t id, mg_error *err)
+/* Classify one frame (the next id), from its text. */
+static int classify_text(mg_attributor *a, const char *t, size_t len, uint32_t id, mg_error *err)
 {
     mg_frame f;
     const char *c, *b;
@@ -355,7 +362,7 @@ static int classify(mg_attributor *a, const mg_stacks *s, uint32_t id, mg_error 
     uint32_t key = NO_KEY;
     int rc;
 
-    mg_stacks_frame(s, id, &f);
+    frame_of_text(t, len, &f);
     if (mg_frame_is_machinery(f.function, f.function_len, f.object_len ? f.object - 3 : f.file,
                               f.object_len ? f.object_len + 3 : f.file_len) ||
         user_skip(a, f.function, f.function_len))
@@ -439,20 +446,37 @@ static void resolve(mg_attributor *a)
     a->resolved = a->n;
 }
 
-int mg_attributor_add(mg_attributor *a, const mg_stacks *s, uint16_t extra, mg_error *err)
+/* Classify one frame of the store (the next id). */
+static int classify(mg_attributor *a, const mg_stacks *s, uint32_t id, mg_error *err)
+{
+    const char *t = s->text + s->frame_off[id];
+    return classify_text(a, t, strlen(t), id, err);
+}
+
+int mg_attributor_add_text(mg_attributor *a, const char *text, size_t len, uint16_t extra,
+                           mg_error *err)
 {
     size_t c2 = a->cap;
     int rc;
-    if (a->n >= s->n_frames)
-        return 0;
+    if (a->n >= UINT32_MAX - 1)
+        return mg_error_set(err, MG_E_INPUT, "more than 2^32 frames");
     if (mg_grow_array((void **)&a->bits, &a->cap, a->n + 1, sizeof(uint16_t), 256, err) < 0 ||
         mg_grow_array((void **)&a->key, &c2, a->n + 1, sizeof(uint32_t), 256, err) < 0)
         return -err->code;
     a->cap = c2 < a->cap ? c2 : a->cap;
-    if ((rc = classify(a, s, (uint32_t)a->n, err)) < 0)
+    if ((rc = classify_text(a, text, len, (uint32_t)a->n, err)) < 0)
         return rc;
     a->bits[a->n++] |= extra;
     return 0;
+}
+
+int mg_attributor_add(mg_attributor *a, const mg_stacks *s, uint16_t extra, mg_error *err)
+{
+    const char *t;
+    if (a->n >= s->n_frames)
+        return 0;
+    t = s->text + s->frame_off[a->n];
+    return mg_attributor_add_text(a, t, strlen(t), extra, err);
 }
 
 int mg_attributor_sync(mg_attributor *a, const mg_stacks *s, mg_error *err)

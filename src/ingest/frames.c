@@ -100,7 +100,7 @@ void mg_frame_split(const char *frame, size_t len, const char **name, size_t *na
 }
 
 /* Substring search for short needles in short strings (glibc memmem is slow to start). */
-static bool has(const char *s, size_t n, const char *needle)
+static inline __attribute__((always_inline)) bool has(const char *s, size_t n, const char *needle)
 {
     size_t k = strlen(needle);
     const char *p = s, *end = s + n;
@@ -113,7 +113,8 @@ static bool has(const char *s, size_t n, const char *needle)
 }
 
 /* The first-byte checks keep these cheap: frame tables can hold 10^5+ entries. */
-static bool starts(const char *s, size_t n, const char *prefix)
+static inline __attribute__((always_inline)) bool starts(const char *s, size_t n,
+                                                         const char *prefix)
 {
     size_t k;
     if (!n || *s != *prefix)
@@ -122,12 +123,13 @@ static bool starts(const char *s, size_t n, const char *prefix)
     return n >= k && memcmp(s, prefix, k) == 0;
 }
 
-static bool equals(const char *s, size_t n, const char *word)
+static inline __attribute__((always_inline)) bool equals(const char *s, size_t n, const char *word)
 {
     return n && *s == *word && strlen(word) == n && memcmp(s, word, n) == 0;
 }
 
-static bool istarts(const char *s, size_t n, const char *prefix)
+static inline __attribute__((always_inline)) bool istarts(const char *s, size_t n,
+                                                          const char *prefix)
 {
     size_t k;
     if (!n || (*s | 0x20) != (*prefix | 0x20))
@@ -343,7 +345,7 @@ bool mg_frame_is_clone(const char *name, size_t name_len, const char *loc, size_
     return false;
 }
 
-static bool ends(const char *s, size_t n, const char *suffix)
+static inline __attribute__((always_inline)) bool ends(const char *s, size_t n, const char *suffix)
 {
     size_t k = strlen(suffix);
     return n >= k && memcmp(s + n - k, suffix, k) == 0;

@@ -192,14 +192,51 @@ static int add_canon(mg_hotspot_agg *agg, size_t frame, const char *text, size_t
     return 0;
 }
 
+static int ensure_store(mg_hotspot_agg *agg, mg_error *err);
+
+/*
+ * With a worker, the frames the caller adds before its first program point are classified here,
+ * in the caller's thread, and only stored and interned in the worker's: the two halves of the
+ * frame table's work run side by side (the parser has nothing else to do until the table is
+ * in). The attributor is the caller's until its first program point is handed over; from then
+ * on the worker classifies, as it does without this.
+ */
+static int classify_here(mg_hotspot_agg *agg, const char *text, size_t len, mg_error *err)
+{
+    const char *name, *loc, *t = text;
+    size_t name_len, loc_len;
+    char *copy = NULL;
+    int rc;
+
+    if (ensure_store(agg, err) < 0)
+        return -err->code;
+    if (len && memchr(text, '\0', len)) {
+        /* classified as the store will keep it (mg_stacks_add_frame) */
+        if (!(copy = malloc(len)))
+            return mg_error_set(err, MG_E_NOMEM, "out of memory");
+        for (size_t k = 0; k < len; k++)
+            copy[k] = text[k] ? text[k] : '?';
+        t = copy;
+    }
+    mg_frame_split(t, len, &name, &name_len, &loc, &loc_len);
+    rc =
+        mg_attributor_add_text(agg->attr, t, len, classify(agg, name, name_len, loc, loc_len), err);
+    free(copy);
+    return rc;
+}
+
 int mg_hotspot_agg_add_frame(mg_hotspot_agg *agg, const char *text, size_t len, mg_error *err)
 {
+    bool here;
     if (agg->n_added >= UINT32_MAX - 1)
         return mg_error_set(err, MG_E_INPUT, "more than 2^32 frames");
     agg->n_added++;
-    if (agg->worker)
-        return mg_hotspot_worker_add_frame(agg->worker, text, len, err);
-    return mg_hotspot_agg_frame_now(agg, text, len, err);
+    if (!agg->worker)
+        return mg_hotspot_agg_frame_now(agg, text, len, false, err);
+    here = !agg->pp_added;
+    if (here && classify_here(agg, text, len, err) < 0)
+        return -err->code;
+    return mg_hotspot_worker_add_frame(agg->worker, text, len, here, err);
 }
 
 static int ensure_store(mg_hotspot_agg *agg, mg_error *err)
@@ -235,7 +272,8 @@ static int add_name(mg_hotspot_agg *agg, const char *name, size_t len, size_t *o
     return 0;
 }
 
-int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, mg_error *err)
+int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, bool classified,
+                             mg_error *err)
 {
     size_t i = agg->n_frames, cap = agg->frames_cap;
     const char *name, *loc, *t;
@@ -258,7 +296,8 @@ int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, 
         return -err->code;
     t = agg->st->text + agg->st->frame_off[i];
     mg_frame_split(t, len, &name, &name_len, &loc, &loc_len);
-    if (mg_attributor_add(agg->attr, agg->st, classify(agg, name, name_len, loc, loc_len), err) < 0)
+    if (!classified &&
+        mg_attributor_add(agg->attr, agg->st, classify(agg, name, name_len, loc, loc_len), err) < 0)
         return -err->code;
     agg->frame_fn[i] = NO_FRAME;
     agg->n_frames++;
@@ -596,8 +635,10 @@ int mg_hotspot_agg_add_pp(mg_hotspot_agg *agg, const uint32_t *fs, size_t n, uin
     struct agg_batch *bt = &agg->batch;
     int rc;
 
-    if (agg->worker)
+    if (agg->worker) {
+        agg->pp_added = true;
         return mg_hotspot_worker_add_pp(agg->worker, fs, n, tb, tbk, gb, eb, err);
+    }
     if ((rc = mg_agg_batch_push(bt, MG_AGG_BATCH, fs, n, tb, tbk, gb, eb, err)) < 0)
         return rc;
     return bt->n == MG_AGG_BATCH ? mg_hotspot_agg_flush_batch(agg, bt, err) : 0;

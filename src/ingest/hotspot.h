@@ -55,6 +55,7 @@ typedef struct mg_hotspot_agg {
     size_t n_added; /* frames given to add_frame: what program points may refer to (with a
                        worker, n_frames lags behind) */
     struct agg_worker *worker; /* NULL: the work is done in the caller's thread */
+    bool pp_added;             /* the caller has added a program point (with a worker) */
     /* functions, interned when a program point is first attributed to them; the id is
        also the row in function mode. Names stay in the text arena (no copies). */
     uint64_t *fn_slots; /* open addressing: hash << 32 | function id, or UINT64_MAX */
@@ -126,9 +127,12 @@ int mg_hotspot_details(mg_hotspot_agg *agg, mg_profile *p, mg_error *err);
 /* Append a program point to a batch of `size` program points (the caller flushes when full). */
 int mg_agg_batch_push(struct agg_batch *bt, size_t size, const uint32_t *fs, size_t n, uint64_t tb,
                       uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
-int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, mg_error *err);
+/* classified: the caller's thread has classified it already (see classify_here in hotspot.c) */
+int mg_hotspot_agg_frame_now(mg_hotspot_agg *agg, const char *text, size_t len, bool classified,
+                             mg_error *err);
 int mg_hotspot_agg_flush_batch(mg_hotspot_agg *agg, struct agg_batch *b, mg_error *err);
-int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t len, mg_error *err);
+int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t len, bool classified,
+                                mg_error *err);
 int mg_hotspot_worker_add_pp(struct agg_worker *w, const uint32_t *fs, size_t n, uint64_t tb,
                              uint64_t tbk, uint64_t gb, uint64_t eb, mg_error *err);
 /* Hand over what is left, wait for it, stop the thread; the worker's first error, if any. */

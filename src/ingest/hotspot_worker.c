@@ -18,6 +18,9 @@
 #include "memgate/buf.h"
 
 enum { JOB_PPS = 4096, JOB_TEXT = 1 << 18 };
+/* In a job's frame lengths: the caller's thread has classified this frame (frames are shorter
+   than 2^31 bytes: the readers refuse strings of over 1 MiB) */
+#define CLASSIFIED 0x80000000u
 
 struct agg_job {
     char *text; /* frame strings back to back */
@@ -46,8 +49,9 @@ static int do_job(mg_hotspot_agg *agg, struct agg_job *j, mg_error *err)
     size_t i, off = 0;
     int rc = 0;
     for (i = 0; i < j->n_frames && rc == 0; i++) {
-        rc = mg_hotspot_agg_frame_now(agg, j->text + off, j->lens[i], err);
-        off += j->lens[i];
+        uint32_t len = j->lens[i] & ~CLASSIFIED;
+        rc = mg_hotspot_agg_frame_now(agg, j->text + off, len, (j->lens[i] & CLASSIFIED) != 0, err);
+        off += len;
     }
     if (rc == 0 && j->batch.n)
         rc = mg_hotspot_agg_flush_batch(agg, &j->batch, err);
@@ -128,9 +132,12 @@ int mg_hotspot_agg_start_worker(mg_hotspot_agg *agg, mg_error *err)
     return 0;
 }
 
-int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t len, mg_error *err)
+int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t len, bool classified,
+                                mg_error *err)
 {
     struct agg_job *j = &w->jobs[w->fill];
+    if (len >= CLASSIFIED)
+        return mg_error_set(err, MG_E_INPUT, "a frame name of 2 GiB or more");
     if (mg_grow_array((void **)&j->text, &j->text_cap, j->text_len + len, 1, 4096, err) < 0 ||
         mg_grow_array((void **)&j->lens, &j->lens_cap, j->n_frames + 1, sizeof(*j->lens), 1024,
                       err) < 0)
@@ -138,7 +145,7 @@ int mg_hotspot_worker_add_frame(struct agg_worker *w, const char *text, size_t l
     if (len)
         memcpy(j->text + j->text_len, text, len);
     j->text_len += len;
-    j->lens[j->n_frames++] = (uint32_t)len;
+    j->lens[j->n_frames++] = (uint32_t)len | (classified ? CLASSIFIED : 0);
     return j->text_len >= JOB_TEXT ? post(w, err) : 0;
 }
 

@@ -53,6 +53,13 @@ void mg_stacks_assume_unique(mg_stacks *s);
 #define MG_AB_TEST 0x2000u
 /* Classify the next frame of s now, OR-ing in extra (MG_AB_*); no-op when it has been. */
 int mg_attributor_add(mg_attributor *a, const mg_stacks *s, uint16_t extra, mg_error *err);
+/*
+ * Classify the next frame from its text (as the store keeps it: no NUL bytes), whether or not
+ * the store holds it yet: the parser's thread classifies the frame table while the worker
+ * thread stores and interns it (hotspot.c). The caller makes sure one thread at a time uses a.
+ */
+int mg_attributor_add_text(mg_attributor *a, const char *text, size_t len, uint16_t extra,
+                           mg_error *err);
 /* The attributor's per-frame classes, for prefetching in the hot path. */
 const uint16_t *mg_attributor_bits(const mg_attributor *a);
 /* mg_stacks_add without the frame-id check, for a caller that has checked (hot path). */

@@ -75,6 +75,23 @@ static void generate(unsigned frames, unsigned pps, long bad_frame_at)
     for (i = 1; i < frames; i++) {
         if (i <= 4)
             fprintf(f, ",\n\"0x%x: %s\"", 0x1000 + i, machinery[i - 1]);
+        /* frames of every class, so that classifying in the parser's thread (before the first
+           program point) and in the worker's must agree: a dependency, a clone, a test, a
+           name with a NUL byte (stored as '?'), C code in a source directory */
+        else if (i % 11 == 0)
+            fprintf(f,
+                    ",\n\"0x%x: other_crate::x::f_%u (/home/u/.cargo/registry/src/"
+                    "index.crates.io-6f17d22bba15001f/other_crate-1.2.3/src/lib.rs:%u:5)\"",
+                    0x1000 + i, i, i);
+        else if (i % 13 == 0)
+            fprintf(f, ",\n\"0x%x: <large::T%u as core::clone::Clone>::clone (src/t.rs:%u:1)\"",
+                    0x1000 + i, i, i);
+        else if (i % 17 == 0)
+            fprintf(f, ",\n\"0x%x: large::tests::t_%u (tests/it.rs:%u:1)\"", 0x1000 + i, i, i);
+        else if (i % 19 == 0)
+            fprintf(f, ",\n\"0x%x: large::nul\\u0000_%u (src/n.rs:%u:1)\"", 0x1000 + i, i, i);
+        else if (i % 23 == 0)
+            fprintf(f, ",\n\"0x%x: parse_%u (lib/c/parse.c:%u)\"", 0x1000 + i, i, i);
         else
             fprintf(f, ",\n\"0x%x: large::module_%u::function_%u (src/module_%u.rs:%u:5)\"",
                     0x1000 + i, i % 97, i % 5000, i % 97, i);
