@@ -27,6 +27,7 @@
 #include "jsonpull.h"
 #include "memgate/buf.h"
 #include "memgate/num.h"
+#include "simd.h"
 #include "utf8.h"
 
 /* Program points held before the frame table is known: in memory, then spilled. */
@@ -888,26 +889,123 @@ static int parse_pps(dhat_state *st, mg_error *err)
 
 /* ---- frame table ---- */
 
+/* One frame name of 'ftbl'; errors are placed at the last token (the name). */
+static int add_ftbl_name(dhat_state *st, const char *name, size_t len, mg_error *err)
+{
+    if (st->agg.n_added >= MG_DHAT_MAX_FRAMES)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "more than %zu frames in 'ftbl' (limit against hostile input)",
+                           (size_t)MG_DHAT_MAX_FRAMES);
+    st->ftbl_bytes += len;
+    if (st->ftbl_bytes > MG_DHAT_MAX_FTBL_BYTES)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                           "the frame names in 'ftbl' add up to more than %llu MiB (limit against "
+                           "hostile input)",
+                           (unsigned long long)(MG_DHAT_MAX_FTBL_BYTES >> 20));
+    return mg_hotspot_agg_add_frame(&st->agg, name, len, err);
+}
+
 static int ftbl_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error *err)
 {
     (void)ctx;
     if (tok != MG_JP_STRING)
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' entries must be strings, found %s",
                            mg_jp_tok_name(tok));
-    if (st->agg.n_added >= MG_DHAT_MAX_FRAMES)
-        return mg_jp_error(&st->jp, err, MG_E_INPUT,
-                           "more than %zu frames in 'ftbl' (limit against hostile input)",
-                           (size_t)MG_DHAT_MAX_FRAMES);
-    st->ftbl_bytes += st->jp.str.len;
-    if (st->ftbl_bytes > MG_DHAT_MAX_FTBL_BYTES)
-        return mg_jp_error(&st->jp, err, MG_E_INPUT,
-                           "the frame names in 'ftbl' add up to more than %llu MiB (limit against "
-                           "hostile input)",
-                           (unsigned long long)(MG_DHAT_MAX_FTBL_BYTES >> 20));
-    return mg_hotspot_agg_add_frame(&st->agg, st->jp.str.data, st->jp.str.len, err);
+    return add_ftbl_name(st, st->jp.str.data, st->jp.str.len, err);
 }
 
-/* The top-level "ftbl" key met by the forward pass. */
+/*
+ * The names of 'ftbl' that lie whole in the read window, have no escape and no control byte
+ * (all of them, in real files) are taken from the window itself: no tokenizer, no copy. Stops
+ * at anything else, before the ',' that precedes it, for the tokenizer (ftbl_items). *first
+ * tracks whether a ',' is due. Returns 1 at the closing ']' (consumed), 0 to go on, or an error.
+ */
+/* Past white space from q (at most to end), counting lines as the tokenizer does. */
+static const char *ftbl_ws(const mg_jp *jp, const char *q, const char *end, uint64_t *line,
+                           uint64_t *line_start)
+{
+    for (; q < end && (*q == ' ' || *q == '\n' || *q == '\t' || *q == '\r'); q++)
+        if (*q == '\n') {
+            (*line)++;
+            *line_start = jp->consumed + (uint64_t)(q + 1 - jp->src);
+        }
+    return q;
+}
+
+static int fast_ftbl(dhat_state *st, bool *first, mg_error *err)
+{
+    mg_jp *jp = &st->jp;
+    const char *end = jp->src + jp->len, *p = jp->src + jp->pos;
+    uint64_t line = jp->line, line_start = jp->line_start;
+    int rc;
+
+    for (;;) {
+        const char *q = ftbl_ws(jp, p, end, &line, &line_start), *name;
+        if (q == end)
+            return 0;
+        if (*q == ']') {
+            jp->pos = (size_t)(q + 1 - jp->src);
+            jp->line = line;
+            jp->line_start = line_start;
+            jp->depth--;
+            return 1;
+        }
+        if (!*first) {
+            if (*q != ',')
+                return 0;
+            q = ftbl_ws(jp, q + 1, end, &line, &line_start);
+        }
+        if (q == end || *q != '"')
+            return 0;
+        name = q + 1;
+        q = mg_simd_string_stop(name, end);
+        if (q == end || *q != '"' || (size_t)(q - name) > MG_JP_MAX_STRING)
+            return 0;
+        /* commit: the name is the last token, where errors about it are placed */
+        jp->tok_line = line;
+        jp->tok_col = jp->consumed + (uint64_t)(name - 1 - jp->src) - line_start + 1;
+        jp->pos = (size_t)(q + 1 - jp->src);
+        jp->line = line;
+        jp->line_start = line_start;
+        *first = false;
+        if ((rc = add_ftbl_name(st, name, (size_t)(q - name), err)) < 0)
+            return rc;
+        p = q + 1;
+    }
+}
+
+/* 'ftbl': its names through fast_ftbl where it can, else the tokenizer, one element at a time. */
+static int ftbl_items(dhat_state *st, mg_error *err)
+{
+    enum mg_jp_tok tok;
+    bool first = true;
+    int rc;
+
+    if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+        return rc;
+    if (tok != MG_JP_ARR_BEGIN)
+        return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' must be an array, found %s",
+                           mg_jp_tok_name(tok));
+    for (;;) {
+        if ((rc = fast_ftbl(st, &first, err)) != 0)
+            return rc < 0 ? rc : 0;
+        if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+            return rc;
+        if (tok == MG_JP_ARR_END)
+            return 0;
+        if (!first) {
+            if (tok != MG_JP_COMMA)
+                return mg_jp_error(&st->jp, err, MG_E_INPUT,
+                                   "expected ',' or ']' in 'ftbl', found %s", mg_jp_tok_name(tok));
+            if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
+                return rc;
+        }
+        first = false;
+        if ((rc = ftbl_element(st, tok, NULL, err)) < 0)
+            return rc;
+    }
+}
+
 static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
 {
     int rc;
@@ -930,7 +1028,7 @@ static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
         /* already read from the end of the file: continue after it */
         return mg_jp_seek(&st->jp, st->ftbl_end_off, st->ftbl_lines, st->ftbl_line_start, err);
     }
-    if ((rc = each_element(st, "ftbl", ftbl_element, NULL, err)) < 0)
+    if ((rc = ftbl_items(st, err)) < 0)
         return rc;
     st->frames_known = true;
     return pend_replay(st, err);
@@ -938,11 +1036,26 @@ static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
 
 /* ---- reading the frame table ahead, from the end of a seekable file ---- */
 
+/* buf[i..] (n bytes read, the block starting at file offset start) is a '"ftbl"' key: white
+   space and ':' after it, an even number of backslashes before it (none escapes its quote). */
+static bool ftbl_key_at(const char *buf, size_t n, size_t i, uint64_t start)
+{
+    size_t j = i + 6, bs = 0;
+    while (j < n && (buf[j] == ' ' || buf[j] == '\n' || buf[j] == '\r' || buf[j] == '\t'))
+        j++;
+    if (j >= n || buf[j] != ':')
+        return false;
+    while (bs < i && buf[i - 1 - bs] == '\\')
+        bs++;
+    return bs % 2 == 0 && (bs < i || start == 0);
+}
+
 /* Offset of the last '"ftbl"' key candidate (even backslashes before, ':' after), or -1. */
 static int64_t find_ftbl_key(int fd, uint64_t size)
 {
     enum { BLK = 1 << 20, OVER = 64 };
     char *buf = malloc(BLK + OVER);
+    size_t *at = NULL, at_cap = 0;
     uint64_t end = size;
     int64_t found = -1;
 
@@ -950,30 +1063,32 @@ static int64_t find_ftbl_key(int fd, uint64_t size)
         uint64_t start = end > BLK ? end - BLK : 0;
         size_t want = (size_t)(end - start) + (end + OVER <= size ? OVER : (size_t)(size - end));
         ssize_t n = pread(fd, buf, want, (off_t)start);
-        size_t i;
+        size_t n_at = 0, from = 0, lim = (size_t)(end - start);
+        const char *q;
         if (n <= 0)
             break;
-        for (i = (size_t)(end - start); found < 0;) {
-            const char *q = i ? memrchr(buf, '"', i) : NULL;
-            size_t j, bs = 0;
-            if (!q)
+        /* the block's candidates are found forwards with memmem, then checked from the last
+           one back (stopping at every quote from the end, as before, took a tenth of the
+           frame table's reading: a table holds two quotes a name) */
+        while (from < lim && (q = memmem(buf + from, (size_t)n - from, "\"ftbl\"", 6)) &&
+               (size_t)(q - buf) < lim) {
+            if (n_at == at_cap &&
+                mg_grow_array((void **)&at, &at_cap, n_at + 1, sizeof(*at), 16, NULL) < 0) {
+                n_at = 0;
+                end = 0; /* out of memory: not found, the table is read in place */
                 break;
-            i = (size_t)(q - buf);
-            j = i + 6;
-            if (i + 6 > (size_t)n || memcmp(buf + i, "\"ftbl\"", 6) != 0)
-                continue;
-            while (j < (size_t)n &&
-                   (buf[j] == ' ' || buf[j] == '\n' || buf[j] == '\r' || buf[j] == '\t'))
-                j++;
-            if (j >= (size_t)n || buf[j] != ':')
-                continue;
-            while (bs < i && buf[i - 1 - bs] == '\\')
-                bs++;
-            if (bs % 2 == 0 && (bs < i || start == 0))
+            }
+            at[n_at++] = (size_t)(q - buf);
+            from = (size_t)(q - buf) + 1;
+        }
+        while (n_at > 0 && found < 0) {
+            size_t i = at[--n_at];
+            if (ftbl_key_at(buf, (size_t)n, i, start))
                 found = (int64_t)(start + i);
         }
-        end = start;
+        end = end ? start : 0;
     }
+    free(at);
     free(buf);
     return found;
 }
@@ -991,8 +1106,7 @@ static int preload_ftbl(dhat_state *st, int fd, uint64_t size, mg_error *err)
     mg_error_init(&local);
     mg_jp_init_pread(&st->jp, fd, (uint64_t)key, st->jp.source);
     if (mg_jp_expect(&st->jp, MG_JP_STRING, "", &local) == 0 &&
-        mg_jp_expect(&st->jp, MG_JP_COLON, "", &local) == 0 &&
-        each_element(st, "ftbl", ftbl_element, NULL, &local) == 0) {
+        mg_jp_expect(&st->jp, MG_JP_COLON, "", &local) == 0 && ftbl_items(st, &local) == 0) {
         st->ftbl_end_off = mg_jp_offset(&st->jp);
         st->ftbl_lines = st->jp.line - 1;
         st->ftbl_line_start = st->jp.line_start;

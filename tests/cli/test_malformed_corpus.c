@@ -223,6 +223,14 @@ Test(hostile_limits, more_frames_than_the_cap, .init = make_dir, .fini = remove_
     write_repeated(path, DHAT_HEAD "\"pps\":[],\"ftbl\":[", "\"\"", ",", ((size_t)1 << 21) + 1,
                    "]}");
     expect_limit(path, "show", "more than 2097152 frames in 'ftbl' (limit against hostile input)");
+    {
+        /* placed at the name past the cap, whichever way the names were read (the frame table's
+           fast path or the tokenizer): each name and its ',' take 3 columns */
+        char where[64];
+        snprintf(where, sizeof(where), "line 1 column %zu:",
+                 strlen(DHAT_HEAD "\"pps\":[],\"ftbl\":[") + 3 * ((size_t)1 << 21) + 1);
+        expect_limit(path, "show", where);
+    }
 }
 
 Test(hostile_limits, text_line_longer_than_64_KiB_is_not_searched, .init = make_dir,
