@@ -3,9 +3,12 @@
  * are classified and interned and program points attributed (on a 200 MB dhat
  * file each side is about half of the work).
  *
- * Work goes over in jobs, and there are two of them: the parser fills one
- * while the worker does the other, so memory stays at two jobs whatever the
- * file size. Jobs are done in the order they were filled, and a job's frames
+ * Work goes over in jobs, three of them in a ring: the parser fills one while
+ * the worker does another and a third may wait, so memory stays at three jobs
+ * whatever the file size (with two, the parser waited whenever one job took
+ * the worker longer than the parser took to fill the next, though the parser
+ * was the slower side on average). Jobs are done in the order they were
+ * filled, and a job's frames
  * before its program points; frames always come before the program points
  * that refer to them, so this is the order the caller's thread would do the
  * work in, and the results are the same.
@@ -17,7 +20,7 @@
 #include "ingest/hotspot.h"
 #include "memgate/buf.h"
 
-enum { JOB_PPS = 4096, JOB_TEXT = 1 << 18 };
+enum { JOB_PPS = 4096, JOB_TEXT = 1 << 18, N_JOBS = 3 };
 /* In a job's frame lengths: the caller's thread has classified this frame (frames are shorter
    than 2^31 bytes: the readers refuse strings of over 1 MiB) */
 #define CLASSIFIED 0x80000000u
@@ -36,9 +39,10 @@ struct agg_worker {
     bool running;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    struct agg_job jobs[2];
-    int fill;   /* the job the parser fills */
-    int posted; /* the job handed to the worker, or -1 */
+    struct agg_job jobs[N_JOBS];
+    int fill;  /* the job the parser fills (the parser's alone) */
+    int head;  /* the oldest job handed over: the worker's next or current one */
+    int count; /* jobs handed over and not done (at most N_JOBS - 1) */
     bool stop;
     int rc; /* the worker's first failure, in err */
     mg_error err;
@@ -68,11 +72,11 @@ static void *work(void *arg)
     pthread_mutex_lock(&w->mu);
     for (;;) {
         int j, rc;
-        while (w->posted < 0 && !w->stop)
+        while (w->count == 0 && !w->stop)
             pthread_cond_wait(&w->cv, &w->mu);
-        if (w->posted < 0)
+        if (w->count == 0)
             break;
-        j = w->posted;
+        j = w->head;
         pthread_mutex_unlock(&w->mu);
         mg_error_init(&local);
         /* after a failure the rest is dropped: the parser stops at its next hand-over */
@@ -82,24 +86,25 @@ static void *work(void *arg)
             w->rc = rc;
             w->err = local;
         }
-        w->posted = -1;
+        w->head = (w->head + 1) % N_JOBS;
+        w->count--;
         pthread_cond_broadcast(&w->cv);
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
 }
 
-/* Hand the filled job over once the worker is done with the other one. */
+/* Hand the filled job over once there is room for it. */
 static int post(struct agg_worker *w, mg_error *err)
 {
     int rc;
     pthread_mutex_lock(&w->mu);
-    while (w->posted >= 0)
+    while (w->count == N_JOBS - 1)
         pthread_cond_wait(&w->cv, &w->mu);
     rc = w->rc;
     if (rc == 0) {
-        w->posted = w->fill;
-        w->fill ^= 1;
+        w->count++;
+        w->fill = (w->fill + 1) % N_JOBS;
         pthread_cond_broadcast(&w->cv);
     }
     pthread_mutex_unlock(&w->mu);
@@ -116,7 +121,6 @@ int mg_hotspot_agg_start_worker(mg_hotspot_agg *agg, mg_error *err)
     if (!(w = calloc(1, sizeof(*w))))
         return mg_error_set(err, MG_E_NOMEM, "out of memory");
     w->agg = agg;
-    w->posted = -1;
     mg_error_init(&w->err);
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
@@ -181,7 +185,7 @@ int mg_hotspot_worker_finish(struct agg_worker *w, mg_error *err)
         rc = post(w, err);
     if (rc == 0) {
         pthread_mutex_lock(&w->mu);
-        while (w->posted >= 0)
+        while (w->count > 0)
             pthread_cond_wait(&w->cv, &w->mu);
         rc = w->rc;
         pthread_mutex_unlock(&w->mu);
@@ -200,7 +204,7 @@ void mg_hotspot_worker_free(struct agg_worker *w)
     stop(w);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->cv);
-    for (i = 0; i < 2; i++) {
+    for (i = 0; i < N_JOBS; i++) {
         free(w->jobs[i].text);
         free(w->jobs[i].lens);
         free(w->jobs[i].batch.pp);
