@@ -299,10 +299,14 @@ static int read_bool_value(dhat_state *st, const char *key, bool *out, mg_error 
     return 0;
 }
 
-/* Iterate the elements of an array whose '[' is next; cb reads one element from its first token. */
+/*
+ * Iterate the elements of an array whose '[' is next; cb reads one element from its first
+ * token. fast, if not NULL, may take elements first, before each one the tokenizer reads: it
+ * returns 1 when it consumed the closing ']', 0 to go on, or an error (see fast_ftbl).
+ */
 static int each_element(dhat_state *st, const char *key,
                         int (*cb)(dhat_state *, enum mg_jp_tok, void *, mg_error *), void *ctx,
-                        mg_error *err)
+                        int (*fast)(dhat_state *, bool *, mg_error *), mg_error *err)
 {
     enum mg_jp_tok tok;
     int rc;
@@ -314,6 +318,8 @@ static int each_element(dhat_state *st, const char *key,
         return mg_jp_error(&st->jp, err, MG_E_INPUT, "'%s' must be an array, found %s", key,
                            mg_jp_tok_name(tok));
     for (;;) {
+        if (fast && (rc = fast(st, &first, err)) != 0)
+            return rc < 0 ? rc : 0;
         if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
             return rc;
         if (tok == MG_JP_ARR_END)
@@ -355,7 +361,7 @@ static int pp_member(dhat_state *st, int id, struct pp_fields *pp, mg_error *err
     if (id >= 0 && id < 6)
         return read_u64_value(st, pp_keys[id], &pp->v[id], err);
     if (id == 6)
-        return each_element(st, "fs", fs_element, NULL, err);
+        return each_element(st, "fs", fs_element, NULL, NULL, err);
     if (id >= 7 && id <= 11)
         return read_u64_value(st, pp_keys[id], &scratch, err);
     /* "acc" (run-length access counts, may be negative) and anything unknown */
@@ -990,33 +996,7 @@ static int fast_ftbl(dhat_state *st, bool *first, mg_error *err)
 /* 'ftbl': its names through fast_ftbl where it can, else the tokenizer, one element at a time. */
 static int ftbl_items(dhat_state *st, mg_error *err)
 {
-    enum mg_jp_tok tok;
-    bool first = true;
-    int rc;
-
-    if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
-        return rc;
-    if (tok != MG_JP_ARR_BEGIN)
-        return mg_jp_error(&st->jp, err, MG_E_INPUT, "'ftbl' must be an array, found %s",
-                           mg_jp_tok_name(tok));
-    for (;;) {
-        if ((rc = fast_ftbl(st, &first, err)) != 0)
-            return rc < 0 ? rc : 0;
-        if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
-            return rc;
-        if (tok == MG_JP_ARR_END)
-            return 0;
-        if (!first) {
-            if (tok != MG_JP_COMMA)
-                return mg_jp_error(&st->jp, err, MG_E_INPUT,
-                                   "expected ',' or ']' in 'ftbl', found %s", mg_jp_tok_name(tok));
-            if ((rc = mg_jp_next(&st->jp, &tok, err)) < 0)
-                return rc;
-        }
-        first = false;
-        if ((rc = ftbl_element(st, tok, NULL, err)) < 0)
-            return rc;
-    }
+    return each_element(st, "ftbl", ftbl_element, NULL, fast_ftbl, err);
 }
 
 static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
