@@ -494,7 +494,13 @@ static int hotspot_changes(mg_buf *b, const mg_report_input *in, mg_error *err)
         return rc;
     if (d->n == 0)
         return mg_buf_printf(b, err, "%shotspots: no function changed past the thresholds\n", gap);
-    if (d->items[0].has_peak)
+    if (d->items[0].has_peak && d->by_library)
+        rc = mg_buf_printf(b, err,
+                           "%swhere memory changed (by library: crate, Go module or shared "
+                           "object):\n"
+                           "  %-9s %11s %7s %11s  %s\n",
+                           gap, "change", "total", "", "at t-gmax", "library");
+    else if (d->items[0].has_peak)
         rc = mg_buf_printf(b, err,
                            "%swhere memory changed (by function, then its lines):\n"
                            "  %-9s %11s %7s %11s  %s\n",

@@ -61,6 +61,9 @@ static void changes_are_libraries(json_t *result, json_t *a, json_t *b, const ch
     {
         const char *fn = json_string_value(json_object_get(c, "function"));
         cr_expect(is_library(fn, a, b), "%s: '%s' is no library row", what, fn);
+        /* a library has no lines of its own: only "(no line)" rows would be listed */
+        cr_expect_eq(json_array_size(json_object_get(c, "lines")), 0, "%s: lines of '%s'", what,
+                     fn);
     }
     json_array_foreach(json_object_get(result, "culprits"), i, cul)
     {
@@ -90,6 +93,16 @@ Test(groupby, diff_and_check_compare_libraries)
     d = run_json(diff, true);
     changes_are_libraries(d, a, b, "diff");
     json_decref(d);
+    {
+        /* the text report heads the list as what it is */
+        const char *text[] = {"diff", "--group-by", "crate", "--no-config", base, reg, NULL};
+        r = mg_run_memgate(text, NULL, NULL);
+        cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+        cr_expect(strstr(r.out, "where memory changed (by library") != NULL, "%s", r.out);
+        cr_expect(strstr(r.out, "by function") == NULL && strstr(r.out, "(no line)") == NULL, "%s",
+                  r.out);
+        mg_run_release(&r);
+    }
 
     /* against a baseline check compares functions (its stored stacks are cut to what
        attribution needs), never a mix of function and library names */
