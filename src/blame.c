@@ -348,7 +348,8 @@ static int one_change(const mg_blame *b, const mg_blame_fn *f, const mg_hsdiff_o
     if (!(c.function = strdup(f->function)))
         return nomem(err);
     out->items[out->n++] = c;
-    rc = change_lines(f, &out->items[out->n - 1], err);
+    /* a library's only "line" would be "(no line)" */
+    rc = b->by_library ? 0 : change_lines(f, &out->items[out->n - 1], err);
     return rc;
 }
 
@@ -360,6 +361,7 @@ int mg_blame_changes(const mg_blame *b, const mg_hsdiff_options *opts, mg_hsdiff
 
     memset(out, 0, sizeof(*out));
     out->top = opts->top ? opts->top : 10;
+    out->by_library = b->by_library;
     for (i = 0; rc == 0 && i < b->n; i++)
         rc = one_change(b, &b->fns[i], opts, out, &cap, err);
     if (rc < 0) {

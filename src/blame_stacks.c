@@ -179,6 +179,7 @@ int mg_blame_from_stacks(mg_blame *out, const mg_profile *p, const mg_stored_sta
     other[MG_BLAME_COUNT] = base->other_total_blocks;
     if (rc == 0)
         rc = mg_blame_compute(out, before.sites, before.n, other, after.sites, after.n, err);
+    out->by_library = nm.by_library;
     for (i = 0; i < nm.n; i++) {
         free(nm.label ? nm.label[i] : NULL);
         free(nm.cut ? nm.cut[i] : NULL);

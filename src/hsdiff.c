@@ -175,31 +175,15 @@ int mg_hsdiff_compute(mg_hsdiff *out, const mg_hotspot *before, size_t n_before,
     return 0;
 }
 
-static void drop_lines(mg_hs_change *c)
-{
-    size_t k;
-    for (k = 0; k < c->n_lines; k++)
-        free(c->lines[k].where);
-    free(c->lines);
-    c->lines = NULL;
-    c->n_lines = 0;
-}
-
 void mg_hsdiff_release(mg_hsdiff *d)
 {
-    size_t i;
+    size_t i, k;
     for (i = 0; i < d->n; i++) {
-        drop_lines(&d->items[i]);
+        for (k = 0; k < d->items[i].n_lines; k++)
+            free(d->items[i].lines[k].where);
+        free(d->items[i].lines);
         free(d->items[i].function);
     }
     free(d->items);
     memset(d, 0, sizeof(*d));
-}
-
-void mg_hsdiff_by_library(mg_hsdiff *d)
-{
-    size_t i;
-    for (i = 0; i < d->n; i++)
-        drop_lines(&d->items[i]);
-    d->by_library = true;
 }

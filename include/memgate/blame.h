@@ -62,6 +62,7 @@ typedef struct mg_blame {
     size_t n;
     /* weight of the earlier run that its stored stacks leave out (0: they are complete) */
     uint64_t before_other[MG_BLAME_W];
+    bool by_library; /* the rows are libraries (--group-by crate): they have no lines */
 } mg_blame;
 
 /*

@@ -69,9 +69,6 @@ int mg_hsdiff_compute(mg_hsdiff *out, const mg_hotspot *before, size_t n_before,
                       bool before_complete, const mg_hotspot *after, size_t n_after,
                       bool after_complete, const mg_hsdiff_options *opts, mg_error *err);
 void mg_hsdiff_release(mg_hsdiff *d);
-/* The rows are libraries (--group-by crate): their lines go (a library has none of its own, only
-   "(no line)") and reports head the list "by library". */
-void mg_hsdiff_by_library(mg_hsdiff *d);
 
 /* Past both thresholds of o: more than min_bytes, and (when base is not 0) more than min_change_bp.
  */

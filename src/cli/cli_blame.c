@@ -83,8 +83,6 @@ int cli_blame_profiles(struct cli_blame *bl, const mg_profile *before, const mg_
     bl->have_blame = true;
     if ((rc = mg_blame_changes(&bl->blame, opts, &bl->changes, err)) < 0)
         return rc;
-    if (o.by_library)
-        mg_hsdiff_by_library(&bl->changes);
     bl->have_changes = true;
     mg_blame_culprits(&bl->blame, MG_CULPRIT_NO_STACKS, v, &bl->culprits);
     return 0;
