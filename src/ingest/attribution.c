@@ -5,6 +5,7 @@
 
 #include "ingest/frames.h"
 #include "ingest/hotspot.h"
+#include "ingest/match.h"
 #include "ingest/stacks_int.h"
 #include "memgate/buf.h"
 #include "strmap.h"
@@ -39,39 +40,6 @@ struct mg_attributor {
     uint32_t last_id;
     bool rust; /* some frame is Rust */
 };
-
-/* The first-byte tests come first: these run against lists of names for every frame of a table
-   of 10^5+ entries, and most names differ there. */
-static inline __attribute__((always_inline)) bool starts(const char *s, size_t n, const char *p)
-{
-    size_t k;
-    if (!*p)
-        return true;
-    if (!n || *s != *p)
-        return false;
-    k = strlen(p);
-    return n >= k && memcmp(s, p, k) == 0;
-}
-
-static inline __attribute__((always_inline)) bool equals(const char *s, size_t n, const char *w)
-{
-    if (!n)
-        return !*w;
-    return *s == *w && strlen(w) == n && memcmp(s, w, n) == 0;
-}
-
-static inline __attribute__((always_inline)) bool has(const char *s, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    const char *p = s, *end = s + n;
-    /* memchr for the first byte: several of these run on every frame of the table */
-    while (k && (size_t)(end - p) >= k && (p = memchr(p, needle[0], (size_t)(end - p - k + 1)))) {
-        if (!memcmp(p, needle, k))
-            return true;
-        p++;
-    }
-    return false;
-}
 
 static bool ident(char c)
 {
@@ -246,12 +214,6 @@ static bool runtime_object(const char *b, size_t n)
 static bool shared_object(const char *b, size_t n)
 {
     return has(b, n, ".so");
-}
-
-static inline __attribute__((always_inline)) bool ends(const char *s, size_t n, const char *suffix)
-{
-    size_t k = strlen(suffix);
-    return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
 enum go_kind { GO_STD, GO_OWN, GO_DEPENDENCY };

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ingest/match.h"
 #include "utf8.h"
 
 const char mg_hotspot_rule_text[] =
@@ -97,35 +98,6 @@ void mg_frame_split(const char *frame, size_t len, const char **name, size_t *na
     *name_len = open - 1;
     *loc = s + open + 1;
     *loc_len = n - open - 2;
-}
-
-/* Substring search for short needles in short strings (glibc memmem is slow to start). */
-static inline __attribute__((always_inline)) bool has(const char *s, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    const char *p = s, *end = s + n;
-    while (k && (size_t)(end - p) >= k && (p = memchr(p, needle[0], (size_t)(end - p - k + 1)))) {
-        if (!memcmp(p, needle, k))
-            return true;
-        p++;
-    }
-    return false;
-}
-
-/* The first-byte checks keep these cheap: frame tables can hold 10^5+ entries. */
-static inline __attribute__((always_inline)) bool starts(const char *s, size_t n,
-                                                         const char *prefix)
-{
-    size_t k;
-    if (!n || *s != *prefix)
-        return false;
-    k = strlen(prefix);
-    return n >= k && memcmp(s, prefix, k) == 0;
-}
-
-static inline __attribute__((always_inline)) bool equals(const char *s, size_t n, const char *word)
-{
-    return n && *s == *word && strlen(word) == n && memcmp(s, word, n) == 0;
 }
 
 static inline __attribute__((always_inline)) bool istarts(const char *s, size_t n,
@@ -343,12 +315,6 @@ bool mg_frame_is_clone(const char *name, size_t name_len, const char *loc, size_
         if (equals(seg, seg_len, words[i]))
             return true;
     return false;
-}
-
-static inline __attribute__((always_inline)) bool ends(const char *s, size_t n, const char *suffix)
-{
-    size_t k = strlen(suffix);
-    return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
 /*

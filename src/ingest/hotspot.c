@@ -214,8 +214,8 @@ static int classify_here(mg_hotspot_agg *agg, const char *text, size_t len, mg_e
         /* classified as the store will keep it (mg_stacks_add_frame) */
         if (!(copy = malloc(len)))
             return mg_error_set(err, MG_E_NOMEM, "out of memory");
-        for (size_t k = 0; k < len; k++)
-            copy[k] = text[k] ? text[k] : '?';
+        memcpy(copy, text, len);
+        mg_stacks_clean_name(copy, len);
         t = copy;
     }
     mg_frame_split(t, len, &name, &name_len, &loc, &loc_len);

@@ -49,9 +49,20 @@ void mg_stacks_adopt_frames(mg_stacks *s, char *text, size_t text_len, size_t *f
     s->n_frames = s->frames_cap = n_frames;
 }
 
-int mg_stacks_add_frame(mg_stacks *s, const char *text, size_t len, mg_error *err)
+void mg_stacks_clean_name(char *t, size_t len)
 {
     size_t k;
+    for (k = 0; k < len; k++) {
+        char *z = memchr(t + k, '\0', len - k); /* an embedded NUL would end the name early */
+        if (!z)
+            break;
+        *z = '?';
+        k = (size_t)(z - t);
+    }
+}
+
+int mg_stacks_add_frame(mg_stacks *s, const char *text, size_t len, mg_error *err)
+{
     char *t;
     if (s->n_frames >= UINT32_MAX - 1)
         return mg_error_set(err, MG_E_INPUT, "more than 2^32 frames");
@@ -61,13 +72,7 @@ int mg_stacks_add_frame(mg_stacks *s, const char *text, size_t len, mg_error *er
         return -err->code;
     t = s->text + s->text_len;
     memcpy(t, text, len);
-    for (k = 0; k < len; k++) {
-        char *z = memchr(t + k, '\0', len - k); /* an embedded NUL would end the name early */
-        if (!z)
-            break;
-        *z = '?';
-        k = (size_t)(z - t);
-    }
+    mg_stacks_clean_name(t, len);
     t[len] = '\0';
     s->frame_off[s->n_frames++] = s->text_len;
     s->text_len += len + 1;

@@ -48,6 +48,8 @@ int mg_stacks_add_hashed(mg_stacks *s, const uint32_t *frames, size_t depth, uin
                          const uint64_t w[MG_W_COUNT_], mg_error *err);
 /* The format records each stack once (dhat's program points): stacks are appended, not merged. */
 void mg_stacks_assume_unique(mg_stacks *s);
+/* A frame name as the store keeps it: each NUL byte (which would end it early) becomes '?'. */
+void mg_stacks_clean_name(char *t, size_t len);
 /* Bits the hotspot aggregator keeps beside the attributor's classes (above its own). */
 #define MG_AB_CLONE 0x1000u
 #define MG_AB_TEST 0x2000u
