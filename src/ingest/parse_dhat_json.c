@@ -183,12 +183,7 @@ static int add_to_agg(dhat_state *st, const uint32_t *fs, size_t n, uint64_t lin
                       const uint64_t *v, mg_error *err)
 {
     size_t i;
-    uint32_t top = 0;
-    /* the largest index first (a loop the compiler vectorises: this runs per point), then,
-       only for a bad one, the first index past the table */
-    for (i = 0; i < n; i++)
-        top = fs[i] > top ? fs[i] : top;
-    for (i = 0; n && top >= st->agg.n_added && i < n; i++) {
+    for (i = 0; i < n; i++) {
         if (fs[i] < st->agg.n_added)
             continue;
         if (st->preloaded) {
