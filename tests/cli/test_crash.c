@@ -258,17 +258,23 @@ static void expect_intact_after_write_failure(const char *dir, const char *old,
     mg_run_release(&r);
 }
 
+/* A first baseline recorded the normal way; its file and history as they are (caller frees). */
+static void record_first(char **old, char **old_hist)
+{
+    const char *argv[] = {"update-baseline", mg_testdata(BASE), "--approve", "--no-config", NULL};
+    mg_run r = mg_run_memgate(argv, NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    mg_run_release(&r);
+    *old = mg_slurp(".pmat-metrics/memory-baseline.json", NULL);
+    *old_hist = mg_slurp(".pmat-metrics/memory-history.jsonl", NULL);
+}
+
 /* The full disk without a mount: every write memgate makes under .pmat-metrics fails with
    ENOSPC (LD_PRELOAD of the I/O shim, inherited through the environment). */
 static void full_disk_through_the_shim(void)
 {
-    const char *argv[] = {"update-baseline", mg_testdata(BASE), "--approve", "--no-config", NULL};
     char *old, *old_hist;
-    mg_run r = mg_run_memgate(argv, NULL, NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    mg_run_release(&r);
-    old = mg_slurp(".pmat-metrics/memory-baseline.json", NULL);
-    old_hist = mg_slurp(".pmat-metrics/memory-history.jsonl", NULL);
+    record_first(&old, &old_hist);
     cr_assert_not_null(mg_preload_path(MEMGATE_IO_SHIM));
     cr_assert_eq(setenv("LD_PRELOAD", mg_preload_path(MEMGATE_IO_SHIM), 1), 0);
     cr_assert_eq(setenv("MG_SHIM_WRITE_ENOSPC", "/.pmat-metrics/", 1), 0);
@@ -285,8 +291,6 @@ Test(crash, full_disk_enospc_keeps_the_old_file)
     char *old, *old_hist, filler[4200];
     FILE *f;
     char block[4096];
-    const char *argv[] = {"update-baseline", mg_testdata(BASE), "--approve", "--no-config", NULL};
-    mg_run r;
 
     memset(block, 'x', sizeof(block));
     if (mount("memgate-test", mg_workdir(), "tmpfs", 0, "size=32k") != 0) {
@@ -297,11 +301,7 @@ Test(crash, full_disk_enospc_keeps_the_old_file)
     }
     cr_assert_eq(chdir("/"), 0);
     cr_assert_eq(chdir(mg_workdir()), 0); /* into the fresh mount */
-    r = mg_run_memgate(argv, NULL, NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    mg_run_release(&r);
-    old = mg_slurp(".pmat-metrics/memory-baseline.json", NULL);
-    old_hist = mg_slurp(".pmat-metrics/memory-history.jsonl", NULL);
+    record_first(&old, &old_hist);
     /* fill the rest of the file system */
     snprintf(filler, sizeof(filler), "%s/filler", mg_workdir());
     f = fopen(filler, "w");
@@ -319,14 +319,9 @@ Test(crash, full_disk_enospc_keeps_the_old_file)
 
 Test(crash, file_size_limit_keeps_the_old_file)
 {
-    const char *argv[] = {"update-baseline", mg_testdata(BASE), "--approve", "--no-config", NULL};
     struct rlimit small = {600, 600};
     char *old, *old_hist;
-    mg_run r = mg_run_memgate(argv, NULL, NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    mg_run_release(&r);
-    old = mg_slurp(".pmat-metrics/memory-baseline.json", NULL);
-    old_hist = mg_slurp(".pmat-metrics/memory-history.jsonl", NULL);
+    record_first(&old, &old_hist);
     /* inherited by the child: writes past 600 bytes fail with EFBIG instead of killing it */
     signal(SIGXFSZ, SIG_IGN);
     cr_assert_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
