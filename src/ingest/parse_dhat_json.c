@@ -520,9 +520,11 @@ static inline __attribute__((always_inline)) unsigned digits8(const char *p, uin
     if (n == 0)
         return 0;
     t <<= 8 * (8 - n);
-    t = (t * 10 + (t >> 8)) & 0x00FF00FF00FF00FFull;
-    t = (t * 100 + (t >> 16)) & 0x0000FFFF0000FFFFull;
-    t = (t * 10000 + (t >> 32)) & 0xFFFFFFFFull;
+    /* pairs, quads, then the eight: each step one multiply (digit-pair weights 10 and 1 in
+       one constant) and one shift */
+    t = (t * (1 + (10 << 8))) >> 8;
+    t = ((t & 0x00FF00FF00FF00FFull) * (1 + (100ull << 16))) >> 16;
+    t = ((t & 0x0000FFFF0000FFFFull) * (1 + (10000ull << 32))) >> 32;
     *val = t;
     return n;
 }

@@ -17,7 +17,9 @@
 # Prints a Markdown table: for each command the median wall time and max RSS of the rounds with
 # their min-max, the ratios the issue sets targets for (from the medians of this same run, and
 # the range of the per-round ratios), and instruction counts of memgate and `wc -l` under
-# callgrind, which do not depend on the load of the machine.
+# callgrind, which do not depend on the load of the machine. Beside the alternatives it times
+# bare_scan.c, the floor: the least work any reader of the file does (every number converted,
+# nothing checked, no frame table, no attribution), on 1 and 2 threads.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,6 +66,10 @@ if [ ! -s "$big" ] || [ ! -s "$big.sums" ]; then
 fi
 cp "$big.sums" "$dir/baseline.json" # check against its own sums: passes and does all its work
 
+bare=$dir/bare_scan
+cc -O2 -Wall -Wextra -Werror -pthread -o "$bare" "$here/bare_scan.c" ||
+    { echo "bench: cannot build bare_scan.c" >&2; exit 2; }
+
 # The answers must be right before their speed counts: every reader sums the same six keys.
 py='import json,sys
 d=json.load(open(sys.argv[1]))
@@ -87,23 +93,25 @@ print(*[s[k] for k in ("total_allocations_bytes","allocation_count","peak_memory
 # time from a nanosecond clock around it (time's own %e has 10 ms steps; its fork and exec add
 # about a millisecond to every command alike).
 python3 - "$runs" "$dir" "$big" "$memgate" "$py" "$jqf" "$want" "$icount" "${BENCH_BEFORE:-}" \
-    << 'EOF'
+    "$bare" << 'EOF'
 import json, os, statistics, subprocess, sys, time
 
-runs, dir_, big, memgate, py, jqf, want, icount, before = sys.argv[1:]
+runs, dir_, big, memgate, py, jqf, want, icount, before, bare = sys.argv[1:]
 runs = int(runs)
 cmds = [
     ("memgate show", [memgate, "show", big]),
     ("memgate check", [memgate, "check", big, "--baseline", os.path.join(dir_, "baseline.json")]),
     ("memgate show, 1 thread", ["env", "MEMGATE_THREADS=1", memgate, "show", big]),
     ("wc -l", ["wc", "-l", big]),
+    ("bare scan, 1 thread (floor)", [bare, big, "1"]),
+    ("bare scan, 2 threads (floor)", [bare, big, "2"]),
     ("python3 json.load + sums", ["python3", "-c", py, big]),
     ("jq reduce (sums)", ["jq", "-r", jqf, big]),
 ]
 if before:
     cmds.insert(1, ("memgate show (BENCH_BEFORE)", [before, "show", big]))
-for name, argv in cmds:  # python and jq must give the same sums as the generator
-    if not name.startswith(("python3", "jq")):
+for name, argv in cmds:  # python, jq and the floor must give the same sums as the generator
+    if not name.startswith(("python3", "jq", "bare")):
         continue
     out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout.split()
     if " ".join(out) != want:
@@ -159,6 +167,11 @@ print("- memgate show / wc -l: %s; target <= 4x" % paired("memgate show", "wc -l
 print("- python3 / memgate show: %s; target >= 30x" % paired("python3 json.load + sums",
                                                            "memgate show"))
 print("- jq / memgate show: %s; target >= 30x" % paired("jq reduce (sums)", "memgate show"))
+print("- the floor, bare scan on 2 threads / wc -l: %s (on 1 thread: %s); what is left of 4x "
+      "for the frame table, the checks and the attribution: %.3f s" % (
+          paired("bare scan, 2 threads (floor)", "wc -l"),
+          paired("bare scan, 1 thread (floor)", "wc -l"),
+          4 * med["wc -l"] - med["bare scan, 2 threads (floor)"]))
 print("- memgate show max RSS: %.1f MiB median, memgate check %.1f MiB; target <= 64 MiB" % (
     rss, statistics.median(m for _, m in res["memgate check"])))
 if before:
