@@ -28,6 +28,7 @@
 #include "memgate/buf.h"
 #include "memgate/num.h"
 #include "simd.h"
+#include "swar_digits.h"
 #include "utf8.h"
 
 /* Program points held before the frame table is known: in memory, then spilled. */
@@ -504,31 +505,6 @@ enum fast_result { FAST_DONE, FAST_STOP };
         }                                                                                          \
     } while (0)
 
-/*
- * Up to 8 decimal digits at p at once (SWAR): returns how many of the 8 bytes
- * are leading digits and their value. Reading 8 bytes is safe thanks to the
- * buffer's zero padding.
- */
-static inline __attribute__((always_inline)) unsigned digits8(const char *p, uint64_t *val)
-{
-    uint64_t x, t, nd;
-    unsigned n;
-    memcpy(&x, p, 8);
-    t = x - 0x3030303030303030ull;
-    nd = ((t + 0x7676767676767676ull) | t) & 0x8080808080808080ull;
-    n = nd ? (unsigned)__builtin_ctzll(nd) >> 3 : 8;
-    if (n == 0)
-        return 0;
-    t <<= 8 * (8 - n);
-    /* pairs, quads, then the eight: each step one multiply (digit-pair weights 10 and 1 in
-       one constant) and one shift */
-    t = (t * (1 + (10 << 8))) >> 8;
-    t = ((t & 0x00FF00FF00FF00FFull) * (1 + (100ull << 16))) >> 16;
-    t = ((t & 0x0000FFFF0000FFFFull) * (1 + (10000ull << 32))) >> 32;
-    *val = t;
-    return n;
-}
-
 static const bool num_end[256] = {[' '] = true, ['\t'] = true, ['\n'] = true, ['\r'] = true,
                                   [','] = true, [']'] = true,  ['}'] = true};
 
@@ -541,17 +517,17 @@ static const uint64_t pow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 1000
 static inline __attribute__((always_inline)) const char *fast_uint(const char *p, uint64_t *out)
 {
     uint64_t v = 0, w = 0;
-    unsigned n = digits8(p, &v), m;
+    unsigned n = mg_digits8(p, &v), m;
     const char *q = p + n;
 
     if (n == 0)
         return NULL;
     if (n == 8) {
-        if ((m = digits8(q, &w)) > 0)
+        if ((m = mg_digits8(q, &w)) > 0)
             v = v * pow10[m] + w;
         q += m;
         if (m == 8) {
-            if ((m = digits8(q, &w)) > 3)
+            if ((m = mg_digits8(q, &w)) > 3)
                 return NULL;
             if (m)
                 v = v * pow10[m] + w;
@@ -578,7 +554,7 @@ static inline __attribute__((always_inline)) const char *fast_uint(const char *p
  */
 static inline __attribute__((always_inline)) const char *lane_uint(const char *p, uint64_t *out)
 {
-    unsigned d = digits8(p, out);
+    unsigned d = mg_digits8(p, out);
     if (d - 1 < 7 && (*p != '0' || d == 1))
         return p + d;
     return fast_uint(p, out);

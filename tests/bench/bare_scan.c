@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "swar_digits.h" /* src/util: the conversion memgate does */
+
 enum { CHUNK = 1 << 20, PAD = 16 };
 
 struct part {
@@ -27,34 +29,15 @@ struct part {
     int failed;
 };
 
-/* Up to 8 leading decimal digits of p (SWAR, as memgate's reader converts them). */
-static inline __attribute__((always_inline)) unsigned digits8(const char *p, uint64_t *val)
-{
-    uint64_t x, t, nd;
-    unsigned n;
-    memcpy(&x, p, 8);
-    t = x - 0x3030303030303030ull;
-    nd = ((t + 0x7676767676767676ull) | t) & 0x8080808080808080ull;
-    n = nd ? (unsigned)__builtin_ctzll(nd) >> 3 : 8;
-    if (n == 0)
-        return 0;
-    t <<= 8 * (8 - n);
-    t = (t * (1 + (10 << 8))) >> 8;
-    t = ((t & 0x00FF00FF00FF00FFull) * (1 + (100ull << 16))) >> 16;
-    t = ((t & 0x0000FFFF0000FFFFull) * (1 + (10000ull << 32))) >> 32;
-    *val = t;
-    return n;
-}
-
 /* A whole number at p, however long (the sums' keys exceed 8 digits): returns its end. */
 static inline __attribute__((always_inline)) const char *number(const char *p, uint64_t *out)
 {
     static const uint64_t pow10[9] = {1,      10,      100,      1000,     10000,
                                       100000, 1000000, 10000000, 100000000};
     uint64_t w;
-    unsigned n = digits8(p, out);
+    unsigned n = mg_digits8(p, out);
     p += n;
-    while (n == 8 && (n = digits8(p, &w)) > 0) {
+    while (n == 8 && (n = mg_digits8(p, &w)) > 0) {
         *out = *out * pow10[n] + w;
         p += n;
     }
@@ -142,7 +125,7 @@ static void *scan(void *arg)
         }
         at += r;
         end = buf + keep + r;
-        memset(end, 0, PAD); /* digits8 reads 8 bytes past a number */
+        memset(end, 0, PAD); /* mg_digits8 reads 8 bytes past a number */
         if ((last = memrchr(buf, '\n', (size_t)(end - buf))))
             p = lines(pt, buf, last);
         keep = (size_t)(end - p);

@@ -67,7 +67,7 @@ fi
 cp "$big.sums" "$dir/baseline.json" # check against its own sums: passes and does all its work
 
 bare=$dir/bare_scan
-cc -O2 -Wall -Wextra -Werror -pthread -o "$bare" "$here/bare_scan.c" ||
+cc -O2 -Wall -Wextra -Werror -pthread -I"$repo/src/util" -o "$bare" "$here/bare_scan.c" ||
     { echo "bench: cannot build bare_scan.c" >&2; exit 2; }
 
 # The answers must be right before their speed counts: every reader sums the same six keys.
