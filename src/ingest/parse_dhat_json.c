@@ -906,12 +906,6 @@ static int ftbl_element(dhat_state *st, enum mg_jp_tok tok, void *ctx, mg_error 
     return add_ftbl_name(st, st->jp.str.data, st->jp.str.len, err);
 }
 
-/*
- * The names of 'ftbl' that lie whole in the read window, have no escape and no control byte
- * (all of them, in real files) are taken from the window itself: no tokenizer, no copy. Stops
- * at anything else, before the ',' that precedes it, for the tokenizer (ftbl_items). *first
- * tracks whether a ',' is due. Returns 1 at the closing ']' (consumed), 0 to go on, or an error.
- */
 /* Past white space from q (at most to end), counting lines as the tokenizer does. */
 static const char *ftbl_ws(const mg_jp *jp, const char *q, const char *end, uint64_t *line,
                            uint64_t *line_start)
@@ -924,6 +918,12 @@ static const char *ftbl_ws(const mg_jp *jp, const char *q, const char *end, uint
     return q;
 }
 
+/*
+ * The names of 'ftbl' that lie whole in the read window, have no escape and no control byte
+ * (all of them, in real files) are taken from the window itself: no tokenizer, no copy. Stops
+ * at anything else, before the ',' that precedes it, for the tokenizer (ftbl_items). *first
+ * tracks whether a ',' is due. Returns 1 at the closing ']' (consumed), 0 to go on, or an error.
+ */
 static int fast_ftbl(dhat_state *st, bool *first, mg_error *err)
 {
     mg_jp *jp = &st->jp;
@@ -972,6 +972,7 @@ static int ftbl_items(dhat_state *st, mg_error *err)
     return each_element(st, "ftbl", ftbl_element, NULL, fast_ftbl, err);
 }
 
+/* The top-level "ftbl" key met by the forward pass. */
 static int on_ftbl(dhat_state *st, uint64_t key_off, mg_error *err)
 {
     int rc;
@@ -1021,7 +1022,6 @@ static int64_t find_ftbl_key(int fd, uint64_t size)
 {
     enum { BLK = 1 << 20, OVER = 64 };
     char *buf = malloc(BLK + OVER);
-    size_t *at = NULL, at_cap = 0;
     uint64_t end = size;
     int64_t found = -1;
 
@@ -1029,32 +1029,22 @@ static int64_t find_ftbl_key(int fd, uint64_t size)
         uint64_t start = end > BLK ? end - BLK : 0;
         size_t want = (size_t)(end - start) + (end + OVER <= size ? OVER : (size_t)(size - end));
         ssize_t n = pread(fd, buf, want, (off_t)start);
-        size_t n_at = 0, from = 0, lim = (size_t)(end - start);
+        size_t from = 0, lim = (size_t)(end - start);
         const char *q;
         if (n <= 0)
             break;
-        /* the block's candidates are found forwards with memmem, then checked from the last
-           one back (stopping at every quote from the end, as before, took a tenth of the
-           frame table's reading: a table holds two quotes a name) */
+        /* the block's candidates are found forwards with memmem and the last good one is kept
+           (stopping at every quote from the end, as before, took a tenth of the frame table's
+           reading: a table holds two quotes a name) */
         while (from < lim && (q = memmem(buf + from, (size_t)n - from, "\"ftbl\"", 6)) &&
                (size_t)(q - buf) < lim) {
-            if (n_at == at_cap &&
-                mg_grow_array((void **)&at, &at_cap, n_at + 1, sizeof(*at), 16, NULL) < 0) {
-                n_at = 0;
-                end = 0; /* out of memory: not found, the table is read in place */
-                break;
-            }
-            at[n_at++] = (size_t)(q - buf);
-            from = (size_t)(q - buf) + 1;
-        }
-        while (n_at > 0 && found < 0) {
-            size_t i = at[--n_at];
+            size_t i = (size_t)(q - buf);
             if (ftbl_key_at(buf, (size_t)n, i, start))
                 found = (int64_t)(start + i);
+            from = i + 1;
         }
-        end = end ? start : 0;
+        end = start;
     }
-    free(at);
     free(buf);
     return found;
 }
